@@ -1,0 +1,121 @@
+"""Command line: `python -m assistant ask|import|index ...`. One process, the model loaded once."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from assistant.contract import Answer, AskRequest
+from assistant.settings import Settings
+
+# KIND -> "module:function". Each function takes (path, settings) and returns a one-line summary.
+IMPORTERS: dict[str, str] = {
+    "hcpcs": "assistant.corpus.importers.hcpcs:import_hcpcs",
+    "asp": "assistant.corpus.importers.asp:import_asp",
+    "cpt": "assistant.corpus.importers.cpt:import_cpt",
+    "mue": "assistant.edits.importers:import_mue",
+    "ptp": "assistant.edits.importers:import_ptp",
+}
+
+
+def _resolve(target: str) -> Callable:
+    module_name, function_name = target.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        out.write(answer.model_dump_json() + "\n")
+    else:
+        out.write(answer.answer.rstrip() + "\n")
+    out.flush()
+
+
+def run_jsonl(assistant, lines: TextIO, out: TextIO) -> int:
+    """Answer one JSON request per input line, one JSON answer per output line, in order, flushing each."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            request = AskRequest.model_validate_json(line)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem.get("loc", ())) or "line"
+            message = f"Request on line {number} was not understood: {where}: {problem['msg']}."
+            answer = Answer(route="error", answer=message)
+        else:
+            answer = assistant.ask(request.question, request.history, request.payer, request.setting)
+        _print_answer(answer, as_json=True, out=out)
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from assistant import Assistant
+
+    if args.jsonl == (args.question is not None):
+        print("ask: give either a QUESTION or --jsonl (requests on standard input).", file=sys.stderr)
+        return 2
+    assistant = Assistant.from_settings(Settings())
+    if args.jsonl:
+        return run_jsonl(assistant, sys.stdin, sys.stdout)
+    answer = assistant.ask(args.question, payer=args.payer, setting=args.setting)
+    _print_answer(answer, as_json=args.json, out=sys.stdout)
+    return 0 if answer.route != "error" else 1
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        print(f"import {args.kind}: no file at {path}", file=sys.stderr)
+        return 2
+    importer = _resolve(IMPORTERS[args.kind])
+    try:
+        summary = importer(path, Settings())
+    except ValueError as error:  # importers raise ValueError subclasses naming the file and line
+        print(f"import {args.kind}: {error}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from assistant.retrieval.index import refresh_from_settings
+
+    report = refresh_from_settings(Settings(), progress=not args.quiet, rebuild=args.rebuild)
+    print(report)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer a question (or JSON lines on standard input with --jsonl)")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--payer", choices=["cpt", "medicare"], default=None)
+    ask.add_argument("--setting", choices=["professional", "facility"], default=None)
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ask.add_argument("--jsonl", action="store_true", help="read requests from stdin, one JSON object a line")
+    ask.set_defaults(handler=_cmd_ask)
+
+    imp = commands.add_parser("import", help="import a CMS or licensed data file")
+    imp.add_argument("kind", choices=sorted(IMPORTERS))
+    imp.add_argument("path")
+    imp.set_defaults(handler=_cmd_import)
+
+    index = commands.add_parser("index", help="build or refresh the vector index")
+    index.add_argument("--rebuild", action="store_true", help="rebuild from scratch (aside, then switch)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(handler=_cmd_index)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

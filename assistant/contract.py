@@ -1,0 +1,53 @@
+"""The `ask` contract: what every front end (CLI, API, chat UI, evaluation) sends and receives.
+
+Keep it stable: other layers, the JSON API and the evaluation sets are written against these models.
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Route = Literal["units", "lookup", "search", "edits", "help", "error"]
+Payer = Literal["cpt", "medicare"]
+CareSetting = Literal["professional", "facility"]
+
+
+class Message(BaseModel):
+    """One earlier turn of the conversation (OpenAI-style)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    """A question with its optional conversation history, payer and setting."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    history: list[Message] = Field(default_factory=list)
+    payer: Payer | None = None
+    setting: CareSetting | None = None
+
+
+class CodeLine(BaseModel):
+    """A code in an answer. For `units` it is a billable line; for lookup/search a ranked hit (units null)."""
+
+    code: str
+    units: int | None = None
+    description: str = ""
+
+
+class Answer(BaseModel):
+    """What the assistant says: Markdown text plus the structured fields a program can check."""
+
+    route: Route
+    answer: str
+    codes: list[CodeLine] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)

