@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 CodeSystem = Literal["CPT", "HCPCS"]
+
+# Units-engine families a record's `time_rule` may name (the keys of assistant.units.FAMILIES; the corpus layer
+# does not import the units library, a test keeps the two lists equal).
+TIME_RULES: tuple[str, ...] = (
+    "subq_infusion", "hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push",
+    "critical_care", "office_em", "psychotherapy", "therapy", "sedation", "anesthesia", "drug_units",
+)
+
+# CPT: five digits (Category I) or four digits + F/T/U (Category II/III, PLA). HCPCS Level II: a letter + 4 digits.
+_CODE_SHAPES: dict[str, re.Pattern[str]] = {
+    "CPT": re.compile(r"\d{5}|\d{4}[FTU]"),
+    "HCPCS": re.compile(r"[A-Z]\d{4}"),
+}
 
 
 class BillingUnit(BaseModel):
@@ -35,7 +49,8 @@ class CodeRecord(BaseModel):
     billing_unit: BillingUnit | None = None
     time_rule: str | None = Field(None, description="Units-engine family that counts this code's units.")
     sources: list[str] = Field(default_factory=list)
-    # Filled only by importers from files the organisation supplies (licensed CPT file, CMS HCPCS file).
+    # The official descriptor: public-domain HCPCS Level II text may be bundled; CPT wording only ever comes
+    # from a licensed file the organisation imports (never bundled: AMA copyright).
     official_descriptor: str | None = None
     official_source: str | None = None
 
@@ -43,6 +58,29 @@ class CodeRecord(BaseModel):
     @classmethod
     def _upper_code(cls, value: str) -> str:
         return value.strip().upper()
+
+    @field_validator("add_on_to")
+    @classmethod
+    def _upper_primaries(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        primaries = [code.strip().upper() for code in value]
+        if info.data.get("code") in primaries:
+            raise ValueError(f"code {info.data['code']} lists itself as its own primary")
+        return primaries
+
+    @field_validator("lay_terms", "sources")
+    @classmethod
+    def _no_blank_entries(cls, value: list[str]) -> list[str]:
+        cleaned = [item.strip() for item in value]
+        if any(not item for item in cleaned):
+            raise ValueError("entries must not be blank")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _code_fits_system(self) -> CodeRecord:
+        """A CPT code is five digits (or four + F/T/U); a HCPCS Level II code is a letter and four digits."""
+        if not _CODE_SHAPES[self.system].fullmatch(self.code):
+            raise ValueError(f"code {self.code} does not look like a {self.system} code")
+        return self
 
     @property
     def is_add_on(self) -> bool:

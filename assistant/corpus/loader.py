@@ -1,0 +1,325 @@
+"""Load the bundled code records (YAML, one family a file) and merge the overlays the importers wrote.
+
+Every problem in a corpus file is reported as a `CorpusError` that names the file, the line, the record (its
+code, or its position when the code is missing) and the field, so whoever edits a YAML file by hand can fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.corpus.records import TIME_RULES, BillingUnit, CodeRecord
+
+if TYPE_CHECKING:  # settings sits beside the corpus layer; only its type is needed here
+    from assistant.settings import Settings
+
+# The C parser is several times faster; node marks (line numbers) work the same with both.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+IMPORTS_DIRNAME = "imports"
+HCPCS_OVERLAY = "hcpcs.json"
+ASP_OVERLAY = "asp.json"
+CPT_OVERLAY = "cpt.json"
+
+
+class CorpusError(ValueError):
+    """A corpus file or record that cannot be used; the message names file, line, record and field."""
+
+    def __init__(
+        self, file: Path | str, message: str, *, line: int | None = None, record: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = str(file)
+        self.line = line
+        self.record = record
+        self.field = field
+        parts = [self.file]
+        if line is not None:
+            parts.append(f"line {line}")
+        if record is not None:
+            parts.append(f"record {record}")
+        where = ", ".join(parts)
+        what = f"field '{field}': {message}" if field else message
+        super().__init__(f"{where}: {what}")
+
+
+class _LineDict(dict):
+    """A YAML mapping that remembers the line it starts on and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines = {}
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe YAML loader whose mappings are `_LineDict`s and that refuses duplicate keys."""
+
+
+def _construct_line_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[_LineDict]:
+    data = _LineDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    seen: set[Any] = set()
+    for key_node, _value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            # PyYAML silently keeps the last of two equal keys; in a hand-edited file that hides a mistake.
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key_node.value}'", key_node.start_mark
+                )
+            seen.add(key_node.value)
+            data.key_lines[key_node.value] = key_node.start_mark.line + 1
+    data.update(loader.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_map)
+
+
+def _display(path: Path) -> str:
+    """The file as people know it: relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CorpusError(_display(path), f"cannot read the file: {error}") from error
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = error.problem or str(error)
+        raise CorpusError(_display(path), f"not valid YAML: {problem}", line=line) from error
+    except yaml.YAMLError as error:
+        raise CorpusError(_display(path), f"not valid YAML: {error}") from error
+
+
+def _line_of(raw: _LineDict, loc: tuple[int | str, ...]) -> int:
+    """The line of the deepest key along a pydantic error location, else the record's first line."""
+    line = raw.line
+    node: Any = raw
+    for part in loc:
+        if isinstance(node, _LineDict):
+            if isinstance(part, str) and part in node.key_lines:
+                line = node.key_lines[part]
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+    return line
+
+
+def _record_label(raw: Any, index: int) -> str:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    if isinstance(code, str) and code.strip():
+        return code.strip().upper()
+    return f"#{index + 1} (no code)"
+
+
+def _records_of_file(path: Path) -> list[tuple[CodeRecord, int]]:
+    """Validate one family file; returns each record with the line it starts on."""
+    name = _display(path)
+    document = _read_yaml(path)
+    if document is None:
+        raise CorpusError(name, "the file is empty; it should be a list of records")
+    if not isinstance(document, list):
+        raise CorpusError(name, "the file should be a YAML list of records (each starting with '- code: ...')", line=1)
+    records: list[tuple[CodeRecord, int]] = []
+    for index, raw in enumerate(document):
+        label = _record_label(raw, index)
+        if not isinstance(raw, _LineDict):
+            raise CorpusError(name, f"record #{index + 1} should be a mapping of fields, got {type(raw).__name__}")
+        try:
+            record = CodeRecord.model_validate(dict(raw))
+        except ValidationError as error:
+            problem = error.errors()[0]
+            loc = tuple(problem.get("loc", ()))
+            # Record-wide checks (the code's shape against its system) have no location: they concern the code.
+            field = ".".join(str(part) for part in loc) or "code"
+            message = problem["msg"]
+            if problem.get("type") == "extra_forbidden":
+                message = "unknown field (allowed: " + ", ".join(sorted(_EDITABLE_FIELDS)) + ")"
+            more = len(error.errors()) - 1
+            if more:
+                message += f" (and {more} more problem{'s' if more > 1 else ''} in this record)"
+            raise CorpusError(name, message, line=_line_of(raw, loc), record=label, field=field) from error
+        if record.time_rule is not None and record.time_rule not in TIME_RULES:
+            raise CorpusError(
+                name, f"unknown time rule {record.time_rule!r} (known: {', '.join(TIME_RULES)})",
+                line=raw.key_lines.get("time_rule", raw.line), record=label, field="time_rule",
+            )
+        records.append((record, raw.line))
+    return records
+
+
+_EDITABLE_FIELDS = set(CodeRecord.model_fields)
+
+
+def load_records(corpus_dir: Path) -> list[CodeRecord]:
+    """Every record of every `*.yaml` file under `corpus_dir` (files in sorted order), fully validated.
+
+    Raises `CorpusError` for an unreadable file, an invalid record, a code present twice (naming both places)
+    and an add-on whose primary code is not in the corpus.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError(_display(corpus_dir), "the corpus directory does not exist")
+    records: list[CodeRecord] = []
+    where: dict[str, tuple[str, int]] = {}  # code -> (file, line) of its record
+    for path in sorted(corpus_dir.rglob("*.yaml")):
+        name = _display(path)
+        for record, line in _records_of_file(path):
+            if record.code in where:
+                first_file, first_line = where[record.code]
+                raise CorpusError(
+                    name, f"code {record.code} is already defined in {first_file}, line {first_line}",
+                    line=line, record=record.code, field="code",
+                )
+            where[record.code] = (name, line)
+            records.append(record)
+    for record in records:
+        for primary in record.add_on_to:
+            if primary not in where:
+                name, line = where[record.code]
+                raise CorpusError(
+                    name, f"primary code {primary} is not in the corpus", line=line, record=record.code,
+                    field="add_on_to",
+                )
+    return records
+
+
+class Corpus:
+    """The code records in memory, with exact look-ups by code, add-on, family and lay term."""
+
+    def __init__(self, records: list[CodeRecord]) -> None:
+        self.records: list[CodeRecord] = list(records)
+        self._by_code: dict[str, CodeRecord] = {record.code: record for record in self.records}
+        self._add_ons: dict[str, list[CodeRecord]] = {}
+        self._by_family: dict[str, list[CodeRecord]] = {}
+        self._by_term: dict[str, list[CodeRecord]] = {}
+        for record in self.records:
+            for primary in record.add_on_to:
+                self._add_ons.setdefault(primary, []).append(record)
+            self._by_family.setdefault(record.family, []).append(record)
+            for term in record.lay_terms:
+                bucket = self._by_term.setdefault(term.casefold().strip(), [])
+                if record not in bucket:
+                    bucket.append(record)
+
+    def get(self, code: str) -> CodeRecord | None:
+        """The record of `code` (any case, surrounding spaces ignored), or None."""
+        return self._by_code.get(code.strip().upper())
+
+    def add_ons_of(self, code: str) -> list[CodeRecord]:
+        """The add-on codes reported with primary `code`, in corpus order."""
+        return list(self._add_ons.get(code.strip().upper(), []))
+
+    def by_family(self, family: str) -> list[CodeRecord]:
+        """The records of one family (e.g. "drug_administration"), in corpus order."""
+        return list(self._by_family.get(family, []))
+
+    def families(self) -> list[str]:
+        """The family names present, in order of first appearance."""
+        return list(self._by_family)
+
+    def find_by_term(self, term: str) -> list[CodeRecord]:
+        """Records with `term` as one of their lay terms (exact, case-insensitive), e.g. "rocephin" -> J0696."""
+        return list(self._by_term.get(term.casefold().strip(), []))
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[CodeRecord]:
+        return iter(self.records)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, CodeRecord):
+            item = item.code
+        return isinstance(item, str) and item.strip().upper() in self._by_code
+
+
+def _read_overlay(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CorpusError(_display(path), f"imported overlay cannot be read ({error}); re-run the import") from error
+    if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
+        raise CorpusError(_display(path), "imported overlay has no 'codes' table; re-run the import")
+    return data
+
+
+def _hcpcs_family(code: str) -> str:
+    return "drugs" if code.startswith("J") else "hcpcs"
+
+
+def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRecord]:
+    """Apply the importer overlays in `imports_dir` to `records` and return the merged list.
+
+    HCPCS and CPT overlays set `official_descriptor`/`official_source` (our description is kept); HCPCS codes we
+    do not bundle become records of their own; the ASP overlay sets the billing unit of drug codes.
+    """
+    merged: dict[str, CodeRecord] = {record.code: record for record in records}
+    hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
+    if hcpcs is not None:
+        source = str(hcpcs.get("source", "CMS HCPCS Level II file"))
+        for code, row in hcpcs["codes"].items():
+            long_text = str(row["long_description"])
+            existing = merged.get(code)
+            if existing is not None:
+                merged[code] = existing.model_copy(update={"official_descriptor": long_text, "official_source": source})
+                continue
+            description = long_text if len(long_text) >= 20 else f"{long_text} (HCPCS Level II code {code})."
+            title = str(row.get("short_description") or long_text)[:120]
+            merged[code] = CodeRecord(
+                code=code, system="HCPCS", family=_hcpcs_family(code), title=title if len(title) >= 3 else code,
+                description=description, sources=[source], official_descriptor=long_text, official_source=source,
+            )
+    cpt = _read_overlay(imports_dir / CPT_OVERLAY)
+    if cpt is not None:
+        source = str(cpt.get("source", "licensed CPT file"))
+        for code, descriptor in cpt["codes"].items():
+            existing = merged.get(code)
+            if existing is not None:  # a licensed file only adds wording to codes we describe
+                merged[code] = existing.model_copy(update={"official_descriptor": str(descriptor),
+                                                           "official_source": source})
+    asp = _read_overlay(imports_dir / ASP_OVERLAY)
+    if asp is not None:
+        source = str(asp.get("source", "CMS ASP payment-limit file"))
+        for code, row in asp["codes"].items():
+            existing = merged.get(code)
+            if existing is None:
+                continue
+            unit = BillingUnit(quantity=row["quantity"], unit=row["unit"])
+            update: dict[str, Any] = {"billing_unit": unit}
+            if existing.time_rule is None and existing.family == "drugs":
+                update["time_rule"] = "drug_units"
+            if source not in existing.sources:
+                update["sources"] = [*existing.sources, source]
+            merged[code] = existing.model_copy(update=update)
+    return list(merged.values())
+
+
+def load_corpus(settings: Settings) -> Corpus:
+    """The bundled corpus (`settings.corpus_dir`) merged with the overlays in `resolved_data_dir/imports`."""
+    records = load_records(Path(settings.corpus_dir))
+    imports_dir = settings.resolved_data_dir / IMPORTS_DIRNAME
+    if imports_dir.is_dir():
+        records = merge_overlays(records, imports_dir)
+    return Corpus(records)
