@@ -131,15 +131,15 @@ def _record_label(raw: Any, index: int) -> str:
     return f"#{index + 1} (no code)"
 
 
-def _records_of_file(path: Path) -> list[tuple[CodeRecord, int]]:
-    """Validate one family file; returns each record with the line it starts on."""
+def _records_of_file(path: Path) -> list[tuple[CodeRecord, _LineDict]]:
+    """Validate one family file; returns each record with its raw mapping (which knows its lines)."""
     name = _display(path)
     document = _read_yaml(path)
     if document is None:
         raise CorpusError(name, "the file is empty; it should be a list of records")
     if not isinstance(document, list):
         raise CorpusError(name, "the file should be a YAML list of records (each starting with '- code: ...')", line=1)
-    records: list[tuple[CodeRecord, int]] = []
+    records: list[tuple[CodeRecord, _LineDict]] = []
     for index, raw in enumerate(document):
         label = _record_label(raw, index)
         if not isinstance(raw, _LineDict):
@@ -163,7 +163,7 @@ def _records_of_file(path: Path) -> list[tuple[CodeRecord, int]]:
                 name, f"unknown time rule {record.time_rule!r} (known: {', '.join(TIME_RULES)})",
                 line=raw.key_lines.get("time_rule", raw.line), record=label, field="time_rule",
             )
-        records.append((record, raw.line))
+        records.append((record, raw))
     return records
 
 
@@ -180,24 +180,25 @@ def load_records(corpus_dir: Path) -> list[CodeRecord]:
     if not corpus_dir.is_dir():
         raise CorpusError(_display(corpus_dir), "the corpus directory does not exist")
     records: list[CodeRecord] = []
-    where: dict[str, tuple[str, int]] = {}  # code -> (file, line) of its record
+    where: dict[str, tuple[str, _LineDict]] = {}  # code -> (file, raw mapping) of its record
     for path in sorted(corpus_dir.rglob("*.yaml")):
         name = _display(path)
-        for record, line in _records_of_file(path):
+        for record, raw in _records_of_file(path):
             if record.code in where:
-                first_file, first_line = where[record.code]
+                first_file, first_raw = where[record.code]
                 raise CorpusError(
-                    name, f"code {record.code} is already defined in {first_file}, line {first_line}",
-                    line=line, record=record.code, field="code",
+                    name, f"code {record.code} is already defined in {first_file}, line {first_raw.key_lines['code']}",
+                    line=raw.key_lines["code"], record=record.code, field="code",
                 )
-            where[record.code] = (name, line)
+            where[record.code] = (name, raw)
             records.append(record)
     for record in records:
         for primary in record.add_on_to:
             if primary not in where:
-                name, line = where[record.code]
+                name, raw = where[record.code]
                 raise CorpusError(
-                    name, f"primary code {primary} is not in the corpus", line=line, record=record.code,
+                    name, f"primary code {primary} is not in the corpus", line=raw.key_lines["add_on_to"],
+                    record=record.code,
                     field="add_on_to",
                 )
     return records
