@@ -1,0 +1,331 @@
+"""Markdown answers with their structured fields. Deterministic: the same inputs give the same text.
+
+Every answer starts with one direct line ("Report 96369 x1 and 96370 x1."), then the details a coder checks:
+a table of codes, the rule applied with the rule set named ("CPT rules" or "Medicare rules"), the sources and
+the warnings. Text typed by the user is escaped before it is echoed (no raw HTML from a question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from assistant.chat.parse import escape_user_text
+from assistant.contract import Answer, CodeLine
+
+EXAMPLE_QUESTIONS = (
+    "how do I code 2.5 hours subq",
+    "what is 96369",
+    "code for chemo push",
+    "critical care 110 minutes medicare",
+    "ceftriaxone 1 g how many units",
+    "can I bill 96360 and 96365 together",
+)
+
+# How each units-engine family is named in an answer.
+FAMILY_NAMES: dict[str, str] = {
+    "subq_infusion": "subcutaneous infusion",
+    "hydration": "IV hydration",
+    "iv_infusion": "therapeutic IV infusion",
+    "iv_push": "IV push",
+    "injection": "injection",
+    "chemo_infusion": "chemotherapy infusion",
+    "chemo_push": "chemotherapy push",
+    "critical_care": "critical care",
+    "office_em": "office/outpatient E/M visit",
+    "psychotherapy": "psychotherapy",
+    "therapy": "PT/OT timed codes",
+    "sedation": "moderate sedation",
+    "anesthesia": "anesthesia time",
+    "drug_units": "drug units",
+}
+
+IMPORT_HINT = (
+    "Import the CMS quarterly tables with `python -m assistant import ptp PATH` (NCCI PTP edits) and "
+    "`python -m assistant import mue PATH` (MUE)."
+)
+
+
+def rule_set_name(payer: str) -> str:
+    """The name of the rules used, as the answer states it."""
+    return "Medicare rules" if payer == "medicare" else "CPT rules"
+
+
+def setting_name(setting: str) -> str:
+    return "facility setting" if setting == "facility" else "professional setting"
+
+
+def format_minutes(minutes: int) -> str:
+    """150 -> '150 minutes (2 h 30 min)'."""
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours, rest = divmod(minutes, 60)
+    return f"{minutes} minutes ({hours} h {rest} min)" if rest else f"{minutes} minutes ({hours} h)"
+
+
+def _join_codes(lines: Sequence[CodeLine]) -> str:
+    parts = [f"{line.code} x{line.units}" for line in lines]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _table(lines: Sequence[CodeLine], with_units: bool) -> str:
+    if with_units:
+        rows = ["| Code | Units | What it is |", "|---|---|---|"]
+        rows += [f"| {line.code} | {line.units} | {_cell(line.description)} |" for line in lines]
+    else:
+        rows = ["| Code | What it is |", "|---|---|"]
+        rows += [f"| {line.code} | {_cell(line.description)} |" for line in lines]
+    return "\n".join(rows)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/").replace("\n", " ")
+
+
+def _bullets(title: str, items: Iterable[str]) -> str:
+    items = [item for item in items if item]
+    if not items:
+        return ""
+    return f"**{title}:**\n" + "\n".join(f"- {item}" for item in items)
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _compose(*blocks: str) -> str:
+    return "\n\n".join(block for block in blocks if block).strip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------
+# units
+# --------------------------------------------------------------------------------------------------------
+
+
+def units_answer(
+    results: Sequence[Any],
+    descriptions: dict[str, str],
+    summary: str,
+    extra_warnings: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> Answer:
+    """The answer for one or more units-engine results (a time family and, with a dose, its drug line).
+
+    `codes` holds exactly the billable lines (units above zero) in engine order; a service below its minimum
+    gives no lines and a lead saying why.
+    """
+    lines: list[CodeLine] = []
+    for result in results:
+        for line in result.lines:
+            if line.units and line.units > 0:
+                lines.append(CodeLine(code=line.code, units=int(line.units),
+                                      description=descriptions.get(line.code) or line.title))
+    payer = results[0].payer
+    rules = rule_set_name(payer)
+    if lines:
+        lead = f"**Report {_join_codes(lines)}.**"
+    else:
+        reasons = [r.not_billable_reason for r in results if getattr(r, "not_billable_reason", None)]
+        lead = "**Nothing billable for this time.** " + (" ".join(reasons) if reasons else "")
+    time_units = [r.anesthesia_time_units for r in results if getattr(r, "anesthesia_time_units", None) is not None]
+    time_line = ""
+    if time_units:
+        minutes = results[0].minutes
+        time_line = (f"**Anesthesia time units: {time_units[0]:.1f}** ({minutes} minutes / 15, rounded to one "
+                     f"decimal); add the procedure's base units.")
+        if not lines:
+            lead = f"**Anesthesia time units: {time_units[0]:.1f}.**"
+            time_line = f"{minutes} minutes / 15, rounded to one decimal; add the procedure's base units."
+    rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
+    citations = _dedupe(c for r in results for c in r.citations)
+    warnings = _dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
+    if any(getattr(r, "unconfirmed", False) for r in results) and not any("nconfirmed" in w for w in warnings):
+        warnings.append("This rule is UNCONFIRMED in a primary source: check it before you bill.")
+    text = _compose(
+        lead,
+        f"_{summary}, {rules}._" if summary else f"_{rules}._",
+        *notes,
+        _table(lines, with_units=True) if lines else "",
+        time_line,
+        "\n\n".join(rule_lines),
+        _bullets("Sources", citations),
+        _bullets("Warnings", warnings),
+    )
+    return Answer(route="units", answer=text, codes=lines, citations=citations, warnings=warnings)
+
+
+def units_problem_answer(problems: Sequence[str], extra_warnings: Sequence[str] = ()) -> Answer:
+    """A units question that cannot be counted as asked: route `units`, no codes, the reason in answer and warnings.
+
+    The problems are already coder-readable (and any user text in them escaped).
+    """
+    problems = _dedupe(problems)
+    lead = "**I can't count units for this as asked:** " + "; ".join(problems) + "."
+    lead = lead.replace("..", ".")
+    text = _compose(lead, "Ask again with the documented time or dose, for example: *subq 150 minutes*.")
+    return Answer(route="units", answer=text, codes=[], warnings=_dedupe([*problems, *extra_warnings]))
+
+
+# --------------------------------------------------------------------------------------------------------
+# lookup
+# --------------------------------------------------------------------------------------------------------
+
+
+def _mue_sentence(entry: Any) -> str:
+    quarter = f", {entry.quarter}" if getattr(entry, "quarter", None) else ""
+    rationale = f"; rationale: {entry.rationale}" if getattr(entry, "rationale", None) else ""
+    mai = f"MAI {entry.mai}" + (f" ({entry.mai_description})" if getattr(entry, "mai_description", None) else "")
+    return f"MUE {entry.value} ({mai}{rationale}; CMS NCCI MUE table{quarter})."
+
+
+def lookup_section(record: Any, add_ons: Sequence[Any], mue: Any | None, mue_loaded: bool) -> str:
+    """One code's card: title, our description, the official descriptor when imported, add-on links and MUE."""
+    parts = [f"### {record.code}: {record.title}", record.description]
+    if record.official_descriptor:
+        parts.append(f"**Official descriptor** ({record.official_source or 'imported file'}): "
+                     f"{record.official_descriptor}")
+    if record.add_on_to:
+        parts.append(f"**Add-on code:** reported only with {', '.join(record.add_on_to)}.")
+    if add_ons:
+        parts.append("**Add-on codes reported with it:** " + ", ".join(f"{a.code} ({a.title})" for a in add_ons) + ".")
+    if record.billing_unit is not None:
+        bu = record.billing_unit
+        parts.append(f"**Billing unit:** one unit = {bu.quantity:g} {bu.unit}.")
+    if mue is not None:
+        parts.append("**" + _mue_sentence(mue).replace(" (", "** (", 1))
+    elif mue_loaded:
+        parts.append("**MUE:** no MUE listed for this code in the imported table.")
+    else:
+        parts.append("**MUE:** the MUE table is not loaded (`python -m assistant import mue PATH`).")
+    if record.sources:
+        parts.append(_bullets("Sources", record.sources))
+    return "\n\n".join(parts)
+
+
+def lookup_answer(records: Sequence[Any], sections: Sequence[str], missing: Sequence[str], near: Sequence[Any],
+                  mue_citations: Sequence[str]) -> Answer:
+    """Found codes first (in the order typed), then the not-found ones with near matches."""
+    codes = [CodeLine(code=r.code, description=r.title) for r in records]
+    blocks: list[str] = []
+    warnings: list[str] = []
+    if records:
+        first = records[0]
+        lead = f"**{first.code}: {first.title}.**" if len(records) == 1 else (
+            "**" + "; ".join(f"{r.code}: {r.title}" for r in records) + ".**")
+        blocks.append(lead)
+        blocks.extend(sections)
+    if missing:
+        message = f"Code{'s' if len(missing) > 1 else ''} {', '.join(missing)} not found in the corpus."
+        warnings.append(message)
+        near_text = ""
+        if near:
+            near_text = " Near matches: " + ", ".join(f"{r.code} ({r.title})" for r in near) + "."
+            codes.extend(CodeLine(code=r.code, description=r.title) for r in near if r.code not in
+                         {c.code for c in codes})
+        blocks.insert(0 if not records else len(blocks), f"**{message}**{near_text}")
+    citations = _dedupe([*(s for r in records for s in r.sources), *mue_citations])
+    return Answer(route="lookup", answer=_compose(*blocks), codes=codes, citations=citations, warnings=warnings)
+
+
+# --------------------------------------------------------------------------------------------------------
+# edits
+# --------------------------------------------------------------------------------------------------------
+
+
+def edits_not_loaded_answer(codes: Sequence[str], descriptions: dict[str, str]) -> Answer:
+    """PTP question while the NCCI tables are not imported: say so and give the import command."""
+    lines = [CodeLine(code=c, description=descriptions.get(c, "")) for c in codes]
+    text = _compose(
+        f"**The NCCI/MUE tables are not loaded, so I can't check {', '.join(codes)} against the PTP edits.**",
+        IMPORT_HINT,
+        _table(lines, with_units=False),
+    )
+    return Answer(route="edits", answer=text, codes=lines, warnings=["The NCCI/MUE tables are not loaded."])
+
+
+def edits_answer(
+    codes: Sequence[str],
+    descriptions: dict[str, str],
+    edits: Sequence[Any],
+    describe_indicator: Any,
+    quarter: str | None,
+    mue_notes: Sequence[str] = (),
+) -> Answer:
+    """Each PTP edit between the codes: column 1/column 2, the modifier indicator in plain words, rationale, quarter."""
+    lines = [CodeLine(code=c, description=descriptions.get(c, "")) for c in codes]
+    table_name = f"the {quarter} NCCI PTP table" if quarter else "the imported NCCI PTP table"
+    citations: list[str] = []
+    blocks: list[str] = []
+    if not edits:
+        blocks.append(f"**No PTP edit exists between {', '.join(codes)} in {table_name}.** They are not paired "
+                      "by NCCI; other payer policies can still apply.")
+        citations.append(f"CMS NCCI PTP edits ({quarter or 'imported table'})")
+    else:
+        lead_parts = []
+        for edit in edits:
+            lead_parts.append(f"{edit.column1} (column 1) and {edit.column2} (column 2): "
+                              f"modifier indicator {edit.modifier_indicator}")
+        blocks.append("**NCCI PTP edit found: " + "; ".join(lead_parts) + ".**")
+        for edit in edits:
+            edit_quarter = getattr(edit, "quarter", None) or quarter
+            column1 = f"{edit.column1} {descriptions.get(edit.column1, '')}".rstrip()
+            column2 = f"{edit.column2} {descriptions.get(edit.column2, '')}".rstrip()
+            detail = [
+                f"### {edit.column1} / {edit.column2}",
+                f"- Column 1 (the code that is paid): {column1}",
+                f"- Column 2 (not paid with column 1 unless the indicator allows): {column2}",
+                f"- Modifier indicator {edit.modifier_indicator}: {describe_indicator(edit.modifier_indicator)}",
+            ]
+            if getattr(edit, "rationale", None):
+                detail.append(f"- Rationale: {edit.rationale}")
+            detail.append(f"- Table: {getattr(edit, 'source', None) or 'CMS NCCI PTP'}"
+                          + (f", {edit_quarter}" if edit_quarter else ""))
+            blocks.append("\n".join(detail))
+            citations.append(f"{getattr(edit, 'source', None) or 'CMS NCCI PTP edits'}"
+                             + (f" ({edit_quarter})" if edit_quarter else ""))
+    blocks.append(_table(lines, with_units=False))
+    if mue_notes:
+        blocks.append(_bullets("MUE", mue_notes))
+    return Answer(route="edits", answer=_compose(*blocks), codes=lines, citations=_dedupe(citations))
+
+
+# --------------------------------------------------------------------------------------------------------
+# search and help
+# --------------------------------------------------------------------------------------------------------
+
+
+def search_answer(hits: Sequence[Any], notes: Sequence[str] = ()) -> Answer:
+    """Ranked codes with one line each on why they fit."""
+    if not hits:
+        return help_answer("I found no code that fits your question.")
+    codes = [CodeLine(code=h.code, description=h.record.title) for h in hits]
+    lead = f"**Closest codes: {', '.join(h.code for h in hits[:3])}.**"
+    rows = ["| # | Code | What it is | Why it fits |", "|---|---|---|---|"]
+    for rank, hit in enumerate(hits, start=1):
+        add_on = f" (add-on to {', '.join(hit.record.add_on_to)})" if hit.record.add_on_to else ""
+        rows.append(f"| {rank} | {hit.code} | {_cell(hit.record.title)}{add_on} | {_cell(hit.why)} |")
+    tip = "Ask with a time or dose (for example *subq 150 minutes*) to get units, or type a code for its details."
+    citations = _dedupe(s for h in hits[:1] for s in h.record.sources)
+    return Answer(route="search", answer=_compose(lead, *notes, "\n".join(rows), tip), codes=codes,
+                  citations=citations)
+
+
+def help_answer(reason: str = "") -> Answer:
+    """An answer that explains what the assistant can do, with example questions."""
+    lead = f"{reason}\n\n" if reason else ""
+    examples = "\n".join(f"- {q}" for q in EXAMPLE_QUESTIONS)
+    return Answer(route="help", answer=f"{lead}Ask me about codes, units and edits, for example:\n\n{examples}\n")
+
+
+def error_answer() -> Answer:
+    """An unexpected failure: a short apology, never a traceback."""
+    return Answer(route="error", answer="Sorry, something went wrong while answering. Please try again or rephrase "
+                                        "the question; the problem has been logged.")
+
+
+def echo(text: str, limit: int = 80) -> str:
+    """User text shortened and escaped for echoing."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return escape_user_text(text)

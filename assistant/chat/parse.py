@@ -1,0 +1,634 @@
+"""Understand a coder's question: durations, clock ranges, doses, payer, setting, per-code minutes, family cues.
+
+Pure functions over text: no corpus, no model, no I/O. The router adds what needs the corpus (drug names,
+a code's time rule, the retriever's best guess). Every recogniser is a small regular expression table so a new
+way of typing a duration is one row, not a new branch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import time
+from typing import Literal
+
+from assistant.corpus.codes import find_codes
+
+Payer = Literal["cpt", "medicare"]
+CareSetting = Literal["professional", "facility"]
+
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    """Everything the parser read in one question. `None` means "the question did not say"."""
+
+    text: str = ""
+    codes: tuple[str, ...] = ()
+    minutes: int | None = None
+    start: time | None = None
+    end: time | None = None
+    duration_text: str | None = None  # the duration as the coder typed it, for messages
+    dose: float | None = None
+    dose_unit: str | None = None  # normalised: g, mg, mcg, units, mL
+    payer: Payer | None = None
+    setting: CareSetting | None = None
+    code_minutes: dict[str, int] | None = None
+    pump_setups: int | None = None
+    sites: int | None = None
+    patient: Literal["new", "established"] | None = None
+    with_em: bool | None = None
+    sedation_by: Literal["same", "other"] | None = None
+    patient_under_5: bool | None = None
+    base_units: float | None = None
+    family: str | None = None  # from a lay cue ("subq" -> subq_infusion)
+    family_cue: str | None = None  # the words that gave the family
+    together: bool = False  # billing-together words: with, same day, bundle, NCCI, modifier 59
+    asks_units: bool = False  # "how many units", "how do I code", "bill": the coder wants a count
+    followup: bool = False  # "what about ...", "and for medicare?"
+    problems: tuple[str, ...] = ()  # input a units answer must refuse, in coder-readable words
+    notes: tuple[str, ...] = ()  # assumptions worth a warning (two durations added up)
+
+    @property
+    def has_quantity(self) -> bool:
+        """True when the question gives a duration, a clock range, per-code minutes or a dose."""
+        return (
+            self.minutes is not None
+            or self.start is not None
+            or bool(self.code_minutes)
+            or self.dose is not None
+            or bool(self.problems)
+        )
+
+    @property
+    def has_duration(self) -> bool:
+        return self.minutes is not None or self.start is not None or bool(self.code_minutes)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------------------
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
+}
+_ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "another": 2, "additional": 2}
+
+_UNIT_AHEAD = (
+    r"(?=\s+(?:and\s+a\s+half\s+)?(?:hours?|hrs?|minutes?|mins?|sites?|pumps?|pump\s+set-?ups?|units?|grams?))"
+)
+
+# (pattern, replacement) applied in order to the lower-cased text. Each rewrites a spoken duration into digits.
+_SPOKEN_DURATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(\d+)\s+and\s+a\s+half\s+(hours?|hrs?)\b", r"\1.5 hours"),
+        (r"\b(\d+)\s+1/2\s+(hours?|hrs?)\b", r"\1.5 hours"),
+        (r"\b(\d+)\s*½\s*(hours?|hrs?)\b", r"\1.5 hours"),
+        (r"\b(?:an?\s+|one\s+)?(?:hour|hr)\s+and\s+a\s+half\b", "1.5 hours"),
+        (r"\b(?:a\s+)?half\s+(?:an\s+|a\s+)?(?:-\s*)?hour\b", "30 minutes"),
+        (r"\b(?:a\s+)?quarter\s+(?:of\s+)?(?:an\s+)?hour\b", "15 minutes"),
+        (r"\ban?\s+hour\b", "1 hour"),
+    )
+)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
+    t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    t = re.sub(r"[\u00a0\t\r\n]+", " ", t).lower()
+    t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
+    for word, number in _NUMBER_WORDS.items():
+        t = re.sub(rf"\b{word}\b{_UNIT_AHEAD}", str(number), t)
+    for pattern, replacement in _SPOKEN_DURATIONS:
+        t = pattern.sub(replacement, t)
+    return re.sub(r" {2,}", " ", t).strip()
+
+
+# --------------------------------------------------------------------------------------------------------
+# Clock ranges: "from 0915 to 1040", "9:15-10:40", "11pm to 2am"
+# --------------------------------------------------------------------------------------------------------
+
+_TIME = r"(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|\d{4}|\d{1,2}|noon|midnight)"
+_RANGE = re.compile(
+    rf"(?P<lead>\b(?:from|between|start(?:ed)?(?:\s+at)?)\s+)?(?<![\d:.])(?P<a>{_TIME})(?![\d:])\s*"
+    rf"(?:-|\bto\b|\buntil\b|\btill\b|\bthru\b|\bthrough\b|\band\b|,?\s*(?:end(?:ed)?|stop(?:ped)?|finish(?:ed)?)"
+    rf"(?:\s+at)?)\s*(?<![\d:])(?P<b>{_TIME})(?![\d:])"
+    r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|sites?|pumps?|units?|g|mg|mcg|ml)\b)(?!\s*-)"
+)
+
+
+def _clock_candidates(token: str) -> tuple[list[int], bool] | None:
+    """Possible minutes-after-midnight for a typed time, and whether it was explicit (am/pm, 24 h, 4 digits)."""
+    token = token.strip().replace(".", "")
+    if token == "noon":
+        return [12 * 60], True
+    if token == "midnight":
+        return [0], True
+    suffix = None
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*([ap]m)?", token)
+    if match:
+        hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    elif re.fullmatch(r"\d{4}", token):
+        hour, minute = int(token[:2]), int(token[2:])
+        if hour > 23 or minute > 59:
+            return None
+        return [hour * 60 + minute], True
+    else:
+        return None
+    if minute > 59 or hour > 24 or (suffix and not 1 <= hour <= 12):
+        return None
+    if suffix:
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+        return [hour * 60 + minute], True
+    if hour == 24:
+        return [minute], True
+    if 1 <= hour <= 12:
+        # A bare 1-12 could be morning or afternoon: keep both, the shortest span wins (infusions are short).
+        return [hour % 12 * 60 + minute if hour == 12 else hour * 60 + minute, (hour % 12 + 12) * 60 + minute], False
+    return [hour * 60 + minute], True
+
+
+def _pick_span(a: list[int], b: list[int]) -> tuple[int, int, int]:
+    """The start, end and minutes of the shortest positive span; crossing midnight adds a day (11pm-2am = 180)."""
+    if a == b:  # the same time typed twice: zero minutes, never a 12- or 24-hour guess
+        return a[0], b[0], 0
+    best: tuple[int, int, int] | None = None
+    for start in a:
+        for end in b:
+            span = (end - start) % MINUTES_PER_DAY
+            if span and (best is None or span < best[2]):
+                best = (start, end, span)
+    if best is None:  # start equals end: zero minutes, reported as a problem by the caller
+        return a[0], b[0], 0
+    return best
+
+
+def parse_clock_range(t: str) -> tuple[time, time, int, tuple[int, int]] | None:
+    """Find a clock range in normalised text: (start, end, minutes, span of the match) or None."""
+    for match in _RANGE.finditer(t):
+        a, b = _clock_candidates(match.group("a")), _clock_candidates(match.group("b"))
+        if a is None or b is None:
+            continue
+        a_explicit, b_explicit = a[1], b[1]
+        texts = match.group("a") + match.group("b")
+        # Two bare small numbers ("2-3") are a range of counts, not of times, unless "from/between" leads.
+        if not (a_explicit or b_explicit or ":" in texts or match.group("lead")):
+            continue
+        start, end, minutes = _pick_span(a[0], b[0])
+        return (
+            time(start // 60, start % 60),
+            time(end // 60, end % 60),
+            minutes,
+            match.span(),
+        )
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Durations: "2.5 hours", "2 hrs 30 min", "2h30", "1:45", "90 min", "-3 hours"
+# --------------------------------------------------------------------------------------------------------
+
+_NEG = r"(?P<neg>(?<![\w.])-\s*|\bminus\s+|\bnegative\s+)?"
+_NUM = r"(?<![\w.])(?P<{name}>\d+(?:\.\d+)?)"
+_HOURS_UNIT = r"(?:hours?|hrs?|h)\b"
+_MIN_UNIT = r"(?:minutes?|mins?|m)\b"
+_DURATIONS: tuple[re.Pattern[str], ...] = (
+    # "2h30", "2 h 30 m"
+    re.compile(_NEG + _NUM.format(name="h") + r"\s*h\s*(?P<m>\d{1,2})\s*(?:" + _MIN_UNIT + r"|(?![\w.:]))"),
+    # "2 hrs 30 min", "1 hour and 15 minutes", "3 hrs, 10 min", "2.5 hours"
+    re.compile(
+        _NEG + _NUM.format(name="h") + r"\s*" + _HOURS_UNIT
+        + r"(?:\s*(?:,|and)?\s*(?<![\w.])(?P<m>\d{1,2})\s*" + _MIN_UNIT + r")?"
+    ),
+    # "90 min"
+    re.compile(_NEG + _NUM.format(name="m") + r"\s*" + _MIN_UNIT),
+    # "1:45" (hours:minutes, when it is not part of a clock range)
+    re.compile(_NEG + r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>[0-5]\d)(?![\d:])(?!\s*[ap]\.?m)"),
+)
+_DURATION_RANGE = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?\s*(?:-|to|or)\s*\d+(?:\.\d+)?\s*(?:hours?|hrs?|minutes?|mins?)\b"
+)
+
+
+def _format_minutes(minutes: int) -> str:
+    sign = "-" if minutes < 0 else ""
+    hours, rest = divmod(abs(minutes), 60)
+    if not hours:
+        return f"{sign}{rest} min"
+    return f"{sign}{hours} h {rest} min" if rest else f"{sign}{hours} h"
+
+
+def parse_durations(t: str, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
+    """Every duration in normalised text as (minutes, as typed, span); negative ones keep their sign."""
+    taken = list(blocked or [])
+    found: list[tuple[int, str, tuple[int, int]]] = []
+    for pattern in _DURATIONS:
+        for match in pattern.finditer(t):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            groups = match.groupdict()
+            hours = float(groups.get("h") or 0)
+            minutes = float(groups.get("m") or 0)
+            total = round(hours * 60 + minutes)
+            if groups.get("neg"):
+                total = -total
+            found.append((total, match.group(0).strip(), span))
+            taken.append(span)
+    found.sort(key=lambda item: item[2][0])
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# Per-code minutes: "97112 24 min and 97110 23 min"
+# --------------------------------------------------------------------------------------------------------
+
+_CODE = r"(?P<code>\b(?:\d{5}|[a-v]\d{4})\b)"
+_CODE_MINUTES = (
+    re.compile(_CODE + r"\s*(?:for|x|:|=|-|at)?\s*(?P<m>\d{1,3})\s*" + _MIN_UNIT),
+    re.compile(r"(?<![\w.])(?P<m>\d{1,3})\s*" + _MIN_UNIT + r"\s*(?:of|for|on)?\s*" + _CODE),
+)
+
+
+def parse_code_minutes(t: str) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """Minutes given per code, and the text spans they used (so they are not read again as a duration)."""
+    result: dict[str, int] = {}
+    spans: list[tuple[int, int]] = []
+    for pattern in _CODE_MINUTES:
+        for match in pattern.finditer(t):
+            if any(match.start() < end and start < match.end() for start, end in spans):
+                continue
+            code = match.group("code").upper()
+            result[code] = result.get(code, 0) + int(match.group("m"))
+            spans.append(match.span())
+    return result, spans
+
+
+# --------------------------------------------------------------------------------------------------------
+# Doses: "1 g", "500 mcg", "10 grams", "40 units", "2 mL"
+# --------------------------------------------------------------------------------------------------------
+
+_DOSE_UNITS = {
+    "g": "g", "gm": "g", "gms": "g", "gram": "g", "grams": "g", "gr": "g",
+    "mg": "mg", "mgs": "mg", "milligram": "mg", "milligrams": "mg",
+    "mcg": "mcg", "mcgs": "mcg", "ug": "mcg", "µg": "mcg", "microgram": "mcg", "micrograms": "mcg",
+    "unit": "units", "units": "units", "u": "units", "iu": "units",
+    "ml": "mL", "mls": "mL", "cc": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
+}
+_DOSE = re.compile(
+    r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s*(?P<u>"
+    + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
+    + r")(?![\w/])"
+)
+_BASE_UNITS = re.compile(
+    r"\bbase(?:\s+units?)?\s*(?:of|=|:|is)?\s*(?P<a>\d+(?:\.\d+)?)|(?<![\w.])(?P<b>\d+(?:\.\d+)?)\s*base\s+units?\b"
+)
+
+
+def parse_dose(t: str, blocked: list[tuple[int, int]]) -> tuple[float, str, str] | None:
+    """The first dose (amount, normalised unit, as typed) outside the blocked spans."""
+    for match in _DOSE.finditer(t):
+        if any(match.start() < end and start < match.end() for start, end in blocked):
+            continue
+        return float(match.group("n")), _DOSE_UNITS[match.group("u")], match.group(0)
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Payer, setting, patient, sites, pumps and the other small switches
+# --------------------------------------------------------------------------------------------------------
+
+# (pattern, value): the first row that matches wins, so the more specific rows come first.
+_PAYER_CUES: tuple[tuple[str, Payer], ...] = (
+    (r"\b(?:medicare|cms|mac|part b|noridian|novitas|palmetto|wps|first coast|ngs)\b", "medicare"),
+    (r"\b(?:commercial|cpt rules?|ama|private|blue cross|bcbs|aetna|cigna|united|uhc|non-medicare)\b", "cpt"),
+)
+_SETTING_CUES: tuple[tuple[str, CareSetting, int], ...] = (
+    # Case-sensitive abbreviations (ED/ER) so "er" in ordinary words does not match.
+    (r"\b(?:ED|ER|HOPD|OPPS|UB-04)\b", "facility", 0),
+    (r"\b(?:facility|hospital|hopd|outpatient hospital|emergency (?:dept|department|room)|infusion center"
+     r"|ub-?04|ub04)\b", "facility", re.IGNORECASE),
+    (r"\b(?:office|physician|pro ?fee|professional|clinic|cms-?1500|doctor'?s office|practice)\b", "professional",
+     re.IGNORECASE),
+)
+_PATIENT_CUES: tuple[tuple[str, Literal["new", "established"]], ...] = (
+    (r"\bnew\s+(?:patient|pt)s?\b|\bnp\b", "new"),
+    (r"\b(?:established|est|existing|return(?:ing)?)\.?\s+(?:patient|pt)s?\b|\bestablished\b|\best pt\b",
+     "established"),
+)
+_WITH_EM = re.compile(
+    r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em|e and m|evaluation|office visit|992\d\d)\b"
+)
+_WITHOUT_EM = re.compile(
+    r"\b(?:without|w/o|no)\s+(?:an?\s+)?(?:e/m|e&m|em)\b|\b(?:alone|standalone|only psychotherapy)\b"
+)
+_SEDATION_OTHER = re.compile(
+    r"\b(?:anesthesiologist|crna|anesthetist)\b|\b(?:another|other|different|separate|second)\s+"
+    r"(?:provider|physician|doctor|clinician)\b|\bby anesthesia\b|\banesthesia (?:gave|provided|did)\b"
+)
+_SEDATION_SAME = re.compile(
+    r"\bsame\s+(?:provider|physician|doctor|clinician|person)\b|\bproceduralist\b|\bperforming\s+(?:physician|provider)\b"
+    r"|\b(?:physician|provider|doctor) (?:doing|performing) the procedure\b|\bendoscopist\b"
+)
+_AGE = re.compile(
+    r"\b(?:age[d]?\s*(?P<a>\d{1,3})\b|(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|year[- ]olds?|years?[- ]old|yrs?[- ]old)\b)"
+)
+_UNDER_5 = re.compile(r"\b(?:under|younger than|less than|below)\s*(?:age\s*)?(?:5|five)\b|\btoddler\b|\binfant\b")
+_OVER_5 = re.compile(r"\b(?:5|five)\s*(?:years?\s*)?(?:or|and)\s*(?:older|over|up)\b|\badult\b|\bover\s*(?:5|five)\b")
+_SITES = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+|infusion\s+|subq\s+|sc\s+|needle\s+)?sites?\b")
+_SITE_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:infusion\s+|needle\s+)?site\b")
+_PUMPS = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+)?pump(?:s|\s+set-?ups?|\s+setups?)?\b")
+_PUMP_ORDINAL = re.compile(
+    r"\b(?P<o>second|2nd|third|3rd|another|additional|new)\s+(?:separate\s+)?pump(?:\s+set-?up|\s+setup)?\b"
+)
+_TOGETHER = re.compile(
+    r"\b(?:with|w/|same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edit|edits"
+    r"|modifier|mod 59|xe|xs|xp|xu|along with|plus)\b"
+)
+_STRONG_TOGETHER = re.compile(
+    r"\b(?:same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edits?|modifier"
+    r"|mod 59|-59|xe|xs|xp|xu|column ?[12]|separately|unbundl\w*)\b"
+)
+_ASKS_UNITS = re.compile(r"\bhow many units\b|\bhow do i (?:code|bill)\b|\bhow (?:should|would) i (?:code|bill)\b"
+                         r"|\bunits?\b|\bcode (?:this|it)\b|\bbill(?:ed|ing)?\b|\breport\b")
+_FOLLOWUP = re.compile(
+    r"^\s*(?:and|but|also|so|ok(?:ay)?|now|then)?\s*,?\s*(?:what|how)\s+about\b|^\s*(?:and|but|also)\b"
+    r"|^\s*what\s+if\b|^\s*same\s+(?:but|for|with|thing)\b|^\s*(?:instead|now)\b|^\s*if\s+(?:it|the)\b"
+    r"|^\s*for\s+(?:medicare|cms|commercial|facility|hospital|office|a new|an established)\b"
+)
+
+
+def _first_value(cues, text: str):
+    for row in cues:
+        pattern, value = row[0], row[1]
+        flags = row[2] if len(row) > 2 else re.IGNORECASE
+        if re.search(pattern, text, flags):
+            return value
+    return None
+
+
+def _ordinal_count(word: str) -> int:
+    return _ORDINALS.get(word, 2)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Family cues: lay terms first
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyCue:
+    """A family is chosen when every pattern in `all_of` matches and none in `none_of` does. Order = priority."""
+
+    family: str
+    all_of: tuple[str, ...]
+    none_of: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+
+_CHEMO = r"\b(?:chemo\w*|antineoplastic|anti-neoplastic|oncology infusion)\b"
+_PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
+_INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
+_SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
+FAMILY_CUES: tuple[FamilyCue, ...] = (
+    FamilyCue("chemo_push", (_CHEMO, _PUSH)),
+    FamilyCue("chemo_infusion", (_CHEMO,)),
+    FamilyCue("critical_care", (r"\b(?:critical[- ]care|crit[- ]care|crit care|cc time|critically ill)\b",)),
+    FamilyCue("sedation", (r"\b(?:sedation|sedated|conscious sedation)\b",)),
+    FamilyCue("anesthesia", (r"\b(?:anesthesia|anaesthesia|anesthetic time|crna|base units?)\b",)),
+    FamilyCue("psychotherapy", (r"\b(?:psychotherapy|psych therapy|talk therapy|counseling session|psych session"
+                                r"|therapy session with (?:e/m|e&m))\b",)),
+    FamilyCue("office_em", (r"\b(?:office visit|office/outpatient visit|e/m|e&m|e and m|em visit|new (?:patient|pt)"
+                            r"|established (?:patient|pt)|est pt|est patient|prolonged (?:service|visit)s?"
+                            r"|clinic visit|visit level|level of (?:the )?visit)\b",)),
+    FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION, r"\b(?:push|ivp)\b")),
+    FamilyCue("hydration", (r"\b(?:hydration|hydrate|ns|normal saline|saline|iv fluids?|fluids?|lr|lactated ringers?"
+                            r"|d5w|d5ns|rehydration|fluid bolus)\b",)),
+    FamilyCue("iv_push", (_PUSH,)),
+    FamilyCue("injection", (_INJECTION,)),
+    FamilyCue("iv_infusion", (r"\b(?:infusion|infused|infusing|drip|iv antibiotics?|ivig|iv drug|iv therapy"
+                              r"|therapeutic infusion|iv)\b",)),
+    FamilyCue("therapy", (r"\b(?:PT|OT)\b",), case_sensitive=True),
+    FamilyCue("therapy", (r"\b(?:physical therapy|occupational therapy|therapeutic exercises?|ther ?ex"
+                          r"|manual therapy|neuromuscular re-?ed\w*|gait training|therapeutic activit\w*"
+                          r"|timed codes?|8[- ]minute rule|rule of (?:8|eight)s?|therapy)\b",)),
+)
+
+
+def parse_family(text: str) -> tuple[str | None, str | None]:
+    """The family named by lay terms in `text` and the words that named it, or (None, None)."""
+    for cue in FAMILY_CUES:
+        flags = 0 if cue.case_sensitive else re.IGNORECASE
+        matches = [re.search(pattern, text, flags) for pattern in cue.all_of]
+        if all(matches) and not any(re.search(p, text, re.IGNORECASE) for p in cue.none_of):
+            return cue.family, " + ".join(m.group(0) for m in matches if m)
+    return None, None
+
+
+# --------------------------------------------------------------------------------------------------------
+# The parser
+# --------------------------------------------------------------------------------------------------------
+
+
+def parse_question(text: str) -> ParsedQuestion:
+    """Read one question. Never raises: input a units answer must refuse is listed in `problems`."""
+    t = normalize(text)
+    problems: list[str] = []
+    notes: list[str] = []
+
+    codes = tuple(find_codes(text))
+    code_minutes, blocked = parse_code_minutes(t)
+
+    start = end = None
+    minutes: int | None = None
+    duration_text: str | None = None
+    clock = parse_clock_range(t)
+    if clock is not None:
+        start, end, minutes, span = clock
+        blocked.append(span)
+        duration_text = t[span[0]:span[1]].strip()
+        if minutes == 0:
+            problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
+                            "give the time the service started and the time it ended")
+
+    for match in _DURATION_RANGE.finditer(t):
+        if not any(match.start() < e and s < match.end() for s, e in blocked):
+            problems.append(f"'{escape_user_text(match.group(0))}' is a range, not a duration: "
+                            "give the documented time (for example 150 minutes)")
+            blocked.append(match.span())
+
+    base = _BASE_UNITS.search(t)
+    base_units = None
+    if base:
+        base_units = float(base.group("a") or base.group("b"))
+        blocked.append(base.span())
+
+    durations = parse_durations(t, blocked)
+    if durations and minutes is None:
+        minutes = sum(d[0] for d in durations)
+        duration_text = " + ".join(d[1] for d in durations)
+        if len(durations) > 1:
+            notes.append(f"I read {len(durations)} separate durations ({duration_text}) and added them up "
+                         f"to {_format_minutes(minutes)}; ask again with the total if that is not right.")
+    for total, typed, span in durations:
+        blocked.append(span)
+        if total < 0:
+            problems.append(f"a service can't last {escape_user_text(typed)}: time must be a positive duration")
+    if len(code_minutes) == 1 and minutes is None:
+        # One code with its minutes ("99291 110 min") is the duration of that code's service.
+        minutes = next(iter(code_minutes.values()))
+        duration_text = f"{minutes} min"
+    if minutes is not None and minutes > MINUTES_PER_DAY:
+        problems.append(f"{escape_user_text(duration_text or _format_minutes(minutes))} is longer than a day "
+                        "(24 hours): time is counted per date of service, check the documented minutes")
+
+    dose = parse_dose(t, blocked)
+
+    sites = pumps = None
+    if m := _SITES.search(t):
+        sites = int(m.group("n"))
+    elif m := _SITE_ORDINAL.search(t):
+        sites = _ordinal_count(m.group("o"))
+    if m := _PUMPS.search(t):
+        pumps = int(m.group("n"))
+    elif m := _PUMP_ORDINAL.search(t):
+        pumps = _ordinal_count(m.group("o"))
+
+    with_em: bool | None = None
+    if _WITHOUT_EM.search(t):
+        with_em = False
+    elif _WITH_EM.search(t):
+        with_em = True
+
+    sedation_by: Literal["same", "other"] | None = None
+    if _SEDATION_SAME.search(t):
+        sedation_by = "same"
+    elif _SEDATION_OTHER.search(t):
+        sedation_by = "other"
+
+    under_5: bool | None = None
+    if m := _AGE.search(t):
+        under_5 = int(m.group("a") or m.group("b")) < 5
+    elif _UNDER_5.search(t):
+        under_5 = True
+    elif _OVER_5.search(t):
+        under_5 = False
+
+    family, family_cue = parse_family(text)
+    has_together = bool(_STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(_TOGETHER.search(t)))
+
+    return ParsedQuestion(
+        text=text,
+        codes=codes,
+        minutes=minutes,
+        start=start,
+        end=end,
+        duration_text=duration_text,
+        dose=dose[0] if dose else None,
+        dose_unit=dose[1] if dose else None,
+        payer=_first_value(_PAYER_CUES, t),
+        setting=_first_value(_SETTING_CUES, text),
+        code_minutes=code_minutes if len(code_minutes) >= 2 or _is_therapy_minutes(code_minutes) else None,
+        pump_setups=pumps,
+        sites=sites,
+        patient=_first_value(_PATIENT_CUES, t),
+        with_em=with_em,
+        sedation_by=sedation_by,
+        patient_under_5=under_5,
+        base_units=base_units,
+        family=family,
+        family_cue=family_cue,
+        together=has_together,
+        asks_units=bool(_ASKS_UNITS.search(t)),
+        followup=bool(_FOLLOWUP.search(t)),
+        problems=tuple(problems),
+        notes=tuple(notes),
+    )
+
+
+def _is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
+    # PT/OT timed codes are 97xxx; one such code with minutes is still a per-code therapy question.
+    return bool(code_minutes) and all(code.startswith("97") for code in code_minutes)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Follow-ups
+# --------------------------------------------------------------------------------------------------------
+
+_DURATION_FIELDS = ("minutes", "start", "end", "duration_text", "code_minutes")
+_MERGED_FIELDS = tuple(
+    f.name for f in fields(ParsedQuestion)
+    if f.name not in {"text", "followup", "problems", "notes", "together", "asks_units", "family_cue"}
+)
+
+
+def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQuestion:
+    """`current` read in the context of `previous`: what the new turn says overrides, the rest carries over.
+
+    A new duration replaces the old one whole (a clock range and minutes never mix); a new dose replaces the
+    old dose; a new family keeps the old duration ("and for hydration?").
+    """
+    changes: dict[str, object] = {}
+    new_duration = current.has_duration or any("can't last" in p or "range" in p for p in current.problems)
+    for name in _MERGED_FIELDS:
+        if name in _DURATION_FIELDS and new_duration:
+            changes[name] = getattr(current, name)
+            continue
+        if name in {"dose", "dose_unit"} and current.dose is not None:
+            changes[name] = getattr(current, name)
+            continue
+        value = getattr(current, name)
+        changes[name] = value if value not in (None, (), {}) else getattr(previous, name)
+    changes["family_cue"] = current.family_cue or previous.family_cue
+    changes["problems"] = current.problems if (new_duration or current.problems) else previous.problems
+    changes["notes"] = current.notes if new_duration else previous.notes
+    changes["together"] = current.together or (previous.together and not current.has_quantity)
+    changes["asks_units"] = current.asks_units or previous.asks_units
+    changes["followup"] = True
+    changes["text"] = current.text
+    return replace(previous, **changes)
+
+
+def needs_context(parsed: ParsedQuestion) -> bool:
+    """True when a turn only makes sense with the turn before ("what about 3 hours?", "and for medicare?")."""
+    if parsed.followup:
+        return True
+    if parsed.codes:
+        return False
+    # No family and no code: a bare duration, dose, payer or setting is a change to the last question.
+    return parsed.family is None and (
+        parsed.has_quantity or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
+        or parsed.pump_setups is not None or parsed.patient is not None
+    )
+
+
+def parse_conversation(user_turns: list[str], question: str) -> ParsedQuestion:
+    """Parse `question` in the context of earlier user turns (oldest first), re-reading each earlier turn."""
+    context: ParsedQuestion | None = None
+    for turn in [*user_turns, question]:
+        parsed = parse_question(turn)
+        context = merge_followup(context, parsed) if context is not None and needs_context(parsed) else parsed
+    assert context is not None
+    return context
+
+
+# --------------------------------------------------------------------------------------------------------
+# Safety of echoed text
+# --------------------------------------------------------------------------------------------------------
+
+
+def escape_user_text(text: str) -> str:
+    """User text safe to echo in Markdown rendered as HTML: < > & escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter or digit (emoji and punctuation alone do not count)."""
+    return bool(_WORD.search(text))

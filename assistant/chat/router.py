@@ -1,0 +1,343 @@
+"""Route a parsed question to lookup, edits, units, search or help, and build the answer.
+
+Order of the decision (first that applies wins; docs/chat.md explains each):
+1. no letter or digit in the question            -> help
+2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
+3. two or more codes and billing-together words   -> edits
+4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
+   corpus lay terms, then the retriever's best hit)
+5. a code                                          -> lookup (unknown code: "not found" with near codes)
+6. words we know from the corpus                   -> search
+7. anything else                                   -> help
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.chat import answers
+from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
+from assistant.contract import Answer
+from assistant.corpus.records import CodeRecord
+
+# Families whose units come from a duration (everything but drug doses).
+TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
+
+_STOPWORDS = frozenset((
+    "a", "an", "the", "is", "it", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "what", "how",
+    "do", "i", "my", "me", "can", "you", "code", "codes", "cpt", "hcpcs", "bill", "billing", "about", "this", "that",
+    "was", "were", "are", "be", "pt", "patient", "please", "help", "hi", "hello", "thanks", "thank",
+))
+_WORD = re.compile(r"[a-z][a-z0-9/-]+")
+
+
+@dataclass
+class RouteContext:
+    """Everything a route needs besides the question: resolved payer/setting and notes to pass on."""
+
+    payer: str
+    setting: str
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Router:
+    """Turns a `ParsedQuestion` into an `Answer` using the corpus, the retriever and the NCCI tables."""
+
+    def __init__(self, corpus: Any, retriever: Any, edits: Any | None) -> None:
+        self.corpus = corpus
+        self.retriever = retriever
+        self.edits = edits
+        self._drug_terms, self._drug_pattern = self._compile_terms(lambda r: r.billing_unit is not None)
+        self._time_terms, self._time_pattern = self._compile_terms(
+            lambda r: r.time_rule is not None and r.time_rule != "drug_units"
+        )
+        self.vocabulary = self._vocabulary()
+
+    # ---------------------------------------------------------------------------------------------------
+    # corpus helpers
+    # ---------------------------------------------------------------------------------------------------
+
+    def _compile_terms(self, keep: Callable[[CodeRecord], bool]) -> tuple[dict[str, CodeRecord], re.Pattern[str]]:
+        """Lay terms of the kept records -> record (first record wins), and one regex that finds them, longest first."""
+        terms: dict[str, CodeRecord] = {}
+        for record in self.corpus:
+            if not keep(record):
+                continue
+            for term in record.lay_terms:
+                terms.setdefault(term.casefold(), record)
+        if not terms:
+            return terms, re.compile(r"(?!x)x")
+        alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+        return terms, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+    def _vocabulary(self) -> frozenset[str]:
+        words: set[str] = set()
+        for record in self.corpus:
+            for text in (record.title, record.description, *record.lay_terms, record.family, record.time_rule or ""):
+                words.update(_WORD.findall(text.casefold()))
+        for name in answers.FAMILY_NAMES.values():
+            words.update(_WORD.findall(name))
+        return frozenset(words)
+
+    def knows_words(self, text: str) -> bool:
+        """True when the question holds a coding word the corpus knows (so a search can be meaningful)."""
+        for word in _WORD.findall(text.casefold()):
+            if word in _STOPWORDS:
+                continue
+            if word in self.vocabulary or word.rstrip("s") in self.vocabulary:
+                return True
+        return False
+
+    def descriptions(self, codes: Sequence[str]) -> dict[str, str]:
+        """Code -> our corpus title, for the codes the corpus has."""
+        result = {}
+        for code in codes:
+            record = self.corpus.get(code)
+            if record is not None:
+                result[code] = record.title
+        return result
+
+    def find_drug(self, parsed: ParsedQuestion) -> CodeRecord | None:
+        """The drug code named in the question: a typed code with a billing unit, else a lay term or brand."""
+        for code in parsed.codes:
+            record = self.corpus.get(code)
+            if record is not None and record.billing_unit is not None:
+                return record
+        match = self._drug_pattern.search(parsed.text)
+        if match:
+            return self._drug_terms[match.group(0).casefold()]
+        return None
+
+    def mue_lookup(self) -> Callable[[str], Any] | None:
+        """An adapter from EditsStore.mue to the units engine's MueLimit, or None when MUE is not loaded."""
+        if self.edits is None or not self.edits.has_mue:
+            return None
+        from assistant.units import MueLimit
+
+        store = self.edits
+
+        def lookup(code: str) -> Any:
+            entry = store.mue(code)
+            if entry is None:
+                return None
+            return MueLimit(code=entry.code, value=entry.value, mai=entry.mai, mai_description=entry.mai_description)
+
+        return lookup
+
+    # ---------------------------------------------------------------------------------------------------
+    # routing
+    # ---------------------------------------------------------------------------------------------------
+
+    def answer(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """The answer for a parsed question (see the module docstring for the order of the decision)."""
+        if not has_words(parsed.text):
+            return answers.help_answer("I did not find a question in your message.")
+        if parsed.problems:
+            return answers.units_problem_answer(parsed.problems, context.warnings)
+        if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
+            return self.edits_route(parsed, context)
+        if parsed.has_quantity:
+            return self.units_route(parsed, context)
+        if parsed.codes:
+            return self.lookup_route(parsed, context)
+        if parsed.followup and parsed.family is None:
+            return answers.help_answer("I could not tell which earlier question this follows; please ask it in full "
+                                       "(for example *subq 3 hours*).")
+        if self.knows_words(parsed.text):
+            return self.search_route(parsed, context)
+        return answers.help_answer("I did not recognise a coding question in your message.")
+
+    # --- units ------------------------------------------------------------------------------------------
+
+    def resolve_time_family(self, parsed: ParsedQuestion) -> tuple[str | None, str | None]:
+        """The units family for a duration and a note on how it was chosen (None when it was named plainly)."""
+        if parsed.family in TIME_FAMILIES:
+            return parsed.family, None
+        for code in [*parsed.codes, *(parsed.code_minutes or {})]:
+            record = self.corpus.get(code)
+            if record is not None and record.time_rule in TIME_FAMILIES:
+                return record.time_rule, None
+        match = self._time_pattern.search(parsed.text)
+        if match:
+            record = self._time_terms[match.group(0).casefold()]
+            return record.time_rule, None
+        hits = self.retriever.search(parsed.text, k=3) if self.retriever is not None else []
+        for hit in hits:
+            if hit.record.time_rule in TIME_FAMILIES:
+                family = hit.record.time_rule
+                return family, (f"I read this as {answers.FAMILY_NAMES[family]} from the closest code, {hit.code} "
+                                f"({hit.record.title}); name the service if that is not right.")
+        return None, None
+
+    def units_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """Count units with the engine: a time family for a duration, drug units for a dose (both when both)."""
+        from assistant.units import UnitsError
+
+        requests: list[dict[str, Any]] = []
+        notes = list(context.notes)
+        warnings = list(context.warnings)
+        summary_parts: list[str] = []
+        drug: CodeRecord | None = None
+        if parsed.dose is not None:
+            drug = self.find_drug(parsed)
+        if parsed.has_duration:
+            family, how = self.resolve_time_family(parsed)
+            if family is None:
+                return answers.help_answer(
+                    f"I see a time ({escape_user_text(parsed.duration_text or '')}) but not which service it was. "
+                    "Name it, for example *subq*, *hydration*, *IV infusion*, *chemo*, *critical care*, "
+                    "*psychotherapy*, *sedation* or *anesthesia*."
+                )
+            if how:
+                warnings.append(how)
+            requests.append(self._time_request(parsed, family, context))
+            summary_parts.append(self._time_summary(parsed, family))
+        if parsed.dose is not None:
+            if drug is None:
+                if not requests:
+                    return answers.units_problem_answer(
+                        [f"I could not tell which drug the dose of {parsed.dose:g} {parsed.dose_unit} is for: name the "
+                         "drug (generic or brand) or its J code"], warnings)
+                warnings.append(f"A dose ({parsed.dose:g} {parsed.dose_unit}) was given but no drug I know was named, "
+                                "so no drug line is counted.")
+            else:
+                requests.append(self._drug_request(parsed, drug, context))
+                summary_parts.append(f"{drug.code} {parsed.dose:g} {parsed.dose_unit}")
+        results = []
+        try:
+            for request in requests:
+                results.append(self._calculate(request))
+        except UnitsError as error:
+            return answers.units_problem_answer([escape_user_text(str(error)).rstrip(".")], warnings)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(p) for p in problem.get("loc", ())) or "input"
+            return answers.units_problem_answer([f"{where}: {problem['msg']}"], warnings)
+        codes_in_answer = {line.code for r in results for line in r.lines if line.units}
+        warnings.extend(self._orphan_add_on_warnings(codes_in_answer))
+        warnings.extend(parsed.notes)
+        summary = "; ".join(summary_parts) + f", {answers.setting_name(results[0].setting)}"
+        codes = sorted(codes_in_answer)
+        return answers.units_answer(results, self.descriptions(codes), summary, warnings, notes)
+
+    def _calculate(self, fields: dict[str, Any]) -> Any:
+        from assistant.units import UnitsRequest, calculate
+
+        return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup())
+
+    @staticmethod
+    def _time_summary(parsed: ParsedQuestion, family: str) -> str:
+        name = answers.FAMILY_NAMES[family].capitalize()
+        if parsed.start is not None and parsed.end is not None:
+            return (f"{name}, {parsed.start:%H:%M} to {parsed.end:%H:%M} = "
+                    f"{answers.format_minutes(parsed.minutes or 0)}")
+        if parsed.code_minutes and family == "therapy":
+            return f"{name}, " + ", ".join(f"{c} {m} min" for c, m in parsed.code_minutes.items())
+        return f"{name}, {answers.format_minutes(parsed.minutes or 0)}"
+
+    @staticmethod
+    def _time_request(parsed: ParsedQuestion, family: str, context: RouteContext) -> dict[str, Any]:
+        request: dict[str, Any] = {"family": family, "payer": context.payer, "setting": context.setting}
+        if family == "therapy" and parsed.code_minutes:
+            request["code_minutes"] = dict(parsed.code_minutes)
+        elif parsed.start is not None and parsed.end is not None:
+            request["start"], request["end"] = parsed.start, parsed.end
+        else:
+            request["minutes"] = parsed.minutes
+        optional = {
+            "pump_setups": parsed.pump_setups,
+            "sites": parsed.sites,
+            "patient": parsed.patient,
+            "with_em": parsed.with_em,
+            "sedation_by": parsed.sedation_by,
+            "patient_under_5": parsed.patient_under_5,
+            "base_units": parsed.base_units,
+        }
+        request.update({key: value for key, value in optional.items() if value is not None})
+        return request
+
+    @staticmethod
+    def _drug_request(parsed: ParsedQuestion, drug: CodeRecord, context: RouteContext) -> dict[str, Any]:
+        assert drug.billing_unit is not None
+        return {
+            "family": "drug_units",
+            "payer": context.payer,
+            "setting": context.setting,
+            "drug_code": drug.code,
+            "dose": parsed.dose,
+            "dose_unit": parsed.dose_unit,
+            "billing_quantity": drug.billing_unit.quantity,
+            "billing_unit": drug.billing_unit.unit,
+        }
+
+    def _orphan_add_on_warnings(self, codes: set[str]) -> list[str]:
+        """An add-on code in the answer without any of its primary codes is flagged (it cannot be billed alone)."""
+        warnings = []
+        for code in sorted(codes):
+            record = self.corpus.get(code)
+            if record is not None and record.add_on_to and not codes.intersection(record.add_on_to):
+                warnings.append(f"{code} is an add-on code: report it only with {', '.join(record.add_on_to)} "
+                                "(its primary code is not in this answer).")
+        return warnings
+
+    # --- lookup -----------------------------------------------------------------------------------------
+
+    def lookup_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """Each typed code's card; unknown codes get "not found" with the nearest codes."""
+        found, sections, missing, near, mue_citations = [], [], [], [], []
+        mue_loaded = self.edits is not None and self.edits.has_mue
+        for code in parsed.codes:
+            record = self.retriever.lookup(code) if self.retriever is not None else self.corpus.get(code)
+            if record is None:
+                missing.append(code)
+                for candidate in self.retriever.near_codes(code, k=5) if self.retriever is not None else []:
+                    if candidate.code not in {r.code for r in near}:
+                        near.append(candidate)
+                continue
+            mue = self.edits.mue(code) if mue_loaded else None
+            if mue is not None:
+                mue_citations.append(mue.citation)
+            found.append(record)
+            sections.append(answers.lookup_section(record, self.corpus.add_ons_of(code), mue, mue_loaded))
+        answer = answers.lookup_answer(found, sections, missing, near, mue_citations)
+        if context.warnings:
+            answer.warnings.extend(context.warnings)
+        return answer
+
+    # --- edits ------------------------------------------------------------------------------------------
+
+    def edits_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """NCCI PTP edits between the typed codes (issue 7), or how to load the tables."""
+        codes = list(parsed.codes)
+        descriptions = self.descriptions(codes)
+        if self.edits is None or not self.edits.has_ptp:
+            answer = answers.edits_not_loaded_answer(codes, descriptions)
+        else:
+            from assistant.edits import describe_modifier_indicator
+
+            edits = self.edits.pairs(codes)
+            quarter = (self.edits.info().get("ptp") or {}).get("quarter")
+            mue_notes = []
+            if self.edits.has_mue:
+                for code in codes:
+                    entry = self.edits.mue(code)
+                    if entry is not None:
+                        mue_notes.append(f"{code}: MUE {entry.value} (MAI {entry.mai}, {entry.mai_description})")
+            answer = answers.edits_answer(codes, descriptions, edits, describe_modifier_indicator, quarter, mue_notes)
+        answer.warnings.extend(context.warnings)
+        return answer
+
+    # --- search -----------------------------------------------------------------------------------------
+
+    def search_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """Ranked codes for a question without a code or a quantity."""
+        hits = self.retriever.search(parsed.text, k=5) if self.retriever is not None else []
+        answer = answers.search_answer(hits, context.notes)
+        answer.warnings.extend(context.warnings)
+        return answer

@@ -1,0 +1,312 @@
+"""The question parser: pure functions, one row per way coders type things."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from assistant.chat.parse import (
+    merge_followup,
+    needs_context,
+    parse_conversation,
+    parse_family,
+    parse_question,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        pytest.param("how do I code 2.5 hours subq", 150, id="decimal-hours"),
+        pytest.param("2 hrs 30 min subq", 150, id="hrs-and-min"),
+        pytest.param("2h30 subq", 150, id="2h30"),
+        pytest.param("2h 30m subq", 150, id="2h-30m"),
+        pytest.param("subq 1:45", 105, id="h-colon-mm"),
+        pytest.param("90 min subq", 90, id="minutes"),
+        pytest.param("90 minutes subq", 90, id="minutes-long"),
+        pytest.param("90mins hydration", 90, id="mins-glued"),
+        pytest.param("an hour and a half subq", 90, id="hour-and-a-half"),
+        pytest.param("hour and a half of hydration", 90, id="hour-and-a-half-no-article"),
+        pytest.param("half an hour subq", 30, id="half-an-hour"),
+        pytest.param("a half hour hydration", 30, id="a-half-hour"),
+        pytest.param("two and a half hours subq", 150, id="words-and-a-half"),
+        pytest.param("2 1/2 hours subq", 150, id="fraction"),
+        pytest.param("three hours subq", 180, id="number-word"),
+        pytest.param("an hour subq", 60, id="an-hour"),
+        pytest.param("1 hour and 15 minutes chemo", 75, id="hour-and-minutes"),
+        pytest.param("pt got sub-q IG 3 hrs 10 min, 2 sites", 190, id="hrs-min-then-sites"),
+        pytest.param("1.5 hr infusion", 90, id="hr-singular"),
+        pytest.param("critical care 110 min medicare", 110, id="critical-care-minutes"),
+        pytest.param("hydration 30 min then another 45 min", 75, id="two-durations-added"),
+    ],
+)
+def test_durations(text: str, minutes: int) -> None:
+    assert parse_question(text).minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "minutes"),
+    [
+        pytest.param("hydration from 0915 to 1040", time(9, 15), time(10, 40), 85, id="military-from-to"),
+        pytest.param("hydration 9:15-10:40", time(9, 15), time(10, 40), 85, id="colon-dash"),
+        pytest.param("NS bolus 11pm to 2am", time(23, 0), time(2, 0), 180, id="crossing-midnight"),
+        pytest.param("fluids from 11 pm to 2 am", time(23, 0), time(2, 0), 180, id="spaced-am-pm"),
+        pytest.param("hydration 2300-0200", time(23, 0), time(2, 0), 180, id="military-crossing-midnight"),
+        pytest.param("bolus 7:00-7:20", time(7, 0), time(7, 20), 20, id="short-range"),
+        pytest.param("infusion 11:30 to 1:15", time(11, 30), time(13, 15), 105, id="bare-times-shortest-span"),
+        pytest.param("hydration started 9:15 stopped 10:40", time(9, 15), time(10, 40), 85, id="started-stopped"),
+        pytest.param("chemo from 9 to 11", time(9, 0), time(11, 0), 120, id="from-bare-hours"),
+        pytest.param("subq 12pm-2:30pm", time(12, 0), time(14, 30), 150, id="noon-pm"),
+    ],
+)
+def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
+    parsed = parse_question(text)
+    assert (parsed.start, parsed.end, parsed.minutes) == (start, end, minutes)
+    assert not parsed.problems
+
+
+@pytest.mark.parametrize(
+    ("text", "problem_words"),
+    [
+        pytest.param("-3 hours subq", "-3 hours", id="negative-hours"),
+        pytest.param("subq minus 30 min", "minus 30 min", id="minus-word"),
+        pytest.param("25 hours subq", "longer than a day", id="over-a-day"),
+        pytest.param("subq 2-3 hours", "range", id="duration-range"),
+        pytest.param("hydration 9:00-9:00", "same", id="zero-length-clock-range"),
+    ],
+)
+def test_problems_are_reported_not_dropped(text: str, problem_words: str) -> None:
+    parsed = parse_question(text)
+    assert parsed.problems, "a duration that cannot be counted must be reported"
+    assert any(problem_words in problem for problem in parsed.problems)
+
+
+def test_problem_text_escapes_html() -> None:
+    parsed = parse_question("subq <b>-3 hours</b>")
+    assert parsed.problems
+    assert all("<" not in problem for problem in parsed.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "dose", "unit"),
+    [
+        pytest.param("ceftriaxone 1 g how many units", 1.0, "g", id="grams-short"),
+        pytest.param("B12 500 mcg", 500.0, "mcg", id="mcg"),
+        pytest.param("Hizentra 10 grams", 10.0, "g", id="grams-word"),
+        pytest.param("insulin 40 units", 40.0, "units", id="units"),
+        pytest.param("2 mL of drug", 2.0, "mL", id="ml"),
+        pytest.param("B12 1,000 mcg", 1000.0, "mcg", id="thousands-separator"),
+        pytest.param("dexamethasone 0.5 mg", 0.5, "mg", id="decimal-mg"),
+        pytest.param("ceftriaxone 1g", 1.0, "g", id="glued-unit"),
+    ],
+)
+def test_doses(text: str, dose: float, unit: str) -> None:
+    parsed = parse_question(text)
+    assert (parsed.dose, parsed.dose_unit) == (dose, unit)
+    assert parsed.minutes is None
+
+
+def test_minutes_are_not_read_as_a_dose() -> None:
+    assert parse_question("subq 90 m").dose is None
+
+
+@pytest.mark.parametrize(
+    ("text", "payer"),
+    [
+        pytest.param("critical care 110 min medicare", "medicare", id="medicare"),
+        pytest.param("critical care 110 min CMS", "medicare", id="cms"),
+        pytest.param("critical care 110 min commercial", "cpt", id="commercial"),
+        pytest.param("critical care 110 min CPT rules", "cpt", id="cpt-rules"),
+        pytest.param("critical care 110 min per AMA", "cpt", id="ama"),
+        pytest.param("critical care 110 min", None, id="not-said"),
+    ],
+)
+def test_payer(text: str, payer: str | None) -> None:
+    assert parse_question(text).payer == payer
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        pytest.param("hydration 2 hours facility", "facility", id="facility"),
+        pytest.param("hydration 2 hours hospital outpatient", "facility", id="hospital-outpatient"),
+        pytest.param("hydration 2 hours HOPD", "facility", id="hopd"),
+        pytest.param("hydration 2 hours in the ED", "facility", id="ed"),
+        pytest.param("ER hydration 2 hours", "facility", id="er"),
+        pytest.param("hydration 2 hours office", "professional", id="office"),
+        pytest.param("hydration 2 hours physician", "professional", id="physician"),
+        pytest.param("hydration 2 hours pro fee", "professional", id="pro-fee"),
+        pytest.param("hydration 2 hours, never ordered", None, id="er-inside-word-ignored"),
+    ],
+)
+def test_setting(text: str, setting: str | None) -> None:
+    assert parse_question(text).setting == setting
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        pytest.param("how do I code 2.5 hours subq", "subq_infusion", id="subq"),
+        pytest.param("sub-q 2 hours", "subq_infusion", id="sub-q"),
+        pytest.param("SC infusion 2 hours", "subq_infusion", id="sc"),
+        pytest.param("SQ 2 hours", "subq_infusion", id="sq"),
+        pytest.param("SCIG 2 hours", "subq_infusion", id="scig"),
+        pytest.param("SQ injection", "injection", id="sq-injection-is-injection"),
+        pytest.param("hydration 2 hours", "hydration", id="hydration"),
+        pytest.param("NS bolus 11pm to 2am", "hydration", id="ns"),
+        pytest.param("IV fluids 1 hour", "hydration", id="iv-fluids"),
+        pytest.param("chemo 2 hours", "chemo_infusion", id="chemo"),
+        pytest.param("code for chemo push", "chemo_push", id="chemo-push"),
+        pytest.param("critical care 110 min", "critical_care", id="critical-care"),
+        pytest.param("crit care 40 min", "critical_care", id="crit-care"),
+        pytest.param("psychotherapy 45 min", "psychotherapy", id="psychotherapy"),
+        pytest.param("PT therapy 97110 30 min", "therapy", id="therapy"),
+        pytest.param("moderate sedation 30 min", "sedation", id="sedation"),
+        pytest.param("anesthesia 95 min", "anesthesia", id="anesthesia"),
+        pytest.param("IV push ondansetron", "iv_push", id="iv-push"),
+        pytest.param("IV infusion 75 min", "iv_infusion", id="iv-infusion"),
+        pytest.param("office visit 45 min new patient", "office_em", id="office-visit"),
+        pytest.param("what is the weather", None, id="none"),
+    ],
+)
+def test_family_cues(text: str, family: str | None) -> None:
+    assert parse_family(text)[0] == family
+
+
+def test_two_separate_durations_are_added_with_a_note() -> None:
+    parsed = parse_question("hydration 30 min then another 45 min")
+    assert any("added them up" in note for note in parsed.notes)
+
+
+def test_per_code_minutes_for_therapy() -> None:
+    parsed = parse_question("97112 24 min and 97110 23 min")
+    assert parsed.code_minutes == {"97112": 24, "97110": 23}
+    assert parsed.minutes is None
+
+
+def test_one_code_with_minutes_is_that_services_duration() -> None:
+    parsed = parse_question("99291 110 min")
+    assert parsed.minutes == 110
+    assert parsed.code_minutes is None
+    assert parsed.codes == ("99291",)
+
+
+@pytest.mark.parametrize(
+    ("text", "sites", "pumps"),
+    [
+        pytest.param("pt got sub-q IG 3 hrs 10 min, 2 sites", 2, None, id="two-sites"),
+        pytest.param("subq 2 hours second pump", None, 2, id="second-pump"),
+        pytest.param("subq 2 hours 2 pump set-ups", None, 2, id="two-pump-setups"),
+        pytest.param("subq 2 hours another pump setup", None, 2, id="another-pump"),
+        pytest.param("subq 1 hour second site", 2, None, id="second-site"),
+        pytest.param("subq 1 hour", None, None, id="neither"),
+    ],
+)
+def test_sites_and_pumps(text: str, sites: int | None, pumps: int | None) -> None:
+    parsed = parse_question(text)
+    assert (parsed.sites, parsed.pump_setups) == (sites, pumps)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        pytest.param("office visit 45 min new patient", "patient", "new", id="new-patient"),
+        pytest.param("est pt 25 min", "patient", "established", id="est-pt"),
+        pytest.param("established patient 40 min", "patient", "established", id="established"),
+        pytest.param("psychotherapy 45 min with E/M", "with_em", True, id="with-em"),
+        pytest.param("psychotherapy 45 min without E/M", "with_em", False, id="without-em"),
+        pytest.param("sedation 30 min by anesthesiologist", "sedation_by", "other", id="sedation-other"),
+        pytest.param("sedation 30 min same physician", "sedation_by", "same", id="sedation-same"),
+        pytest.param("subq 2 hours second pump", "sedation_by", None, id="second-pump-is-not-a-provider"),
+        pytest.param("sedation 20 min age 3", "patient_under_5", True, id="age-3"),
+        pytest.param("sedation 20 min 4 year old", "patient_under_5", True, id="four-year-old"),
+        pytest.param("sedation 20 min 40 yo", "patient_under_5", False, id="adult-age"),
+        pytest.param("sedation 20 min under 5", "patient_under_5", True, id="under-5"),
+        pytest.param("anesthesia 45 min base units 5", "base_units", 5.0, id="base-units"),
+        pytest.param("anesthesia 45 min, 7 base units", "base_units", 7.0, id="n-base-units"),
+    ],
+)
+def test_switches(text: str, field: str, value: object) -> None:
+    assert getattr(parse_question(text), field) == value
+
+
+def test_base_units_are_not_a_dose() -> None:
+    parsed = parse_question("anesthesia 45 min base units 5")
+    assert parsed.dose is None
+
+
+@pytest.mark.parametrize(
+    ("text", "together"),
+    [
+        pytest.param("can I bill 96369 and 96372 together", True, id="together"),
+        pytest.param("96360 with 96365", True, id="with"),
+        pytest.param("96360 96365 same day", True, id="same-day"),
+        pytest.param("is 96372 bundled into 96369", True, id="bundled"),
+        pytest.param("NCCI 99291 36556", True, id="ncci"),
+        pytest.param("do I need modifier 59 on 96413 and 96360", True, id="modifier-59"),
+        pytest.param("what is 96369 and 96370", False, id="and-is-not-together"),
+    ],
+)
+def test_billing_together_words(text: str, together: bool) -> None:
+    assert parse_question(text).together is together
+
+
+# --- follow-ups -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "family", "minutes", "payer"),
+    [
+        pytest.param(["how do I code 2.5 hours subq"], "what about 3 hours?", "subq_infusion", 180, None,
+                     id="new-duration"),
+        pytest.param(["critical care 110 min"], "and for medicare?", "critical_care", 110, "medicare",
+                     id="new-payer"),
+        pytest.param(["subq 2 hours", "what about 3 hours?"], "and for medicare?", "subq_infusion", 180, "medicare",
+                     id="two-follow-ups"),
+        pytest.param(["critical care 110 min medicare"], "subq 2.5 hours", "subq_infusion", 150, None,
+                     id="full-question-resets"),
+        pytest.param(["hydration 2 hours"], "and for chemo?", "chemo_infusion", 120, None, id="new-family"),
+        pytest.param([], "what about 3 hours?", None, 180, None, id="no-history"),
+    ],
+)
+def test_follow_ups(history: list[str], question: str, family: str | None, minutes: int, payer: str | None) -> None:
+    parsed = parse_conversation(history, question)
+    assert (parsed.family, parsed.minutes, parsed.payer) == (family, minutes, payer)
+
+
+def test_follow_up_duration_replaces_clock_range() -> None:
+    parsed = parse_conversation(["NS bolus 11pm to 2am"], "what about 90 minutes?")
+    assert parsed.minutes == 90
+    assert parsed.start is None and parsed.end is None
+
+
+def test_follow_up_clears_old_problem_when_new_duration_is_fine() -> None:
+    parsed = parse_conversation(["-3 hours subq"], "what about 3 hours?")
+    assert parsed.problems == ()
+    assert parsed.minutes == 180
+
+
+def test_follow_up_keeps_dose_and_changes_it() -> None:
+    parsed = parse_conversation(["ceftriaxone 1 g how many units"], "what about 2 g?")
+    assert (parsed.dose, parsed.dose_unit) == (2.0, "g")
+
+
+def test_merge_followup_overrides_only_what_is_said() -> None:
+    first = parse_question("subq 2 hours 2 sites medicare")
+    merged = merge_followup(first, parse_question("what about 3 hours?"))
+    assert (merged.minutes, merged.sites, merged.payer, merged.family) == (180, 2, "medicare", "subq_infusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("what about 3 hours?", True, id="what-about"),
+        pytest.param("and for medicare?", True, id="and-for"),
+        pytest.param("3 hours", True, id="bare-duration"),
+        pytest.param("subq 3 hours", False, id="full-question"),
+        pytest.param("what is 96369", False, id="code-question"),
+    ],
+)
+def test_needs_context(text: str, expected: bool) -> None:
+    assert needs_context(parse_question(text)) is expected
