@@ -305,7 +305,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         source = str(asp.get("source", "CMS ASP payment-limit file"))
         for code, row in asp["codes"].items():
             existing = merged.get(code)
-            if existing is None:
+            if existing is None or row.get("quantity") is None:  # "PER VIAL"-style dosages carry no quantity
                 continue
             unit = BillingUnit(quantity=row["quantity"], unit=row["unit"])
             update: dict[str, Any] = {"billing_unit": unit}

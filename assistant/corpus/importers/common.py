@@ -1,0 +1,136 @@
+"""What the corpus importers share: row errors that name file and line, tabular readers, atomic overlay writes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.corpus.loader import IMPORTS_DIRNAME
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+# CSV exports from CMS are usually UTF-8, but older releases and files re-saved in Excel come as Windows-1252.
+_ENCODINGS = ("utf-8-sig", "cp1252")
+
+_MONTHS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+    "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November", "dec": "December",
+}
+
+
+class ImportFileError(ValueError):
+    """A file an importer cannot use; the message names the file and, for a bad row, its line."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+def normalise_header(name: object) -> str:
+    """'LONG DESCRIPTION', 'Long_Description ' and 'long-description' all become 'long_description'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
+
+
+def _decodable(path: Path, encoding: str) -> bool:
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            for _ in iter(lambda: handle.read(1 << 20), ""):
+                pass
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_encoding(path: Path) -> str:
+    """The first encoding that reads the whole file (UTF-8, else Windows-1252)."""
+    for encoding in _ENCODINGS:
+        if _decodable(path, encoding):
+            return encoding
+    raise ImportFileError(path, "the file is neither UTF-8 nor Windows-1252 text")
+
+
+def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Stream (line number, cells) for each non-empty row; the line is where the row starts in the file."""
+    encoding = text_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        start = 1
+        try:
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
+        except csv.Error as error:
+            raise ImportFileError(path, f"not readable as CSV: {error}", line=reader.line_num) from error
+
+
+def xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Stream (row number, cells as text) from the first sheet of an .xlsx workbook, skipping empty rows."""
+    from openpyxl import load_workbook  # only needed for the spreadsheet variant
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several unrelated types for a damaged file
+        raise ImportFileError(path, f"not readable as an .xlsx workbook: {error}") from error
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if value is None else _cell_text(value) for value in values]
+            if any(cell.strip() for cell in cells):
+                yield number, cells
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    # Excel stores codes like 0010 or dates like 20240331 as numbers; give them back as the text CMS wrote.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y%m%d")
+    return str(value)
+
+
+def release_label(path: Path) -> str | None:
+    """'October 2025' from hcpcs_2025_oct_anweb.csv or HCPC2025_OCT_ANWEB.xlsx, 'Q1 2026' from ..._2026q1_...;
+    None when the name carries no release."""
+    name = path.name.lower()
+    quarter = re.search(r"(20\d\d)[_\- ]?q([1-4])", name)
+    if quarter:
+        return f"Q{quarter.group(2)} {quarter.group(1)}"
+    match = re.search(r"(20\d\d)[_\- ]?(" + "|".join(_MONTHS) + r")", name) or re.search(
+        r"(" + "|".join(_MONTHS) + r")[a-z]*[_\- ]?(20\d\d)", name
+    )
+    if match is None:
+        return None
+    year, month = (match.group(1), match.group(2)) if match.group(1).isdigit() else (match.group(2), match.group(1))
+    return f"{_MONTHS[month[:3]]} {year}"
+
+
+def write_overlay(settings: Settings, filename: str, payload: dict[str, Any]) -> Path:
+    """Write `payload` as JSON to data_dir/imports/`filename` atomically: a reader sees the old or the new file."""
+    imports_dir = settings.resolved_data_dir / IMPORTS_DIRNAME
+    imports_dir.mkdir(parents=True, exist_ok=True)
+    target = imports_dir / filename
+    payload = {**payload, "imported_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=imports_dir)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,174 @@
+"""Import the CMS HCPCS Level II annual file (CSV or the .xlsx CMS ships) as an overlay of official descriptors.
+
+HCPCS Level II text is public domain. The loader shows each long description as the code's official descriptor
+and turns codes we do not bundle into records of their own (family "drugs" for J codes, else "hcpcs").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.corpus.importers.common import ImportFileError, csv_rows, normalise_header, release_label, write_overlay
+from assistant.corpus.loader import HCPCS_OVERLAY
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+_HCPCS_CODE = re.compile(r"[A-Z]\d{4}")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
+# Record identification codes of the ANWEB layout: 3/4 = procedure first/continuation line, 7/8 = modifier.
+_PROCEDURE_RECIDS = {"3", "4"}
+_MODIFIER_RECIDS = {"7", "8"}
+_FIRST_SEQNUM = 10  # "0010"; continuation lines of a long description carry 0020, 0030 ...
+_COLUMN_ALIASES = {
+    "hcpc": ("hcpc", "hcpcs", "hcpcs_code", "code"),
+    "seqnum": ("seqnum", "seq_num", "sequence_number"),
+    "recid": ("recid", "rec_id", "record_id"),
+    "long_description": ("long_description", "long_desc", "longdescription"),
+    "short_description": ("short_description", "short_desc", "shortdescription"),
+    "term_dt": ("term_dt", "termination_date", "term_date"),
+    "act_eff_dt": ("act_eff_dt", "action_effective_date"),
+}
+_REQUIRED = ("hcpc", "seqnum", "recid", "long_description", "short_description", "term_dt")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from assistant.corpus.importers.common import xlsx_rows
+
+        return xlsx_rows(path)
+    return csv_rows(path)
+
+
+def _columns(path: Path, line: int, header: list[str]) -> dict[str, int]:
+    names = [normalise_header(cell) for cell in header]
+    columns: dict[str, int] = {}
+    for column, aliases in _COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in names:
+                columns[column] = names.index(alias)
+                break
+    missing = [column for column in _REQUIRED if column not in columns]
+    if missing:
+        raise ImportFileError(
+            path, f"this does not look like the CMS HCPCS file: no column {', '.join(missing)} in the header", line
+        )
+    return columns
+
+
+class _Row:
+    """One data row, read by column name ('' for an optional column the file does not have)."""
+
+    def __init__(self, cells: list[str], columns: dict[str, int]) -> None:
+        self.cells = cells
+        self.columns = columns
+
+    def __call__(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.cells[index].strip() if index is not None else ""
+
+
+def _date(path: Path, line: int, text: str, column: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for pattern in ("%Y%m%d", "%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ImportFileError(path, f"column {column}: {text!r} is not a date (expected YYYYMMDD)", line)
+
+
+def import_hcpcs(path: Path, settings: Settings, today: date | None = None) -> str:
+    """Read the HCPCS Level II file at `path`, write the `hcpcs.json` overlay and return a one-line summary.
+
+    Keeps codes that are not terminated on `today` (default: the current date), joins continuation lines of long
+    descriptions, stores modifiers in a table of their own. Raises `ImportFileError` naming the file and line of
+    the first bad row; the previous overlay then stays as it was.
+    """
+    path = Path(path)
+    today = today or date.today()
+    codes: dict[str, dict[str, Any]] = {}
+    modifiers: dict[str, str] = {}
+    terminated: set[tuple[str, str]] = set()  # (table, code) of rows skipped as terminated
+    columns: dict[str, int] | None = None
+    width = 0
+    previous: tuple[str, str] | None = None  # (table, code) of the last first-line row, for continuations
+
+    for line, cells in _rows(path):
+        if columns is None:
+            columns = _columns(path, line, cells)
+            width = max(columns.values()) + 1
+            continue
+        if len(cells) < width:
+            raise ImportFileError(path, f"the row has {len(cells)} columns, the header has at least {width}", line)
+        cell = _Row(cells, columns)
+        code = cell("hcpc").upper()
+        recid = cell("recid")
+        seqnum_text = cell("seqnum")
+        long_text = cell("long_description")
+        if not code:
+            raise ImportFileError(path, "the row has no code in column hcpc", line)
+        if not seqnum_text.isdigit():
+            raise ImportFileError(path, f"column seqnum: {seqnum_text!r} is not a number", line)
+        is_modifier = recid in _MODIFIER_RECIDS or (not recid and len(code) == 2)
+        if recid and recid not in _PROCEDURE_RECIDS | _MODIFIER_RECIDS:
+            raise ImportFileError(path, f"column recid: unknown record type {recid!r} (expected 3, 4, 7 or 8)", line)
+        shape = _MODIFIER if is_modifier else _HCPCS_CODE
+        if not shape.fullmatch(code):
+            kind = "modifier" if is_modifier else "HCPCS Level II code"
+            raise ImportFileError(path, f"{code!r} is not a {kind}", line)
+
+        if int(seqnum_text) > _FIRST_SEQNUM or recid in ("4", "8"):
+            # A continuation line carries more of the long description of the code on the line before it.
+            table = "modifiers" if is_modifier else "codes"
+            if previous != (table, code):
+                raise ImportFileError(path, f"continuation line for {code} without its first line before it", line)
+            if (table, code) in terminated:
+                continue
+            if is_modifier:
+                modifiers[code] = f"{modifiers[code]} {long_text}".strip()
+            else:
+                codes[code]["long_description"] = f"{codes[code]['long_description']} {long_text}".strip()
+            continue
+
+        table = "modifiers" if is_modifier else "codes"
+        previous = (table, code)
+        if not long_text:
+            raise ImportFileError(path, f"code {code} has no long description", line)
+        term = _date(path, line, cell("term_dt"), "term_dt")
+        if term is not None and term < today:  # term_dt is the last day the code may be billed
+            terminated.add((table, code))
+            continue
+        if is_modifier:
+            modifiers[code] = long_text
+            continue
+        if code in codes:
+            raise ImportFileError(path, f"code {code} appears twice as a first line", line)
+        codes[code] = {
+            "long_description": long_text,
+            "short_description": cell("short_description"),
+            "term_dt": term.isoformat() if term else None,
+        }
+
+    if columns is None or not codes:
+        raise ImportFileError(path, "no HCPCS codes found (is this the CMS HCPCS Level II file?)")
+
+    release = release_label(path)
+    terminated_codes = sum(1 for table, _code in terminated if table == "codes")
+    source = f"CMS HCPCS Level II file {path.name}" + (f" ({release} release)" if release else "")
+    write_overlay(
+        settings, HCPCS_OVERLAY,
+        {"kind": "hcpcs", "source": source, "file": path.name, "release": release, "codes": codes,
+         "modifiers": modifiers, "terminated_skipped": terminated_codes},
+    )
+    release_note = f"{release} release; " if release else ""
+    return (
+        f"Imported {len(codes):,} HCPCS codes from {path.name} ({release_note}{terminated_codes:,} terminated codes "
+        f"skipped, {len(modifiers):,} modifiers stored separately)"
+    )
