@@ -256,33 +256,33 @@ def edits_answer(
     table_name = f"the {quarter} NCCI PTP table" if quarter else "the imported NCCI PTP table"
     citations: list[str] = []
     blocks: list[str] = []
-    if not edits:
+    active = [edit for edit in edits if not getattr(edit, "deleted", edit.modifier_indicator == 9)]
+    deleted = [edit for edit in edits if edit not in active]
+    if not active:
         blocks.append(f"**No PTP edit exists between {', '.join(codes)} in {table_name}.** They are not paired "
                       "by NCCI; other payer policies can still apply.")
         citations.append(f"CMS NCCI PTP edits ({quarter or 'imported table'})")
     else:
-        lead_parts = []
-        for edit in edits:
-            lead_parts.append(f"{edit.column1} (column 1) and {edit.column2} (column 2): "
-                              f"modifier indicator {edit.modifier_indicator}")
-        blocks.append("**NCCI PTP edit found: " + "; ".join(lead_parts) + ".**")
-        for edit in edits:
-            edit_quarter = getattr(edit, "quarter", None) or quarter
-            column1 = f"{edit.column1} {descriptions.get(edit.column1, '')}".rstrip()
-            column2 = f"{edit.column2} {descriptions.get(edit.column2, '')}".rstrip()
-            detail = [
-                f"### {edit.column1} / {edit.column2}",
-                f"- Column 1 (the code that is paid): {column1}",
-                f"- Column 2 (not paid with column 1 unless the indicator allows): {column2}",
-                f"- Modifier indicator {edit.modifier_indicator}: {describe_indicator(edit.modifier_indicator)}",
-            ]
-            if getattr(edit, "rationale", None):
-                detail.append(f"- Rationale: {edit.rationale}")
-            detail.append(f"- Table: {getattr(edit, 'source', None) or 'CMS NCCI PTP'}"
-                          + (f", {edit_quarter}" if edit_quarter else ""))
-            blocks.append("\n".join(detail))
-            citations.append(f"{getattr(edit, 'source', None) or 'CMS NCCI PTP edits'}"
-                             + (f" ({edit_quarter})" if edit_quarter else ""))
+        lead_parts = [f"{edit.column1} (column 1) and {edit.column2} (column 2), modifier indicator "
+                      f"{edit.modifier_indicator}" for edit in active]
+        blocks.append("**NCCI PTP edit: " + "; ".join(lead_parts) + ".**")
+    for edit in [*active, *deleted]:
+        edit_quarter = getattr(edit, "quarter", None) or quarter
+        column1 = f"{edit.column1} {descriptions.get(edit.column1, '')}".rstrip()
+        column2 = f"{edit.column2} {descriptions.get(edit.column2, '')}".rstrip()
+        heading = f"### {edit.column1} / {edit.column2}" + (" (deleted edit)" if edit in deleted else "")
+        detail = [
+            heading,
+            f"- Column 1 (the code that is paid): {column1}",
+            f"- Column 2 (not paid with column 1 unless the indicator allows): {column2}",
+            f"- Modifier indicator {edit.modifier_indicator}: {describe_indicator(edit.modifier_indicator)}",
+        ]
+        if getattr(edit, "rationale", None):
+            detail.append(f"- Rationale: {edit.rationale}")
+        source = getattr(edit, "source", None) or "CMS NCCI PTP"
+        detail.append(f"- Table: {source}" + (f", {edit_quarter}" if edit_quarter else ""))
+        blocks.append("\n".join(detail))
+        citations.append(getattr(edit, "citation", None) or f"CMS NCCI PTP edits ({edit_quarter or 'imported'})")
     blocks.append(_table(lines, with_units=False))
     if mue_notes:
         blocks.append(_bullets("MUE", mue_notes))

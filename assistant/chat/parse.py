@@ -42,6 +42,10 @@ class ParsedQuestion:
     sedation_by: Literal["same", "other"] | None = None
     patient_under_5: bool | None = None
     base_units: float | None = None
+    pushes: int | None = None  # IV or chemo pushes of different drugs, counting the first
+    injections: int | None = None  # SC/IM injections
+    sequential_infusions: int | None = None  # further infusions of a new drug after the initial one
+    concurrent_infusion: bool | None = None
     family: str | None = None  # from a lay cue ("subq" -> subq_infusion)
     family_cue: str | None = None  # the words that gave the family
     together: bool = False  # billing-together words: with, same day, bundle, NCCI, modifier 59
@@ -345,6 +349,15 @@ _PUMPS = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+)?pump(?
 _PUMP_ORDINAL = re.compile(
     r"\b(?P<o>second|2nd|third|3rd|another|additional|new)\s+(?:separate\s+)?pump(?:\s+set-?up|\s+setup)?\b"
 )
+_PUSH_COUNT = re.compile(
+    r"(?<![\w.])(?P<n>\d+)\s*(?:iv\s+|ivp\s+|chemo\s+|separate\s+|different\s+)?push(?:es)?\b"
+)
+_PUSH_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:iv\s+|chemo\s+)?push\b")
+_INJECTION_COUNT = re.compile(
+    r"(?<![\w.])(?P<n>\d+)\s*(?:im\s+|sc\s+|sq\s+|subq\s+|separate\s+)?(?:injections?|shots?)\b"
+)
+_SEQUENTIAL = re.compile(r"(?<![\w.])(?:(?P<n>\d+)\s*)?sequential\b")
+_CONCURRENT = re.compile(r"\bconcurrent(?:ly)?\b")
 _TOGETHER = re.compile(
     r"\b(?:with|w/|same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edit|edits"
     r"|modifier|mod 59|xe|xs|xp|xu|along with|plus)\b"
@@ -498,6 +511,16 @@ def parse_question(text: str) -> ParsedQuestion:
     elif m := _PUMP_ORDINAL.search(t):
         pumps = _ordinal_count(m.group("o"))
 
+    pushes = injections = sequential = None
+    if m := _PUSH_COUNT.search(t):
+        pushes = int(m.group("n"))
+    elif m := _PUSH_ORDINAL.search(t):
+        pushes = _ordinal_count(m.group("o"))
+    if m := _INJECTION_COUNT.search(t):
+        injections = int(m.group("n"))
+    if m := _SEQUENTIAL.search(t):
+        sequential = int(m.group("n") or 1)
+
     with_em: bool | None = None
     if _WITHOUT_EM.search(t):
         with_em = False
@@ -540,6 +563,10 @@ def parse_question(text: str) -> ParsedQuestion:
         sedation_by=sedation_by,
         patient_under_5=under_5,
         base_units=base_units,
+        pushes=pushes,
+        injections=injections,
+        sequential_infusions=sequential,
+        concurrent_infusion=True if _CONCURRENT.search(t) else None,
         family=family,
         family_cue=family_cue,
         together=has_together,

@@ -27,6 +27,8 @@ from assistant.corpus.records import CodeRecord
 
 # Families whose units come from a duration (everything but drug doses).
 TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
+# Families counted per service, with no time needed ("2 IV pushes", "chemo push how many units").
+COUNT_FAMILIES = frozenset({"iv_push", "chemo_push", "injection"})
 
 _STOPWORDS = frozenset((
     "a", "an", "the", "is", "it", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "what", "how",
@@ -142,7 +144,7 @@ class Router:
             return answers.units_problem_answer(parsed.problems, context.warnings)
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
-        if parsed.has_quantity:
+        if parsed.has_quantity or self._counts_services(parsed):
             return self.units_route(parsed, context)
         if parsed.codes:
             return self.lookup_route(parsed, context)
@@ -154,6 +156,13 @@ class Router:
         return answers.help_answer("I did not recognise a coding question in your message.")
 
     # --- units ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _counts_services(parsed: ParsedQuestion) -> bool:
+        """A push or injection question that asks for units needs no time ("chemo push how many units")."""
+        return parsed.family in COUNT_FAMILIES and not parsed.codes and (
+            parsed.asks_units or parsed.pushes is not None or parsed.injections is not None
+        )
 
     def resolve_time_family(self, parsed: ParsedQuestion) -> tuple[str | None, str | None]:
         """The units family for a duration and a note on how it was chosen (None when it was named plainly)."""
@@ -198,6 +207,9 @@ class Router:
                 warnings.append(how)
             requests.append(self._time_request(parsed, family, context))
             summary_parts.append(self._time_summary(parsed, family))
+        elif parsed.family in COUNT_FAMILIES:
+            requests.append(self._time_request(parsed, parsed.family, context))
+            summary_parts.append(answers.FAMILY_NAMES[parsed.family].capitalize())
         if parsed.dose is not None:
             if drug is None:
                 if not requests:
@@ -248,7 +260,7 @@ class Router:
             request["code_minutes"] = dict(parsed.code_minutes)
         elif parsed.start is not None and parsed.end is not None:
             request["start"], request["end"] = parsed.start, parsed.end
-        else:
+        elif parsed.minutes is not None:
             request["minutes"] = parsed.minutes
         optional = {
             "pump_setups": parsed.pump_setups,
@@ -258,6 +270,10 @@ class Router:
             "sedation_by": parsed.sedation_by,
             "patient_under_5": parsed.patient_under_5,
             "base_units": parsed.base_units,
+            "pushes": parsed.pushes,
+            "injections": parsed.injections,
+            "sequential_infusions": parsed.sequential_infusions,
+            "concurrent_infusion": parsed.concurrent_infusion,
         }
         request.update({key: value for key, value in optional.items() if value is not None})
         return request
