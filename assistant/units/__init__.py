@@ -1,0 +1,52 @@
+"""The units rules engine: deterministic, cited unit counts for time- and dose-based codes.
+
+A pure library: it imports only the standard library and pydantic, never the rest of the assistant.
+
+    from assistant.units import calculate, UnitsRequest
+    calculate(UnitsRequest(family="subq_infusion", minutes=150)).lines  # 96369 x1, 96370 x1
+"""
+
+from assistant.units.engine import calculate, calculate_minutes, describe_minutes
+from assistant.units.errors import (
+    ConflictingTimesError,
+    ImpossibleConversionError,
+    InvalidCountError,
+    InvalidDoseError,
+    MissingDetailError,
+    MissingDoseUnitError,
+    NonPositiveDurationError,
+    SameStartEndError,
+    TooLongError,
+    UnitsError,
+    UnknownDoseUnitError,
+    UnknownFamilyError,
+)
+from assistant.units.models import BillableLine, FamilyInfo, MueLimit, MueLookup, UnitsRequest, UnitsResult
+from assistant.units.tables import ADD_ON_PRIMARIES, FAMILIES, PRIMARY_BILLED_SEPARATELY
+
+__all__ = [
+    "ADD_ON_PRIMARIES",
+    "FAMILIES",
+    "PRIMARY_BILLED_SEPARATELY",
+    "BillableLine",
+    "ConflictingTimesError",
+    "FamilyInfo",
+    "ImpossibleConversionError",
+    "InvalidCountError",
+    "InvalidDoseError",
+    "MissingDetailError",
+    "MissingDoseUnitError",
+    "MueLimit",
+    "MueLookup",
+    "NonPositiveDurationError",
+    "SameStartEndError",
+    "TooLongError",
+    "UnitsError",
+    "UnitsRequest",
+    "UnitsResult",
+    "UnknownDoseUnitError",
+    "UnknownFamilyError",
+    "calculate",
+    "calculate_minutes",
+    "describe_minutes",
+]
