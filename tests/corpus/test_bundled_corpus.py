@@ -9,8 +9,19 @@ from pathlib import Path
 import pytest
 
 from assistant.corpus.importers.asp import parse_dosage
-from assistant.corpus.loader import Corpus
+from assistant.corpus.loader import Corpus, load_records
 from assistant.corpus.records import TIME_RULES
+from assistant.settings import REPO_ROOT
+
+# No conftest.py here on purpose: a second module named "conftest" shadows the top-level one for tests that
+# import from it.
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Corpus:
+    """The bundled corpus alone, without any imported overlay."""
+    return Corpus(load_records(REPO_ROOT / "corpus"))
+
 
 # (codes, family, time_rule) as the team brief and docs/architecture.md fix them.
 EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [

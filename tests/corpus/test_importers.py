@@ -27,6 +27,12 @@ ASP_ROWS = 844
 AFTER_THE_FILE = date(2026, 1, 15)  # every termination date in the October 2025 file lies before this day
 
 
+@pytest.fixture
+def private_settings(tmp_path: Path) -> Settings:
+    """Settings whose data directory (and so whose imports/ overlays) belongs to this test alone."""
+    return Settings(data_dir=tmp_path / "data", corpus_dir=BUNDLED_CORPUS)
+
+
 def _overlay(settings: Settings, name: str) -> dict:
     return json.loads((settings.resolved_data_dir / "imports" / name).read_text(encoding="utf-8"))
 
