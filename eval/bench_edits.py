@@ -1,0 +1,124 @@
+"""Benchmark the edits layer: PTP import speed and memory, and look-up latency. Prints numbers; asserts nothing.
+
+    .venv/bin/python -m eval.bench_edits [--ptp FILE] [--mue FILE] [--lookups 10000] [--data-dir DIR]
+
+Targets (docs/edits.md): the 2.1M-row PTP file imported in under 60 s with peak RSS under 500 MB; a pair look-up
+p95 under 1 ms. The import runs into a throw-away data directory unless --data-dir is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from assistant.edits import FILENAME, EditsStore
+from assistant.edits.importers import import_mue, import_ptp
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+class _DataDir:
+    """The one thing the importers need from Settings, without reading the environment."""
+
+    def __init__(self, path: Path) -> None:
+        self.resolved_data_dir = path
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _percentiles(samples_ns: list[int]) -> str:
+    cuts = statistics.quantiles(samples_ns, n=100, method="inclusive")
+    p50, p95, p99 = cuts[49] / 1000, cuts[94] / 1000, cuts[98] / 1000
+    return f"p50 {p50:7.1f} us   p95 {p95:7.1f} us   p99 {p99:7.1f} us   max {max(samples_ns) / 1000:8.1f} us"
+
+
+def _time_calls(calls: list[Callable[[], object]]) -> list[int]:
+    samples = []
+    for call in calls:
+        started = time.perf_counter_ns()
+        call()
+        samples.append(time.perf_counter_ns() - started)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ptp", type=Path, default=SHARED_DATA / "ptp_practitioner_2026q2_cptcol1_derived.csv.gz")
+    parser.add_argument("--mue", type=Path, default=SHARED_DATA / "mue_practitioner_2026q2.csv")
+    parser.add_argument("--lookups", type=int, default=10_000, help="pair look-ups to time (half with an edit)")
+    parser.add_argument("--data-dir", type=Path, default=None, help="where to import (default: a temporary folder)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (shared: noisy)")
+    with tempfile.TemporaryDirectory(prefix="bench-edits-") as temporary:
+        data_dir = args.data_dir or Path(temporary)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        settings = _DataDir(data_dir.resolve())
+
+        rss_before = _peak_rss_mb()
+        started = time.perf_counter()
+        summary = import_ptp(args.ptp, settings, progress=False)
+        seconds = time.perf_counter() - started
+        rss_after = _peak_rss_mb()
+        store = EditsStore(settings.resolved_data_dir / FILENAME)
+        rows = store.info()["ptp"]["rows"]
+        print(f"PTP import: {summary}")
+        print(f"PTP import: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s")
+        print(f"PTP import: peak RSS {rss_after:.0f} MB (process before import {rss_before:.0f} MB)")
+        print(f"database file: {(settings.resolved_data_dir / FILENAME).stat().st_size / 1e6:.1f} MB")
+        # The quarterly case: a new file over a loaded table (built aside, then switched in).
+        started = time.perf_counter()
+        import_ptp(args.ptp, settings, progress=False)
+        seconds = time.perf_counter() - started
+        print(f"PTP re-import over the loaded table: {seconds:.1f} s = {rows / seconds:,.0f} rows/s, "
+              f"peak RSS {_peak_rss_mb():.0f} MB, database file "
+              f"{(settings.resolved_data_dir / FILENAME).stat().st_size / 1e6:.1f} MB (freed pages are reused)")
+        if args.mue.is_file():
+            print(f"MUE import: {import_mue(args.mue, settings, progress=False)}")
+
+        # Half the pairs have an edit (sampled across the whole table, half of those asked in reversed order);
+        # the other half are random pairs of codes from the table (some happen to have an edit, most do not).
+        connection = store._connection()
+        assert connection is not None
+        edited = connection.execute(
+            "SELECT column1, column2 FROM ptp ORDER BY random() LIMIT ?", (args.lookups // 2,)
+        ).fetchall()
+        rng = random.Random(args.seed)
+        codes = [code for pair in edited for code in pair]
+        pairs = [(b, a) if rng.random() < 0.5 else (a, b) for a, b in edited]
+        pairs += [(rng.choice(codes), rng.choice(codes)) for _ in range(args.lookups - len(pairs))]
+        rng.shuffle(pairs)
+
+        for a, b in pairs[:200]:  # warm the page cache and the statement cache
+            store.ptp(a, b)
+        samples = _time_calls([lambda a=a, b=b: store.ptp(a, b) for a, b in pairs])
+        found = sum(store.ptp(a, b) is not None for a, b in pairs)
+        print(f"ptp(a, b)    x{len(samples):,} ({found:,} with an edit): {_percentiles(samples)}")
+
+        triples = [rng.sample(codes, 3) for _ in range(2_000)]
+        samples = _time_calls([lambda triple=triple: store.pairs(triple) for triple in triples])
+        print(f"pairs(3)     x{len(samples):,}: {_percentiles(samples)}")
+
+        mue_codes = [rng.choice(codes) for _ in range(args.lookups)]
+        samples = _time_calls([lambda code=code: store.mue(code) for code in mue_codes])
+        print(f"mue(code)    x{len(samples):,}: {_percentiles(samples)}")
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
