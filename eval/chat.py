@@ -40,7 +40,9 @@ def load_cases(path: Path) -> list[dict[str, Any]]:
 
 def check_case(assistant: Any, case: dict[str, Any]) -> tuple[bool, list[str]]:
     """Ask the case's question; returns (route right, list of what did not match)."""
-    answer = assistant.ask(case["question"], case.get("history") or [], case.get("payer"), case.get("setting"))
+    # A history item written as a plain string is a user turn.
+    history = [{"role": "user", "content": item} if isinstance(item, str) else item for item in case.get("history", [])]
+    answer = assistant.ask(case["question"], history, case.get("payer"), case.get("setting"))
     problems: list[str] = []
     route_ok = answer.route == case["route"]
     if not route_ok:

@@ -25,6 +25,7 @@ class ParsedQuestion:
     """Everything the parser read in one question. `None` means "the question did not say"."""
 
     text: str = ""
+    earlier_texts: tuple[str, ...] = ()  # the earlier turns this one was merged with, oldest first
     codes: tuple[str, ...] = ()
     minutes: int | None = None
     start: time | None = None
@@ -417,7 +418,9 @@ FAMILY_CUES: tuple[FamilyCue, ...] = (
                                 r"|therapy session with (?:e/m|e&m))\b",)),
     FamilyCue("office_em", (r"\b(?:office visit|office/outpatient visit|e/m|e&m|e and m|em visit|new (?:patient|pt)"
                             r"|established (?:patient|pt)|est pt|est patient|prolonged (?:service|visit)s?"
-                            r"|clinic visit|visit level|level of (?:the )?visit)\b",)),
+                            r"|clinic visit|visit level|level of (?:the )?visit)\b",),
+              # "with an E/M" is the psychotherapy add-on context, not an E/M time question.
+              (r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em)\b",)),
     FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION, r"\b(?:push|ivp)\b")),
     FamilyCue("hydration", (r"\b(?:hydration|hydrate|ns|normal saline|saline|iv fluids?|fluids?|lr|lactated ringers?"
                             r"|d5w|d5ns|rehydration|fluid bolus)\b",)),
@@ -589,7 +592,7 @@ def _is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
 _DURATION_FIELDS = ("minutes", "start", "end", "duration_text", "code_minutes")
 _MERGED_FIELDS = tuple(
     f.name for f in fields(ParsedQuestion)
-    if f.name not in {"text", "followup", "problems", "notes", "together", "asks_units", "family_cue"}
+    if f.name not in {"text", "earlier_texts", "followup", "problems", "notes", "together", "asks_units", "family_cue"}
 )
 
 
@@ -617,6 +620,7 @@ def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQ
     changes["asks_units"] = current.asks_units or previous.asks_units
     changes["followup"] = True
     changes["text"] = current.text
+    changes["earlier_texts"] = (*previous.earlier_texts, previous.text)
     return replace(previous, **changes)
 
 

@@ -34,6 +34,9 @@ _STOPWORDS = frozenset((
     "a", "an", "the", "is", "it", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "what", "how",
     "do", "i", "my", "me", "can", "you", "code", "codes", "cpt", "hcpcs", "bill", "billing", "about", "this", "that",
     "was", "were", "are", "be", "pt", "patient", "please", "help", "hi", "hello", "thanks", "thank",
+    # Numbers and time words say how much, not what: alone they must not steer a search or a family guess.
+    "hour", "hours", "hr", "hrs", "min", "mins", "minute", "minutes", "unit", "units", "many", "much", "long",
+    "time", "total", "if", "same", "then", "now", "also", "but", "so", "ok", "okay", "instead", "get", "got",
 ))
 _WORD = re.compile(r"[a-z][a-z0-9/-]+")
 
@@ -111,9 +114,11 @@ class Router:
             record = self.corpus.get(code)
             if record is not None and record.billing_unit is not None:
                 return record
-        match = self._drug_pattern.search(parsed.text)
-        if match:
-            return self._drug_terms[match.group(0).casefold()]
+        # This turn first, then the earlier turns it follows ("what about 2 g?" after "ceftriaxone 1 g").
+        for text in (parsed.text, *reversed(parsed.earlier_texts)):
+            match = self._drug_pattern.search(text)
+            if match:
+                return self._drug_terms[match.group(0).casefold()]
         return None
 
     def mue_lookup(self) -> Callable[[str], Any] | None:
@@ -176,6 +181,9 @@ class Router:
         if match:
             record = self._time_terms[match.group(0).casefold()]
             return record.time_rule, None
+        if parsed.followup or not self.knows_words(parsed.text):
+            # "what about 90 minutes?" with no earlier question, or a bare "2.5 hours": nothing to guess from.
+            return None, None
         hits = self.retriever.search(parsed.text, k=3) if self.retriever is not None else []
         for hit in hits:
             if hit.record.time_rule in TIME_FAMILIES:
