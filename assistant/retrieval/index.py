@@ -1,0 +1,333 @@
+"""The Chroma vector index of the corpus: incremental, and never half-built while serving.
+
+Design (docs/retrieval.md has the operator's view):
+
+- Collections are *generations* named `<prefix>_g<N>` (prefix = `Settings.collection`). A small JSON manifest
+  under `data_dir/index/` names the active generation and the content hash of every record in it.
+- A refresh compares the corpus's content hashes with the manifest. Nothing changed: nothing is embedded or
+  written. Something changed: the next generation is built aside, copying the stored vectors of unchanged records
+  from the active generation (no re-embedding) and embedding only new or changed records; then the manifest is
+  replaced atomically (`os.replace`) and the old generation is deleted.
+- A crash while building leaves the old manifest pointing at the old, complete generation, which keeps serving.
+  A half-built generation left behind by a hard crash is deleted by the next refresh.
+- The same code runs against an embedded on-disk Chroma (`data_dir/index`) or a Chroma server
+  (`ASSISTANT_CHROMA_HOST`/`ASSISTANT_CHROMA_PORT`). The manifest always lives in the local `data_dir`, so one
+  assistant instance (or one `python -m assistant index`) should own a collection prefix on a shared server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import assistant.offline  # noqa: F401  (offline switches before chromadb and the model load)
+from assistant.corpus.records import CodeRecord
+from assistant.retrieval.embeddings import embedding_key, embeddings_for, record_metadata, record_text
+
+if TYPE_CHECKING:
+    import chromadb
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.corpus.loader import Corpus
+    from assistant.settings import Settings
+
+INDEX_DIRNAME = "index"
+# Chroma refuses adds above `client.get_max_batch_size()` (5,461 here); 1,000 keeps every call well inside it.
+CHUNK_SIZE = 1000
+COSINE = {"hnsw:space": "cosine"}
+
+
+class IndexBuildError(RuntimeError):
+    """The vector index cannot be built or opened; the message says what to do."""
+
+
+@dataclass
+class IndexReport:
+    """What one refresh did: how many records were embedded, copied unchanged, deleted, and how long it took."""
+
+    collection: str
+    embedded: int
+    reused: int
+    deleted: int
+    total: int
+    seconds: float
+    rebuilt: bool = False
+    stale_removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when the refresh switched to a new generation."""
+        return bool(self.embedded or self.deleted or self.rebuilt) or self.total != self.reused
+
+    def __str__(self) -> str:
+        if not self.changed:
+            return (f"Index {self.collection} is up to date: {self.total} records, nothing embedded "
+                    f"({self.seconds:.2f} s).")
+        how = "rebuilt" if self.rebuilt else "refreshed"
+        return (
+            f"Index {how} as {self.collection}: {self.total} records ({self.embedded} embedded, {self.reused} "
+            f"reused, {self.deleted} deleted) in {self.seconds:.2f} s."
+        )
+
+
+@dataclass
+class Manifest:
+    """The active generation and the content hash of every record stored in it."""
+
+    prefix: str
+    active: str
+    generation: int
+    embedding_key: str
+    hashes: dict[str, str]
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest | None:
+        """The manifest at `path`, or None when there is none or it cannot be read (then the index is rebuilt)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                prefix=str(data["prefix"]), active=str(data["active"]), generation=int(data["generation"]),
+                embedding_key=str(data["embedding_key"]), hashes={str(k): str(v) for k, v in data["hashes"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def save(self, path: Path) -> None:
+        """Write the manifest atomically: readers see the old file or the new one, never a torn one."""
+        payload = json.dumps(
+            {"prefix": self.prefix, "active": self.active, "generation": self.generation,
+             "embedding_key": self.embedding_key, "hashes": self.hashes},
+            sort_keys=True,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def index_dir(settings: Settings) -> Path:
+    """`data_dir/index`: the embedded Chroma files, the manifest and the refresh lock."""
+    path = settings.resolved_data_dir / INDEX_DIRNAME
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def manifest_path(settings: Settings) -> Path:
+    """The manifest of this collection prefix (and server, in server mode)."""
+    if settings.chroma_host:
+        safe_host = re.sub(r"[^A-Za-z0-9.-]", "_", settings.chroma_host)
+        return index_dir(settings) / f"manifest-{settings.collection}@{safe_host}_{settings.chroma_port}.json"
+    return index_dir(settings) / f"manifest-{settings.collection}.json"
+
+
+def open_client(settings: Settings) -> chromadb.ClientAPI:
+    """A Chroma client: a server when `chroma_host` is set, otherwise embedded on disk under `data_dir/index`."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as error:  # chromadb raises plain exceptions (ValueError, httpx errors) when unreachable
+            raise IndexBuildError(
+                f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} ({error}); "
+                "start it with `chroma run --path DIR --host HOST --port PORT` or unset ASSISTANT_CHROMA_HOST"
+            ) from error
+    return chromadb.PersistentClient(path=str(index_dir(settings)), settings=chroma_settings)
+
+
+def _generations(client: chromadb.ClientAPI, prefix: str) -> dict[str, int]:
+    """Every collection of this prefix that looks like a generation, with its number."""
+    pattern = re.compile(rf"{re.escape(prefix)}_g(\d+)")
+    found: dict[str, int] = {}
+    for collection in client.list_collections():
+        name = collection if isinstance(collection, str) else collection.name
+        match = pattern.fullmatch(name)
+        if match:
+            found[name] = int(match.group(1))
+    return found
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK_SIZE) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@contextlib.contextmanager
+def _refresh_lock(settings: Settings) -> Iterator[None]:
+    """One refresh at a time per data directory (two processes starting together would race on generations)."""
+    lock_path = index_dir(settings) / f".{settings.collection}.lock"
+    with open(lock_path, "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def active_collection(settings: Settings) -> str | None:
+    """The name of the generation currently serving, per the manifest (None before the first build)."""
+    manifest = Manifest.load(manifest_path(settings))
+    return manifest.active if manifest is not None else None
+
+
+def _usable_active(client: chromadb.ClientAPI, manifest: Manifest | None, key: str, gens: dict[str, int]) -> str | None:
+    """The manifest's active generation if it can be reused: same model and text layout, present and complete."""
+    if manifest is None or manifest.embedding_key != key or manifest.active not in gens:
+        return None
+    try:
+        count = client.get_collection(manifest.active, embedding_function=None).count()
+    except Exception:  # deleted behind our back or unreadable: treat as absent and rebuild
+        return None
+    return manifest.active if count == len(manifest.hashes) else None
+
+
+def refresh_index(
+    settings: Settings,
+    corpus: Corpus | Sequence[CodeRecord],
+    progress: bool = False,
+    *,
+    rebuild: bool = False,
+    embeddings: Embeddings | None = None,
+) -> IndexReport:
+    """Bring the index in line with `corpus`, embedding only new or changed records, and report what it did.
+
+    Unchanged corpus: nothing is embedded or written. Otherwise a new generation is built aside and switched to
+    atomically; on any error the previous generation stays active and the exception propagates. `rebuild=True`
+    re-embeds every record (still aside, then switch). `embeddings` defaults to the model the settings name.
+    """
+    started = time.perf_counter()
+    records = list(corpus)
+    wanted = {record.code: record.content_hash() for record in records}
+    by_code = {record.code: record for record in records}
+    key = embedding_key(settings)
+    prefix = settings.collection
+    path = manifest_path(settings)
+
+    with _refresh_lock(settings):
+        client = open_client(settings)
+        gens = _generations(client, prefix)
+        manifest = Manifest.load(path)
+        active = _usable_active(client, manifest, key, gens)
+        stale = [name for name in gens if name != active]
+        for name in stale:  # half-built generations from a crash, or a generation the manifest no longer names
+            with contextlib.suppress(Exception):
+                client.delete_collection(name)
+
+        if active is not None and not rebuild and manifest is not None and manifest.hashes == wanted:
+            return IndexReport(active, 0, len(wanted), 0, len(wanted), time.perf_counter() - started,
+                               stale_removed=stale)
+
+        old_hashes = manifest.hashes if (active is not None and manifest is not None and not rebuild) else {}
+        reuse = [code for code, digest in wanted.items() if old_hashes.get(code) == digest]
+        to_embed = [code for code in wanted if old_hashes.get(code) != wanted[code]]
+        deleted = sum(1 for code in old_hashes if code not in wanted)
+        last_generation = max([*gens.values(), manifest.generation if manifest is not None else 0])
+        generation = last_generation + 1
+        name = f"{prefix}_g{generation}"
+
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(wanted), unit="rec", desc=f"index {name}", disable=not progress)
+        try:
+            target = client.create_collection(name=name, metadata=COSINE, embedding_function=None)
+            if active is not None and reuse:
+                source = client.get_collection(active, embedding_function=None)
+                missing = _copy_vectors(source, target, reuse, by_code, bar)
+                to_embed.extend(missing)  # vectors the old generation should have had but did not: embed them
+            if to_embed:
+                model = embeddings if embeddings is not None else embeddings_for(settings)
+                _embed_into(target, model, [by_code[code] for code in to_embed], bar)
+            if target.count() != len(wanted):
+                raise IndexBuildError(f"generation {name} holds {target.count()} vectors, expected {len(wanted)}")
+        except BaseException:
+            with contextlib.suppress(Exception):  # best effort; otherwise the next refresh deletes it
+                client.delete_collection(name)
+            raise
+        finally:
+            bar.close()
+
+        Manifest(prefix=prefix, active=name, generation=generation, embedding_key=key, hashes=wanted).save(path)
+        if active is not None:
+            with contextlib.suppress(Exception):  # left behind, it is a stale generation the next refresh deletes
+                client.delete_collection(active)
+        embedded = len(to_embed)
+        return IndexReport(name, embedded, len(wanted) - embedded, deleted, len(wanted),
+                           time.perf_counter() - started, rebuilt=rebuild, stale_removed=stale)
+
+
+def _copy_vectors(
+    source: chromadb.Collection, target: chromadb.Collection, codes: list[str], by_code: dict[str, CodeRecord],
+    bar: Any,
+) -> list[str]:
+    """Copy the stored vectors of unchanged records into the new generation; returns codes that had no vector."""
+    missing: list[str] = []
+    for chunk in _chunks(codes):
+        got = source.get(ids=list(chunk), include=["embeddings"])
+        vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+        present = [code for code in chunk if code in vectors]
+        missing.extend(code for code in chunk if code not in vectors)
+        if present:
+            target.add(
+                ids=present,
+                embeddings=[vectors[code] for code in present],
+                metadatas=[record_metadata(by_code[code]) for code in present],
+                documents=[record_text(by_code[code]) for code in present],
+            )
+        bar.update(len(present))
+    return missing
+
+
+def _embed_into(target: chromadb.Collection, model: Embeddings, records: list[CodeRecord], bar: Any) -> None:
+    """Embed `records` and add them to the new generation, CHUNK_SIZE at a time."""
+    for chunk in _chunks(records):
+        texts = [record_text(record) for record in chunk]
+        vectors = model.embed_documents(texts)
+        target.add(
+            ids=[record.code for record in chunk],
+            embeddings=vectors,
+            metadatas=[record_metadata(record) for record in chunk],
+            documents=texts,
+        )
+        bar.update(len(chunk))
+
+
+def open_store(settings: Settings, collection: str, embeddings: Embeddings | None = None) -> Any:
+    """A LangChain `Chroma` vector store over an existing generation (it is never created here)."""
+    from langchain_chroma import Chroma
+
+    return Chroma(
+        client=open_client(settings),
+        collection_name=collection,
+        embedding_function=embeddings if embeddings is not None else embeddings_for(settings),
+        collection_metadata=COSINE,
+        create_collection_if_not_exists=False,
+    )
+
+
+def refresh_from_settings(settings: Settings, progress: bool = True, rebuild: bool = False) -> IndexReport:
+    """Load the corpus the settings name (bundled records plus imported overlays) and refresh its index.
+
+    Used by `python -m assistant index` and `make run`; shows a progress bar when `progress` is true.
+    """
+    from assistant.corpus.loader import load_corpus
+
+    return refresh_index(settings, load_corpus(settings), progress=progress, rebuild=rebuild)

@@ -1,0 +1,205 @@
+"""The retriever: exact code look-up first, then dense (Chroma) and lexical (BM25) rankings fused by RRF.
+
+Order of a search's hits:
+1. codes typed in the question that exist in the corpus ("what is 96369", "CPT 96370?", "j1559"), in the order
+   typed, never found by embedding;
+2. the rest, by reciprocal-rank fusion (Cormack et al. 2009) of the dense ranking (cosine over the embedded
+   record text) and the lexical ranking (BM25 over title, lay terms and code).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant.corpus.codes import find_codes
+from assistant.corpus.records import CodeRecord
+from assistant.retrieval.index import IndexReport, open_store, refresh_index
+from assistant.retrieval.lexical import LexicalIndex
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.corpus.loader import Corpus
+    from assistant.settings import Settings
+
+# RRF constant. 60 is the paper's default for long result lists; our lists are short and the top of each ranker
+# matters most, so a smaller constant lets a first place count for more. Tuned on eval/retrieval_questions.yaml.
+RRF_K = 20
+# How deep each ranker looks before fusion.
+CANDIDATE_DEPTH = 30
+# The lexical ranker knows coders' shorthand the general-purpose model does not; it weighs a little more.
+LEXICAL_WEIGHT = 1.0
+DENSE_WEIGHT = 1.0
+# An exact code typed in the question ranks above every fused score (the fused maximum is 2 / (RRF_K + 1)).
+EXACT_SCORE = 1.0
+# Embedding a question longer than this adds nothing (the model reads 256 word pieces) and costs time.
+MAX_QUERY_CHARS = 2000
+
+_CODE_SHAPE = re.compile(r"([A-Z]?)(\d{4,5})([A-Z]?)")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the code, its fused score (higher is better), its record and one line saying why."""
+
+    code: str
+    score: float
+    record: CodeRecord
+    why: str
+
+
+class Retriever:
+    """Searches the corpus by code, meaning and words. Build it with `build_retriever`; searching is cheap."""
+
+    def __init__(
+        self, corpus: Corpus, store: Any, lexical: LexicalIndex | None = None, index_report: IndexReport | None = None
+    ) -> None:
+        self.corpus = corpus
+        self.store = store  # langchain_chroma.Chroma over the active generation
+        self.index_report = index_report  # what the refresh that preceded this retriever did
+        self.lexical = lexical if lexical is not None else LexicalIndex(list(corpus))
+        self._position = {record.code: position for position, record in enumerate(self.lexical.records)}
+
+    # --- exact ------------------------------------------------------------------------------------------------
+    def lookup(self, code: str) -> CodeRecord | None:
+        """The record of exactly `code` (any case, spaces ignored) from the corpus, never by embedding; or None."""
+        return self.corpus.get(code)
+
+    def near_codes(self, code: str, k: int = 5) -> list[CodeRecord]:
+        """Up to `k` corpus codes closest to `code` (not itself): same shape (letter prefix, CPT suffix), then the
+        longest shared leading characters, then the smallest numeric distance. For "96399 is not in the corpus"."""
+        target = code.strip().upper()
+        shape = _CODE_SHAPE.fullmatch(target)
+        if shape is None or k <= 0:
+            return []
+        prefix, digits, suffix = shape.groups()
+        number = int(digits)
+        ranked: list[tuple[int, int, str, CodeRecord]] = []
+        for record in self.corpus:
+            other = _CODE_SHAPE.fullmatch(record.code)
+            if record.code == target or other is None:
+                continue
+            if (other.group(1), other.group(3), len(other.group(2))) != (prefix, suffix, len(digits)):
+                continue
+            shared = len(_common_prefix(record.code, target))
+            ranked.append((-shared, abs(int(other.group(2)) - number), record.code, record))
+        ranked.sort(key=lambda row: row[:3])
+        return [row[3] for row in ranked[:k]]
+
+    # --- search -----------------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, family: str | None = None, system: str | None = None) -> list[Hit]:
+        """The best `k` records for a question, exact codes first, then dense and lexical rankings fused by RRF.
+
+        `family` keeps records whose family (e.g. "drug_administration") or units time rule (e.g. "subq_infusion")
+        is that value; `system` keeps "CPT" or "HCPCS" records. An empty question finds nothing.
+        """
+        text = (query or "").strip()[:MAX_QUERY_CHARS]
+        if not text or k <= 0:
+            return []
+        system = system.upper() if system else None
+        allowed = _filter(family, system)
+
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for code in find_codes(text):
+            record = self.corpus.get(code)
+            if record is not None and record.code not in seen and (allowed is None or allowed(record)):
+                hits.append(Hit(record.code, EXACT_SCORE, record, f"its code {record.code} is in your question"))
+                seen.add(record.code)
+        if len(hits) >= k:
+            return hits[:k]
+
+        fused: dict[str, float] = {}
+        reasons: dict[str, str] = {}
+        dense = self.dense_ranking(text, CANDIDATE_DEPTH, family, system)
+        lexical = self.lexical.search(text, CANDIDATE_DEPTH, allowed)
+        for rank, code in enumerate(dense, start=1):
+            fused[code] = fused.get(code, 0.0) + DENSE_WEIGHT / (RRF_K + rank)
+        for rank, match in enumerate(lexical, start=1):
+            code = self.lexical.records[match.index].code
+            fused[code] = fused.get(code, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
+            reasons[code] = match.why
+        dense_top = set(dense[:3])
+        ordered = sorted(fused.items(), key=lambda item: (-item[1], self._position.get(item[0], 0)))
+        for code, score in ordered:
+            if code in seen:
+                continue
+            record = self.corpus.get(code)
+            if record is None:  # the index is older than the corpus object; never show a code we cannot describe
+                continue
+            why = reasons.get(code)
+            if why is None:
+                why = "close in meaning to your question"
+            elif code in dense_top:
+                why += ", and close in meaning"
+            hits.append(Hit(code, score, record, why))
+            seen.add(code)
+            if len(hits) >= k:
+                break
+        return hits
+
+    def dense_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
+        """Codes by cosine distance of their embedded text to the question, nearest first (Chroma)."""
+        depth = min(depth, len(self.corpus))
+        if depth <= 0:
+            return []
+        results = self.store.similarity_search_with_score(text, k=depth, filter=_where(family, system))
+        return [document.metadata["code"] for document, _distance in results]
+
+    def lexical_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
+        """Codes by BM25 over titles, lay terms and codes, best first."""
+        matches = self.lexical.search(text, depth, _filter(family, system.upper() if system else None))
+        return [self.lexical.records[match.index].code for match in matches]
+
+
+def _common_prefix(left: str, right: str) -> str:
+    length = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        length += 1
+    return left[:length]
+
+
+def _filter(family: str | None, system: str | None) -> Callable[[CodeRecord], bool] | None:
+    if family is None and system is None:
+        return None
+
+    def allowed(record: CodeRecord) -> bool:
+        if system is not None and record.system != system:
+            return False
+        return family is None or family in (record.family, record.time_rule)
+
+    return allowed
+
+
+def _where(family: str | None, system: str | None) -> dict[str, Any] | None:
+    """The Chroma metadata filter matching `_filter`."""
+    clauses: list[dict[str, Any]] = []
+    if family is not None:
+        clauses.append({"$or": [{"family": family}, {"time_rule": family}]})
+    if system is not None:
+        clauses.append({"system": system})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def build_retriever(
+    settings: Settings, corpus: Corpus, progress: bool = False, *, embeddings: Embeddings | None = None
+) -> Retriever:
+    """Refresh the index incrementally for `corpus`, then return a retriever over it (model loaded, BM25 built)."""
+    report = refresh_index(settings, corpus, progress=progress, embeddings=embeddings)
+    store = open_store(settings, report.collection, embeddings)
+    return Retriever(corpus, store, index_report=report)
+
+
+def warm_up(retriever: Retriever) -> float:
+    """Run one throw-away search so the first real question does not pay for lazy initialisation; seconds."""
+    started = time.perf_counter()
+    retriever.search("warm up", k=1)
+    return time.perf_counter() - started
