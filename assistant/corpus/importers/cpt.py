@@ -84,7 +84,8 @@ def import_cpt(path: Path, settings: Settings) -> str:
     source = f"Licensed CPT file {path.name}"
     write_overlay(settings, CPT_OVERLAY, {"kind": "cpt", "source": source, "file": path.name, "codes": descriptors})
     return (
-        f"Imported {len(descriptors):,} CPT descriptors from {path.name} ({described:,} describe codes in the "
+        f"Imported {len(descriptors):,} CPT descriptor{'' if len(descriptors) == 1 else 's'} from {path.name} "
+        f"({described:,} describe codes in the "
         f"bundled corpus and are shown as the official wording)"
     )
 
