@@ -1,0 +1,143 @@
+"""Properties over many inputs: monotone units, add-ons always with a primary, therapy sums."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.units import ADD_ON_PRIMARIES, PRIMARY_BILLED_SEPARATELY, UnitsRequest, calculate, calculate_minutes
+from assistant.units.anesthesia import medicare_time_units
+from assistant.units.drugs import billing_units
+from assistant.units.rules import midpoint_units
+from assistant.units.tables import TIMED_FAMILIES
+from assistant.units.therapy import medicare_allocation
+
+
+# 96416 starts a pump infusion of more than 8 hours: from 481 minutes it replaces the hourly 96413/96415 count with
+# one initiation code, so its units legitimately drop there (test_chemo.py checks both sides of that boundary).
+NOT_TIME_UNITS = {("chemo_infusion", (True,))}
+
+
+def test_timed_units_never_decrease_as_minutes_grow():
+    """Exhaustive over every minute of a day, for every timed family, payer and variant."""
+    for family in TIMED_FAMILIES.values():
+        for (payer, variant), rule in family.rules.items():
+            if (family.name, variant) in NOT_TIME_UNITS:
+                continue
+            previous_total, previous_add_ons = 0, {}
+            time_add_ons = {add_on.code for add_on in rule.time_add_ons}
+            for minutes in range(1, 24 * 60 + 1):
+                pairs = dict(rule.code_units(minutes))
+                total = sum(pairs.values())
+                assert total >= previous_total, (family.name, payer, variant, minutes)
+                for code, units in previous_add_ons.items():
+                    assert pairs.get(code, 0) >= units, (family.name, payer, variant, minutes, code)
+                previous_total = total
+                previous_add_ons = {c: u for c, u in pairs.items() if c in time_add_ons}
+
+
+@settings(max_examples=200, deadline=None)
+@given(minutes=st.integers(1, 1439), pushes=st.integers(0, 4), setting=st.sampled_from(["professional", "facility"]))
+def test_iv_units_never_decrease_as_minutes_grow(minutes, pushes, setting):
+    def total(m: int) -> int:
+        result = calculate(UnitsRequest(family="iv_infusion", minutes=m, pushes=pushes, setting=setting))
+        return sum(line.units for line in result.lines)
+
+    assert total(minutes + 1) >= total(minutes)
+
+
+def _requests() -> st.SearchStrategy[UnitsRequest]:
+    timed = st.builds(
+        UnitsRequest,
+        family=st.sampled_from(sorted(TIMED_FAMILIES)),
+        minutes=st.integers(1, 1440),
+        payer=st.sampled_from(["cpt", "medicare"]),
+        setting=st.sampled_from(["professional", "facility"]),
+        pump_setups=st.integers(1, 4),
+        sites=st.none() | st.integers(1, 4),
+        patient=st.sampled_from(["new", "established"]),
+        with_em=st.booleans(),
+        sedation_by=st.sampled_from(["same", "other"]),
+        patient_under_5=st.booleans(),
+        pushes=st.none() | st.integers(0, 4),
+        sequential_infusions=st.integers(0, 3),
+        prolonged_pump=st.booleans(),
+    )
+    administration = st.builds(
+        UnitsRequest,
+        family=st.sampled_from(["iv_infusion", "iv_push", "injection", "chemo_push"]),
+        minutes=st.none() | st.integers(1, 600),
+        setting=st.sampled_from(["professional", "facility"]),
+        pushes=st.none() | st.integers(0, 4),
+        same_drug_pushes=st.integers(0, 3),
+        injections=st.none() | st.integers(0, 3),
+        sequential_infusions=st.integers(0, 3),
+        concurrent_infusion=st.booleans(),
+        primary_service=st.none() | st.sampled_from(["infusion", "push"]),
+    ).filter(lambda r: r.family != "iv_infusion" or r.minutes is not None)
+    return timed | administration
+
+
+@settings(max_examples=400, deadline=None)
+@given(request=_requests())
+def test_an_add_on_never_appears_without_its_primary(request):
+    result = calculate(request)
+    codes = {line.code for line in result.lines}
+    for line in result.lines:
+        if line.code not in ADD_ON_PRIMARIES:
+            continue
+        assert line.add_on_to == list(ADD_ON_PRIMARIES[line.code])
+        if line.code in PRIMARY_BILLED_SEPARATELY:
+            assert any("E/M" in w for w in result.warnings)
+        else:
+            assert codes & set(ADD_ON_PRIMARIES[line.code]), (line.code, codes)
+    assert bool(result.lines) != bool(result.not_billable_reason)
+    assert result.citations
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["97110", "97112", "97140", "97530", "97116"]), st.integers(0, 120), min_size=1))
+def test_medicare_therapy_allocation_sums_to_the_total(code_minutes):
+    units, _ = medicare_allocation(code_minutes)
+    total = midpoint_units(sum(code_minutes.values()))
+    assert sum(units.values()) == total
+    for code, minutes in code_minutes.items():
+        assert minutes // 15 <= units[code] <= minutes // 15 + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["97110", "97112", "97140"]), st.integers(0, 120), min_size=1),
+    st.sampled_from(["cpt", "medicare"]),
+)
+def test_therapy_lines_never_exceed_per_code_rule(code_minutes, payer):
+    result = calculate(UnitsRequest(family="therapy", code_minutes=code_minutes, payer=payer))
+    billed = {line.code: line.units for line in result.lines}
+    for code, units in billed.items():
+        assert units <= midpoint_units(code_minutes[code]) + 1
+    if payer == "medicare":
+        assert sum(billed.values()) == midpoint_units(sum(code_minutes.values()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 1439))
+def test_anesthesia_time_units_never_decrease(minutes):
+    assert medicare_time_units(minutes + 1) >= medicare_time_units(minutes)
+    assert abs(medicare_time_units(minutes) - minutes / 15) <= 0.05 + 1e-9
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    dose=st.decimals(min_value="0.001", max_value="100000", places=3),
+    per=st.sampled_from([1, 10, 100, 250, 500, 1000]),
+)
+def test_drug_units_cover_the_dose_and_no_more_than_one_extra(dose, per):
+    units = billing_units(float(dose), "mg", per, "mg")
+    assert units >= 1
+    assert units * per >= dose
+    assert units == 1 or (units - 1) * per < dose
+
+
+def test_fast_path_covers_every_timed_family():
+    for name in TIMED_FAMILIES:
+        assert calculate_minutes(name, 60) is not None
