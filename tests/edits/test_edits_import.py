@@ -268,3 +268,30 @@ def test_progress_bar_goes_to_stderr(
     captured = capsys.readouterr()
     assert summary not in captured.err and captured.out == ""
     assert "PTP ptp_2026q2.csv" in captured.err and "100%" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "value", "mai", "mai_description"),
+    [
+        pytest.param(
+            "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale",
+            "96370,3,3 Date of Service Edit: Clinical,Clinical: Data",
+            3, 3, "date of service edit, clinical",
+            id="cms-spreadsheet-headers-mai-with-words",
+        ),
+        pytest.param(
+            " HCPCS_CPT_CODE , Practitioner_MUE_Value ,MAI,MAI Description,MUE Rationale",
+            "96370,2,2,Date of Service Edit: Policy,Policy",
+            2, 2, "Date of Service Edit: Policy",
+            id="upper-case-and-spaces",
+        ),
+    ],
+)
+def test_mue_header_spellings(
+    settings: Settings, store: EditsStore, write_mue: WriteTable, header: str, row: str, value: int, mai: int,
+    mai_description: str,
+) -> None:
+    import_mue(write_mue("mue_2026q2.csv", [row], header_line=header), settings, progress=False)
+    entry = store.mue("96370")
+    assert (entry.value, entry.mai) == (value, mai)
+    assert entry.mai_description.startswith(mai_description)
