@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from assistant.settings import REPO_ROOT
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
