@@ -19,9 +19,9 @@ from assistant.units.errors import (
     TooLongError,
     UnknownFamilyError,
 )
-from assistant.units.models import BillableLine, MueLookup, Payer, UnitsRequest, UnitsResult
+from assistant.units.models import MueLookup, Payer, UnitsRequest, UnitsResult
 from assistant.units.outcome import Outcome
-from assistant.units.tables import ADD_ON_PRIMARIES, FAMILIES, TIMED_FAMILIES, TimedFamily
+from assistant.units.tables import ADD_ON_PRIMARIES, FAMILIES, TIMED_FAMILIES, TITLES, TimedFamily
 from assistant.units.therapy import therapy
 
 MAX_MINUTES = 24 * 60
@@ -118,15 +118,13 @@ def timed_outcome(request: UnitsRequest, family: TimedFamily, minutes: int | Non
         raise MissingDetailError(_ask_for_variant(family, request.payer, variant, minutes))
     rule = family.rules[(request.payer, variant)]
     outcome = Outcome(rule=rule.rule, citations=list(rule.citations), minutes=minutes)
-    band = rule.band_for(minutes)
-    if band is not None:
-        outcome.lines.append((band.code, 1, band.title))
-        for add_on in rule.time_add_ons:
-            if band.code in add_on.after and (units := add_on.units(minutes)):
-                outcome.lines.append((add_on.code, units, add_on.title))
+    pairs = rule.code_units(minutes)  # the same core as the fast path
+    if pairs:
+        band_code = pairs[0][0]
+        outcome.lines.extend((code, units, TITLES[code]) for code, units in pairs)
         for counted in rule.count_add_ons:
             wanted = (getattr(request, counted.field) or 0) - counted.subtract
-            if band.code in counted.after and wanted > 0:
+            if band_code in counted.after and wanted > 0:
                 outcome.lines.append((counted.code, min(wanted, counted.max_units), counted.title))
                 if wanted > counted.max_units:
                     outcome.warn(counted.cap_note, unconfirmed=counted.cap_unconfirmed)
@@ -214,24 +212,25 @@ def calculate(request: UnitsRequest, mue_lookup: MueLookup | None = None) -> Uni
         outcome.not_billable_reason = "Nothing to report for this request."
     if outcome.minutes is None:
         outcome.minutes = minutes
-    return UnitsResult.model_construct(
-        family=family,
-        payer=request.payer,
-        setting=request.setting,
-        minutes=outcome.minutes,
-        lines=[
-            BillableLine.model_construct(
-                code=code, units=units, title=title, add_on_to=list(ADD_ON_PRIMARIES.get(code, ()))
-            )
-            for code, units, title in outcome.lines
-        ],
-        rule=outcome.rule,
-        citations=outcome.citations,
-        warnings=outcome.warnings,
-        not_billable_reason=outcome.not_billable_reason if not outcome.lines else None,
-        unconfirmed=outcome.unconfirmed,
-        anesthesia_time_units=outcome.anesthesia_time_units,
-        anesthesia_total_units=outcome.anesthesia_total_units,
+    # One validation call for the result and its lines: pydantic's core does it faster than model_construct.
+    return UnitsResult.model_validate(
+        {
+            "family": family,
+            "payer": request.payer,
+            "setting": request.setting,
+            "minutes": outcome.minutes,
+            "lines": [
+                {"code": code, "units": units, "title": title, "add_on_to": ADD_ON_PRIMARIES.get(code, ())}
+                for code, units, title in outcome.lines
+            ],
+            "rule": outcome.rule,
+            "citations": outcome.citations,
+            "warnings": outcome.warnings,
+            "not_billable_reason": outcome.not_billable_reason if not outcome.lines else None,
+            "unconfirmed": outcome.unconfirmed,
+            "anesthesia_time_units": outcome.anesthesia_time_units,
+            "anesthesia_total_units": outcome.anesthesia_total_units,
+        }
     )
 
 

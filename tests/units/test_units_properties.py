@@ -92,7 +92,7 @@ def test_an_add_on_never_appears_without_its_primary(request):
         else:
             assert codes & set(ADD_ON_PRIMARIES[line.code]), (line.code, codes)
     assert bool(result.lines) != bool(result.not_billable_reason)
-    assert result.citations
+    assert result.citations or not result.lines
 
 
 @settings(max_examples=300, deadline=None)
