@@ -58,10 +58,12 @@ def tokenize(text: str) -> list[str]:
         word = match.group(0)
         if re.fullmatch(r"\d+(?:\.\d+)+", word):  # a decimal number ("2.5", "0.9") stays one token
             forms = [word]
+        elif "'" in word:  # a possessive or contraction: "ringer's" -> ringers (-> ringer)
+            forms = [word.replace("'", "")]
         elif _JOINERS.search(word):
             parts = [part for part in _JOINERS.split(word) if part]
-            joined = "".join(parts) if "'" not in word else word.replace("'", "")
-            forms = [joined] + [part for part in parts if len(part) >= 2 and part != joined]
+            joined = "".join(parts)
+            forms = [joined] + [part for part in parts if len(part) >= 2]
         else:
             forms = [word]
             if len(word) == 1 and word.isalpha() and previous is not None and not previous.isdigit():
