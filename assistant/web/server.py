@@ -1,21 +1,62 @@
-"""Serve the web app with uvicorn. Placeholder until the web issue lands: a health endpoint only."""
+"""Serve the web app with uvicorn: build the Assistant once, then announce the address when it listens."""
 
 from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Sequence
+
+import uvicorn
 
 from assistant.settings import Settings
 
 
-def main() -> int:
-    import uvicorn
-    from fastapi import FastAPI
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that prints the ready line once its sockets listen (scripts and tests wait for it)."""
 
-    settings = Settings()
-    app = FastAPI(title="Coding assistant")
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.should_exit or not self.servers:
+            return
+        port = self.config.port
+        for server in self.servers:  # port 0 asks the OS for a free port: report the real one
+            for sock in server.sockets:
+                port = sock.getsockname()[1]
+                break
+        prefix = self.config.root_path.rstrip("/")
+        print(f"Coding assistant ready at http://{self.config.host}:{port}{prefix}/", flush=True)
 
-    @app.get("/healthz")
-    def healthz() -> dict:
-        return {"ok": True}
 
-    print(f"Coding assistant ready at http://{settings.host}:{settings.port}/", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port)
+def build_server(settings: Settings) -> uvicorn.Server:
+    """The Assistant (built once: corpus, index, edits) wrapped in the web app and a configured uvicorn server."""
+    from assistant import Assistant
+    from assistant.web.app import create_app
+    from assistant.web.logs import uvicorn_log_config
+
+    assistant = Assistant.from_settings(settings)
+    app = create_app(assistant, settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        root_path=settings.root_path,
+        log_config=uvicorn_log_config(),
+        # Client addresses come from the proxy's X-Forwarded-For only when the proxy is on this machine.
+        forwarded_allow_ips="127.0.0.1",
+        server_header=False,
+    )
+    return _AnnouncingServer(config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python app.py [--host H] [--port P]`: serve until interrupted. Other options: ASSISTANT_* settings."""
+    parser = argparse.ArgumentParser(description="Serve the coding assistant's chat and JSON API.")
+    parser.add_argument("--host", help="bind address (default ASSISTANT_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default ASSISTANT_PORT or 7860; 0 picks a free one)")
+    args = parser.parse_args(argv)
+    overrides = {name: value for name, value in (("host", args.host), ("port", args.port)) if value is not None}
+    settings = Settings(**overrides)
+    print(f"Loading the assistant (data in {settings.resolved_data_dir}) ...", file=sys.stderr, flush=True)
+    build_server(settings).run()
     return 0

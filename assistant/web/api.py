@@ -1,0 +1,112 @@
+"""The JSON API: `POST /api/ask` (the `ask` contract) and `GET /healthz`."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any, Literal, Protocol
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.contract import Answer, AskRequest, CareSetting, Message, Payer
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class AskingAssistant(Protocol):
+    """What the web layer needs from the Assistant (assistant/chat/assistant.py)."""
+
+    def ask(
+        self,
+        question: str,
+        history: list[Message] | list[dict] | None = None,
+        payer: Payer | None = None,
+        setting: CareSetting | None = None,
+    ) -> Answer: ...
+
+
+class Health(BaseModel):
+    """What `/healthz` reports. `records` and `model` come from the Assistant's `health()` when it has one;
+    any other fields it reports (index collection, edits tables) are passed through."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: Literal["ok", "error"]
+    index_loaded: bool = Field(description="The assistant was built and its corpus/index has records.")
+    records: int | None = Field(None, description="Code records the assistant answers from.")
+    model: str | None = Field(None, description="The embedding model's name.")
+
+
+_bearer = HTTPBearer(auto_error=False, description="Required when ASSISTANT_API_TOKEN is set.")
+
+
+def bearer_token_guard(settings: Settings):
+    """A dependency that answers 401 unless the request carries `Authorization: Bearer <api_token>`.
+    With no token configured it lets every request through (the API is then as open as the chat)."""
+    expected = settings.api_token.get_secret_value() if settings.api_token else None
+
+    def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:  # noqa: B008
+        if expected is None:
+            return
+        # compare_digest: no timing hint about how much of a guessed token was right.
+        if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), expected.encode()):
+            raise HTTPException(
+                status_code=status.HTTP_401_UNAUTHORIZED,
+                detail="A valid bearer token is required.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return require_token
+
+
+def api_router(assistant: AskingAssistant, settings: Settings) -> APIRouter:
+    """`POST /api/ask`, guarded by the optional bearer token."""
+    router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(bearer_token_guard(settings))])
+
+    @router.post(
+        "/ask",
+        response_model=Answer,
+        summary="Ask a coding question",
+        responses={
+            401: {"description": "ASSISTANT_API_TOKEN is set and the bearer token is missing or wrong."},
+            413: {"description": "The request body is larger than ASSISTANT_MAX_BODY_BYTES."},
+        },
+    )
+    def ask(request: AskRequest) -> Answer:
+        """Answer one question (with optional history, payer and setting). The answer's Markdown holds the code
+        table, the rule applied, its sources and any warnings; `codes`, `citations` and `warnings` carry the same
+        facts for programs. Neither the question nor the answer is stored or logged."""
+        # A plain `def`: FastAPI runs it in its thread pool, so a slow question never blocks the event loop.
+        return assistant.ask(request.question, request.history, request.payer, request.setting)
+
+    return router
+
+
+def health_router(assistant: Any) -> APIRouter:
+    """`GET /healthz`: open (no token) so a load balancer or the portal can probe it."""
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
+    def healthz() -> Health | JSONResponse:
+        """Whether the assistant is up, with the record count and embedding model it answers from."""
+        health = getattr(assistant, "health", None)
+        info: dict[str, Any] = {}
+        if callable(health):
+            try:
+                info = dict(health())
+            except Exception:  # noqa: BLE001 (a probe must answer; the failure is logged, not raised)
+                log.exception("assistant health check failed")
+                body = Health(status="error", index_loaded=False)
+                return JSONResponse(body.model_dump(), status_code=503)
+        records = info.pop("records", None)
+        model = info.pop("model", None)
+        loaded = info.pop("index_loaded", None)
+        if loaded is None:
+            loaded = bool(records) if records is not None else True
+        return Health(status="ok", index_loaded=bool(loaded), records=records, model=model, **info)
+
+    return router
