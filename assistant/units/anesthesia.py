@@ -27,7 +27,7 @@ def anesthesia(request: UnitsRequest, minutes: int | None) -> Outcome:
     """Time units (and total with base units) for the anesthesia minutes; a Medicare line when the code is given."""
     if minutes is None:
         raise MissingDetailError("How long was the anesthesia? Give the minutes or the start and end times.")
-    if request.base_units is not None and request.base_units < 0:
+    if request.base_units is not None and not (math.isfinite(request.base_units) and request.base_units >= 0):
         raise InvalidCountError(f"Base units can't be {request.base_units:g}: give the code's base units (0 or more).")
     time_units = medicare_time_units(minutes)
     total = None

@@ -63,13 +63,13 @@ def drug_units(request: UnitsRequest) -> Outcome:
         raise MissingDetailError("What dose was given? Drug units need the dose and its unit, e.g. 500 mg.")
     if not request.dose_unit:
         raise MissingDoseUnitError(f"A dose of {request.dose:g} needs a unit (mg, mcg, g, units or mL).")
-    if request.dose <= 0:
+    if not math.isfinite(request.dose) or request.dose <= 0:
         raise InvalidDoseError(f"A dose of {request.dose:g} {request.dose_unit} is not a dose: give the amount given.")
     if not request.billing_unit:
         code = request.drug_code or "the drug code"
         raise MissingDetailError(f"What is the billing unit of {code} (for example 'per 250 mg')?")
     quantity = request.billing_quantity if request.billing_quantity is not None else 1.0
-    if quantity <= 0:
+    if not math.isfinite(quantity) or quantity <= 0:
         raise InvalidDoseError(f"A billing unit of {quantity:g} {request.billing_unit} is impossible: check the code.")
     if not request.drug_code:
         raise MissingDetailError("Which HCPCS drug code is this for (for example J0696)?")

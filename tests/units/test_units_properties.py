@@ -5,13 +5,20 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.units import ADD_ON_PRIMARIES, PRIMARY_BILLED_SEPARATELY, UnitsRequest, calculate, calculate_minutes
+from assistant.units import (
+    ADD_ON_PRIMARIES,
+    FAMILIES,
+    PRIMARY_BILLED_SEPARATELY,
+    UnitsError,
+    UnitsRequest,
+    calculate,
+    calculate_minutes,
+)
 from assistant.units.anesthesia import medicare_time_units
 from assistant.units.drugs import billing_units
 from assistant.units.rules import midpoint_units
 from assistant.units.tables import TIMED_FAMILIES
 from assistant.units.therapy import medicare_allocation
-
 
 # 96416 starts a pump infusion of more than 8 hours: from 481 minutes it replaces the hourly 96413/96415 count with
 # one initiation code, so its units legitimately drop there (test_chemo.py checks both sides of that boundary).
@@ -141,3 +148,45 @@ def test_drug_units_cover_the_dose_and_no_more_than_one_extra(dose, per):
 def test_fast_path_covers_every_timed_family():
     for name in TIMED_FAMILIES:
         assert calculate_minutes(name, 60) is not None
+
+
+_ANY_NUMBER = st.none() | st.integers(-5000, 5000) | st.floats(allow_nan=True, allow_infinity=True)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    family=st.sampled_from(sorted(FAMILIES)),
+    minutes=st.none() | st.integers(-3000, 3000),
+    counts=st.fixed_dictionaries(
+        {
+            "pushes": st.none() | st.integers(-2, 5),
+            "injections": st.none() | st.integers(-2, 5),
+            "sequential_infusions": st.integers(-2, 5),
+            "same_drug_pushes": st.integers(-2, 5),
+            "pump_setups": st.integers(-1, 5),
+            "sites": st.none() | st.integers(-1, 5),
+        }
+    ),
+    patient=st.none() | st.sampled_from(["new", "established"]),
+    code_minutes=st.none() | st.dictionaries(st.sampled_from(["97110", "97140", " 97112 "]), st.integers(-10, 2000)),
+    dose=_ANY_NUMBER,
+    billing_quantity=_ANY_NUMBER,
+    base_units=_ANY_NUMBER,
+    dose_unit=st.none() | st.sampled_from(["mg", "g", "mcg", "units", "mL", "tablets", ""]),
+    billing_unit=st.none() | st.sampled_from(["mg", "mL", "units", "vial"]),
+)
+def test_nothing_but_units_error_is_ever_raised(
+    family, minutes, counts, patient, code_minutes, dose, billing_quantity, base_units, dose_unit, billing_unit
+):
+    request = UnitsRequest(
+        family=family, minutes=minutes, patient=patient, code_minutes=code_minutes, dose=dose,
+        billing_quantity=billing_quantity, base_units=base_units, dose_unit=dose_unit, billing_unit=billing_unit,
+        drug_code="J0696", anesthesia_code="00790", **counts,
+    )  # fmt: skip
+    try:
+        result = calculate(request)
+    except UnitsError as error:
+        assert str(error)
+    else:
+        assert bool(result.lines) != bool(result.not_billable_reason)
+        assert all(line.units > 0 for line in result.lines)
