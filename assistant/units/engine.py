@@ -200,7 +200,7 @@ def calculate(request: UnitsRequest, mue_lookup: MueLookup | None = None) -> Uni
     Raises only `UnitsError` subclasses, with a message a coder understands (bad duration, unknown family,
     missing detail, impossible dose conversion...). `lines` is empty exactly when `not_billable_reason` is set.
     """
-    family = request.family
+    family = request.family.strip().lower()
     if family not in FAMILIES:
         raise UnknownFamilyError(f"Unknown family {family!r}. Known families: {', '.join(FAMILIES)}.")
     _check_counts(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from assistant.units import sources as src
@@ -116,8 +118,6 @@ def test_no_service_is_not_billable(calc):
 
 def test_ed_example_short_bolus_with_morphine_push(billed, calc):
     """AHIMA example: a 7:00-7:20 hydration bolus plus a morphine push codes as 96374 only."""
-    import datetime
-
     hydration = calc(family="hydration", start=datetime.time(7, 0), end=datetime.time(7, 20))
     assert hydration.lines == [] and "30 minutes or less" in hydration.not_billable_reason
     assert billed(family="iv_push") == {"96374": 1}

@@ -122,3 +122,8 @@ def test_result_serialises_to_json():
     assert data["payer"] == "medicare"
     assert data["lines"][0] == {"code": "99291", "units": 1, "title": TITLES["99291"], "add_on_to": []}
     assert type(result).model_validate(data) == result
+
+
+def test_family_name_is_read_case_insensitively():
+    result = calculate(UnitsRequest(family=" Subq_Infusion ", minutes=91))
+    assert result.family == "subq_infusion"
