@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 HIGHER = ("assistant.retrieval", "assistant.chat", "assistant.web", "assistant.corpus", "assistant.edits")
 HEAVY = ("torch", "chromadb", "langchain_core", "gradio", "fastapi", "sentence_transformers")
@@ -37,10 +35,6 @@ def test_units_package_pulls_in_no_higher_layer():
     assert _probe(_STUB.format(path=str(REPO / "assistant"))) == "[] []"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assistant/__init__.py imports assistant.chat eagerly (owner: lead); make it lazy (PEP 562 __getattr__)",
-)
 def test_import_assistant_units_loads_no_higher_layer():
     assert _probe("") == "[] []"
 
