@@ -139,7 +139,7 @@ def units_answer(
     rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
     citations = _dedupe(c for r in results for c in r.citations)
     warnings = _dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
-    if any(getattr(r, "unconfirmed", False) for r in results) and not any("nconfirmed" in w for w in warnings):
+    if any(getattr(r, "unconfirmed", False) for r in results) and not any("unconfirmed" in w.lower() for w in warnings):
         warnings.append("This rule is UNCONFIRMED in a primary source: check it before you bill.")
     text = _compose(
         lead,

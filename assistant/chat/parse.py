@@ -48,6 +48,7 @@ class ParsedQuestion:
     sequential_infusions: int | None = None  # further infusions of a new drug after the initial one
     concurrent_infusion: bool | None = None
     family: str | None = None  # from a lay cue ("subq" -> subq_infusion)
+    other_families: tuple[str, ...] = ()  # further services named in the same question (answered one at a time)
     family_cue: str | None = None  # the words that gave the family
     together: bool = False  # billing-together words: with, same day, bundle, NCCI, modifier 59
     asks_units: bool = False  # "how many units", "how do I code", "bill": the coder wants a count
@@ -421,7 +422,7 @@ FAMILY_CUES: tuple[FamilyCue, ...] = (
                             r"|clinic visit|visit level|level of (?:the )?visit)\b",),
               # "with an E/M" is the psychotherapy add-on context, not an E/M time question.
               (r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em)\b",)),
-    FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION, r"\b(?:push|ivp)\b")),
+    FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION,)),
     FamilyCue("hydration", (r"\b(?:hydration|hydrate|ns|normal saline|saline|iv fluids?|fluids?|lr|lactated ringers?"
                             r"|d5w|d5ns|rehydration|fluid bolus)\b",)),
     FamilyCue("iv_push", (_PUSH,)),
@@ -437,12 +438,39 @@ FAMILY_CUES: tuple[FamilyCue, ...] = (
 
 def parse_family(text: str) -> tuple[str | None, str | None]:
     """The family named by lay terms in `text` and the words that named it, or (None, None)."""
+    found = _matching_families(text)
+    return found[0] if found else (None, None)
+
+
+def _matching_families(text: str) -> list[tuple[str, str]]:
+    """Every family whose cue matches, in priority order, with the words that matched."""
+    found: list[tuple[str, str]] = []
     for cue in FAMILY_CUES:
         flags = 0 if cue.case_sensitive else re.IGNORECASE
         matches = [re.search(pattern, text, flags) for pattern in cue.all_of]
-        if all(matches) and not any(re.search(p, text, re.IGNORECASE) for p in cue.none_of):
-            return cue.family, " + ".join(m.group(0) for m in matches if m)
-    return None, None
+        matched = all(matches) and not any(re.search(p, text, re.IGNORECASE) for p in cue.none_of)
+        if matched and cue.family not in {family for family, _ in found}:
+            found.append((cue.family, " + ".join(m.group(0) for m in matches if m)))
+    return found
+
+
+# Families another one's words already contain ("chemo push" also matches "chemo" and "push"). The generic cues
+# (IV/infusion, therapy) are never counted as a second service: they appear inside most questions.
+_IMPLIED = {
+    "chemo_push": {"chemo_infusion", "iv_push"},
+    "sedation": {"anesthesia"},
+    "injection": {"subq_infusion"},
+}
+_GENERIC = {"iv_infusion", "therapy"}
+
+
+def other_families_named(text: str) -> tuple[str, ...]:
+    """Families named besides the first one, not counting those its own words imply."""
+    found = [family for family, _ in _matching_families(text)]
+    if not found:
+        return ()
+    ignored = _IMPLIED.get(found[0], set()) | _GENERIC
+    return tuple(family for family in found[1:] if family not in ignored)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -572,6 +600,7 @@ def parse_question(text: str) -> ParsedQuestion:
         concurrent_infusion=True if _CONCURRENT.search(t) else None,
         family=family,
         family_cue=family_cue,
+        other_families=other_families_named(text),
         together=has_together,
         asks_units=bool(_ASKS_UNITS.search(t)),
         followup=bool(_FOLLOWUP.search(t)),

@@ -41,6 +41,11 @@ _STOPWORDS = frozenset((
 _WORD = re.compile(r"[a-z][a-z0-9/-]+")
 
 
+def _sentence_case(text: str) -> str:
+    """First letter upper-cased, the rest kept ("IV hydration" stays, "critical care" -> "Critical care")."""
+    return text[:1].upper() + text[1:]
+
+
 @dataclass
 class RouteContext:
     """Everything a route needs besides the question: resolved payer/setting and notes to pass on."""
@@ -213,11 +218,15 @@ class Router:
                 )
             if how:
                 warnings.append(how)
+            for other in parsed.other_families:
+                if other != family:
+                    warnings.append(f"Your question also mentions {answers.FAMILY_NAMES[other]}; this answer counts "
+                                    f"only {answers.FAMILY_NAMES[family]}. Ask about the other service separately.")
             requests.append(self._time_request(parsed, family, context))
             summary_parts.append(self._time_summary(parsed, family))
         elif parsed.family in COUNT_FAMILIES:
             requests.append(self._time_request(parsed, parsed.family, context))
-            summary_parts.append(answers.FAMILY_NAMES[parsed.family].capitalize())
+            summary_parts.append(_sentence_case(answers.FAMILY_NAMES[parsed.family]))
         if parsed.dose is not None:
             if drug is None:
                 if not requests:
@@ -228,7 +237,7 @@ class Router:
                                 "so no drug line is counted.")
             else:
                 requests.append(self._drug_request(parsed, drug, context))
-                summary_parts.append(f"{drug.code} {parsed.dose:g} {parsed.dose_unit}")
+                summary_parts.append(f"Drug units, {drug.code} dose {parsed.dose:g} {parsed.dose_unit}")
         results = []
         try:
             for request in requests:
@@ -253,7 +262,7 @@ class Router:
 
     @staticmethod
     def _time_summary(parsed: ParsedQuestion, family: str) -> str:
-        name = answers.FAMILY_NAMES[family].capitalize()
+        name = _sentence_case(answers.FAMILY_NAMES[family])
         if parsed.start is not None and parsed.end is not None:
             return (f"{name}, {parsed.start:%H:%M} to {parsed.end:%H:%M} = "
                     f"{answers.format_minutes(parsed.minutes or 0)}")

@@ -250,3 +250,15 @@ def test_health(assistant) -> None:
     assert health["records"] == len(assistant.corpus) > 0
     assert health["collection"]
     assert health["edits"]["ptp"] is False and health["edits"]["mue"] is False
+
+
+def test_second_service_in_one_question_is_flagged_not_guessed(assistant) -> None:
+    answer = assistant.ask("subq 2 hours and IV push")
+    assert lines_of(answer) == {"96369": 1, "96370": 1}
+    assert any("also mentions IV push" in warning for warning in answer.warnings)
+
+
+def test_duration_without_service_asks_which_service(assistant) -> None:
+    answer = assistant.ask("2.5 hours")
+    assert answer.route == "help"
+    assert "which service" in answer.answer

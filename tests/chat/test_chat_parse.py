@@ -310,3 +310,17 @@ def test_merge_followup_overrides_only_what_is_said() -> None:
 )
 def test_needs_context(text: str, expected: bool) -> None:
     assert needs_context(parse_question(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "others"),
+    [
+        pytest.param("subq 2 hours and IV push", ("iv_push",), id="subq-and-push"),
+        pytest.param("hydration 2 hours then IV push ondansetron", ("iv_push",), id="hydration-and-push"),
+        pytest.param("chemo push", (), id="chemo-push-implies-its-words"),
+        pytest.param("chemo infusion 2 hours", (), id="generic-infusion-word-ignored"),
+        pytest.param("sedation 30 min by anesthesiologist", (), id="anesthesiologist-is-not-anesthesia"),
+    ],
+)
+def test_other_services_named(text: str, others: tuple[str, ...]) -> None:
+    assert parse_question(text).other_families == others
