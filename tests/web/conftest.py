@@ -7,7 +7,6 @@ The browser tests use the real Assistant (the session `assistant` fixture) and a
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -107,6 +106,12 @@ def start_live_app(app: Any) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
+def live_server_factory() -> Callable[[Any], LiveServer]:
+    """`start_live_app` for test modules (they cannot import a conftest); the caller stops the server."""
+    return start_live_app
+
+
+@pytest.fixture(scope="session")
 def live_app(assistant: Any) -> Iterator[LiveServer]:
     """The real app (real Assistant, default web settings) on a loopback port, once per session."""
     from assistant.web import create_app
@@ -142,10 +147,23 @@ def serve_page(html: str) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{httpd.server_address[1]}/", stop
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+PORTAL_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Portal</title></head>
+<body style="margin:0;font-family:sans-serif">
+<header style="padding:8px 16px;background:#1e293b;color:white">Our portal</header>
+<!-- the iframe snippet of docs/web.md -->
+<iframe id="coding-assistant" src="{url}" title="Coding Assistant"
+        style="width:100%;height:900px;border:0" allow="clipboard-write"></iframe>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def portal_url(live_app: LiveServer) -> Iterator[str]:
+    """A page on another loopback origin that embeds the live app in an iframe, as a portal would."""
+    url, stop = serve_page(PORTAL_PAGE.format(url=live_app.url))
+    yield url
+    stop()
 
 
 # --------------------------------------------------------------------------------------------------------
