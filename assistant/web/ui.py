@@ -84,14 +84,14 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
         return assistant.ask(message, history_messages(history), payer or None, setting or None).answer
 
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as page:
-        with gr.Row(equal_height=True, elem_id="ca-top"):
-            gr.HTML(f"<h1>{TITLE}</h1><p>{SUBTITLE}</p>", elem_id="ca-header", padding=False, scale=4)
+        gr.HTML(f"<h1>{TITLE}</h1><p>{SUBTITLE}</p>", elem_id="ca-header", padding=False)
+        with gr.Row(equal_height=True, elem_id="ca-options"):
             payer = gr.Radio(
-                PAYER_CHOICES, value=settings.default_payer, label="Rules", scale=2, min_width=190,
-                elem_id="ca-payer", info="Words in the question win.",
+                PAYER_CHOICES, value=settings.default_payer, label="Rules", min_width=220,
+                elem_id="ca-payer", info="Words in the question (\"medicare\") win.",
             )
             setting = gr.Radio(
-                SETTING_CHOICES, value=settings.default_setting, label="Setting", scale=2, min_width=230,
+                SETTING_CHOICES, value=settings.default_setting, label="Setting", min_width=220,
                 elem_id="ca-setting", info="Professional or facility claim.",
             )
         gr.ChatInterface(
