@@ -27,6 +27,16 @@ STOPWORDS = frozenset(
     ]
 )
 
+# Coders' abbreviations folded to one spelling on both sides (question and record), after plural folding.
+ABBREVIATIONS: dict[str, str] = {
+    "eval": "evaluation", "reeval": "reevaluation", "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour",
+    "addl": "additional", "add'l": "additional", "subcut": "subq", "subcutaneou": "subq", "chemotherapy": "chemo",
+    "psych": "psychiatric", "w": "with",
+}
+
+# A lay term counts as a whole phrase from two words on; single words are BM25's job.
+MIN_PHRASE_WORDS = 2
+
 # Words, allowing inner joiners: "sub-q", "e/m", "port-a-cath", "ringer's", "0.9".
 _WORD = re.compile(r"[0-9a-z]+(?:[-/'.][0-9a-z]+)*")
 _JOINERS = re.compile(r"[-/'.]")
@@ -70,6 +80,7 @@ def tokenize(text: str) -> list[str]:
                 forms = [previous + word]  # "sub q" -> "subq", "e m" -> "em"
         for form in forms:
             stemmed = _stem(form)
+            stemmed = ABBREVIATIONS.get(stemmed, stemmed)
             if stemmed not in STOPWORDS and (len(stemmed) > 1 or stemmed.isdigit()):
                 tokens.append(stemmed)
         previous = word if word not in STOPWORDS else None
@@ -78,16 +89,29 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class LexicalMatch:
-    """One record the lexical ranker found: its position in the corpus, BM25 score, and why it matched."""
+    """One record the lexical ranker found: its position in the corpus, its score, and why it matched."""
 
     index: int
     score: float
     why: str
 
 
+@dataclass(frozen=True)
+class LexicalRankings:
+    """The two lexical rankings of a question, best first.
+
+    `bm25`: BM25 over title + lay terms + code. `phrase`: records with a lay term whose every word is in the
+    question, longest such lay term first (a coder's whole phrase, "second subq pump" or "established level 5",
+    says more than the same words scattered); ties keep BM25 order. `score` is the BM25 score or the phrase length.
+    """
+
+    bm25: list[LexicalMatch]
+    phrase: list[LexicalMatch]
+
+
 class LexicalIndex:
-    """BM25 over title + lay terms + code of every record, with an inverted index so a query scores only the
-    records that share a word with it (BM25 gives the others zero anyway); fast at 100,000 records."""
+    """BM25 over title + lay terms + code of every record, plus whole-lay-term matching. Inverted indexes let a
+    query touch only records sharing a word with it (BM25 gives the others zero anyway): fast at 100,000 records."""
 
     def __init__(self, records: Sequence[CodeRecord]) -> None:
         self.records: list[CodeRecord] = list(records)
@@ -95,6 +119,9 @@ class LexicalIndex:
         self._title_tokens: list[frozenset[str]] = []
         self._lay_tokens: list[list[tuple[str, frozenset[str]]]] = []
         self._postings: dict[str, list[int]] = {}
+        # Every lay term as a phrase: (record position, lay term, its distinct words); words -> phrase ids.
+        self._phrases: list[tuple[int, str, int]] = []
+        self._phrase_postings: dict[str, list[int]] = {}
         for position, record in enumerate(self.records):
             title = tokenize(record.title)
             lay = [(term, frozenset(tokenize(term))) for term in record.lay_terms]
@@ -105,6 +132,12 @@ class LexicalIndex:
             self._lay_tokens.append(lay)
             for token in set(document):
                 self._postings.setdefault(token, []).append(position)
+            for term, terms in lay:
+                if len(terms) >= MIN_PHRASE_WORDS:
+                    phrase_id = len(self._phrases)
+                    self._phrases.append((position, term, len(terms)))
+                    for token in terms:
+                        self._phrase_postings.setdefault(token, []).append(phrase_id)
         # rank-bm25 wants a non-empty corpus; an empty one simply finds nothing.
         self._bm25: BM25Okapi | None = BM25Okapi(documents) if documents else None
         if self._bm25 is not None:
@@ -115,22 +148,44 @@ class LexicalIndex:
         self, query: str, k: int = 30, allowed: Callable[[CodeRecord], bool] | None = None
     ) -> list[LexicalMatch]:
         """The best `k` records for `query` by BM25 (only those sharing a word with it), best first."""
+        return self.rank(query, k, allowed).bm25
+
+    def rank(
+        self, query: str, k: int = 30, allowed: Callable[[CodeRecord], bool] | None = None
+    ) -> LexicalRankings:
+        """The best `k` records for `query` by BM25 and by whole lay terms (see `LexicalRankings`)."""
         tokens = tokenize(query)
         if self._bm25 is None or not tokens:
-            return []
+            return LexicalRankings([], [])
+        query_tokens = frozenset(tokens)
         candidates: set[int] = set()
-        for token in set(tokens):
+        for token in query_tokens:
             candidates.update(self._postings.get(token, ()))
         if allowed is not None:
             candidates = {position for position in candidates if allowed(self.records[position])}
         if not candidates:
-            return []
+            return LexicalRankings([], [])
         ordered = sorted(candidates)
         scores = self._bm25.get_batch_scores(tokens, ordered)
-        ranked = sorted(zip(ordered, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))[:k]
-        query_tokens = frozenset(tokens)
-        return [LexicalMatch(position, float(score), self._explain(position, query_tokens))
-                for position, score in ranked if score > 0]
+        by_bm25 = sorted(zip(ordered, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))
+        bm25 = [LexicalMatch(position, float(score), self._explain(position, query_tokens))
+                for position, score in by_bm25[:k] if score > 0]
+
+        # Whole lay terms: count, per phrase, how many of its distinct words the question has.
+        seen_words: dict[int, int] = {}
+        for token in query_tokens:
+            for phrase_id in self._phrase_postings.get(token, ()):
+                seen_words[phrase_id] = seen_words.get(phrase_id, 0) + 1
+        longest: dict[int, tuple[int, str]] = {}
+        for phrase_id, count in seen_words.items():
+            position, term, size = self._phrases[phrase_id]
+            if count == size and position in candidates and size > longest.get(position, (0, ""))[0]:
+                longest[position] = (size, term)
+        bm25_rank = {position: rank for rank, (position, _) in enumerate(by_bm25)}
+        by_phrase = sorted(longest, key=lambda position: (-longest[position][0], bm25_rank[position]))
+        phrase = [LexicalMatch(position, float(longest[position][0]),
+                               f"matched '{longest[position][1]}' in its lay terms") for position in by_phrase[:k]]
+        return LexicalRankings(bm25, phrase)
 
     def _explain(self, position: int, query_tokens: frozenset[str]) -> str:
         """One plain line: the lay term (or title words, or code) the question shares with the record."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.index import IndexReport, open_store, refresh_index
-from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -31,10 +31,11 @@ if TYPE_CHECKING:
 RRF_K = 20
 # How deep each ranker looks before fusion.
 CANDIDATE_DEPTH = 30
-# The lexical ranker knows coders' shorthand the general-purpose model does not; it weighs a little more.
-LEXICAL_WEIGHT = 1.0
+# Weights of the three rankings in the fusion (dense meaning, BM25 words, whole lay terms).
 DENSE_WEIGHT = 1.0
-# An exact code typed in the question ranks above every fused score (the fused maximum is 2 / (RRF_K + 1)).
+LEXICAL_WEIGHT = 1.0
+PHRASE_WEIGHT = 1.0
+# An exact code typed in the question ranks above every fused score (the fused maximum is 3 / (RRF_K + 1)).
 EXACT_SCORE = 1.0
 # Embedding a question longer than this adds nothing (the model reads 256 word pieces) and costs time.
 MAX_QUERY_CHARS = 2000
@@ -113,19 +114,18 @@ class Retriever:
         if len(hits) >= k:
             return hits[:k]
 
-        fused: dict[str, float] = {}
-        reasons: dict[str, str] = {}
         dense = self.dense_ranking(text, CANDIDATE_DEPTH, family, system)
-        lexical = self.lexical.search(text, CANDIDATE_DEPTH, allowed)
-        for rank, code in enumerate(dense, start=1):
-            fused[code] = fused.get(code, 0.0) + DENSE_WEIGHT / (RRF_K + rank)
-        for rank, match in enumerate(lexical, start=1):
-            code = self.lexical.records[match.index].code
-            fused[code] = fused.get(code, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
-            reasons[code] = match.why
+        lexical = self.lexical.rank(text, CANDIDATE_DEPTH, allowed)
+        reasons: dict[str, str] = {}
+        for match in [*lexical.phrase[::-1], *lexical.bm25[::-1]]:  # best reason wins: whole lay term, then BM25
+            reasons[self.lexical.records[match.index].code] = match.why
+        fused = _fuse([
+            (dense, DENSE_WEIGHT),
+            (self._codes(lexical.bm25), LEXICAL_WEIGHT),
+            (self._codes(lexical.phrase), PHRASE_WEIGHT),
+        ])
         dense_top = set(dense[:3])
-        ordered = sorted(fused.items(), key=lambda item: (-item[1], self._position.get(item[0], 0)))
-        for code, score in ordered:
+        for code, score in fused:
             if code in seen:
                 continue
             record = self.corpus.get(code)
@@ -142,6 +142,9 @@ class Retriever:
                 break
         return hits
 
+    def _codes(self, matches: list[LexicalMatch]) -> list[str]:
+        return [self.lexical.records[match.index].code for match in matches]
+
     def dense_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
         """Codes by cosine distance of their embedded text to the question, nearest first (Chroma)."""
         depth = min(depth, len(self.corpus))
@@ -151,9 +154,23 @@ class Retriever:
         return [document.metadata["code"] for document, _distance in results]
 
     def lexical_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
-        """Codes by BM25 over titles, lay terms and codes, best first."""
-        matches = self.lexical.search(text, depth, _filter(family, system.upper() if system else None))
-        return [self.lexical.records[match.index].code for match in matches]
+        """Codes by the lexical side alone (BM25 and whole lay terms, fused), best first; for evaluation."""
+        lexical = self.lexical.rank(text, depth, _filter(family, system.upper() if system else None))
+        fused = _fuse([(self._codes(lexical.bm25), LEXICAL_WEIGHT), (self._codes(lexical.phrase), PHRASE_WEIGHT)])
+        return [code for code, _ in fused][:depth]
+
+    def bm25_ranking(self, text: str, depth: int) -> list[str]:
+        """Codes by BM25 alone, best first; for evaluation."""
+        return self._codes(self.lexical.rank(text, depth).bm25)
+
+
+def _fuse(rankings: list[tuple[list[str], float]]) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion: each ranking gives weight / (RRF_K + rank); ties keep first-seen order."""
+    fused: dict[str, float] = {}
+    for codes, weight in rankings:
+        for rank, code in enumerate(codes, start=1):
+            fused[code] = fused.get(code, 0.0) + weight / (RRF_K + rank)
+    return sorted(fused.items(), key=lambda item: -item[1])
 
 
 def _common_prefix(left: str, right: str) -> str:

@@ -41,6 +41,8 @@ def test_a_typed_code_not_in_the_corpus_falls_back_to_search(bundled_retriever):
         pytest.param("ther ex", "97110", id="ther-ex"),
         pytest.param("rocephin", "J0696", id="rocephin"),
         pytest.param("Sub-Q infusions", "96369", id="hyphen-plural-case"),
+        pytest.param("level 5 established", "99215", id="whole-lay-term-other-order"),
+        pytest.param("30 minute therapy session", "90832", id="whole-lay-term-beats-shared-words"),
     ],
 )
 def test_coders_shorthand_finds_the_code_first(bundled_retriever, question, expected):
@@ -138,6 +140,7 @@ def test_near_codes_of_garbage_is_empty(bundled_retriever, code):
         pytest.param("2.5 hours", ["2.5", "hour"], id="decimal"),
         pytest.param("ADLs and therapies", ["adl", "therapy"], id="plural-ies"),
         pytest.param("Ringer's lactate", ["ringer", "lactate"], id="apostrophe"),
+        pytest.param("PT eval 30 mins", ["pt", "evaluation", "30", "minute"], id="abbreviations"),
     ],
 )
 def test_tokenizer_folds_coders_spellings(text, expected):
