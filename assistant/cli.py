@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from pydantic import ValidationError
 
 from assistant.contract import Answer, AskRequest
+from assistant.imports import IMPORTERS, importer_for
 from assistant.settings import Settings
-
-# KIND -> "module:function". Each function takes (path, settings) and returns a one-line summary.
-IMPORTERS: dict[str, str] = {
-    "hcpcs": "assistant.corpus.importers.hcpcs:import_hcpcs",
-    "asp": "assistant.corpus.importers.asp:import_asp",
-    "cpt": "assistant.corpus.importers.cpt:import_cpt",
-    "mue": "assistant.edits.importers:import_mue",
-    "ptp": "assistant.edits.importers:import_ptp",
-}
-
-
-def _resolve(target: str) -> Callable:
-    module_name, function_name = target.split(":")
-    return getattr(importlib.import_module(module_name), function_name)
 
 
 def _print_answer(answer: Answer, as_json: bool, out: TextIO) -> None:
@@ -74,7 +59,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"import {args.kind}: no file at {path}", file=sys.stderr)
         return 2
-    importer = _resolve(IMPORTERS[args.kind])
+    importer = importer_for(args.kind)
     try:
         summary = importer(path, Settings())
     except ValueError as error:  # importers raise ValueError subclasses naming the file and line
@@ -85,9 +70,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
+    from assistant.imports import import_configured_files
     from assistant.retrieval.index import refresh_from_settings
 
-    report = refresh_from_settings(Settings(), progress=not args.quiet, rebuild=args.rebuild)
+    settings = Settings()
+    try:
+        for summary in import_configured_files(settings):
+            print(summary)
+    except (OSError, ValueError) as error:
+        print(f"index: {error}", file=sys.stderr)
+        return 1
+    report = refresh_from_settings(settings, progress=not args.quiet, rebuild=args.rebuild)
     print(report)
     return 0
 
