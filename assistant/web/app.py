@@ -7,11 +7,13 @@ names the signed-in user; the chat refuses requests without it). See docs/web.md
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
 
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
@@ -30,6 +32,16 @@ def trusted_user(header: str):
     return user_from_header
 
 
+# Gradio's loader for the <gradio-app> web component: one line importing the versioned bundle "./assets/index-*.js".
+# Served here so a portal embeds the component from this server (offline) instead of Gradio's CDN.
+GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
+
+
+def web_component_script() -> FileResponse:
+    """The web component loader; its relative import resolves against this URL, next to the chat's assets."""
+    return FileResponse(GRADIO_JS, media_type="text/javascript")
+
+
 def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     """Build the web app around an already-built assistant (anything with `ask(question, history, payer,
     setting) -> Answer`; `health()` is used by /healthz when present). Building is cheap: no model loads here."""
@@ -43,6 +55,7 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     )
     # Plain routes first: the Gradio mount at "/" takes every path not matched before it.
     app.include_router(health_router(assistant))
+    app.add_api_route("/gradio.js", web_component_script, include_in_schema=False)
     app.include_router(api_router(assistant, settings))
 
     # Middleware runs outermost-last-added: root path, then CORS (so 401/413 answers carry CORS headers for

@@ -141,3 +141,17 @@ def test_chat_works_inside_a_portal_iframe(page: Any, live_app: Any, portal_url:
     assert units_shown(answer) == {"96369": 1, "96370": 1}
     assert units_shown(answer) == api_units(assistant, SUBQ)
     assert page.off_loopback == []
+
+
+def test_web_component_works_on_the_same_origin(page: Any, live_app: Any) -> None:
+    """The `<gradio-app>` snippet of docs/web.md, on a portal page served from the app's own origin (what a
+    same-origin reverse proxy gives); the page is fulfilled by the browser, the scripts come from the app."""
+    portal = live_app.url + "portal-page.html"
+    html = (f'<!doctype html><html><head><title>Portal</title><script type="module" src="{live_app.url}gradio.js">'
+            f'</script></head><body><h3>Portal</h3><gradio-app src="{live_app.url}"></gradio-app></body></html>')
+    page.route(portal, lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto(portal, wait_until="load")
+    open_chat(page)
+    answer = ask_in_chat(page, SUBQ, "96370")
+    assert units_shown(answer) == {"96369": 1, "96370": 1}
+    assert page.off_loopback == []
