@@ -10,7 +10,6 @@ Order of a search's hits:
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -209,14 +208,10 @@ def _where(family: str | None, system: str | None) -> dict[str, Any] | None:
 def build_retriever(
     settings: Settings, corpus: Corpus, progress: bool = False, *, embeddings: Embeddings | None = None
 ) -> Retriever:
-    """Refresh the index incrementally for `corpus`, then return a retriever over it (model loaded, BM25 built)."""
+    """Refresh the index incrementally for `corpus`, then return a warmed-up retriever over it (model loaded,
+    BM25 built, one throw-away search run so the first real question does not pay for lazy initialisation)."""
     report = refresh_index(settings, corpus, progress=progress, embeddings=embeddings)
     store = open_store(settings, report.collection, embeddings)
-    return Retriever(corpus, store, index_report=report)
-
-
-def warm_up(retriever: Retriever) -> float:
-    """Run one throw-away search so the first real question does not pay for lazy initialisation; seconds."""
-    started = time.perf_counter()
-    retriever.search("warm up", k=1)
-    return time.perf_counter() - started
+    retriever = Retriever(corpus, store, index_report=report)
+    retriever.search("subcutaneous infusion first hour", k=1)
+    return retriever

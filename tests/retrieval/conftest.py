@@ -90,9 +90,9 @@ def bundled_corpus() -> Corpus:
 
 
 @pytest.fixture(scope="session")
-def bundled_retriever(tmp_path_factory: pytest.TempPathFactory, bundled_corpus: Corpus, real_embeddings: Embeddings):
-    """One retriever over the bundled corpus for the whole session (its index is built once)."""
+def bundled_retriever(bundled_corpus: Corpus, real_embeddings: Embeddings):
+    """One retriever over the bundled corpus for the whole session, in the session's data directory (the index
+    the top-level `assistant` fixture builds is the same one, so whichever comes second embeds nothing)."""
     from assistant.retrieval import build_retriever
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("bundled-index"))
-    return build_retriever(settings, bundled_corpus, embeddings=real_embeddings)
+    return build_retriever(Settings(), bundled_corpus, embeddings=real_embeddings)
