@@ -156,3 +156,23 @@ def test_empty_corpus_builds_an_empty_index_that_finds_nothing(tmp_settings, cou
     retriever = build_retriever(tmp_settings, Corpus([]), embeddings=counting())
     assert retriever.search("subq", k=3) == []
     assert retriever.index_report.total == 0
+
+
+def test_building_and_searching_attempt_no_network_connection(tmp_settings, small_records, real_embeddings,
+                                                              monkeypatch):
+    """Stronger than the suite's guard (whose refusals a background thread could swallow): record every attempt."""
+    import socket
+
+    attempts: list[object] = []
+    guarded_connect = socket.socket.connect
+
+    def recording_connect(self, address):
+        attempts.append(address)
+        return guarded_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", recording_connect)
+    retriever = build_retriever(tmp_settings, Corpus(small_records), embeddings=real_embeddings)
+    retriever.search("subq pump", k=3)
+    retriever.search("what is 96360", k=3, family="hydration")
+    remote = [address for address in attempts if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1")]
+    assert remote == []
