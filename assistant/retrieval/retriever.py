@@ -9,6 +9,7 @@ Order of a search's hits:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.index import IndexReport, open_store, refresh_index
+from assistant.retrieval.index import IndexReport, active_collection, open_store, refresh_index
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 
 if TYPE_CHECKING:
@@ -56,11 +57,19 @@ class Retriever:
     """Searches the corpus by code, meaning and words. Build it with `build_retriever`; searching is cheap."""
 
     def __init__(
-        self, corpus: Corpus, store: Any, lexical: LexicalIndex | None = None, index_report: IndexReport | None = None
+        self,
+        corpus: Corpus,
+        store: Any,
+        lexical: LexicalIndex | None = None,
+        index_report: IndexReport | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.corpus = corpus
         self.store = store  # langchain_chroma.Chroma over the active generation
         self.index_report = index_report  # what the refresh that preceded this retriever did
+        # With settings, a retriever whose generation was replaced by another process's refresh (a running app
+        # while `python -m assistant index` runs) follows the manifest to the new one instead of failing.
+        self.settings = settings
         self.lexical = lexical if lexical is not None else LexicalIndex(list(corpus))
         self._position = {record.code: position for position, record in enumerate(self.lexical.records)}
 
@@ -149,8 +158,27 @@ class Retriever:
         depth = min(depth, len(self.corpus))
         if depth <= 0:
             return []
-        results = self.store.similarity_search_with_score(text, k=depth, filter=_where(family, system))
+        where = _where(family, system)
+        try:
+            results = self.store.similarity_search_with_score(text, k=depth, filter=where)
+        except Exception:  # chromadb raises NotFoundError/ValueError/InternalError kinds for a deleted collection
+            if not self._follow_manifest():
+                raise
+            results = self.store.similarity_search_with_score(text, k=depth, filter=where)
         return [document.metadata["code"] for document, _distance in results]
+
+    def _follow_manifest(self) -> bool:
+        """Reopen the store on the generation the manifest now names; False when there is no other one."""
+        if self.settings is None:
+            return False
+        active = active_collection(self.settings)
+        current = self.index_report.collection if self.index_report is not None else None
+        if active is None or active == current:
+            return False
+        self.store = open_store(self.settings, active, self.store.embeddings)
+        if self.index_report is not None:
+            self.index_report = dataclasses.replace(self.index_report, collection=active)
+        return True
 
     def lexical_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
         """Codes by the lexical side alone (BM25 and whole lay terms, fused), best first; for evaluation."""
@@ -212,6 +240,6 @@ def build_retriever(
     BM25 built, one throw-away search run so the first real question does not pay for lazy initialisation)."""
     report = refresh_index(settings, corpus, progress=progress, embeddings=embeddings)
     store = open_store(settings, report.collection, embeddings)
-    retriever = Retriever(corpus, store, index_report=report)
+    retriever = Retriever(corpus, store, index_report=report, settings=settings)
     retriever.search("subcutaneous infusion first hour", k=1)
     return retriever

@@ -176,3 +176,15 @@ def test_building_and_searching_attempt_no_network_connection(tmp_settings, smal
     retriever.search("what is 96360", k=3, family="hydration")
     remote = [address for address in attempts if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1")]
     assert remote == []
+
+
+def test_a_running_retriever_follows_a_refresh_made_elsewhere(tmp_settings, small_records, counting):
+    """`python -m assistant index` while the app runs deletes the app's generation; its searches keep working."""
+    running = build_retriever(tmp_settings, Corpus(small_records), embeddings=counting())
+    old = running.index_report.collection
+    changed = [r.model_copy(update={"lay_terms": [*r.lay_terms, "fluid bolus"]}) if r.code == "96360" else r
+               for r in small_records]
+    report = refresh_index(tmp_settings, changed, embeddings=counting())
+    assert report.collection != old and _generations(tmp_settings) == [report.collection]
+    assert running.search("hizentra", k=1)[0].code == "J1559"
+    assert running.index_report.collection == report.collection
