@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -183,6 +184,35 @@ def _refresh_lock(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+_UUID_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def sweep_orphan_segments(settings: Settings) -> list[str]:
+    """Delete the vector-segment folders of deleted collections from the embedded store; returns their names.
+
+    Chroma 1.x removes a deleted collection from its catalogue but leaves its HNSW folder
+    (`data_dir/index/<segment-uuid>/`) on disk (chroma-core/chroma issue #5259), so every generation switch would
+    leak one folder. Live segments are read from Chroma's catalogue (read-only); if that cannot be read, nothing
+    is deleted. Server mode is left to the server.
+    """
+    if settings.chroma_host:
+        return []
+    root = index_dir(settings)
+    try:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(f"file:{root / 'chroma.sqlite3'}?mode=ro", uri=True)) as db:
+            live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+    except Exception:  # an unknown catalogue layout: keep everything rather than guess
+        return []
+    removed: list[str] = []
+    for child in root.iterdir():
+        if child.is_dir() and _UUID_DIR.fullmatch(child.name) and child.name not in live:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed
+
+
 def active_collection(settings: Settings) -> str | None:
     """The name of the generation currently serving, per the manifest (None before the first build)."""
     manifest = Manifest.load(manifest_path(settings))
@@ -233,6 +263,8 @@ def refresh_index(
                 client.delete_collection(name)
 
         if active is not None and not rebuild and manifest is not None and manifest.hashes == wanted:
+            if stale:
+                sweep_orphan_segments(settings)
             return IndexReport(active, 0, len(wanted), 0, len(wanted), time.perf_counter() - started,
                                stale_removed=stale)
 
@@ -269,6 +301,7 @@ def refresh_index(
         if active is not None:
             with contextlib.suppress(Exception):  # left behind, it is a stale generation the next refresh deletes
                 client.delete_collection(active)
+        sweep_orphan_segments(settings)
         embedded = len(to_embed)
         return IndexReport(name, embedded, len(wanted) - embedded, deleted, len(wanted),
                            time.perf_counter() - started, rebuilt=rebuild, stale_removed=stale)

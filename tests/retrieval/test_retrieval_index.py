@@ -188,3 +188,20 @@ def test_a_running_retriever_follows_a_refresh_made_elsewhere(tmp_settings, smal
     assert report.collection != old and _generations(tmp_settings) == [report.collection]
     assert running.search("hizentra", k=1)[0].code == "J1559"
     assert running.index_report.collection == report.collection
+
+
+def test_switching_generations_leaves_no_orphan_vector_folders(tmp_settings, small_records, counting):
+    """Chroma leaves a deleted collection's HNSW folder behind (chroma-core/chroma#5259); the refresh sweeps it."""
+    import re
+
+    def segment_folders() -> set[str]:
+        root = tmp_settings.resolved_data_dir / "index"
+        return {p.name for p in root.iterdir() if p.is_dir() and re.fullmatch(r"[0-9a-f-]{36}", p.name)}
+
+    refresh_index(tmp_settings, small_records, embeddings=counting())
+    after_first = segment_folders()
+    for round_number in range(3):
+        changed = [r.model_copy(update={"title": f"{r.title} v{round_number}"}) if r.code == "96360" else r
+                   for r in small_records]
+        refresh_index(tmp_settings, changed, embeddings=counting())
+    assert len(segment_folders()) <= max(1, len(after_first))
