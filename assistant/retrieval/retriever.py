@@ -3,8 +3,9 @@
 Order of a search's hits:
 1. codes typed in the question that exist in the corpus ("what is 96369", "CPT 96370?", "j1559"), in the order
    typed, never found by embedding;
-2. the rest, by reciprocal-rank fusion (Cormack et al. 2009) of the dense ranking (cosine over the embedded
-   record text) and the lexical ranking (BM25 over title, lay terms and code).
+2. the rest, by reciprocal-rank fusion (Cormack et al. 2009) of three rankings: dense (cosine over the embedded
+   record text, in Chroma), BM25 (over title, lay terms and code) and whole lay terms (records with a lay term
+   of two or more words that the question contains entirely, longest first).
 """
 
 from __future__ import annotations
@@ -71,7 +72,6 @@ class Retriever:
         # while `python -m assistant index` runs) follows the manifest to the new one instead of failing.
         self.settings = settings
         self.lexical = lexical if lexical is not None else LexicalIndex(list(corpus))
-        self._position = {record.code: position for position, record in enumerate(self.lexical.records)}
 
     # --- exact ------------------------------------------------------------------------------------------------
     def lookup(self, code: str) -> CodeRecord | None:
@@ -101,7 +101,8 @@ class Retriever:
 
     # --- search -----------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, family: str | None = None, system: str | None = None) -> list[Hit]:
-        """The best `k` records for a question, exact codes first, then dense and lexical rankings fused by RRF.
+        """The best `k` records for a question: typed codes first, then the dense, BM25 and whole-lay-term
+        rankings fused by reciprocal rank. Each hit says in one line why it was found.
 
         `family` keeps records whose family (e.g. "drug_administration") or units time rule (e.g. "subq_infusion")
         is that value; `system` keeps "CPT" or "HCPCS" records. An empty question finds nothing.
