@@ -145,3 +145,34 @@ def test_near_codes_of_garbage_is_empty(bundled_retriever, code):
 )
 def test_tokenizer_folds_coders_spellings(text, expected):
     assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("small_filter", "enough"),
+    [
+        pytest.param(4096, 5, id="small-set-from-cached-vectors"),
+        pytest.param(0, 1, id="large-set-cut-from-deeper-query"),
+        pytest.param(0, 10_000, id="fallback-to-chroma-filter"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("family", "system"),
+    [pytest.param("chemotherapy", None, id="chemotherapy"), pytest.param("therapy", "CPT", id="therapy-cpt"),
+     pytest.param(None, "HCPCS", id="hcpcs")],
+)
+def test_every_dense_filter_path_ranks_like_chromas_own_filter(
+    bundled_retriever, monkeypatch, small_filter, enough, family, system
+):
+    from assistant.retrieval import retriever as retriever_module
+    from assistant.retrieval.retriever import _where
+
+    monkeypatch.setattr(retriever_module, "SMALL_FILTER", small_filter)
+    monkeypatch.setattr(retriever_module, "FILTER_ENOUGH", enough)
+    question = "pump started for a long infusion"
+    vector = bundled_retriever.store.embeddings.embed_query(question)
+    reference = bundled_retriever._nearest(vector, 5, _where(family, system))
+    ranking = bundled_retriever.dense_ranking(question, 5, family, system)
+    # The cut-from-deeper path may keep fewer than asked (at least FILTER_ENOUGH), never in another order.
+    assert ranking and ranking[:3] == reference[: min(3, len(ranking))]
+    if enough > 1:
+        assert len(ranking) == len(reference)
