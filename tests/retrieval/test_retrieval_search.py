@@ -176,3 +176,20 @@ def test_every_dense_filter_path_ranks_like_chromas_own_filter(
     assert ranking and ranking[:3] == reference[: min(3, len(ranking))]
     if enough > 1:
         assert len(ranking) == len(reference)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("subq pump second site", id="shorthand"),
+        pytest.param("chemo infusion each additional hour", id="common"),
+        pytest.param("hizentra hizentra 100 mg", id="repeated-word"),
+        pytest.param("zzz unknown", id="no-match"),
+    ],
+)
+def test_vectorised_bm25_equals_rank_bm25(bundled_retriever, question):
+    import numpy as np
+
+    lexical = bundled_retriever.lexical
+    tokens = tokenize(question)
+    assert np.allclose(lexical.bm25_scores(tokens), lexical._bm25.get_scores(tokens))
