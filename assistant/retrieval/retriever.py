@@ -81,6 +81,11 @@ class Retriever:
         self._allowed_cache: dict[tuple[str | None, str | None], list[str]] = {}
         self._vector_cache: dict[tuple[str | None, str | None], tuple[list[str], np.ndarray]] = {}
 
+    def index_status(self) -> dict[str, Any]:
+        """The active index generation and how many vectors it holds (what /healthz reports)."""
+        collection = self.store._collection  # langchain_chroma keeps the chromadb collection here
+        return {"collection": collection.name, "indexed": collection.count()}
+
     # --- exact ------------------------------------------------------------------------------------------------
     def lookup(self, code: str) -> CodeRecord | None:
         """The record of exactly `code` (any case, spaces ignored) from the corpus, never by embedding; or None."""

@@ -248,7 +248,8 @@ def test_edits_tables_not_loaded(assistant) -> None:
 def test_health(assistant) -> None:
     health = assistant.health()
     assert health["records"] == len(assistant.corpus) > 0
-    assert health["collection"]
+    assert health["indexed"] == health["records"] and health["index_loaded"] is True
+    assert health["collection"].startswith(assistant.settings.collection + "_g")  # the active generation
     assert health["edits"]["ptp"] is False and health["edits"]["mue"] is False
 
 

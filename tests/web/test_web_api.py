@@ -269,6 +269,7 @@ def test_healthz_of_the_real_assistant(assistant, make_settings) -> None:
     body = TestClient(create_app(assistant, make_settings())).get("/healthz").json()
     assert body["status"] == "ok" and body["index_loaded"] is True
     assert body["records"] == len(assistant.corpus) and body["records"] > 0
+    assert body["indexed"] == body["records"]  # every record has its vector in the active generation
     assert body["model"]
 
 
