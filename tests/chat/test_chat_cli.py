@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from assistant.settings import REPO_ROOT
 
 
 def test_ask_prints_the_units_answer(session_data_dir) -> None:
