@@ -73,14 +73,20 @@ class Router:
     # corpus helpers
     # ---------------------------------------------------------------------------------------------------
 
-    def _compile_terms(self, keep: Callable[[CodeRecord], bool]) -> tuple[dict[str, CodeRecord], re.Pattern[str]]:
-        """Lay terms of the kept records -> record (first record wins), and one regex that finds them, longest first."""
-        terms: dict[str, CodeRecord] = {}
+    def _compile_terms(
+        self, keep: Callable[[CodeRecord], bool]
+    ) -> tuple[dict[str, list[CodeRecord]], re.Pattern[str]]:
+        """Lay terms of the kept records -> every record carrying the term (corpus order), and one regex that finds
+        them, longest first. A term on several records ("normal saline": three bag sizes) keeps them all, so the
+        caller can tell them apart instead of silently taking the first."""
+        terms: dict[str, list[CodeRecord]] = {}
         for record in self.corpus:
             if not keep(record):
                 continue
             for term in record.lay_terms:
-                terms.setdefault(term.casefold(), record)
+                records = terms.setdefault(term.casefold(), [])
+                if record not in records:
+                    records.append(record)
         if not terms:
             return terms, re.compile(r"(?!x)x")
         alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
@@ -113,18 +119,54 @@ class Router:
                 result[code] = record.title
         return result
 
-    def find_drug(self, parsed: ParsedQuestion) -> CodeRecord | None:
-        """The drug code named in the question: a typed code with a billing unit, else a lay term or brand."""
+    def find_drug(self, parsed: ParsedQuestion) -> tuple[CodeRecord | None, str | None]:
+        """The drug code the dose is for (a typed code with a billing unit, else a lay term or brand), or None with
+        the reason when the words fit several codes and the dose does not pick one."""
         for code in parsed.codes:
             record = self.corpus.get(code)
             if record is not None and record.billing_unit is not None:
-                return record
+                return record, None
         # This turn first, then the earlier turns it follows ("what about 2 g?" after "ceftriaxone 1 g").
         for text in (parsed.text, *reversed(parsed.earlier_texts)):
             match = self._drug_pattern.search(text)
             if match:
-                return self._drug_terms[match.group(0).casefold()]
-        return None
+                return self._one_package(self._drug_terms[match.group(0).casefold()], parsed, match.group(0))
+        return None, None
+
+    @staticmethod
+    def _one_package(
+        candidates: list[CodeRecord], parsed: ParsedQuestion, term: str
+    ) -> tuple[CodeRecord | None, str | None]:
+        """The one record the words and dose name among codes that share a lay term, or None and why.
+
+        A terminated code gives way to a current one (vancomycin: J3370 ended 2025-06-30, J3373 replaces it).
+        Current codes that still share the words differ by package size (normal saline: J7030 1000 cc, J7040
+        500 mL, J7050 250 cc, per their HCPCS descriptors) or by brand (IVIG), and each is reported with its own
+        code. So only a dose equal to exactly one package names its code; any other dose (750 mL, 2000 mL) could be
+        several combinations: ask, never take the first code and round up against it.
+        """
+        current = [r for r in candidates if r.terminated_on is None] or candidates
+        if len(current) == 1:
+            return current[0], None
+        unit = (parsed.dose_unit or "").casefold()
+        exact = [
+            r
+            for r in current
+            if r.billing_unit is not None
+            and r.billing_unit.unit.casefold() == unit
+            and r.billing_unit.quantity == parsed.dose
+        ]
+        if len(exact) == 1:
+            return exact[0], None
+        choices = ", ".join(
+            f"{r.code} ({r.title}, {r.billing_unit.quantity:g} {r.billing_unit.unit} a unit)"
+            for r in current
+            if r.billing_unit is not None
+        )
+        return None, (
+            f"'{escape_user_text(term)}' fits several codes: {choices}. Each product or package size is reported "
+            "with its own code, so name the code, or the product and the package sizes actually given"
+        )
 
     def mue_lookup(self) -> Callable[[str], Any] | None:
         """An adapter from EditsStore.mue to the units engine's MueLimit, or None when MUE is not loaded."""
@@ -184,7 +226,8 @@ class Router:
                 return record.time_rule, None
         match = self._time_pattern.search(parsed.text)
         if match:
-            record = self._time_terms[match.group(0).casefold()]
+            # Records sharing a time-family lay term share its family in the corpus; the first names it.
+            record = self._time_terms[match.group(0).casefold()][0]
             return record.time_rule, None
         if parsed.followup or not self.knows_words(parsed.text):
             # "what about 90 minutes?" with no earlier question, or a bare "2.5 hours": nothing to guess from.
@@ -206,8 +249,9 @@ class Router:
         warnings = list(context.warnings)
         summary_parts: list[str] = []
         drug: CodeRecord | None = None
+        drug_ambiguity: str | None = None
         if parsed.dose is not None:
-            drug = self.find_drug(parsed)
+            drug, drug_ambiguity = self.find_drug(parsed)
         if parsed.has_duration:
             family, how = self.resolve_time_family(parsed)
             if family is None:
@@ -228,7 +272,11 @@ class Router:
             requests.append(self._time_request(parsed, parsed.family, context))
             summary_parts.append(_sentence_case(answers.FAMILY_NAMES[parsed.family]))
         if parsed.dose is not None:
-            if drug is None:
+            if drug is None and drug_ambiguity is not None:
+                if not requests:
+                    return answers.units_problem_answer([drug_ambiguity], warnings)
+                warnings.append(f"No drug line is counted: {drug_ambiguity}.")
+            elif drug is None:
                 if not requests:
                     return answers.units_problem_answer(
                         [f"I could not tell which drug the dose of {parsed.dose:g} {parsed.dose_unit} is for: name the "

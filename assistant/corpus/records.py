@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -53,6 +54,9 @@ class CodeRecord(BaseModel):
     # from a licensed file the organisation imports (never bundled: AMA copyright).
     official_descriptor: str | None = None
     official_source: str | None = None
+    # The CMS termination date of a code that is no longer valid for later dates of service (HCPCS term_dt). A
+    # terminated code stays in the corpus for older claims; a current code sharing its lay terms wins over it.
+    terminated_on: date | None = None
 
     @field_validator("code")
     @classmethod

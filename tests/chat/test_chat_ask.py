@@ -263,3 +263,42 @@ def test_duration_without_service_asks_which_service(assistant) -> None:
     answer = assistant.ask("2.5 hours")
     assert answer.route == "help"
     assert "which service" in answer.answer
+
+
+# --- drug words shared by several codes: the dose or the current code decides, otherwise ask ---------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # HCPCS descriptors: J7030 1000 cc, J7040 500 mL, J7050 250 cc; each bag is reported with its own size's code.
+        pytest.param("normal saline 500 ml how many units", {"J7040": 1}, id="ns-500-is-the-500-ml-bag"),
+        pytest.param("normal saline 1000 mL", {"J7030": 1}, id="ns-1000-is-the-liter-bag"),
+        pytest.param("NS 250 mL", {"J7050": 1}, id="ns-250-is-the-250-bag"),
+        # J3370 was terminated 2025-06-30; J3373 (per 10 mg) replaces it: 1 g = 100 units.
+        pytest.param("vancomycin 1 g units", {"J3373": 100}, id="current-code-beats-terminated"),
+    ],
+)
+def test_shared_drug_words_resolved_by_dose_or_current_code(assistant, question: str, expected: dict[str, int]):
+    answer = assistant.ask(question)
+    assert answer.route == "units"
+    assert lines_of(answer) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("normal saline 750 ml how many units", id="ns-750-fits-no-single-bag"),
+        pytest.param("normal saline 2000 mL", id="ns-2000-could-be-several-bag-combinations"),
+    ],
+)
+def test_dose_fitting_no_single_package_is_asked_not_rounded_against_the_first_code(assistant, question: str):
+    answer = assistant.ask(question)
+    assert answer.route == "units" and answer.codes == []
+    assert any("J7030" in w and "J7040" in w and "J7050" in w for w in answer.warnings)
+
+
+def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_drug(assistant):
+    answer = assistant.ask("hydration 2 hours with normal saline 2000 mL")
+    assert lines_of(answer) == {"96360": 1, "96361": 1}
+    assert any(w.startswith("No drug line is counted") and "J7040" in w for w in answer.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -212,5 +213,10 @@ def test_drug_billing_unit_matches_cms_files(
 
 @pytest.mark.parametrize("code", DRUG_CODES)
 def test_terminated_drug_codes_say_so(bundled: Corpus, cms_hcpcs: dict[str, dict[str, str]], code: str) -> None:
-    terminated = bool(cms_hcpcs[code]["term_dt"])
-    assert ("Terminated" in bundled.get(code).description) == terminated  # type: ignore[union-attr]
+    term_dt = cms_hcpcs[code]["term_dt"]
+    record = bundled.get(code)
+    assert record is not None
+    assert ("Terminated" in record.description) == bool(term_dt)
+    # The structured date (what the router uses to prefer a current code) is the CMS term_dt itself.
+    expected = date(int(term_dt[:4]), int(term_dt[4:6]), int(term_dt[6:8])) if term_dt else None
+    assert record.terminated_on == expected
