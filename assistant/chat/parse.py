@@ -102,11 +102,37 @@ _SPOKEN_DURATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_HOUR_WORD = r"(?:hours?|hrs?)\b"
+# A fraction of an hour: "1 1/4 hours", "1 and 1/4 hours", "3/4 hour", "1 hr 1/2". Read before anything else sees
+# the denominator: "1 1/4 hours" must never become "4 hours".
+_HOUR_FRACTIONS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?<![\w./])(?:(?P<whole>\d+)\s+(?:and\s+)?)?(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*(?:of\s+an?\s+)?"
+               + _HOUR_WORD),
+    re.compile(r"(?<![\w./])(?P<whole>\d+)\s*" + _HOUR_WORD
+               + r"\s+(?:and\s+)?(?P<num>\d+)\s*/\s*(?P<den>\d+)(?![\w/])"),
+)
+# A fraction left over after that (a denominator of 0, "5/4 hours") is refused by the parser, never half-read.
+_UNREAD_FRACTION = re.compile(r"(?<![\w./])\d+\s*/\s*\d+\s*(?:of\s+an?\s+)?(?:hours?|hrs?|minutes?|mins?)\b")
+
+
+def _fraction_as_hours(match: re.Match[str]) -> str:
+    """'1 1/4 hours' -> '1.25 hours'; a fraction that is not a proper one is left for the parser to refuse."""
+    whole, num, den = int(match.group("whole") or 0), int(match.group("num")), int(match.group("den"))
+    if den == 0 or num >= den:
+        return match.group(0)
+    minutes = (whole * den + num) * 60 / den
+    if minutes != int(minutes):
+        return match.group(0)
+    return f"{int(minutes)} minutes" if minutes % 15 else f"{minutes / 60:g} hours"
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
     t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     t = re.sub(r"[\u00a0\t\r\n]+", " ", t).lower()
     t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
+    for pattern in _HOUR_FRACTIONS:
+        t = pattern.sub(_fraction_as_hours, t)
     for word, number in _NUMBER_WORDS.items():
         t = re.sub(rf"\b{word}\b{_UNIT_AHEAD}", str(number), t)
     for pattern, replacement in _SPOKEN_DURATIONS:
@@ -498,6 +524,11 @@ def parse_question(text: str) -> ParsedQuestion:
         if minutes == 0:
             problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
                             "give the time the service started and the time it ended")
+
+    for match in _UNREAD_FRACTION.finditer(t):
+        problems.append(f"I can't read the fraction '{escape_user_text(match.group(0))}': "
+                        "give the documented time in minutes (for example 75 minutes)")
+        blocked.append(match.span())
 
     for match in _DURATION_RANGE.finditer(t):
         if not any(match.start() < e and s < match.end() for s, e in blocked):

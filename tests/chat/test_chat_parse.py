@@ -39,6 +39,15 @@ from assistant.chat.parse import (
         pytest.param("1.5 hr infusion", 90, id="hr-singular"),
         pytest.param("critical care 110 min medicare", 110, id="critical-care-minutes"),
         pytest.param("hydration 30 min then another 45 min", 75, id="two-durations-added"),
+        # Fractions of an hour: the denominator is never read as the hours ("1 1/4 hours" is not 4 hours).
+        pytest.param("critical care 1 1/4 hours", 75, id="fraction-one-and-a-quarter"),
+        pytest.param("critical care 1 and 1/4 hours", 75, id="fraction-and-a-quarter"),
+        pytest.param("subq 1 3/4 hours", 105, id="fraction-three-quarters-mixed"),
+        pytest.param("subq 3/4 hour", 45, id="fraction-three-quarters"),
+        pytest.param("subq 3 1/4 hrs", 195, id="fraction-hrs"),
+        pytest.param("subq 1 hr 1/2", 90, id="fraction-after-hours"),
+        pytest.param("subq 1/2 hour", 30, id="fraction-half-alone"),
+        pytest.param("subq 1 1/3 hours", 80, id="fraction-third"),
     ],
 )
 def test_durations(text: str, minutes: int) -> None:
@@ -74,6 +83,8 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
         pytest.param("25 hours subq", "longer than a day", id="over-a-day"),
         pytest.param("subq 2-3 hours", "range", id="duration-range"),
         pytest.param("hydration 9:00-9:00", "same", id="zero-length-clock-range"),
+        pytest.param("subq 5/4 hours", "fraction", id="improper-fraction"),
+        pytest.param("subq 1/0 hours", "fraction", id="zero-denominator"),
     ],
 )
 def test_problems_are_reported_not_dropped(text: str, problem_words: str) -> None:
