@@ -220,6 +220,29 @@ def parse_clock_range(t: str) -> tuple[time, time, int, tuple[int, int]] | None:
     return None
 
 
+_PM_TO_AM = re.compile(r"p\.?m\.?.*\ba\.?m\.?$")
+
+
+def clock_range_ends_before_start(typed: str, minutes: int) -> bool:
+    """True when a typed range's end reads earlier than its start ("10:50 to 10:40", "1050-1040").
+
+    Both times are read as typed (a bare 1-12 as morning). If the end is before the start by less than the
+    forward span, the nearer reading is a typing slip, not a service that ran past midnight: the count must not
+    be guessed. So crossing midnight is accepted only when the span is at most 12 hours ("2300-0200" = 180 min)
+    or when am/pm shows pm -> am ("11pm to 2am"); the same rule on the 12-hour face keeps "11:30 to 1:15" (105).
+    """
+    match = _RANGE.search(typed)
+    if match is None or minutes <= 0:
+        return False
+    if _PM_TO_AM.search(match.group("a") + " " + match.group("b")):
+        return False
+    a, b = _clock_candidates(match.group("a")), _clock_candidates(match.group("b"))
+    if a is None or b is None:
+        return False
+    behind_by = (a[0][0] - b[0][0]) % MINUTES_PER_DAY
+    return 0 < behind_by < minutes
+
+
 # --------------------------------------------------------------------------------------------------------
 # Durations: "2.5 hours", "2 hrs 30 min", "2h30", "1:45", "90 min", "-3 hours"
 # --------------------------------------------------------------------------------------------------------
@@ -524,6 +547,10 @@ def parse_question(text: str) -> ParsedQuestion:
         if minutes == 0:
             problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
                             "give the time the service started and the time it ended")
+        elif clock_range_ends_before_start(duration_text, minutes):
+            problems.append(f"the end time is before the start time ({escape_user_text(duration_text)}): "
+                            "check the times; if the service ran past noon or midnight, add am/pm "
+                            "(for example 11pm to 2am) or give the minutes")
 
     for match in _UNREAD_FRACTION.finditer(t):
         problems.append(f"I can't read the fraction '{escape_user_text(match.group(0))}': "

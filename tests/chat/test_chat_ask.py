@@ -302,3 +302,38 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
     answer = assistant.ask("hydration 2 hours with normal saline 2000 mL")
     assert lines_of(answer) == {"96360": 1, "96361": 1}
     assert any(w.startswith("No drug line is counted") and "J7040" in w for w in answer.warnings)
+
+
+# --- QA pass: questions that were mis-read before the (correct) units engine counted ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # rules.md 4 (CPT): 75 min -> 99291 + 99292 x1; "1 1/4 hours" was read as 4 hours.
+        pytest.param("critical care 1 1/4 hours", {"99291": 1, "99292": 1}, id="fraction-1-1/4-hours"),
+        pytest.param("subq 2 1/2 hours", {"96369": 1, "96370": 1}, id="fraction-2-1/2-hours-still-works"),
+        # rules.md 2: 11 pm-2 am and 2300-0200 are 180 min across midnight = 96360 + 96361 x2.
+        pytest.param("hydration 2300-0200", {"96360": 1, "96361": 2}, id="military-crossing-midnight"),
+        pytest.param("hydration from 10pm to 1am", {"96360": 1, "96361": 2}, id="pm-to-am-crossing-midnight"),
+    ],
+)
+def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "units"
+    assert lines_of(answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        pytest.param("subq started 10:50 ended 10:40", "end time is before", id="end-before-start-bare"),
+        pytest.param("subq 1050-1040", "end time is before", id="end-before-start-military"),
+        pytest.param("critical care 9:45 to 9:15", "end time is before", id="end-before-start-cc"),
+    ],
+)
+def test_qa_questions_that_must_not_be_counted(assistant, question: str, words: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.route == "units"
+    assert answer.codes == []
+    assert any(words in warning for warning in answer.warnings)

@@ -67,6 +67,8 @@ def test_durations(text: str, minutes: int) -> None:
         pytest.param("hydration started 9:15 stopped 10:40", time(9, 15), time(10, 40), 85, id="started-stopped"),
         pytest.param("chemo from 9 to 11", time(9, 0), time(11, 0), 120, id="from-bare-hours"),
         pytest.param("subq 12pm-2:30pm", time(12, 0), time(14, 30), 150, id="noon-pm"),
+        pytest.param("fluids from 10pm to 1am", time(22, 0), time(1, 0), 180, id="pm-to-am-crossing-midnight"),
+        pytest.param("hydration 9:30am to 10:40am", time(9, 30), time(10, 40), 70, id="am-to-am-forward"),
     ],
 )
 def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
@@ -84,6 +86,13 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
         pytest.param("subq 2-3 hours", "range", id="duration-range"),
         pytest.param("hydration 9:00-9:00", "same", id="zero-length-clock-range"),
         pytest.param("subq 5/4 hours", "fraction", id="improper-fraction"),
+        # An end before its start is a typing slip, never a 23-hour service (crossing midnight needs pm -> am or
+        # a span of at most 12 hours).
+        pytest.param("subq started 10:50 ended 10:40", "end time is before", id="end-before-start-bare"),
+        pytest.param("subq 1050-1040", "end time is before", id="end-before-start-military"),
+        pytest.param("subq 10:50am to 10:40am", "end time is before", id="end-before-start-am-am"),
+        pytest.param("critical care 9:45 to 9:15", "end time is before", id="end-before-start-half-hour"),
+        pytest.param("subq 10:50am-10:40", "end time is before", id="end-before-start-mixed"),
         pytest.param("subq 1/0 hours", "fraction", id="zero-denominator"),
     ],
 )
