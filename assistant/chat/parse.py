@@ -126,11 +126,33 @@ def _fraction_as_hours(match: re.Match[str]) -> str:
     return f"{int(minutes)} minutes" if minutes % 15 else f"{minutes / 60:g} hours"
 
 
+_NOT_A_QUANTITY = r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|g|mg|mcg|ml|units?)\b)"
+# Clock times typed in nurses' shorthand, rewritten to the forms the clock-range reader knows. Each row only fires
+# in a range so a lone "9.30" or "930" is never turned into a time.
+_CLOCK_SHORTHAND: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # "9:30a", "11:01 p" -> "9:30am", "11:01pm" (a lone letter after a colon time is am/pm)
+        (r"(?<![\w:.])(\d{1,2}:[0-5]\d)\s?([ap])(?=\s*(?:-|to\b|until\b|till\b|$|[,;)]))", r"\1\2m"),
+        # "0930h-1101h": 24-hour times with an h after them
+        (r"(?<![\w:.])([01]\d|2[0-3])([0-5]\d)h(?=\s*(?:-|to\b|until\b|till\b|$|[,;)]))", r"\1\2"),
+        # "9.30-11.01": a dot between hours and minutes, both ends
+        (r"(?<![\w:.])(\d{1,2})\.([0-5]\d)\s*(-|to\b)\s*(\d{1,2})\.([0-5]\d)(?![\w.:])" + _NOT_A_QUANTITY,
+         r"\1:\2 \3 \4:\5"),
+        # "930-1101": a 3-digit time beside a 4-digit or colon time
+        (r"(?<![\w:.])([1-9])([0-5]\d)\s*(-|to\b)\s*(\d{4}|\d{1,2}:\d{2})(?![\w.:])" + _NOT_A_QUANTITY,
+         r"\1:\2 \3 \4"),
+    )
+)
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
     t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     t = re.sub(r"[\u00a0\t\r\n]+", " ", t).lower()
     t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
+    for pattern, replacement in _CLOCK_SHORTHAND:
+        t = pattern.sub(replacement, t)
     for pattern in _HOUR_FRACTIONS:
         t = pattern.sub(_fraction_as_hours, t)
     for word, number in _NUMBER_WORDS.items():

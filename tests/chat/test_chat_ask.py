@@ -316,6 +316,10 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         # rules.md 2: 11 pm-2 am and 2300-0200 are 180 min across midnight = 96360 + 96361 x2.
         pytest.param("hydration 2300-0200", {"96360": 1, "96361": 2}, id="military-crossing-midnight"),
         pytest.param("hydration from 10pm to 1am", {"96360": 1, "96361": 2}, id="pm-to-am-crossing-midnight"),
+        # rules.md 2: 91 min = 96360 + 96361 x1; "9:30a-11:01a" was read as two durations added (1231 min).
+        pytest.param("hydration 9:30a-11:01a", {"96360": 1, "96361": 1}, id="clock-a-suffix"),
+        pytest.param("hydration 0930h-1101h", {"96360": 1, "96361": 1}, id="clock-military-h"),
+        pytest.param("hydration 9:30-11:01", {"96360": 1, "96361": 1}, id="clock-colon-still-works"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

@@ -69,6 +69,13 @@ def test_durations(text: str, minutes: int) -> None:
         pytest.param("subq 12pm-2:30pm", time(12, 0), time(14, 30), 150, id="noon-pm"),
         pytest.param("fluids from 10pm to 1am", time(22, 0), time(1, 0), 180, id="pm-to-am-crossing-midnight"),
         pytest.param("hydration 9:30am to 10:40am", time(9, 30), time(10, 40), 70, id="am-to-am-forward"),
+        # Nurses' shorthand: never two durations added up (9:30 + 11:01 = 1231 min was the bug).
+        pytest.param("hydration 9:30a-11:01a", time(9, 30), time(11, 1), 91, id="a-suffix-dash"),
+        pytest.param("hydration 9:30a to 11:01a", time(9, 30), time(11, 1), 91, id="a-suffix-to"),
+        pytest.param("hydration 9:30 p to 11:01 p", time(21, 30), time(23, 1), 91, id="p-suffix-spaced"),
+        pytest.param("hydration 0930h-1101h", time(9, 30), time(11, 1), 91, id="military-h-suffix"),
+        pytest.param("hydration 930-1101", time(9, 30), time(11, 1), 91, id="three-digit-beside-four"),
+        pytest.param("hydration 9.30-11.01", time(9, 30), time(11, 1), 91, id="dotted-times"),
     ],
 )
 def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
@@ -86,6 +93,7 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
         pytest.param("subq 2-3 hours", "range", id="duration-range"),
         pytest.param("hydration 9:00-9:00", "same", id="zero-length-clock-range"),
         pytest.param("subq 5/4 hours", "fraction", id="improper-fraction"),
+        pytest.param("subq 1.25-1.50 hours", "range", id="dotted-hours-range-is-not-a-clock-range"),
         # An end before its start is a typing slip, never a 23-hour service (crossing midnight needs pm -> am or
         # a span of at most 12 hours).
         pytest.param("subq started 10:50 ended 10:40", "end time is before", id="end-before-start-bare"),
