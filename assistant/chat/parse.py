@@ -31,6 +31,8 @@ class ParsedQuestion:
     start: time | None = None
     end: time | None = None
     duration_text: str | None = None  # the duration as the coder typed it, for messages
+    duration_unit: Literal["minutes", "hours"] | None = None  # the one unit the duration was typed in, if one
+    bare_number: float | None = None  # a number with no unit ("what about 104?"), read in the earlier turn's unit
     dose: float | None = None
     dose_unit: str | None = None  # normalised: g, mg, mcg, units, mL
     payer: Payer | None = None
@@ -123,7 +125,8 @@ def _fraction_as_hours(match: re.Match[str]) -> str:
     minutes = (whole * den + num) * 60 / den
     if minutes != int(minutes):
         return match.group(0)
-    return f"{int(minutes)} minutes" if minutes % 15 else f"{minutes / 60:g} hours"
+    # Kept in hours (6 significant digits round back to the exact minute) so a follow-up reads numbers as hours.
+    return f"{minutes / 60:.6g} hours"
 
 
 _NOT_A_QUANTITY = r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|g|mg|mcg|ml|units?)\b)"
@@ -602,6 +605,7 @@ def parse_question(text: str) -> ParsedQuestion:
         blocked.append(span)
         if total < 0:
             problems.append(f"a service can't last {escape_user_text(typed)}: time must be a positive duration")
+    duration_unit = _one_duration_unit(durations) if clock is None else None
     if len(code_minutes) == 1 and minutes is None:
         # One code with its minutes ("99291 110 min") is the duration of that code's service.
         minutes = next(iter(code_minutes.values()))
@@ -686,7 +690,35 @@ def parse_question(text: str) -> ParsedQuestion:
         followup=bool(_FOLLOWUP.search(t)),
         problems=tuple(problems),
         notes=tuple(notes),
+        duration_unit=duration_unit,
+        bare_number=_bare_number(t, codes) if dose is None and minutes is None and clock is None else None,
     )
+
+
+_HOURS_ONLY = re.compile(r"^-?\s*(?:minus\s+|negative\s+)?[\d.]+\s*(?:hours?|hrs?|h)$")
+_MINUTES_ONLY = re.compile(r"^-?\s*(?:minus\s+|negative\s+)?[\d.]+\s*(?:minutes?|mins?|m)$")
+
+
+def _one_duration_unit(durations: list[tuple[int, str, tuple[int, int]]]) -> Literal["minutes", "hours"] | None:
+    """'minutes' or 'hours' when every duration was typed in that one unit; None for '2 h 30', '1:45' or none."""
+    units = {"hours" if _HOURS_ONLY.match(typed) else "minutes" if _MINUTES_ONLY.match(typed) else None
+             for _, typed, _ in durations}
+    return units.pop() if len(units) == 1 else None
+
+
+_NUMBER_TOKEN = re.compile(r"(?<![\w.:/])\d+(?:\.\d+)?(?![\w:/])")
+
+
+def _bare_number(t: str, codes: tuple[str, ...]) -> float | None:
+    """The one number in a turn that has no unit and is not a code ("what about 104?"), else None."""
+    numbers = [m for m in _NUMBER_TOKEN.finditer(t) if m.group(0).upper() not in codes and len(m.group(0)) != 5]
+    if len(numbers) != 1:
+        return None
+    after = t[numbers[0].end():].lstrip()
+    # A word right after the number is its unit or what it counts ("2 sites", "3 pumps", "40 yo"): not bare.
+    if re.match(r"[a-z%]", after):
+        return None
+    return float(numbers[0].group(0))
 
 
 def _is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
@@ -698,7 +730,7 @@ def _is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
 # Follow-ups
 # --------------------------------------------------------------------------------------------------------
 
-_DURATION_FIELDS = ("minutes", "start", "end", "duration_text", "code_minutes")
+_DURATION_FIELDS = ("minutes", "start", "end", "duration_text", "duration_unit", "code_minutes")
 _MERGED_FIELDS = tuple(
     f.name for f in fields(ParsedQuestion)
     if f.name not in {"text", "earlier_texts", "followup", "problems", "notes", "together", "asks_units", "family_cue"}
@@ -728,9 +760,43 @@ def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQ
     changes["together"] = current.together or (previous.together and not current.has_quantity)
     changes["asks_units"] = current.asks_units or previous.asks_units
     changes["followup"] = True
+    if current.bare_number is not None and not new_duration and current.dose is None:
+        changes.update(_read_bare_number(previous, current.bare_number))
     changes["text"] = current.text
     changes["earlier_texts"] = (*previous.earlier_texts, previous.text)
     return replace(previous, **changes)
+
+
+def _read_bare_number(previous: ParsedQuestion, number: float) -> dict[str, object]:
+    """A unitless number in a follow-up read in the unit of the earlier turn, said so in a note; or a problem.
+
+    Never the old duration again: a turn that gives a number changes the quantity or is refused.
+    """
+    shown = f"{number:g}"
+    if previous.has_duration and previous.duration_unit is not None and previous.dose is None:
+        minutes = round(number * (60 if previous.duration_unit == "hours" else 1))
+        problems: tuple[str, ...] = ()
+        if minutes > MINUTES_PER_DAY:
+            problems = (f"{shown} {previous.duration_unit} is longer than a day (24 hours): time is counted per "
+                        "date of service, check the documented minutes",)
+        return {
+            "minutes": minutes, "start": None, "end": None, "code_minutes": None,
+            "duration_text": f"{shown} {previous.duration_unit}",
+            "problems": problems,
+            "notes": (f"I read {shown} as {previous.duration_unit}, as in your earlier question "
+                      f"({escape_user_text(previous.duration_text or '')}); ask again with the unit if that is not "
+                      "right.",),
+        }
+    if previous.dose is not None and not previous.has_duration:
+        return {
+            "dose": number,
+            "notes": (f"I read {shown} as {previous.dose_unit}, as in your earlier question; ask again with the "
+                      "unit if that is not right.",),
+        }
+    if previous.has_quantity:
+        return {"problems": (f"I can't tell what {shown} is (minutes, hours or a dose): ask again with the unit "
+                             f"(for example {shown} minutes)",)}
+    return {}
 
 
 def needs_context(parsed: ParsedQuestion) -> bool:
@@ -741,7 +807,8 @@ def needs_context(parsed: ParsedQuestion) -> bool:
         return False
     # No family and no code: a bare duration, dose, payer or setting is a change to the last question.
     return parsed.family is None and (
-        parsed.has_quantity or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
+        parsed.has_quantity or parsed.bare_number is not None
+        or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
         or parsed.pump_setups is not None or parsed.patient is not None
     )
 

@@ -113,6 +113,17 @@ def test_same_question_same_answer(assistant) -> None:
                      {"J0696": 8}, id="message-objects-dose"),
         pytest.param(user("subq 2 hours", "what about 3 hours?"), "and for medicare?", {"96369": 1, "96370": 2},
                      id="two-follow-ups"),
+        # rules.md 4 (Medicare): 104 min -> 99292 x1; the bare number was ignored and 90 min answered again.
+        pytest.param(user("critical care 90 min medicare"), "what about 104?", {"99291": 1, "99292": 1},
+                     id="bare-number-minutes-medicare"),
+        # rules.md 4 (CPT): 75 min -> 99292 x1.
+        pytest.param(user("critical care 60 min"), "what about 75", {"99291": 1, "99292": 1}, id="bare-number-cc-75"),
+        # rules.md 2: 30 min of hydration is not reported.
+        pytest.param(user("hydration 45 min"), "what about 30?", {}, id="bare-number-hydration-30"),
+        # rules.md 1: 150 -> one add-on, 151 -> two.
+        pytest.param(user("subq 60 min"), "and 150?", {"96369": 1, "96370": 1}, id="bare-number-subq-150"),
+        pytest.param(user("subq 150 min"), "how about 151", {"96369": 1, "96370": 2}, id="bare-number-subq-151"),
+        pytest.param(user("subq 2 hours"), "what about 3?", {"96369": 1, "96370": 2}, id="bare-number-hours"),
     ],
 )
 def test_follow_ups(assistant, history, question: str, expected: dict[str, int]) -> None:

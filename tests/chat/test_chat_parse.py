@@ -303,6 +303,48 @@ def test_follow_ups(history: list[str], question: str, family: str | None, minut
     assert (parsed.family, parsed.minutes, parsed.payer) == (family, minutes, payer)
 
 
+@pytest.mark.parametrize(
+    ("history", "question", "minutes", "note_words"),
+    [
+        # A bare number is read in the unit of the earlier duration and said so; never the old duration again.
+        pytest.param(["critical care 90 min medicare"], "what about 104?", 104, "104 as minutes", id="bare-minutes"),
+        pytest.param(["critical care 60 min"], "what about 75", 75, "75 as minutes", id="bare-no-question-mark"),
+        pytest.param(["subq 60 min"], "and 150?", 150, "150 as minutes", id="bare-and"),
+        pytest.param(["subq 150 min"], "how about 151", 151, "151 as minutes", id="bare-how-about"),
+        pytest.param(["subq 2 hours"], "what about 3?", 180, "3 as hours", id="bare-hours"),
+        pytest.param(["critical care 1 1/4 hours"], "what about 2?", 120, "2 as hours", id="bare-after-fraction"),
+        pytest.param(["subq 2 hours"], "what about 3 hours?", 180, None, id="unit-given-no-note"),
+    ],
+)
+def test_follow_up_bare_number(history: list[str], question: str, minutes: int, note_words: str | None) -> None:
+    parsed = parse_conversation(history, question)
+    assert parsed.minutes == minutes
+    assert not parsed.problems
+    if note_words is None:
+        assert not parsed.notes
+    else:
+        assert any(note_words in note for note in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "problem_words"),
+    [
+        pytest.param(["subq 9:15-10:40"], "what about 100?", "can't tell what 100 is", id="after-clock-range"),
+        pytest.param(["subq 2 hrs 30 min"], "what about 100?", "can't tell what 100 is", id="after-mixed-units"),
+        pytest.param(["subq 2 hours"], "what about 30?", "longer than a day", id="hours-over-a-day"),
+    ],
+)
+def test_follow_up_bare_number_that_cannot_be_placed(history: list[str], question: str, problem_words: str) -> None:
+    parsed = parse_conversation(history, question)
+    assert any(problem_words in problem for problem in parsed.problems)
+
+
+def test_follow_up_bare_number_changes_a_dose_in_its_unit() -> None:
+    parsed = parse_conversation(["ceftriaxone 1 g"], "what about 2?")
+    assert (parsed.dose, parsed.dose_unit) == (2.0, "g")
+    assert any("2 as g" in note for note in parsed.notes)
+
+
 def test_follow_up_duration_replaces_clock_range() -> None:
     parsed = parse_conversation(["NS bolus 11pm to 2am"], "what about 90 minutes?")
     assert parsed.minutes == 90
