@@ -153,7 +153,10 @@ def normalize(text: str) -> str:
     """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
     t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
     t = re.sub(r"[\u00a0\t\r\n]+", " ", t).lower()
-    t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)
+    # "1,500mg" as well as "1,500 mg": the thousands group may be glued to its unit (never "500 mg").
+    previous = None
+    while previous != t:
+        previous, t = t, re.sub(r"(?<![\d,])(\d{1,3}(?:\d{3})*),(\d{3})(?![\d])", r"\1\2", t)
     for pattern, replacement in _CLOCK_SHORTHAND:
         t = pattern.sub(replacement, t)
     for pattern in _HOUR_FRACTIONS:
@@ -369,6 +372,14 @@ _BASE_UNITS = re.compile(
 )
 
 
+# "1,5g": a decimal comma or a slip? Either reading could be the right one, so it is asked, never guessed.
+_DECIMAL_COMMA = re.compile(
+    r"(?<![\w,.])\d+,\d{1,2}(?![\d,])\s*(?:"
+    + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
+    + r"|hours?|hrs?|h|minutes?|mins?)(?![\w/])"
+)
+
+
 def parse_dose(t: str, blocked: list[tuple[int, int]]) -> tuple[float, str, str] | None:
     """The first dose (amount, normalised unit, as typed) outside the blocked spans."""
     for match in _DOSE.finditer(t):
@@ -576,6 +587,11 @@ def parse_question(text: str) -> ParsedQuestion:
             problems.append(f"the end time is before the start time ({escape_user_text(duration_text)}): "
                             "check the times; if the service ran past noon or midnight, add am/pm "
                             "(for example 11pm to 2am) or give the minutes")
+
+    for match in _DECIMAL_COMMA.finditer(t):
+        problems.append(f"I can't tell whether '{escape_user_text(match.group(0))}' uses a decimal comma or a "
+                        "thousands comma: type the amount without a comma (for example 1.5 g or 1500 mg)")
+        blocked.append(match.span())
 
     for match in _UNREAD_FRACTION.finditer(t):
         problems.append(f"I can't read the fraction '{escape_user_text(match.group(0))}': "

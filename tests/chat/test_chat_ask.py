@@ -331,6 +331,11 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("hydration 9:30a-11:01a", {"96360": 1, "96361": 1}, id="clock-a-suffix"),
         pytest.param("hydration 0930h-1101h", {"96360": 1, "96361": 1}, id="clock-military-h"),
         pytest.param("hydration 9:30-11:01", {"96360": 1, "96361": 1}, id="clock-colon-still-works"),
+        # rules.md 11: 1500 mg / 250 mg = J0696 x6; "1,500mg" was read as 500 mg.
+        pytest.param("ceftriaxone 1,500mg", {"J0696": 6}, id="dose-thousands-comma-glued"),
+        pytest.param("ceftriaxone 1,500 mg", {"J0696": 6}, id="dose-thousands-comma-spaced"),
+        # rules.md 11: Hizentra J1559 per 100 mg: 12000 mg = 120.
+        pytest.param("hizentra 12,000mg", {"J1559": 120}, id="dose-thousands-comma-hizentra"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

@@ -94,6 +94,8 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
         pytest.param("hydration 9:00-9:00", "same", id="zero-length-clock-range"),
         pytest.param("subq 5/4 hours", "fraction", id="improper-fraction"),
         pytest.param("subq 1.25-1.50 hours", "range", id="dotted-hours-range-is-not-a-clock-range"),
+        pytest.param("ceftriaxone 1,5g", "decimal comma", id="decimal-comma-dose"),
+        pytest.param("subq 1,5 hours", "decimal comma", id="decimal-comma-hours"),
         # An end before its start is a typing slip, never a 23-hour service (crossing midnight needs pm -> am or
         # a span of at most 12 hours).
         pytest.param("subq started 10:50 ended 10:40", "end time is before", id="end-before-start-bare"),
@@ -127,6 +129,11 @@ def test_problem_text_escapes_html() -> None:
         pytest.param("B12 1,000 mcg", 1000.0, "mcg", id="thousands-separator"),
         pytest.param("dexamethasone 0.5 mg", 0.5, "mg", id="decimal-mg"),
         pytest.param("ceftriaxone 1g", 1.0, "g", id="glued-unit"),
+        # A thousands comma glued to its unit was read as the last group ("1,500mg" -> 500 mg).
+        pytest.param("ceftriaxone 1,500mg", 1500.0, "mg", id="thousands-comma-glued"),
+        pytest.param("B12 1,000mcg", 1000.0, "mcg", id="thousands-comma-glued-mcg"),
+        pytest.param("hizentra 12,000mg", 12000.0, "mg", id="thousands-comma-five-digits"),
+        pytest.param("drug 1,500,000 units", 1500000.0, "units", id="two-thousands-commas"),
     ],
 )
 def test_doses(text: str, dose: float, unit: str) -> None:
