@@ -149,6 +149,16 @@ _CLOCK_SHORTHAND: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_SUMMED_NUMBERS = re.compile(
+    r"(?<![\w.:/])(?P<numbers>\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?)+)\s*(?P<unit>hours?|hrs?|minutes?|mins?)\b"
+)
+
+
+def _each_with_its_unit(match: re.Match[str]) -> str:
+    numbers = re.split(r"\s*\+\s*", match.group("numbers"))
+    return " + ".join(f"{number} {match.group('unit')}" for number in numbers)
+
+
 def normalize(text: str) -> str:
     """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
     t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
@@ -161,6 +171,8 @@ def normalize(text: str) -> str:
         t = pattern.sub(replacement, t)
     for pattern in _HOUR_FRACTIONS:
         t = pattern.sub(_fraction_as_hours, t)
+    # "20+20+35 min": the unit after the last number belongs to each of them ("20 min + 20 min + 35 min").
+    t = _SUMMED_NUMBERS.sub(_each_with_its_unit, t)
     for word, number in _NUMBER_WORDS.items():
         t = re.sub(rf"\b{word}\b{_UNIT_AHEAD}", str(number), t)
     for pattern, replacement in _SPOKEN_DURATIONS:
@@ -297,6 +309,32 @@ _DURATION_RANGE = re.compile(
 )
 
 
+_TIMES = r"(?:x|×|\*|times)"
+_DURATION_UNIT = r"(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
+_MULTIPLIED_DURATIONS: tuple[re.Pattern[str], ...] = (
+    # "3 x 15 min", "2x45min", "2 times 45 minutes"
+    re.compile(r"(?<![\w.:/])(?P<n>\d{1,2})\s*" + _TIMES + r"\s*(?P<d>\d+(?:\.\d+)?)\s*" + _DURATION_UNIT),
+    # "45 min x 2", "45 min x2" (not "x 2 sites": a word after the count says what it counts)
+    re.compile(r"(?<![\w.:/])(?P<d>\d+(?:\.\d+)?)\s*" + _DURATION_UNIT + r"\s*" + _TIMES
+               + r"\s*(?P<n>\d{1,2})(?![\w.:])(?!\s*[a-z])"),
+)
+
+
+def parse_multiplied_durations(
+    t: str, blocked: list[tuple[int, int]]
+) -> list[tuple[int, str, tuple[int, int]]]:
+    """Durations typed with a multiplier ("3 x 15 min") as (minutes, as typed, span): the product, never one part."""
+    found: list[tuple[int, str, tuple[int, int]]] = []
+    for pattern in _MULTIPLIED_DURATIONS:
+        for match in pattern.finditer(t):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in [*blocked, *(f[2] for f in found)]):
+                continue
+            per_time = float(match.group("d")) * (60 if match.group("u").startswith("h") else 1)
+            found.append((round(per_time * int(match.group("n"))), match.group(0).strip(), span))
+    return found
+
+
 def _format_minutes(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
@@ -377,6 +415,19 @@ _DECIMAL_COMMA = re.compile(
     r"(?<![\w,.])\d+,\d{1,2}(?![\d,])\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
     + r"|hours?|hrs?|h|minutes?|mins?)(?![\w/])"
+)
+
+
+# A "+" between numbers left after normalising ("1 1/2+1 hours") is a sum the parser could not read: asked.
+_UNREAD_SUM = re.compile(r"[\d/.]+\s*\+\s*[\d./]+(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
+# "4 mg x 2": two doses or one? The multiplier is never dropped silently.
+_MULTIPLIED_DOSE = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?\s*(?:"
+    + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
+    + r")\s*(?:x|×|\*|times)\s*\d+(?![\w.])(?!\s*[a-z])"
+    + r"|(?<![\w.])\d{1,2}\s*(?:x|×|\*|times)\s*\d+(?:\.\d+)?\s*(?:"
+    + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
+    + r")(?![\w/])"
 )
 
 
@@ -593,6 +644,11 @@ def parse_question(text: str) -> ParsedQuestion:
                         "thousands comma: type the amount without a comma (for example 1.5 g or 1500 mg)")
         blocked.append(match.span())
 
+    for match in _UNREAD_SUM.finditer(t):
+        problems.append(f"I can't read the sum '{escape_user_text(match.group(0))}': give the total time "
+                        "(for example 75 minutes)")
+        blocked.append(match.span())
+
     for match in _UNREAD_FRACTION.finditer(t):
         problems.append(f"I can't read the fraction '{escape_user_text(match.group(0))}': "
                         "give the documented time in minutes (for example 75 minutes)")
@@ -610,7 +666,12 @@ def parse_question(text: str) -> ParsedQuestion:
         base_units = float(base.group("a") or base.group("b"))
         blocked.append(base.span())
 
-    durations = parse_durations(t, blocked)
+    multiplied = parse_multiplied_durations(t, blocked)
+    for total, typed, span in multiplied:
+        blocked.append(span)
+        notes.append(f"I read '{escape_user_text(typed)}' as a multiplication: {_format_minutes(total)}; "
+                     "ask again with the total if that is not right.")
+    durations = sorted([*multiplied, *parse_durations(t, blocked)], key=lambda item: item[2][0])
     if durations and minutes is None:
         minutes = sum(d[0] for d in durations)
         duration_text = " + ".join(d[1] for d in durations)
@@ -631,6 +692,9 @@ def parse_question(text: str) -> ParsedQuestion:
                         "(24 hours): time is counted per date of service, check the documented minutes")
 
     dose = parse_dose(t, blocked)
+    if dose is not None and (multiplied_dose := _MULTIPLIED_DOSE.search(t)):
+        problems.append(f"I can't tell whether '{escape_user_text(multiplied_dose.group(0))}' is one dose or "
+                        "several: give the total dose given (for example 8 mg)")
 
     sites = pumps = None
     if m := _SITES.search(t):

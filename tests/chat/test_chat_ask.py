@@ -336,6 +336,12 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("ceftriaxone 1,500 mg", {"J0696": 6}, id="dose-thousands-comma-spaced"),
         # rules.md 11: Hizentra J1559 per 100 mg: 12000 mg = 120.
         pytest.param("hizentra 12,000mg", {"J1559": 120}, id="dose-thousands-comma-hizentra"),
+        # rules.md 4 (CPT): 75 min -> 99292 x1; rules.md 1: 95 and 90 min -> 96370 x1, 45 min -> 96369 only.
+        pytest.param("critical care 20+20+35 min", {"99291": 1, "99292": 1}, id="plus-durations-cc"),
+        pytest.param("subq 45+50 min", {"96369": 1, "96370": 1}, id="plus-durations-subq"),
+        pytest.param("subq 3 x 15 min", {"96369": 1}, id="multiplier-3x15"),
+        pytest.param("subq 2 x 45 min", {"96369": 1}, id="multiplier-2x45"),
+        pytest.param("subq 45 min x 2", {"96369": 1}, id="multiplier-after"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

@@ -48,6 +48,20 @@ from assistant.chat.parse import (
         pytest.param("subq 1 hr 1/2", 90, id="fraction-after-hours"),
         pytest.param("subq 1/2 hour", 30, id="fraction-half-alone"),
         pytest.param("subq 1 1/3 hours", 80, id="fraction-third"),
+        # "+" between numbers: every number counts, not only the last ("20+20+35 min" was read as 35).
+        pytest.param("critical care 20+20+35 min", 75, id="plus-three-numbers"),
+        pytest.param("subq 45+50 min", 95, id="plus-glued"),
+        pytest.param("subq 45 + 50 min", 95, id="plus-spaced"),
+        pytest.param("subq 60 min + 30 min", 90, id="plus-each-with-unit"),
+        # A multiplier multiplies ("3 x 15 min" was read as 15); a count of sites after it is not a multiplier.
+        pytest.param("subq 3 x 15 min", 45, id="multiplier-before"),
+        pytest.param("subq 2 x 45 min", 90, id="multiplier-before-2"),
+        pytest.param("subq 2x45min", 90, id="multiplier-glued"),
+        pytest.param("subq 45 min x 2", 90, id="multiplier-after"),
+        pytest.param("subq 45 min x2", 90, id="multiplier-after-glued"),
+        pytest.param("subq 2 times 45 minutes", 90, id="multiplier-times"),
+        pytest.param("subq 2 x 1.5 hours", 180, id="multiplier-hours"),
+        pytest.param("subq 45 min x 2 sites", 45, id="x-sites-is-not-a-multiplier"),
     ],
 )
 def test_durations(text: str, minutes: int) -> None:
@@ -95,6 +109,9 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
         pytest.param("subq 5/4 hours", "fraction", id="improper-fraction"),
         pytest.param("subq 1.25-1.50 hours", "range", id="dotted-hours-range-is-not-a-clock-range"),
         pytest.param("ceftriaxone 1,5g", "decimal comma", id="decimal-comma-dose"),
+        pytest.param("subq 1 1/2+1 hours", "sum", id="unreadable-sum"),
+        pytest.param("ondansetron 4 mg x 2", "one dose or several", id="multiplied-dose-after"),
+        pytest.param("ondansetron 2 x 4 mg", "one dose or several", id="multiplied-dose-before"),
         pytest.param("subq 1,5 hours", "decimal comma", id="decimal-comma-hours"),
         # An end before its start is a typing slip, never a 23-hour service (crossing midnight needs pm -> am or
         # a span of at most 12 hours).
@@ -401,3 +418,15 @@ def test_needs_context(text: str, expected: bool) -> None:
 )
 def test_other_services_named(text: str, others: tuple[str, ...]) -> None:
     assert parse_question(text).other_families == others
+
+
+@pytest.mark.parametrize(
+    ("text", "note_words"),
+    [
+        pytest.param("critical care 20+20+35 min", "added them up", id="plus-says-added"),
+        pytest.param("subq 3 x 15 min", "multiplication", id="multiplier-says-multiplied"),
+        pytest.param("subq 45 min x2", "multiplication", id="multiplier-after-says-multiplied"),
+    ],
+)
+def test_read_assumptions_are_said(text: str, note_words: str) -> None:
+    assert any(note_words in note for note in parse_question(text).notes)
