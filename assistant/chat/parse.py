@@ -445,10 +445,23 @@ def parse_dose(t: str, blocked: list[tuple[int, int]]) -> tuple[float, str, str]
 # --------------------------------------------------------------------------------------------------------
 
 # (pattern, value): the first row that matches wins, so the more specific rows come first.
+_MEDICARE_ADVANTAGE = r"\b(?:medicare advantage|medicare adv|ma plans?|ma (?:hmo|ppo)|mapd|part c)\b"
+_MEDICAID = r"\b(?:medicaid|medi-cal|mcd)\b"
 _PAYER_CUES: tuple[tuple[str, Payer], ...] = (
-    (r"\b(?:medicare|cms|mac|part b|noridian|novitas|palmetto|wps|first coast|ngs)\b", "medicare"),
+    (_MEDICARE_ADVANTAGE, "medicare"),
+    # Medicaid is not Medicare: its rules are each state's; CPT rules are the closest default (said in a note).
+    (_MEDICAID, "cpt"),
+    (r"\b(?:medicare|mcr|mcare|cms|mac|part b|noridian|novitas|palmetto|wps|first coast|ngs)\b", "medicare"),
     (r"\b(?:commercial|cpt rules?|ama|private|blue cross|bcbs|aetna|cigna|united|uhc|non-medicare)\b", "cpt"),
 )
+# Payers read as one of the two rule sets with a caveat the answer must carry.
+_PAYER_NOTES: tuple[tuple[str, str], ...] = (
+    (_MEDICARE_ADVANTAGE, "I read Medicare Advantage as Medicare: these are the Medicare rules, but an MA plan may "
+                          "follow its own policy; check the plan's rules."),
+    (_MEDICAID, "Medicaid rules vary by state: these are the CPT rules; check your state Medicaid policy."),
+)
+PAYER_NOTE_TEXTS = frozenset(note for _, note in _PAYER_NOTES)
+
 _SETTING_CUES: tuple[tuple[str, CareSetting, int], ...] = (
     # Case-sensitive abbreviations (ED/ER) so "er" in ordinary words does not match.
     (r"\b(?:ED|ER|HOPD|OPPS|UB-04)\b", "facility", 0),
@@ -737,6 +750,8 @@ def parse_question(text: str) -> ParsedQuestion:
         under_5 = False
 
     family, family_cue = parse_family(text)
+    payer = _first_value(_PAYER_CUES, t)
+    notes.extend(note for pattern, note in _PAYER_NOTES if re.search(pattern, t))
     has_together = bool(_STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(_TOGETHER.search(t)))
 
     return ParsedQuestion(
@@ -748,7 +763,7 @@ def parse_question(text: str) -> ParsedQuestion:
         duration_text=duration_text,
         dose=dose[0] if dose else None,
         dose_unit=dose[1] if dose else None,
-        payer=_first_value(_PAYER_CUES, t),
+        payer=payer,
         setting=_first_value(_SETTING_CUES, text),
         code_minutes=code_minutes if len(code_minutes) >= 2 or _is_therapy_minutes(code_minutes) else None,
         pump_setups=pumps,
@@ -836,12 +851,21 @@ def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQ
         changes[name] = value if value not in (None, (), {}) else getattr(previous, name)
     changes["family_cue"] = current.family_cue or previous.family_cue
     changes["problems"] = current.problems if (new_duration or current.problems) else previous.problems
-    changes["notes"] = current.notes if new_duration else previous.notes
+    # The payer's caveat stays until a new payer is named; the earlier duration's notes go with that duration.
+    payer_notes = tuple(n for n in previous.notes if n in PAYER_NOTE_TEXTS) if current.payer is None else ()
+    if new_duration:
+        changes["notes"] = (*payer_notes, *current.notes)
+    else:
+        kept = tuple(n for n in previous.notes if current.payer is None or n not in PAYER_NOTE_TEXTS)
+        changes["notes"] = (*kept, *current.notes)
     changes["together"] = current.together or (previous.together and not current.has_quantity)
     changes["asks_units"] = current.asks_units or previous.asks_units
     changes["followup"] = True
     if current.bare_number is not None and not new_duration and current.dose is None:
-        changes.update(_read_bare_number(previous, current.bare_number))
+        reading = _read_bare_number(previous, current.bare_number)
+        if "notes" in reading:
+            reading["notes"] = (*payer_notes, *current.notes, *reading["notes"])  # type: ignore[misc]
+        changes.update(reading)
     changes["text"] = current.text
     changes["earlier_texts"] = (*previous.earlier_texts, previous.text)
     return replace(previous, **changes)

@@ -342,6 +342,10 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("subq 3 x 15 min", {"96369": 1}, id="multiplier-3x15"),
         pytest.param("subq 2 x 45 min", {"96369": 1}, id="multiplier-2x45"),
         pytest.param("subq 45 min x 2", {"96369": 1}, id="multiplier-after"),
+        # rules.md 4: Medicare 105-133 -> 99292 x1, CPT 105-134 -> x2; "mcr" was not read as Medicare.
+        pytest.param("critical care 110 min mcr", {"99291": 1, "99292": 1}, id="payer-mcr"),
+        pytest.param("critical care 110 min medicare advantage", {"99291": 1, "99292": 1}, id="payer-ma"),
+        pytest.param("critical care 110 min medicaid", {"99291": 1, "99292": 2}, id="payer-medicaid-cpt"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

@@ -430,3 +430,41 @@ def test_other_services_named(text: str, others: tuple[str, ...]) -> None:
 )
 def test_read_assumptions_are_said(text: str, note_words: str) -> None:
     assert any(note_words in note for note in parse_question(text).notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "payer", "note_words"),
+    [
+        pytest.param("critical care 110 min medicare", "medicare", None, id="medicare"),
+        pytest.param("critical care 110 min mcr", "medicare", None, id="mcr"),
+        pytest.param("critical care 110 min mcare", "medicare", None, id="mcare"),
+        pytest.param("critical care 110 min medicare advantage", "medicare", "MA plan may follow", id="ma"),
+        pytest.param("critical care 110 min MA plan", "medicare", "MA plan may follow", id="ma-plan"),
+        pytest.param("critical care 110 min medicaid", "cpt", "vary by state", id="medicaid"),
+        pytest.param("critical care 110 min commercial", "cpt", None, id="commercial"),
+    ],
+)
+def test_payer_synonyms(text: str, payer: str, note_words: str | None) -> None:
+    parsed = parse_question(text)
+    assert parsed.payer == payer
+    if note_words is None:
+        assert not parsed.notes
+    else:
+        assert any(note_words in note for note in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "payer", "note_words"),
+    [
+        pytest.param(["critical care 110 min"], "and for medicaid?", "cpt", "vary by state", id="to-medicaid"),
+        pytest.param(["critical care 90 min medicare advantage"], "what about 104?", "medicare", "MA plan may",
+                     id="ma-caveat-kept"),
+        pytest.param(["critical care 90 min medicaid"], "and for medicare?", "medicare", None, id="caveat-dropped"),
+    ],
+)
+def test_payer_caveat_in_follow_ups(history: list[str], question: str, payer: str, note_words: str | None) -> None:
+    parsed = parse_conversation(history, question)
+    assert parsed.payer == payer
+    has_note = any(note_words in note for note in parsed.notes) if note_words else not any(
+        "vary by state" in note or "MA plan" in note for note in parsed.notes)
+    assert has_note
