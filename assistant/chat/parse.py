@@ -335,6 +335,51 @@ def parse_multiplied_durations(
     return found
 
 
+# Words that take a duration out of the time counted ("excluding 30 min central line", "interrupted for 20 min").
+# CPT time rules count only the time of the service itself, so such time is subtracted, never added.
+_EXCLUDE_BEFORE = re.compile(
+    r"\b(?:excluding|excl\.?|exclude|not counting|not including|minus|less|interrupted(?:\s+for)?"
+    r"|paused(?:\s+for)?|stopped\s+for|held\s+for|break\s+of|minus\s+a)\s*(?:for\s+)?(?:an?\s+|the\s+)?$"
+)
+_EXCLUDE_AFTER = re.compile(
+    r"^\s*(?:break|pause|interruption|gap|excluded|not counted|not included|off|separately billable)\b"
+)
+# "30 min of that was a central line": part of the time was something else, but which part to count is unclear.
+_PART_OF_TIME = re.compile(r"^\s*(?:of\s+(?:that|which|it|this|those|the\s+time)|was\s+(?:spent\s+)?(?:on|for))\b")
+_DurationFound = tuple[int, str, tuple[int, int]]
+
+
+def split_excluded_time(
+    t: str, durations: list[_DurationFound]
+) -> tuple[list[_DurationFound], list[_DurationFound], list[str]]:
+    """Split durations into (counted, excluded, problems): excluded ones follow an exclusion word after a counted one.
+
+    An exclusion word before the first duration, or "N min of that ...", is unclear and becomes a problem: the
+    answer asks for the time to count rather than adding or guessing.
+    """
+    counted: list[_DurationFound] = []
+    excluded: list[_DurationFound] = []
+    problems: list[str] = []
+    previous_end = 0
+    for found in durations:
+        total, typed, span = found
+        before, after = t[previous_end:span[0]], t[span[1]:span[1] + 40]
+        by_minus_word = typed.startswith("minus") and bool(counted)
+        if by_minus_word or _EXCLUDE_BEFORE.search(before) or _EXCLUDE_AFTER.match(after):
+            if counted or by_minus_word:
+                excluded.append(found)
+            else:
+                problems.append(f"I can't tell which time to count around '{escape_user_text(typed)}': give the "
+                                "time of the service itself (for example 90 minutes)")
+        elif _PART_OF_TIME.match(after):
+            problems.append(f"'{escape_user_text(typed)}' is part of the time, but which part to count is unclear: "
+                            "give the time of the service itself (for example 90 minutes)")
+        else:
+            counted.append(found)
+        previous_end = span[1]
+    return counted, excluded, problems
+
+
 def _format_minutes(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
@@ -685,14 +730,28 @@ def parse_question(text: str) -> ParsedQuestion:
         notes.append(f"I read '{escape_user_text(typed)}' as a multiplication: {_format_minutes(total)}; "
                      "ask again with the total if that is not right.")
     durations = sorted([*multiplied, *parse_durations(t, blocked)], key=lambda item: item[2][0])
+    blocked.extend(span for _, _, span in durations)
+    durations, excluded, unclear = split_excluded_time(t, durations)
+    problems.extend(unclear)
     if durations and minutes is None:
         minutes = sum(d[0] for d in durations)
         duration_text = " + ".join(d[1] for d in durations)
         if len(durations) > 1:
             notes.append(f"I read {len(durations)} separate durations ({duration_text}) and added them up "
                          f"to {_format_minutes(minutes)}; ask again with the total if that is not right.")
-    for total, typed, span in durations:
-        blocked.append(span)
+    if excluded and minutes is not None and not unclear:
+        taken_out = sum(abs(d[0]) for d in excluded)
+        counted_from = duration_text
+        minutes -= taken_out
+        duration_text = f"{counted_from} - " + " - ".join(re.sub(r"^(?:minus|negative)\s+|^-\s*", "", d[1])
+                                                         for d in excluded)
+        notes.append(f"I took the excluded time ({' + '.join(escape_user_text(d[1]) for d in excluded)}) out of "
+                     f"{escape_user_text(counted_from or '')}: {_format_minutes(minutes)} counted; ask again with "
+                     "the time to count if that is not right.")
+        if minutes <= 0:
+            problems.append(f"the excluded time ({escape_user_text(duration_text)}) is all of the time or more: "
+                            "give the time to count")
+    for total, typed, _ in durations:
         if total < 0:
             problems.append(f"a service can't last {escape_user_text(typed)}: time must be a positive duration")
     duration_unit = _one_duration_unit(durations) if clock is None else None

@@ -346,6 +346,11 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("critical care 110 min mcr", {"99291": 1, "99292": 1}, id="payer-mcr"),
         pytest.param("critical care 110 min medicare advantage", {"99291": 1, "99292": 1}, id="payer-ma"),
         pytest.param("critical care 110 min medicaid", {"99291": 1, "99292": 2}, id="payer-medicaid-cpt"),
+        # rules.md 4 (CPT): 90 and 80 min -> 99292 x1; rules.md 1: 70 min -> 96369 only.
+        pytest.param("critical care 2 hrs excluding 30 min central line", {"99291": 1, "99292": 1}, id="excluding"),
+        pytest.param("critical care 100 min not counting 20 min for intubation", {"99291": 1, "99292": 1},
+                     id="not-counting"),
+        pytest.param("subq infusion 90 minutes, interrupted for 20 min", {"96369": 1}, id="interrupted"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

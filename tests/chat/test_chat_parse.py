@@ -468,3 +468,38 @@ def test_payer_caveat_in_follow_ups(history: list[str], question: str, payer: st
     has_note = any(note_words in note for note in parsed.notes) if note_words else not any(
         "vary by state" in note or "MA plan" in note for note in parsed.notes)
     assert has_note
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        # Excluded time is subtracted, never added ("2 hrs excluding 30 min" was read as 150).
+        pytest.param("critical care 2 hrs excluding 30 min central line", 90, id="excluding"),
+        pytest.param("critical care 100 min not counting 20 min for intubation", 80, id="not-counting"),
+        pytest.param("subq infusion 90 minutes, interrupted for 20 min", 70, id="interrupted-for"),
+        pytest.param("subq 90 min minus 20 min", 70, id="minus-after-a-duration"),
+        pytest.param("subq 90 min less 20 min", 70, id="less"),
+        pytest.param("subq 90 min paused for 20 min", 70, id="paused-for"),
+        pytest.param("subq 90 min with a 20 min break", 70, id="break-after"),
+        pytest.param("critical care 45 min then 30 min", 75, id="then-still-adds"),
+    ],
+)
+def test_excluded_time_is_subtracted(text: str, minutes: int) -> None:
+    parsed = parse_question(text)
+    assert parsed.minutes == minutes
+    assert not parsed.problems
+
+
+@pytest.mark.parametrize(
+    ("text", "problem_words"),
+    [
+        pytest.param("excluding 30 min, critical care 2 hours", "which time to count", id="exclusion-first"),
+        pytest.param("critical care 9:00-11:00 excluding 30 min", "which time to count", id="exclusion-of-range"),
+        pytest.param("critical care 2 hours, 30 min of that was a central line", "part of the time", id="of-that"),
+        pytest.param("subq 60 min excluding 60 min", "all of the time", id="excluded-everything"),
+        pytest.param("subq minus 30 min", "can't last", id="minus-alone-still-negative"),
+    ],
+)
+def test_unclear_excluded_time_is_asked(text: str, problem_words: str) -> None:
+    parsed = parse_question(text)
+    assert any(problem_words in problem for problem in parsed.problems)
