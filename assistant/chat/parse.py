@@ -380,6 +380,62 @@ def split_excluded_time(
     return counted, excluded, problems
 
 
+# Where one service's words end and the next one's begin: "chemo 2 hours plus hydration 1 hr".
+_SERVICE_SEPARATOR = re.compile(r"\s*(?:\band\b|\bplus\b|\bthen\b|\bfollowed by\b|\bwith\b|,|;|&|\s\+\s)\s*")
+
+
+def _service_segments(t: str) -> list[tuple[int, int, str | None]]:
+    """The question cut at and/plus/then/with/,/;/+ as (start, end, the service its words name or None)."""
+    segments: list[tuple[int, int, str | None]] = []
+    start = 0
+    for match in [*_SERVICE_SEPARATOR.finditer(t), None]:
+        end = match.start() if match else len(t)
+        if end > start:
+            family, _ = parse_family(t[start:end])
+            segments.append((start, end, family))
+        start = match.end() if match else len(t)
+    return segments
+
+
+def _same_service(family: str, other: str) -> bool:
+    return family == other or other in _IMPLIED.get(family, set()) or family in _IMPLIED.get(other, set())
+
+
+def durations_of_the_first_service(
+    t: str, durations: list[_DurationFound]
+) -> tuple[list[_DurationFound], list[_DurationFound], list[str]]:
+    """When a question names several services, keep only the durations of the one counted: (kept, other, problems).
+
+    Each duration belongs to the service named in its own part of the question, else to the nearest service
+    named before it (else after it). Another service's time is never added in; a duration whose service is unclear,
+    or a counted service with no time of its own, is a problem asking for each service's time separately.
+    """
+    family, _ = parse_family(t)
+    segments = _service_segments(t)
+    named = [seg for seg in segments if seg[2] is not None]
+    if family is None or not durations or all(_same_service(family, seg[2] or family) for seg in named):
+        return durations, [], []
+    kept: list[_DurationFound] = []
+    other: list[_DurationFound] = []
+    for found in durations:
+        where = found[2][0]
+        inside = next((seg for seg in segments if seg[0] <= where < seg[1]), None)
+        owner = inside[2] if inside else None
+        if owner is None:
+            before = [seg[2] for seg in named if seg[1] <= where]
+            after = [seg[2] for seg in named if seg[0] > where]
+            owner = before[-1] if before else after[0] if after else None
+        if owner is None:
+            return [], [], [f"I can't tell which service '{escape_user_text(found[1])}' is for: give each service's "
+                            "time separately (for example: chemo infusion 2 hours; hydration 1 hour)"]
+        (kept if _same_service(family, owner) else other).append(found)
+    if not kept:
+        return [], [], [f"the time given ({escape_user_text(' + '.join(d[1] for d in other))}) is for another "
+                        "service than the one counted: give each service's time separately (for example: chemo "
+                        "infusion 2 hours; hydration 1 hour)"]
+    return kept, other, []
+
+
 def _format_minutes(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
@@ -733,6 +789,14 @@ def parse_question(text: str) -> ParsedQuestion:
     blocked.extend(span for _, _, span in durations)
     durations, excluded, unclear = split_excluded_time(t, durations)
     problems.extend(unclear)
+    if not code_minutes:
+        durations, other_service, unattached = durations_of_the_first_service(t, durations)
+        problems.extend(unattached)
+        if other_service and not unattached:
+            notes.append(f"I counted only the time given with the service this answer counts "
+                         f"({escape_user_text(' + '.join(d[1] for d in durations))}); the other time "
+                         f"({escape_user_text(' + '.join(d[1] for d in other_service))}) is for another service "
+                         "and is not added in: ask about that service separately.")
     if durations and minutes is None:
         minutes = sum(d[0] for d in durations)
         duration_text = " + ".join(d[1] for d in durations)

@@ -351,6 +351,9 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("critical care 100 min not counting 20 min for intubation", {"99291": 1, "99292": 1},
                      id="not-counting"),
         pytest.param("subq infusion 90 minutes, interrupted for 20 min", {"96369": 1}, id="interrupted"),
+        # rules.md 3 (chemo 96413 + 96415 per hour beyond), rules.md 4: only the counted service's own time.
+        pytest.param("critical care 80 min and new patient 45 min", {"99291": 1, "99292": 1}, id="two-services-cc"),
+        pytest.param("chemo infusion 2 hours plus hydration 1 hr", {"96413": 1, "96415": 1}, id="two-services-chemo"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

@@ -503,3 +503,42 @@ def test_excluded_time_is_subtracted(text: str, minutes: int) -> None:
 def test_unclear_excluded_time_is_asked(text: str, problem_words: str) -> None:
     parsed = parse_question(text)
     assert any(problem_words in problem for problem in parsed.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "minutes", "note_words"),
+    [
+        # Another service's time is never added in ("chemo 2 hours plus hydration 1 hr" was 180 min of chemo).
+        pytest.param("chemo infusion 2 hours plus hydration 1 hr", "chemo_infusion", 120, "not added in",
+                     id="chemo-plus-hydration"),
+        pytest.param("hydration 1 hr and chemo 2 hours", "chemo_infusion", 120, "not added in",
+                     id="hydration-and-chemo"),
+        pytest.param("critical care 80 min and new patient 45 min", "critical_care", 80, "not added in",
+                     id="critical-care-and-visit"),
+        pytest.param("hydration 1 hr then iv infusion 2 hours", "hydration", 60, "not added in",
+                     id="hydration-then-infusion"),
+        # One service, two durations: still added up with its note.
+        pytest.param("critical care 60 min, then 30 min more", "critical_care", 90, "added them up",
+                     id="same-service-then"),
+        pytest.param("hydration 30 min then another 45 min", "hydration", 75, "added them up", id="another"),
+        pytest.param("subq 2 hours with ondansetron 4 mg push", "subq_infusion", 120, None, id="drug-push-beside"),
+        pytest.param("1 hour and 15 minutes chemo", "chemo_infusion", 75, None, id="and-inside-a-duration"),
+    ],
+)
+def test_time_of_another_service_is_not_added(text: str, family: str, minutes: int, note_words: str | None) -> None:
+    parsed = parse_question(text)
+    assert (parsed.family, parsed.minutes) == (family, minutes)
+    assert not parsed.problems
+    if note_words:
+        assert any(note_words in note for note in parsed.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("hydration 1 hr and chemo", id="time-only-for-the-other-service"),
+        pytest.param("critical care and hydration 1 hr", id="time-only-for-the-second-service"),
+    ],
+)
+def test_time_for_the_wrong_service_is_asked(text: str) -> None:
+    assert any("each service's time separately" in problem for problem in parse_question(text).problems)
