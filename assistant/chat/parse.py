@@ -576,8 +576,12 @@ _PATIENT_CUES: tuple[tuple[str, Literal["new", "established"]], ...] = (
     (r"\b(?:established|est|existing|return(?:ing)?)\.?\s+(?:patient|pt)s?\b|\bestablished\b|\best pt\b",
      "established"),
 )
+_EM_WORDS = r"(?:e/m|e&m|em|e and m|evaluation|office visit|992\d\d)"
+_PSYCHOTHERAPY_WORDS = r"(?:psychotherapy|psych\w*|talk therapy|therapy)"
 _WITH_EM = re.compile(
-    r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em|e and m|evaluation|office visit|992\d\d)\b"
+    r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?" + _EM_WORDS + r"\b"
+    # The E/M first: "E/M plus psychotherapy 45 min", "99214 + therapy 53 min psych" (the add-on context too).
+    + r"|(?<![\w/&])" + _EM_WORDS + r"\s*(?:with|w/|plus|and|\+|&)\s*(?:an?\s+)?" + _PSYCHOTHERAPY_WORDS + r"\b"
 )
 _WITHOUT_EM = re.compile(
     r"\b(?:without|w/o|no)\s+(?:an?\s+)?(?:e/m|e&m|em)\b|\b(?:alone|standalone|only psychotherapy)\b"
@@ -667,11 +671,15 @@ FAMILY_CUES: tuple[FamilyCue, ...] = (
     FamilyCue("anesthesia", (r"\b(?:anesthesia|anaesthesia|anesthetic time|crna|base units?)\b",)),
     FamilyCue("psychotherapy", (r"\b(?:psychotherapy|psych therapy|talk therapy|counseling session|psych session"
                                 r"|therapy session with (?:e/m|e&m))\b",)),
+    # "therapy 53 min psych": therapy with a psych word is psychotherapy, not PT/OT.
+    FamilyCue("psychotherapy", (r"\btherapy\b", r"\b(?:psych|psychiatric|psychological|mental health)\b")),
     FamilyCue("office_em", (r"\b(?:office visit|office/outpatient visit|e/m|e&m|e and m|em visit|new (?:patient|pt)"
                             r"|established (?:patient|pt)|est pt|est patient|prolonged (?:service|visit)s?"
                             r"|clinic visit|visit level|level of (?:the )?visit)\b",),
               # "with an E/M" is the psychotherapy add-on context, not an E/M time question.
-              (r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em)\b",)),
+              (r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em)\b",
+               r"(?:e/m|e&m|\bem)\s*(?:with|w/|plus|and|\+|&)\s*(?:an?\s+)?(?:psychotherapy|psych\w*|talk therapy"
+               r"|therapy)\b")),
     FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION,)),
     FamilyCue("hydration", (r"\b(?:hydration|hydrate|ns|normal saline|saline|iv fluids?|fluids?|lr|lactated ringers?"
                             r"|d5w|d5ns|rehydration|fluid bolus)\b",)),

@@ -354,6 +354,10 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         # rules.md 3 (chemo 96413 + 96415 per hour beyond), rules.md 4: only the counted service's own time.
         pytest.param("critical care 80 min and new patient 45 min", {"99291": 1, "99292": 1}, id="two-services-cc"),
         pytest.param("chemo infusion 2 hours plus hydration 1 hr", {"96413": 1, "96415": 1}, id="two-services-chemo"),
+        # rules.md psychotherapy: with an E/M, 38-52 min = +90836, 53+ = +90838 (the add-ons, not 90834/90837).
+        pytest.param("E/M plus psychotherapy 45 min", {"90836": 1}, id="em-plus-psychotherapy"),
+        pytest.param("99214 + therapy 53 min psych", {"90838": 1}, id="code-plus-therapy-psych"),
+        pytest.param("psychotherapy 45 min", {"90834": 1}, id="psychotherapy-alone"),
     ],
 )
 def test_qa_questions_are_read_right(assistant, question: str, expected: dict[str, int]) -> None:

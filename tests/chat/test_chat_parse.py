@@ -542,3 +542,22 @@ def test_time_of_another_service_is_not_added(text: str, family: str, minutes: i
 )
 def test_time_for_the_wrong_service_is_asked(text: str) -> None:
     assert any("each service's time separately" in problem for problem in parse_question(text).problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "with_em"),
+    [
+        # The E/M named before the psychotherapy is the add-on context too ("E/M plus psychotherapy" was standalone).
+        pytest.param("E/M plus psychotherapy 45 min", "psychotherapy", True, id="em-plus-psychotherapy"),
+        pytest.param("99214 + therapy 53 min psych", "psychotherapy", True, id="code-plus-therapy-psych"),
+        pytest.param("E/M and psychotherapy 53 min", "psychotherapy", True, id="em-and-psychotherapy"),
+        pytest.param("99214 and psychotherapy 45 min", "psychotherapy", True, id="code-and-psychotherapy"),
+        pytest.param("psychotherapy 45 min with E/M", "psychotherapy", True, id="with-em-after"),
+        pytest.param("psychotherapy 45 min", "psychotherapy", None, id="psychotherapy-alone"),
+        pytest.param("psychotherapy 45 min without E/M", "psychotherapy", False, id="without-em"),
+        pytest.param("physical therapy 38 min", "therapy", None, id="physical-therapy-stays-therapy"),
+    ],
+)
+def test_psychotherapy_with_em(text: str, family: str, with_em: bool | None) -> None:
+    parsed = parse_question(text)
+    assert (parsed.family, parsed.with_em) == (family, with_em)
