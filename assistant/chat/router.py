@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.contract import Answer
+from assistant.corpus.codes import find_icd10_codes
 from assistant.corpus.records import CodeRecord
 
 # Families whose units come from a duration (everything but drug doses).
@@ -200,6 +201,9 @@ class Router:
             return self.units_route(parsed, context)
         if parsed.codes:
             return self.lookup_route(parsed, context)
+        diagnosis_codes = find_icd10_codes(parsed.text)
+        if diagnosis_codes:
+            return answers.diagnosis_code_answer(diagnosis_codes)
         if parsed.followup and parsed.family is None:
             return answers.help_answer("I could not tell which earlier question this follows; please ask it in full "
                                        "(for example *subq 3 hours*).")

@@ -379,3 +379,17 @@ def test_qa_questions_that_must_not_be_counted(assistant, question: str, words: 
     assert answer.route == "units"
     assert answer.codes == []
     assert any(words in warning for warning in answer.warnings)
+
+
+@pytest.mark.parametrize(
+    "question", [pytest.param("what is K92.2", id="icd10-gi-bleed"), pytest.param("E11.65?", id="icd10-bare")]
+)
+def test_diagnosis_code_is_named_as_not_loaded_not_searched(assistant, question: str):
+    answer = assistant.ask(question)
+    assert answer.route == "lookup" and answer.codes == []
+    assert "ICD-10-CM" in answer.answer and "not loaded" in answer.answer
+
+
+def test_procedure_code_next_to_a_diagnosis_code_is_still_looked_up(assistant):
+    answer = assistant.ask("what is 96369 for K92.2")
+    assert answer.route == "lookup" and answer.codes[0].code == "96369"
