@@ -45,6 +45,10 @@ def build_server(settings: Settings) -> uvicorn.Server:
         # Client addresses come from the proxy's X-Forwarded-For only when the proxy is on this machine.
         forwarded_allow_ips="127.0.0.1",
         server_header=False,
+        # Keep idle connections open longer than a portal proxy does (nginx keepalive_timeout defaults to 75 s):
+        # with uvicorn's 5 s default, a proxy or client reusing a connection just as the server closes it gets a
+        # reset instead of an answer.
+        timeout_keep_alive=90,
     )
     return _AnnouncingServer(config)
 
