@@ -46,6 +46,8 @@ class ParsedQuestion:
     patient_under_5: bool | None = None
     base_units: float | None = None
     pushes: int | None = None  # IV or chemo pushes of different drugs, counting the first
+    same_drug_pushes: int | None = None  # repeat pushes of a drug already pushed, more than 30 minutes later
+    prolonged_pump: bool | None = None  # a chemo infusion through a portable or implantable pump (96416 past 8 h)
     injections: int | None = None  # SC/IM injections
     sequential_infusions: int | None = None  # further infusions of a new drug after the initial one
     concurrent_infusion: bool | None = None
@@ -444,6 +446,37 @@ def _format_minutes(minutes: int) -> str:
     return f"{sign}{hours} h {rest} min" if rest else f"{sign}{hours} h"
 
 
+# The time between two pushes ("same drug again after 40 min", "45 min apart", "20 min later") is not how long a
+# service lasted: it only decides whether a repeat push of the same drug is reported. CPT: +96376 is a push of the
+# same drug more than 30 minutes after the first, reported by facilities only (rules.md 2).
+_PUSH_WORD = re.compile(r"\b(?:push(?:es|ed)?|ivp)\b")
+_INTERVAL_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
+_INTERVAL_AFTER = re.compile(r"^\s*(?:later|apart|afterwards?|after\b|between\b)")
+_SAME_DRUG = re.compile(
+    r"\bsame\s+(?:drug|med(?:ication)?s?|medicine|agent)\b|\brepeat(?:ed)?\s+(?:push|dose)\b|\bpushed\s+again\b"
+)
+REPEAT_PUSH_MINIMUM_GAP = 30  # minutes; more than this is needed for 96376 (CPT)
+
+
+def split_push_intervals(
+    t: str, durations: list[_DurationFound]
+) -> tuple[list[_DurationFound], list[_DurationFound]]:
+    """In a push question, split durations into (service time, time between pushes)."""
+    kept: list[_DurationFound] = []
+    gaps: list[_DurationFound] = []
+    previous_end = 0
+    for found in durations:
+        span = found[2]
+        before, after = t[previous_end:span[0]], t[span[1]:span[1] + 24]
+        (gaps if _INTERVAL_BEFORE.search(before) or _INTERVAL_AFTER.match(after) else kept).append(found)
+        previous_end = span[1]
+    return kept, gaps
+
+
+# A chemotherapy infusion started with a pump the patient goes home with (96416 when it runs past 8 hours).
+_CHEMO_PUMP = re.compile(r"\b(?:portable|implantable|implanted|ambulatory|elastomeric|home|cadd)?\s*pump\b")
+
+
 def parse_durations(t: str, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
     """Every duration in normalised text as (minutes, as typed, span); negative ones keep their sign."""
     taken = list(blocked or [])
@@ -795,6 +828,13 @@ def parse_question(text: str) -> ParsedQuestion:
                      "ask again with the total if that is not right.")
     durations = sorted([*multiplied, *parse_durations(t, blocked)], key=lambda item: item[2][0])
     blocked.extend(span for _, _, span in durations)
+    push_question = _PUSH_WORD.search(t) is not None
+    push_gaps: list[_DurationFound] = []
+    if push_question:
+        durations, push_gaps = split_push_intervals(t, durations)
+        for _, typed, _ in push_gaps:
+            notes.append(f"I read '{escape_user_text(typed)}' as the time between pushes, not as how long a "
+                         "service lasted.")
     durations, excluded, unclear = split_excluded_time(t, durations)
     problems.extend(unclear)
     if not code_minutes:
@@ -857,6 +897,21 @@ def parse_question(text: str) -> ParsedQuestion:
         pushes = _ordinal_count(m.group("o"))
     if m := _INJECTION_COUNT.search(t):
         injections = int(m.group("n"))
+    same_drug_pushes: int | None = None
+    if push_question and _SAME_DRUG.search(t):
+        # "second push, same drug": the repeat is not a new drug (+96375); only the first push counts as a push.
+        pushes = 1
+        if not push_gaps:
+            problems.append("a repeat push of the same drug is reported (+96376, facility only) only when it comes "
+                            f"more than {REPEAT_PUSH_MINIMUM_GAP} minutes after the first: how long after the first "
+                            "push was it given?")
+        elif max(gap[0] for gap in push_gaps) > REPEAT_PUSH_MINIMUM_GAP:
+            same_drug_pushes = 1
+        else:
+            same_drug_pushes = 0
+            notes.append(f"A push of the same drug {_format_minutes(max(g[0] for g in push_gaps))} after the first "
+                         f"is not reported again: +96376 needs more than {REPEAT_PUSH_MINIMUM_GAP} minutes between "
+                         "them (CPT).")
     if m := _SEQUENTIAL.search(t):
         sequential = int(m.group("n") or 1)
 
@@ -881,6 +936,7 @@ def parse_question(text: str) -> ParsedQuestion:
         under_5 = False
 
     family, family_cue = parse_family(text)
+    prolonged_pump = True if family == "chemo_infusion" and _CHEMO_PUMP.search(t) else None
     payer = _first_value(_PAYER_CUES, t)
     notes.extend(note for pattern, note in _PAYER_NOTES if re.search(pattern, t))
     has_together = bool(_STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(_TOGETHER.search(t)))
@@ -905,6 +961,8 @@ def parse_question(text: str) -> ParsedQuestion:
         patient_under_5=under_5,
         base_units=base_units,
         pushes=pushes,
+        same_drug_pushes=same_drug_pushes,
+        prolonged_pump=prolonged_pump,
         injections=injections,
         sequential_infusions=sequential,
         concurrent_infusion=True if _CONCURRENT.search(t) else None,

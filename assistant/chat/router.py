@@ -340,6 +340,8 @@ class Router:
             "patient_under_5": parsed.patient_under_5,
             "base_units": parsed.base_units,
             "pushes": parsed.pushes,
+            "same_drug_pushes": parsed.same_drug_pushes,
+            "prolonged_pump": parsed.prolonged_pump,
             "injections": parsed.injections,
             "sequential_infusions": parsed.sequential_infusions,
             "concurrent_infusion": parsed.concurrent_infusion,

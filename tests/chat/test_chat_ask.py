@@ -393,3 +393,39 @@ def test_diagnosis_code_is_named_as_not_loaded_not_searched(assistant, question:
 def test_procedure_code_next_to_a_diagnosis_code_is_still_looked_up(assistant):
     answer = assistant.ask("what is 96369 for K92.2")
     assert answer.route == "lookup" and answer.codes[0].code == "96369"
+
+
+# --- time between pushes is not service time; a chemo pump past 8 hours is 96416 (rules.md 2 and 3) -------------
+
+
+@pytest.mark.parametrize(
+    ("question", "setting", "expected"),
+    [
+        pytest.param("iv push same drug again after 40 min", "facility", {"96374": 1, "96376": 1},
+                     id="same-drug-after-40-facility-96376"),
+        pytest.param("iv push same drug twice, second 45 min after the first", "professional", {"96374": 1},
+                     id="same-drug-professional-no-96376"),
+        pytest.param("second push same drug 20 min later", "facility", {"96374": 1},
+                     id="same-drug-within-30-not-reported"),
+        pytest.param("iv push same drug again 31 min later", "facility", {"96374": 1, "96376": 1},
+                     id="same-drug-31-min-is-more-than-30"),
+        pytest.param("iv push same drug again 30 min later", "facility", {"96374": 1},
+                     id="same-drug-30-min-is-not-more-than-30"),
+        pytest.param("2 IV pushes 40 min apart", "professional", {"96374": 1, "96375": 1},
+                     id="gap-between-new-drug-pushes-is-not-an-infusion"),
+        pytest.param("chemo prolonged infusion 9 hours with implantable pump", "professional", {"96416": 1},
+                     id="chemo-pump-over-8-hours-96416"),
+        pytest.param("chemo infusion 3 hours portable pump", "professional", {"96413": 1, "96415": 2},
+                     id="chemo-pump-under-8-hours-by-time"),
+    ],
+)
+def test_push_gaps_and_chemo_pumps(assistant, question: str, setting: str, expected: dict[str, int]):
+    answer = assistant.ask(question, setting=setting)
+    assert answer.route == "units"
+    assert lines_of(answer) == expected
+
+
+def test_same_drug_push_without_the_gap_is_asked(assistant):
+    answer = assistant.ask("iv push same drug again", setting="facility")
+    assert answer.route == "units" and answer.codes == []
+    assert any("more than 30 minutes" in w for w in answer.warnings)
