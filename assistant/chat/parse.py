@@ -449,7 +449,6 @@ def _format_minutes(minutes: int) -> str:
 # The time between two pushes ("same drug again after 40 min", "45 min apart", "20 min later") is not how long a
 # service lasted: it only decides whether a repeat push of the same drug is reported. CPT: +96376 is a push of the
 # same drug more than 30 minutes after the first, reported by facilities only (rules.md 2).
-_PUSH_WORD = re.compile(r"\b(?:push(?:es|ed)?|ivp)\b")
 _INTERVAL_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 _INTERVAL_AFTER = re.compile(r"^\s*(?:later|apart|afterwards?|after\b|between\b)")
 _SAME_DRUG = re.compile(
@@ -473,8 +472,9 @@ def split_push_intervals(
     return kept, gaps
 
 
-# A chemotherapy infusion started with a pump the patient goes home with (96416 when it runs past 8 hours).
-_CHEMO_PUMP = re.compile(r"\b(?:portable|implantable|implanted|ambulatory|elastomeric|home|cadd)?\s*pump\b")
+# A chemotherapy infusion started with a pump (portable, implantable ...): 96416 when it runs past 8 hours; the
+# engine codes a shorter one by its time with a note.
+_CHEMO_PUMP = re.compile(r"\bpumps?\b")
 
 
 def parse_durations(t: str, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
@@ -694,6 +694,7 @@ class FamilyCue:
 
 _CHEMO = r"\b(?:chemo\w*|antineoplastic|anti-neoplastic|oncology infusion)\b"
 _PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
+_PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
 _INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
 _SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
 FAMILY_CUES: tuple[FamilyCue, ...] = (
