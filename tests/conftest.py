@@ -9,6 +9,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis: derandomized on CI (a fixed seed, no database) so a CI run can never fail by chance; locally it
+# explores, and a failure it finds becomes an @example on the test. Neither profile has a deadline: timing is
+# never a test's business here (DEVELOPERS.md).
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
 
 # Before anything imports the assistant: a throwaway data directory, and no CMS files unless a test asks.
 _SESSION_DATA = Path(tempfile.mkdtemp(prefix="assistant-test-data-"))
