@@ -1,0 +1,129 @@
+"""The whole-encounter models (issue 11 item 1): what a caller sends (`Encounter`) and gets back (`EncounterResult`).
+
+Pure: standard library and pydantic only. Field names are a contract with the chat route, the web API and the CLI:
+fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Category = Literal["chemotherapy", "therapeutic", "hydration"]
+Route = Literal["iv_infusion", "iv_push", "sc_infusion", "injection", "intralesional", "intrathecal"]
+Setting = Literal["professional", "facility"]
+Payer = Literal["cpt", "medicare"]
+
+
+class Administration(BaseModel):
+    """One drug or fluid given in the encounter, with its own time.
+
+    Time: `start` and `stop` (a stop earlier than the start crosses midnight), or `minutes` (with or without a
+    start). `day` is the date-of-service offset (0 = the first date) of `start`, for visits over midnight or
+    longer than 24 hours. A push needs no time unless the same drug is pushed again (the gap decides 96376).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    substance: str = Field(min_length=1, description="drug name, HCPCS code, or fluid ('normal saline')")
+    category: Category | None = Field(
+        default=None, description="None: derived from the drug code where known, otherwise asked"
+    )
+    hormonal: bool | None = Field(default=None, description="hormonal antineoplastic (96402) vs not (96401)")
+    route: Route
+    start: datetime.time | None = None
+    stop: datetime.time | None = None
+    minutes: int | None = Field(default=None, description="the administration's own minutes")
+    day: int = Field(default=0, ge=0, description="date-of-service offset of the start (0 = first date)")
+    dose: float | None = None
+    dose_unit: str | None = None
+    drug_code: str | None = Field(default=None, description="HCPCS drug code (J9271...) for the drug line")
+    billing_quantity: float | None = Field(default=None, description="the code's billing unit size, e.g. 10")
+    billing_unit: str | None = Field(default=None, description="the code's billing unit, e.g. mg")
+    site: str | None = Field(default=None, description="vascular access site ('port', 'left arm')")
+    pump: bool = Field(default=False, description="explicit portable/implantable pump started (96416)")
+    keep_open: bool = Field(default=False, description="fluid to keep the line open (KVO): not hydration")
+
+    @field_validator("substance")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("name the substance given (a drug, a code or a fluid)")
+        return value
+
+
+class Encounter(BaseModel):
+    """One encounter: who bills (setting), which rules (payer) and every administration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    setting: Setting
+    payer: Payer = "cpt"
+    administrations: list[Administration] = Field(min_length=1)
+    primary: int | None = Field(
+        default=None, ge=0, description="professional: index of the administration that was the primary reason"
+    )
+
+
+class EncounterLine(BaseModel):
+    """One billable line: code, units, modifiers, the date offset, why it is reported and the rule's source."""
+
+    code: str
+    units: int
+    why: str
+    citation: str
+    administrations: list[int] = Field(default_factory=list)
+    modifiers: list[str] = Field(default_factory=list)
+    day: int = 0
+    title: str = ""
+    add_on_to: list[str] = Field(default_factory=list)
+
+
+class TimelineRow(BaseModel):
+    """One administration as the engine read it, and how it was coded (or why it was not reported)."""
+
+    index: int
+    substance: str
+    route: str
+    category: str | None
+    day: int = 0
+    start: str | None = None
+    stop: str | None = None
+    minutes: int | None = None
+    counted_minutes: int | None = None
+    coded: str
+    codes: list[str] = Field(default_factory=list)
+
+
+class EncounterResult(BaseModel):
+    """The coded encounter. `questions` non-empty means the answer depends on them: `lines` is then empty."""
+
+    setting: Setting
+    payer: Payer
+    lines: list[EncounterLine] = Field(default_factory=list)
+    timeline: list[TimelineRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+    edits: list[str] = Field(default_factory=list, description="PTP pairs found among the result codes")
+    unconfirmed: bool = False
+
+
+class PtpPair(Protocol):
+    """What a PTP look-up returns per pair (EDITS' PtpEdit fits): the two codes and the modifier indicator."""
+
+    @property
+    def column1(self) -> str: ...
+
+    @property
+    def column2(self) -> str: ...
+
+    @property
+    def modifier_indicator(self) -> int: ...
+
+
+PtpLookup = Callable[[list[str]], Sequence[PtpPair]]
