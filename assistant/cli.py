@@ -61,7 +61,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     importer = importer_for(args.kind)
     try:
-        summary = importer(path, Settings())
+        # --force: accept a file with under half the rows of the loaded table, or an older release (issue 12 item 8)
+        summary = importer(path, Settings(), force=True) if args.force else importer(path, Settings())
     except ValueError as error:  # importers raise ValueError subclasses naming the file and line
         print(f"import {args.kind}: {error}", file=sys.stderr)
         return 1
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import a CMS or licensed data file")
     imp.add_argument("kind", choices=sorted(IMPORTERS))
     imp.add_argument("path")
+    imp.add_argument("--force", action="store_true",
+                     help="import even a file much smaller than the loaded table, or an older release")
     imp.set_defaults(handler=_cmd_import)
 
     index = commands.add_parser("index", help="build or refresh the vector index")
