@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     mue_file: Path | None = Field(None, description="CMS practitioner MUE table (CSV).")
     ptp_file: Path | None = Field(None, description="CMS NCCI PTP table (CSV, optionally gzip).")
     asp_file: Path | None = Field(None, description="CMS ASP payment-limit file (drug billing units).")
+    ndc_file: Path | None = Field(None, description="CMS ASP NDC-HCPCS crosswalk (drug names, package units).")
     cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
 
     # --- conversation ----------------------------------------------------------------------------------
