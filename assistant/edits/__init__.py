@@ -4,19 +4,31 @@ A leaf library: it imports nothing else of ours (see docs/architecture.md and do
 """
 
 from assistant.edits.models import (
+    AOC_TYPE_MEANINGS,
     MAI_MEANINGS,
     MODIFIER_INDICATOR_MEANINGS,
+    SETTINGS,
+    TABLE_LABELS,
+    AddOnEdit,
     MueEntry,
     NotLoadedError,
     PtpEdit,
+    Setting,
     describe_mai,
     describe_modifier_indicator,
+    table_for,
 )
 from assistant.edits.schema import FILENAME
 from assistant.edits.store import EditsStore, normalize_code
 
 __all__ = [
+    "AOC_TYPE_MEANINGS",
     "FILENAME",
+    "SETTINGS",
+    "TABLE_LABELS",
+    "AddOnEdit",
+    "Setting",
+    "table_for",
     "MAI_MEANINGS",
     "MODIFIER_INDICATOR_MEANINGS",
     "EditsStore",

@@ -1,16 +1,23 @@
-"""Import the CMS practitioner MUE table and the NCCI PTP table into edits.sqlite3: streaming, atomic, checked.
+"""Import the CMS NCCI tables (MUE and PTP, practitioner and outpatient hospital; add-on code edits) into
+edits.sqlite3: streaming, atomic, checked, and never shrinking a table by accident.
 
-How an import runs (one generic loader; what differs between the two tables is the `Layout` data below):
-1. The file (plain CSV or gzip, told by its first bytes) is read row by row and each row is checked; rows go to
-   SQLite in batches with `executemany`, so memory stays flat whatever the file size. A progress bar on
-   standard error follows the bytes read from disk.
+How an import runs (one generic loader; what differs between tables is the `Layout` data of layouts.py):
+1. The file (plain text or gzip, told by its first bytes; comma or tab separated, told by its first lines) is read
+   row by row. Copyright lines before the header and header lines continued over several lines (CMS text files)
+   are skipped. Each row is checked; rows go to SQLite in batches with `executemany`, so memory stays flat. A
+   progress bar on standard error follows the bytes read from disk.
 2. Rows load into `<table>_staging` inside one write transaction; at the end, in the same transaction, the live
    table is dropped, the staging table renamed in its place and `edits_meta` updated, then it commits.
    Any error (a malformed row, Ctrl-C, a crash, a full disk) rolls the whole transaction back: the previous
    table keeps answering, and readers in other threads or processes never see a half-loaded table (WAL mode).
 3. A malformed row raises `EditsImportError` (a ValueError) naming the file, the line and the field.
+4. Guard (issue 12 item 8): a file with under half the rows of the loaded table, or of an older quarter than the
+   loaded one, raises `ImportRefusedError` saying why, unless `force=True` (`--force` on the command line); the
+   loaded table stays.
 
-Deleted PTP edits (modifier indicator 9) are kept: they answer "this edit was deleted", not "no edit".
+Deleted PTP edits (modifier indicator 9) are kept: they answer "this edit was deleted", not "no edit". A PTP row
+whose deletion date is on or before the start of the file's quarter (today, when the quarter is unknown) is
+stored as deleted too (indicator 9): CMS no longer applies it. Deleted add-on code edits are skipped.
 """
 
 from __future__ import annotations
@@ -23,18 +30,29 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Protocol
 
 from tqdm import tqdm
 
 from assistant.edits import schema
-from assistant.edits.models import MAI_MEANINGS, MODIFIER_INDICATOR_MEANINGS
+from assistant.edits.layouts import (
+    AOC_LAYOUT,
+    MUE_LAYOUT,
+    MUE_OPH_LAYOUT,
+    PTP_LAYOUT,
+    PTP_OPH_LAYOUT,
+    Column,
+    Layout,
+)
+from assistant.edits.models import MAI_MEANINGS
 
 BATCH_ROWS = 50_000
+HEADER_SEARCH_ROWS = 20  # copyright and title lines CMS puts before the header
+_MISSING = object()
 
 
 class EditsImportError(ValueError):
@@ -45,6 +63,10 @@ class EditsImportError(ValueError):
         self.line = line
         where = f"{self.file}, line {line}" if line is not None else self.file
         super().__init__(f"{where}: {message}")
+
+
+class ImportRefusedError(EditsImportError):
+    """A well-formed file refused because it would shrink the loaded table or go back a quarter (no --force)."""
 
 
 class _HasDataDir(Protocol):
@@ -80,114 +102,12 @@ def effective_quarter(path: Path, quarter: str | None) -> str | None:
     return parse_quarter(path.name)
 
 
-# --- field checks (each returns the stored value or raises ValueError with the coder-facing reason) ----------
-_CODE = re.compile(r"^[A-Z0-9]{5}$")
-
-
-def _code(text: str) -> str:
-    code = text.strip().upper()
-    if not _CODE.match(code):
-        raise ValueError(f"{text!r} is not a 5-character CPT/HCPCS code")
-    return code
-
-
-def _count(text: str) -> int:
-    value = text.strip()
-    if not value.isdigit():
-        raise ValueError(f"{text!r} is not a whole number of units (0 or more)")
-    return int(value)
-
-
-def _mai(text: str) -> int:
-    # CMS files give "3" or "3 Date of Service Edit: Clinical"; the leading digit is the indicator.
-    match = re.match(r"\s*(\d)\b", text)
-    if not match or int(match.group(1)) not in MAI_MEANINGS:
-        raise ValueError(f"{text!r} is not an MUE adjudication indicator (1, 2 or 3)")
-    return int(match.group(1))
-
-
-def _modifier_indicator(text: str) -> int:
-    value = text.strip()
-    if not value.isdigit() or int(value) not in MODIFIER_INDICATOR_MEANINGS:
-        raise ValueError(f"{text!r} is not a PTP modifier indicator (0, 1 or 9)")
-    return int(value)
-
-
-def _text(text: str) -> str:
-    return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column the importer reads: its name in the file (or an alias) and how a value is checked."""
-
-    name: str
-    check: Callable[[str], object]
-    aliases: tuple[str, ...] = ()
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What distinguishes one CMS table from the other; the loader below is shared."""
-
-    table: str  # "mue" | "ptp": live table name and edits_meta key
-    label: str  # in summaries and errors: "MUE values", "PTP edits"
-    columns: tuple[Column, ...]
-    create_sql: str
-    insert_sql: str
-    key_columns: int  # the leading columns that identify a row (a code, or a code pair)
-
-
-MUE_LAYOUT = Layout(
-    table="mue",
-    label="MUE values",
-    columns=(
-        Column("hcpcs_cpt_code", _code, aliases=("hcpcs_cpt", "hcpcs_code", "code")),
-        Column("practitioner_mue_value", _count, aliases=("practitioner_services_mue_values", "mue_value")),
-        Column("mai", _mai, aliases=("mue_adjudication_indicator",)),
-        Column("mai_description", _text, required=False),
-        Column("mue_rationale", _text, aliases=("rationale",)),
-    ),
-    create_sql=schema.CREATE_MUE,
-    insert_sql=schema.INSERT_MUE,
-    key_columns=1,
-)
-
-PTP_LAYOUT = Layout(
-    table="ptp",
-    label="PTP edits",
-    columns=(
-        Column("column1", _code, aliases=("column_1", "column_1_code")),
-        Column("column2", _code, aliases=("column_2", "column_2_code")),
-        Column("modifier_indicator", _modifier_indicator, aliases=("modifier", "modifier_0_not_allowed")),
-        Column("ptp_edit_rationale", _text, aliases=("rationale", "ptp_rationale")),
-    ),
-    create_sql=schema.CREATE_PTP,
-    insert_sql=schema.INSERT_PTP,
-    key_columns=2,
-)
-
-
-def _header_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
-
-
-def _column_positions(path: Path, header: list[str], layout: Layout) -> list[int | None]:
-    """Where each layout column sits in the file's header line; a missing required column is an error."""
-    keys = [_header_key(name) for name in header]
-    positions: list[int | None] = []
-    for column in layout.columns:
-        position = next((keys.index(name) for name in (column.name, *column.aliases) if name in keys), None)
-        if position is None and column.required:
-            raise EditsImportError(
-                path,
-                f"no column {column.name!r} in the header ({', '.join(header) or 'empty'}): is this the CMS "
-                f"{layout.label.split()[0]} file?",
-                line=1,
-            )
-        positions.append(position)
-    return positions
+def quarter_start(quarter: str | None) -> date | None:
+    """The first day of a quarter "2026 Q2" (2026-04-01), or None for None."""
+    if quarter is None:
+        return None
+    year, number = quarter.split(" Q")
+    return date(int(year), 3 * int(number) - 2, 1)
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -198,33 +118,93 @@ class _Progress:
     line: int = 0
     rows: int = 0
     deleted: int = 0
+    skipped: int = 0
     rationale_ids: dict[str, int] = field(default_factory=dict)
     new_rationales: list[tuple[int, str]] = field(default_factory=list)
     last: tuple = ()
 
 
 def _open_text(raw: IO[bytes]) -> io.TextIOWrapper:
-    """Text over a plain or gzip-compressed CSV (told by the gzip magic bytes, not the file name)."""
+    """Text over a plain or gzip-compressed file (told by the gzip magic bytes, not the file name). CMS text files
+    carry a Windows-1252 copyright sign: an undecodable byte becomes U+FFFD instead of stopping the import (codes
+    and numbers are ASCII and checked one by one)."""
     magic = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
     stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if magic == b"\x1f\x8b" else raw
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
 
 
-def _rows(path: Path, text: IO[str], layout: Layout, progress: _Progress) -> Iterator[tuple]:
+def _header_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+def _positions(keys: list[str], layout: Layout) -> tuple[list[int | None], Column | None]:
+    """Where each layout column sits among the header keys, and the first required column missing (or None)."""
+    positions: list[int | None] = []
+    missing: Column | None = None
+    for column in layout.columns:
+        names = (column.name, *column.aliases)
+        position = next((keys.index(name) for name in names if name in keys), None)
+        if position is None and column.prefix:
+            position = next((i for i, key in enumerate(keys) for name in names if key.startswith(name + "_")), None)
+        if position is None and column.required and missing is None:
+            missing = column
+        positions.append(position)
+    return positions, missing
+
+
+def _find_header(path: Path, reader: Iterator[list[str]], layout: Layout) -> tuple[list[int | None], int]:
+    """Positions of the layout's columns in the first row that has them all (copyright lines come first in CMS
+    files), and that row's line number. A file with no such row raises, naming its first line."""
+    first: tuple[list[str], int] | None = None
+    line = 0
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except (csv.Error, EOFError, gzip.BadGzipFile) as error:
+            raise EditsImportError(path, f"the header cannot be read as CSV text: {error}", line=line + 1) from None
+        line = getattr(reader, "line_num", line + 1)
+        if not any(cell.strip() for cell in row):
+            continue
+        keys = [_header_key(cell) for cell in row]
+        for key in keys:
+            if key in layout.other_tables:
+                raise EditsImportError(path, layout.other_tables[key], line=line)
+        positions, missing = _positions(keys, layout)
+        if missing is None:
+            return positions, line
+        first = first or (row, line)
+    header, header_line = first if first is not None else ([], 1)
+    _, missing = _positions([_header_key(cell) for cell in header], layout)
+    name = missing.name if missing is not None else layout.columns[0].name
+    raise EditsImportError(
+        path,
+        f"no column {name!r} in the header ({', '.join(cell.strip() for cell in header) or 'empty'}): is this "
+        f"the CMS {layout.label.split()[0]} file?",
+        line=header_line,
+    )
+
+
+def _delimiter(lines: list[str]) -> str:
+    """Tab for CMS text files, comma for CSV: whichever the first lines hold more of."""
+    text = "".join(lines)
+    return "\t" if text.count("\t") > text.count(",") else ","
+
+
+def _rows(path: Path, text: IO[str], layout: Layout, progress: _Progress, reference: date) -> Iterator[tuple]:
     """Checked rows ready to insert, one at a time; `progress.line` is the line of the row last yielded."""
-    reader = csv.reader(text, strict=True)  # strict: a stray quote is an error, not a field swallowing lines
-    try:
-        header = next(reader, [])
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise EditsImportError(path, f"the header cannot be read as CSV text: {error}", line=1) from None
-    positions = _column_positions(path, header, layout)
+    head = [line for line in (text.readline() for _ in range(HEADER_SEARCH_ROWS + 5)) if line]
+    reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head), strict=True)
+    positions, header_line = _find_header(path, reader, layout)
     width = max(position for position in positions if position is not None) + 1
-    is_ptp = layout.table == "ptp"
+    keys = [position for position in positions[: layout.key_columns]]
     # Codes, indicators and rationales repeat millions of times: each distinct raw value is checked once and
     # remembered (a few tens of thousands of entries), which halves the time spent per row.
     plan: list[tuple[Column, int | None, dict[str, object]]] = [
         (column, position, {}) for column, position in zip(layout.columns, positions, strict=True)
     ]
+    started = False
     while True:
         starts_on = reader.line_num + 1  # a quoted field may span lines: report where the row began
         try:
@@ -234,8 +214,12 @@ def _rows(path: Path, text: IO[str], layout: Layout, progress: _Progress) -> Ite
         except (csv.Error, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as error:
             raise EditsImportError(path, f"unreadable data: {error}", line=starts_on) from None
         progress.line = reader.line_num
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
+        if not fields or not any(cell.strip() for cell in fields):
             continue  # blank line
+        if not started and all(position is not None and position < len(fields) and not fields[position].strip()
+                               for position in keys):
+            continue  # the header's continuation lines (CMS text files spread it over four lines)
+        started = True
         if len(fields) < width:
             raise EditsImportError(
                 path, f"{len(fields)} field(s) where {width} are expected ({','.join(fields)!r})", line=reader.line_num
@@ -243,32 +227,78 @@ def _rows(path: Path, text: IO[str], layout: Layout, progress: _Progress) -> Ite
         values: list[object] = []
         for column, position, checked in plan:
             raw = fields[position] if position is not None else ""
-            value = checked.get(raw)
-            if value is None:
+            value = checked.get(raw, _MISSING)
+            if value is _MISSING:
                 try:
                     value = checked[raw] = column.check(raw)
                 except ValueError as error:
                     raise EditsImportError(path, f"column {column.name}: {error}", line=reader.line_num) from None
             values.append(value)
-        if is_ptp:  # values: column1, column2, modifier_indicator, rationale
-            if values[2] == 9:
-                progress.deleted += 1
-            rationale = str(values[3])
-            rationale_id = progress.rationale_ids.get(rationale)
-            if rationale_id is None:  # a sentence not seen before: next id, written to ptp_rationale at the end
-                rationale_id = progress.rationale_ids[rationale] = max(progress.rationale_ids.values(), default=0) + 1
-                progress.new_rationales.append((rationale_id, rationale))
-            values[3] = rationale_id
-        elif not values[3]:  # values: code, value, mai, mai_description, rationale; no description: the MAI's
-            values[3] = MAI_MEANINGS[int(values[2])]  # type: ignore[call-overload]
+        row = _finish(layout, values, progress, reference)
+        if row is None:
+            progress.skipped += 1
+            continue
         progress.rows += 1
-        progress.last = tuple(values)
-        yield progress.last
+        progress.last = row
+        yield row
+
+
+def _finish(layout: Layout, values: list[object], progress: _Progress, reference: date) -> tuple | None:
+    """A checked row as stored (None: not stored). See the module docstring for deletion dates."""
+    if layout.kind == "ptp":  # column1, column2, modifier_indicator, rationale, deletion date
+        column1, column2, indicator, rationale, deleted_on = values
+        if isinstance(deleted_on, date) and deleted_on <= reference:
+            indicator = 9
+        if indicator == 9:
+            progress.deleted += 1
+        rationale_id = progress.rationale_ids.get(str(rationale))
+        if rationale_id is None:  # a sentence not seen before: next id, written to ptp_rationale at the end
+            rationale_id = progress.rationale_ids[str(rationale)] = max(progress.rationale_ids.values(), default=0) + 1
+            progress.new_rationales.append((rationale_id, str(rationale)))
+        return (column1, column2, indicator, rationale_id)
+    if layout.kind == "aoc":  # add-on, primary, type, then three optional deletion dates
+        addon, primary, aoc_type, *deletions = values
+        if any(isinstance(day, date) and day <= reference for day in deletions):
+            return None
+        return (addon, primary, aoc_type)
+    code, value, mai, description, rationale = values  # MUE; no description: the MAI's meaning
+    return (code, value, mai, description or MAI_MEANINGS[int(mai)], rationale)  # type: ignore[call-overload]
+
+
+# --- the guard -------------------------------------------------------------------------------------------------
+def _quarter_key(quarter: str) -> tuple[int, int]:
+    year, number = quarter.split(" Q")
+    return int(year), int(number)
+
+
+def _refuse_older_quarter(path: Path, layout: Layout, loaded: tuple | None, quarter: str | None) -> None:
+    if loaded is None or quarter is None or loaded[1] is None:
+        return
+    rows, loaded_quarter, source = loaded
+    if _quarter_key(quarter) < _quarter_key(loaded_quarter):
+        raise ImportRefusedError(
+            path,
+            f"refused: this file is for {quarter}, older than the loaded {layout.title} ({loaded_quarter}, "
+            f"{source}, {rows:,} rows), which stays. To go back a quarter on purpose, import again with --force.",
+        )
+
+
+def _refuse_shrinking(path: Path, layout: Layout, loaded: tuple | None, rows: int) -> None:
+    if loaded is None or rows * 2 >= loaded[0]:
+        return
+    loaded_rows, loaded_quarter, source = loaded
+    raise ImportRefusedError(
+        path,
+        f"refused: the file has {rows:,} {layout.label}, under half of the {loaded_rows:,} in the loaded "
+        f"{layout.title} ({loaded_quarter or 'quarter unknown'}, {source}), which stays. Is the file truncated? "
+        "To replace the table anyway, import again with --force.",
+    )
 
 
 # --- writing ---------------------------------------------------------------------------------------------------
 def _connect_writer(db_path: Path) -> sqlite3.Connection:
     """A write connection in WAL mode (readers keep reading during the load), transactions handled by hand."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(db_path, isolation_level=None, timeout=300.0)
     connection.execute("PRAGMA journal_mode = WAL")
     # NORMAL in WAL mode never corrupts: a power cut can only lose the last commit, never half of it.
@@ -283,14 +313,40 @@ def _after_batch(rows: int) -> None:
     """Called after each batch is written to the staging table; a seam for tests that simulate a crash."""
 
 
+def _load_rows(
+    connection: sqlite3.Connection, path: Path, layout: Layout, rows: Iterable[tuple], progress: _Progress,
+    raw: IO[bytes], bar: tqdm, batch_rows: int,
+) -> None:
+    insert = layout.insert_sql.format(name=f"{layout.table}_staging")
+    iterator = iter(rows)
+    while True:
+        # executemany pulls one row at a time from the generator: memory stays flat, and when a row fails,
+        # progress.line and progress.last are that row.
+        before = progress.rows
+        try:
+            connection.executemany(insert, itertools.islice(iterator, batch_rows))
+        except sqlite3.IntegrityError:
+            key = ", ".join(str(value) for value in progress.last[: layout.key_columns])
+            raise EditsImportError(path, f"{key} is listed twice in the file", line=progress.line) from None
+        bar.update(raw.tell() - bar.n)
+        if progress.rows == before:
+            return
+        _after_batch(progress.rows)
+
+
 def _load(
-    path: Path, settings: _HasDataDir, layout: Layout, quarter: str | None, progress_bar: bool, batch_rows: int
+    path: Path, settings: _HasDataDir, layout: Layout, quarter: str | None, progress_bar: bool, batch_rows: int,
+    force: bool = False,
 ) -> str:
     started = time.perf_counter()
     path = Path(path)
     if not path.is_file():
         raise EditsImportError(path, "no such file")
+    for prefix, message in layout.other_names.items():
+        if path.name.lower().startswith(prefix):
+            raise EditsImportError(path, message)
     effective = effective_quarter(path, quarter)
+    reference = quarter_start(effective) or datetime.now(UTC).date()
     db_path = settings.resolved_data_dir / schema.FILENAME
     staging = f"{layout.table}_staging"
     progress = _Progress()
@@ -301,53 +357,43 @@ def _load(
     try:
         connection.execute("BEGIN IMMEDIATE")  # the write lock for the whole load: one import at a time
         try:
-            if layout.table == "ptp":
+            loaded = connection.execute(
+                "SELECT rows, quarter, source FROM edits_meta WHERE table_name = ?", (layout.table,)
+            ).fetchone()
+            if not force:
+                _refuse_older_quarter(path, layout, loaded, effective)
+            if layout.kind == "ptp":
                 progress.rationale_ids.update(
                     (text, rationale_id)
                     for rationale_id, text in connection.execute("SELECT id, text FROM ptp_rationale")
                 )
             connection.execute(f"DROP TABLE IF EXISTS {staging}")
             connection.execute(layout.create_sql.format(name=staging))
-            insert = layout.insert_sql.format(name=staging)
-            size = path.stat().st_size
             with (
                 path.open("rb") as raw,
                 _open_text(raw) as text,
                 tqdm(
-                    total=size, unit="B", unit_scale=True, desc=f"{layout.table.upper()} {path.name}",
+                    total=path.stat().st_size, unit="B", unit_scale=True, desc=f"{layout.table.upper()} {path.name}",
                     file=sys.stderr, disable=not progress_bar, mininterval=0.5,
                 ) as bar,
             ):
-                rows = _rows(path, text, layout, progress)
-                while True:
-                    # executemany pulls one row at a time from the generator: memory stays flat, and when a row
-                    # fails, progress.line and progress.last are that row.
-                    before = progress.rows
-                    try:
-                        connection.executemany(insert, itertools.islice(rows, batch_rows))
-                    except sqlite3.IntegrityError:
-                        key = ", ".join(str(value) for value in progress.last[: layout.key_columns])
-                        raise EditsImportError(
-                            path, f"{key} is listed twice in the file", line=progress.line
-                        ) from None
-                    bar.update(raw.tell() - bar.n)
-                    if progress.rows == before:
-                        break
-                    _after_batch(progress.rows)
+                rows = _rows(path, text, layout, progress, reference)
+                _load_rows(connection, path, layout, rows, progress, raw, bar, batch_rows)
             if progress.rows == 0:
                 raise EditsImportError(path, f"no {layout.label} in the file (only a header?); nothing was replaced")
-            if layout.table == "ptp":
+            if not force:
+                _refuse_shrinking(path, layout, loaded, progress.rows)
+            if layout.kind == "ptp":
                 connection.executemany("INSERT INTO ptp_rationale (id, text) VALUES (?, ?)", progress.new_rationales)
             # The switch: readers see the old table until COMMIT and the new one after it, never neither.
             connection.execute(f"DROP TABLE IF EXISTS {layout.table}")
             connection.execute(f"ALTER TABLE {staging} RENAME TO {layout.table}")
-            seconds = time.perf_counter() - started
             connection.execute(
                 "INSERT OR REPLACE INTO edits_meta (table_name, source, quarter, rows, deleted_rows, imported_at, "
                 "seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     layout.table, path.name, effective, progress.rows, progress.deleted,
-                    datetime.now(UTC).isoformat(timespec="seconds"), round(seconds, 2),
+                    datetime.now(UTC).isoformat(timespec="seconds"), round(time.perf_counter() - started, 2),
                 ),
             )
             connection.execute("COMMIT")
@@ -364,22 +410,53 @@ def _load(
         raise EditsImportError(db_path, f"the edits database could not be written: {error}") from None
     finally:
         connection.close()
-    seconds = time.perf_counter() - started
+    return _summary(path, layout, effective, progress, time.perf_counter() - started)
+
+
+def _summary(path: Path, layout: Layout, quarter: str | None, progress: _Progress, seconds: float) -> str:
     deleted = f"; {progress.deleted:,} of them are deleted edits (indicator 9), kept" if progress.deleted else ""
+    skipped = f"; {progress.skipped:,} deleted rows skipped" if progress.skipped else ""
+    where = "" if layout.table in ("mue", "ptp") else f" into the {layout.title}"
     return (
-        f"Imported {progress.rows:,} {layout.label} ({effective or 'quarter unknown'}) "
-        f"from {path.name} in {seconds:.1f} s{deleted}"
+        f"Imported {progress.rows:,} {layout.label} ({quarter or 'quarter unknown'}) "
+        f"from {path.name}{where} in {seconds:.1f} s{deleted}{skipped}"
     )
 
 
-def import_mue(path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True) -> str:
-    """Import the CMS practitioner MUE table (CSV); returns a one-line summary. Errors: `EditsImportError`."""
-    return _load(Path(path), settings, MUE_LAYOUT, quarter, progress, BATCH_ROWS)
+def import_mue(
+    path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
+) -> str:
+    """Import the CMS practitioner MUE table (CSV); returns a one-line summary. Errors: `EditsImportError`;
+    a smaller (under half) or older file: `ImportRefusedError` unless `force`."""
+    return _load(Path(path), settings, MUE_LAYOUT, quarter, progress, BATCH_ROWS, force)
 
 
-def import_ptp(path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True) -> str:
-    """Import the CMS NCCI practitioner PTP table (CSV or gzip CSV); returns a one-line summary.
+def import_mue_oph(
+    path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
+) -> str:
+    """Import the CMS outpatient hospital (facility) MUE table, "MCR_MUE_OutpatientHospitalServices" (CSV)."""
+    return _load(Path(path), settings, MUE_OPH_LAYOUT, quarter, progress, BATCH_ROWS, force)
+
+
+def import_ptp(
+    path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
+) -> str:
+    """Import the CMS NCCI practitioner PTP table (CSV, CMS tab text, either gzip); returns a one-line summary.
 
     Errors are `EditsImportError` naming file and line; on any error the previous table stays in place.
     """
-    return _load(Path(path), settings, PTP_LAYOUT, quarter, progress, BATCH_ROWS)
+    return _load(Path(path), settings, PTP_LAYOUT, quarter, progress, BATCH_ROWS, force)
+
+
+def import_ptp_oph(
+    path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
+) -> str:
+    """Import the CMS NCCI outpatient hospital PTP table ("ccioph-v...": tab text or CSV, either gzip)."""
+    return _load(Path(path), settings, PTP_OPH_LAYOUT, quarter, progress, BATCH_ROWS, force)
+
+
+def import_addon(
+    path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
+) -> str:
+    """Import the CMS NCCI add-on code edit table (the Excel edition saved as CSV or tab text)."""
+    return _load(Path(path), settings, AOC_LAYOUT, quarter, progress, BATCH_ROWS, force)

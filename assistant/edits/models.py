@@ -7,6 +7,46 @@ and PTP file layouts published with each quarterly release), written here in our
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+Setting = Literal["professional", "facility"]
+SETTINGS: tuple[Setting, ...] = ("professional", "facility")
+
+# (kind, setting) -> the SQLite table. The practitioner tables apply to professional claims, the outpatient
+# hospital (OPH) tables to facility claims (CMS NCCI: "MUEs for Practitioner Services" and "MUEs for Outpatient
+# Hospital Services" are separate files; so are the practitioner and hospital PTP files).
+TABLE_FOR: dict[tuple[str, str], str] = {
+    ("mue", "professional"): "mue",
+    ("mue", "facility"): "mue_oph",
+    ("ptp", "professional"): "ptp",
+    ("ptp", "facility"): "ptp_oph",
+}
+# SQLite table -> the name an answer gives it.
+TABLE_LABELS: dict[str, str] = {
+    "mue": "practitioner MUE table",
+    "mue_oph": "outpatient hospital MUE table",
+    "ptp": "practitioner PTP table",
+    "ptp_oph": "outpatient hospital PTP table",
+    "aoc": "add-on code edit table",
+}
+
+# CMS add-on code edit types (Medicare NCCI Add-on Code Edits page, "AOC types"), in our words.
+AOC_TYPE_MEANINGS: dict[int, str] = {
+    1: "paid only with one of the primary codes CMS lists for it",
+    2: "CMS lists no primary codes; the Medicare contractor decides which primaries are acceptable",
+    3: "CMS lists some primary codes; the contractor may accept others",
+}
+
+
+def table_for(kind: str, setting: str) -> str:
+    """The table holding `kind` ("mue" or "ptp") for a claim `setting` ("professional" or "facility")."""
+    try:
+        return TABLE_FOR[(kind, setting)]
+    except KeyError:
+        raise ValueError(
+            f"no {kind!r} table for setting {setting!r}: expected kind 'mue' or 'ptp' and setting "
+            "'professional' or 'facility'"
+        ) from None
 
 # PTP modifier indicator -> what it means for the claim (CMS NCCI PTP file layout, "Modifier Indicator").
 MODIFIER_INDICATOR_MEANINGS: dict[int, str] = {
@@ -50,10 +90,11 @@ def describe_mai(mai: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class MueEntry:
-    """The practitioner MUE of one code: the most units one provider reports for one patient (per line or day).
+    """The MUE of one code: the most units reported for one patient (per line or per date of service).
 
     `mai_description` is the file's own wording ("Date of Service Edit: Clinical"); `source` is the imported
-    file's name and `quarter` its effective quarter ("2026 Q2", or None when it could not be told).
+    file's name and `quarter` its effective quarter ("2026 Q2", or None when it could not be told). `table` is
+    "mue" (practitioner) or "mue_oph" (outpatient hospital).
     """
 
     code: str
@@ -63,6 +104,12 @@ class MueEntry:
     rationale: str
     source: str
     quarter: str | None
+    table: str = "mue"
+
+    @property
+    def table_label(self) -> str:
+        """"practitioner MUE table" or "outpatient hospital MUE table"."""
+        return TABLE_LABELS[self.table]
 
     @property
     def mai_meaning(self) -> str:
@@ -72,7 +119,7 @@ class MueEntry:
     @property
     def citation(self) -> str:
         """One line naming the table, its quarter and the file, for an answer's sources."""
-        return f"CMS NCCI practitioner MUE table, {self.quarter or 'quarter unknown'} ({self.source})"
+        return f"CMS NCCI {self.table_label}, {self.quarter or 'quarter unknown'} ({self.source})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +136,12 @@ class PtpEdit:
     rationale: str
     source: str
     quarter: str | None
+    table: str = "ptp"
+
+    @property
+    def table_label(self) -> str:
+        """"practitioner PTP table" or "outpatient hospital PTP table"."""
+        return TABLE_LABELS[self.table]
 
     @property
     def deleted(self) -> bool:
@@ -108,4 +161,25 @@ class PtpEdit:
     @property
     def citation(self) -> str:
         """One line naming the table, its quarter and the file, for an answer's sources."""
-        return f"CMS NCCI practitioner PTP table, {self.quarter or 'quarter unknown'} ({self.source})"
+        return f"CMS NCCI {self.table_label}, {self.quarter or 'quarter unknown'} ({self.source})"
+
+
+@dataclass(frozen=True, slots=True)
+class AddOnEdit:
+    """One add-on code of the CMS add-on code edit table: its type and the primary codes CMS lists for it."""
+
+    addon: str
+    aoc_type: int
+    primaries: tuple[str, ...]
+    source: str
+    quarter: str | None
+
+    @property
+    def meaning(self) -> str:
+        """What the AOC type means for the claim (see `AOC_TYPE_MEANINGS`)."""
+        return AOC_TYPE_MEANINGS.get(self.aoc_type, f"AOC type {self.aoc_type}")
+
+    @property
+    def citation(self) -> str:
+        """One line naming the table, its quarter and the file, for an answer's sources."""
+        return f"CMS NCCI add-on code edit table, {self.quarter or 'quarter unknown'} ({self.source})"

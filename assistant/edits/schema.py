@@ -5,6 +5,8 @@
 - PTP rationales are 12 distinct sentences repeated 2 million times: stored once in `ptp_rationale` and
   referenced by id. That table only grows (ids stay valid across re-imports).
 - `edits_meta` has one row per loaded table: source file, effective quarter, rows, import time.
+- Each table exists for two settings: `mue`/`ptp` are the practitioner tables, `mue_oph`/`ptp_oph` the outpatient
+  hospital (facility) tables, same layout. `aoc` is the CMS add-on code edit table (add-on, primary, type).
 - The database is in WAL mode so readers keep answering from the old table while an import loads the new one
   beside it (`<table>_staging`) and switches it in with one committed transaction.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 FILENAME = "edits.sqlite3"
 
-TABLES = ("mue", "ptp")
+TABLES = ("mue", "ptp", "mue_oph", "ptp_oph", "aoc")
 
 CREATE_META = """
 CREATE TABLE IF NOT EXISTS edits_meta (
@@ -55,5 +57,16 @@ CREATE TABLE {name} (
 ) WITHOUT ROWID
 """
 
+# One row per (add-on, primary) pair; primary "CCCCC" marks a Type 2 add-on (the contractor defines primaries).
+CREATE_AOC = """
+CREATE TABLE {name} (
+    addon TEXT NOT NULL,
+    primary_code TEXT NOT NULL,
+    aoc_type INTEGER NOT NULL,
+    PRIMARY KEY (addon, primary_code)
+) WITHOUT ROWID
+"""
+
 INSERT_MUE = "INSERT INTO {name} (code, value, mai, mai_description, rationale) VALUES (?, ?, ?, ?, ?)"
 INSERT_PTP = "INSERT INTO {name} (column1, column2, modifier_indicator, rationale_id) VALUES (?, ?, ?, ?)"
+INSERT_AOC = "INSERT INTO {name} (addon, primary_code, aoc_type) VALUES (?, ?, ?)"

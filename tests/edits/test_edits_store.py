@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -188,19 +187,57 @@ def test_describe_mai(mai: int, words: str) -> None:
 def test_threads_see_a_new_import_without_restart(
     loaded: EditsStore, settings: Settings, write_mue: WriteTable
 ) -> None:
-    """Readers in several threads keep their connections; after a re-import they answer from the new table."""
+    """Readers in several threads keep their connections; after a re-import they answer from the new table.
 
-    def read(_: int) -> tuple[int, str]:
-        entry = loaded.mue("96370")
-        return entry.value, threading.current_thread().name
+    Deterministic: four explicit threads each read before and after the import, in lock-step with the main
+    thread through two barriers, so every thread really opens (and then reuses) its own connection whatever
+    the scheduler does; no pool whose one thread may do all the reads.
+    """
+    readers = 4
+    before_import = threading.Barrier(readers + 1)
+    after_import = threading.Barrier(readers + 1)
+    seen: dict[str, list[int]] = {}
+    connections: dict[str, list[int]] = {}
+    errors: list[BaseException] = []
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        before = list(pool.map(read, range(40)))
-        import_mue(write_mue("mue_2026q3.csv", ["96370,5,3,Date of Service Edit: Clinical,Clinical"]), settings)
-        after = list(pool.map(read, range(40)))
-    assert {value for value, _ in before} == {3}
-    assert {value for value, _ in after} == {5}
-    assert len({name for _, name in after}) > 1  # really several threads, each with its own connection
+    def reader() -> None:
+        name = threading.current_thread().name
+        try:
+            values = seen.setdefault(name, [])
+            ids = connections.setdefault(name, [])
+            for _ in range(5):
+                values.append(loaded.mue("96370").value)
+            ids.append(id(loaded._local.connection))
+            before_import.wait(timeout=30)
+            after_import.wait(timeout=30)  # the main thread imports between the two barriers
+            for _ in range(5):
+                values.append(loaded.mue("96370").value)
+            ids.append(id(loaded._local.connection))
+        except BaseException as error:  # re-raised in the main thread below
+            errors.append(error)
+            before_import.abort()
+            after_import.abort()
+
+    threads = [threading.Thread(target=reader, name=f"reader-{number}") for number in range(readers)]
+    for thread in threads:
+        thread.start()
+    before_import.wait(timeout=30)
+    import_mue(
+        write_mue("mue_2026q3.csv", ["96370,5,3,Date of Service Edit: Clinical,Clinical"]),
+        settings,
+        progress=False,
+        force=True,  # one row replacing three: allowed on purpose here
+    )
+    after_import.wait(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert {name: values for name, values in seen.items()} == {
+        f"reader-{number}": [3] * 5 + [5] * 5 for number in range(readers)
+    }
+    # each thread kept one connection of its own across the import (no restart, no reopen)
+    assert all(len(set(ids)) == 1 for ids in connections.values())
+    assert len({ids[0] for ids in connections.values()}) == readers
 
 
 def test_reads_during_an_import_answer_from_the_old_table(
@@ -218,7 +255,8 @@ def test_reads_during_an_import_answer_from_the_old_table(
 
     monkeypatch.setattr(importers, "BATCH_ROWS", 1)
     monkeypatch.setattr(importers, "_after_batch", read_in_another_thread)
-    import_ptp(write_ptp("ptp_2026q3.csv", ["96365,96372,0,Rationale", "96366,96372,0,Rationale"]), settings)
+    rows = ["96365,96372,0,Rationale", "96366,96372,0,Rationale"]
+    import_ptp(write_ptp("ptp_2026q3.csv", rows), settings, force=True)  # 2 rows replacing 5: on purpose
     assert len(seen) == 2 and all(edit is not None and edit.quarter == "2026 Q2" for edit in seen)
     assert loaded.ptp("96369", "96372") is None and loaded.ptp("96365", "96372").quarter == "2026 Q3"
 
