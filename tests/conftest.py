@@ -83,4 +83,6 @@ def assistant():
     from assistant import Assistant
     from assistant.settings import Settings
 
-    return Assistant.from_settings(Settings())
+    built = Assistant.from_settings(Settings())
+    built.retriever.warm_up()  # from_settings is lazy (no model until the first search); tests want it built
+    return built

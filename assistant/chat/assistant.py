@@ -57,16 +57,19 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, chat_model: Any | None = None) -> Assistant:
-        """Build everything once: the corpus (with imported overlays), the retriever (refreshing the index) and
-        the NCCI edits store in `data_dir/edits.sqlite3`. The optional rephrasing model is loaded only when
-        `settings.llm_model` is set (or passed in as `chat_model`)."""
+        """Build everything once: the corpus (with imported overlays), the retriever (lazy: it refreshes the
+        index and loads the model on the first search or `retriever.warm_up()`) and the NCCI edits store in
+        `data_dir/edits.sqlite3`. The optional rephrasing model is loaded only when `settings.llm_model` is set
+        (or passed in as `chat_model`)."""
         from assistant.corpus.loader import load_corpus
         from assistant.edits import EditsStore
         from assistant.retrieval import build_retriever
 
         settings = settings or Settings()
         corpus = load_corpus(settings)
-        retriever = build_retriever(settings, corpus)
+        # Lazy: the index refresh and the embedding model wait for the first search (or retriever.warm_up()), so
+        # units, look-up and edits answers never import torch (issue 13 item 9).
+        retriever = build_retriever(settings, corpus, lazy=True)
         edits = EditsStore(settings.resolved_data_dir / "edits.sqlite3")
         if chat_model is None and settings.llm_model:
             chat_model = load_chat_model(settings.llm_model)
