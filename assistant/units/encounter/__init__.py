@@ -6,6 +6,7 @@ A pure library at the units layer: standard library, pydantic and `assistant.uni
     code_encounter(Encounter(setting="facility", administrations=[...])).lines
 """
 
+from assistant.units.encounter.engine import code_encounter
 from assistant.units.encounter.models import (
     Administration,
     Category,
@@ -26,4 +27,5 @@ __all__ = [
     "PtpLookup",
     "PtpPair",
     "TimelineRow",
+    "code_encounter",
 ]
