@@ -54,11 +54,20 @@ class Settings(BaseSettings):
     port: int = Field(7860, description="Port the web app listens on.")
     root_path: str = Field("", description="Path prefix when served behind a reverse proxy, e.g. /coding.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
-    api_token: SecretStr | None = Field(None, description="Bearer token required on /api/* when set.")
-    trusted_user_header: str | None = Field(
-        None, description="Header set by the portal's proxy carrying the signed-in user; required by the chat when set."
+    api_token: SecretStr | None = Field(
+        None, description="Bearer token; when set, every route but /healthz needs it (or the trusted user header)."
     )
-    max_body_bytes: int = Field(64_000, description="Largest request body the API accepts.")
+    trusted_user_header: str | None = Field(
+        None, description="Header set by the portal's proxy carrying the signed-in user; when set, every route but "
+        "/healthz needs it (or the bearer token)."
+    )
+    max_body_bytes: int = Field(
+        256_000, description="Largest request body on any route (the API, the chat and its queue); larger gets 413."
+    )
+    frame_ancestors: str = Field(
+        "'self'", description="CSP frame-ancestors: who may frame the chat, e.g. \"'self' https://portal.example.org\"."
+    )
+    api_docs: bool = Field(False, description="Serve Swagger UI at /docs (it loads its scripts from a CDN).")
 
     @cached_property
     def resolved_data_dir(self) -> Path:

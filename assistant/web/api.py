@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from typing import Any, Literal, Protocol
 
 import anyio
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.contract import Answer, AskRequest, CareSetting, Message, Payer
@@ -46,31 +44,10 @@ class Health(BaseModel):
     model: str | None = Field(None, description="The embedding model's name.")
 
 
-_bearer = HTTPBearer(auto_error=False, description="Required when ASSISTANT_API_TOKEN is set.")
-
-
-def bearer_token_guard(settings: Settings):
-    """A dependency that answers 401 unless the request carries `Authorization: Bearer <api_token>`.
-    With no token configured it lets every request through (the API is then as open as the chat)."""
-    expected = settings.api_token.get_secret_value() if settings.api_token else None
-
-    def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> None:  # noqa: B008
-        if expected is None:
-            return
-        # compare_digest: no timing hint about how much of a guessed token was right.
-        if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), expected.encode()):
-            raise HTTPException(
-                status_code=status.HTTP_401_UNAUTHORIZED,
-                detail="A valid bearer token is required.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    return require_token
-
-
 def api_router(assistant: AskingAssistant, settings: Settings) -> APIRouter:
-    """`POST /api/ask`, guarded by the optional bearer token."""
-    router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(bearer_token_guard(settings))])
+    """`POST /api/ask`. The credentials (token or trusted header) are checked for every route by
+    `assistant.web.middleware.GuardMiddleware`, not here."""
+    router = APIRouter(prefix="/api", tags=["api"])
     limiter = anyio.CapacityLimiter(ASK_THREADS)
 
     @router.post(
@@ -78,7 +55,8 @@ def api_router(assistant: AskingAssistant, settings: Settings) -> APIRouter:
         response_model=Answer,
         summary="Ask a coding question",
         responses={
-            401: {"description": "ASSISTANT_API_TOKEN is set and the bearer token is missing or wrong."},
+            401: {"description": "ASSISTANT_API_TOKEN and/or ASSISTANT_TRUSTED_USER_HEADER is set and the "
+                                 "request carries neither a valid bearer token nor the header."},
             413: {"description": "The request body is larger than ASSISTANT_MAX_BODY_BYTES."},
         },
     )

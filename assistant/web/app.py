@@ -1,12 +1,16 @@
-"""`create_app(assistant, settings)`: the Gradio chat at "/", `POST /api/ask` and `GET /healthz` in one app.
+"""`create_app(assistant, settings)`: the Gradio chat at "/", `POST /api/ask` and `GET /healthz` in one app;
+`create_app_from_settings()`: the ASGI factory for `uvicorn --factory --workers N` and gunicorn.
 
 Portal embedding: `settings.root_path` (served under a prefix), `settings.cors_origins` (who may call the API from
-a browser), `settings.api_token` (bearer token on /api/*), `settings.trusted_user_header` (the portal's proxy
-names the signed-in user; the chat refuses requests without it). See docs/web.md.
+a browser), `settings.api_token` / `settings.trusted_user_header` (one guard on every route but /healthz; either
+credential is enough), `settings.frame_ancestors` (CSP). See docs/web.md.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +22,25 @@ from fastapi.responses import FileResponse
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
 from assistant.web.logs import install_access_log_filter
-from assistant.web.middleware import BodySizeLimitMiddleware, RootPathMiddleware
+from assistant.web.middleware import (
+    USER_SCOPE_KEY,
+    BodySizeLimitMiddleware,
+    GuardMiddleware,
+    RootPathMiddleware,
+    SecurityHeadersMiddleware,
+    normalize_prefix,
+)
 from assistant.web.ui import CSS, THEME, TITLE, build_chat
 
+log = logging.getLogger(__name__)
 
-def trusted_user(header: str):
-    """Gradio `auth_dependency`: the user named by the proxy's header, or None (Gradio then answers 401)."""
 
-    def user_from_header(request: Request) -> str | None:
-        value = request.headers.get(header, "").strip()
-        return value or None
-
-    return user_from_header
+def guarded_user(request: Request) -> str | None:
+    """Gradio `auth_dependency`: the user `GuardMiddleware` let in (the trusted header's value, or "api-token" for
+    the bearer token). The middleware has already refused requests without credentials; None makes Gradio answer 401.
+    """
+    user = request.scope.get(USER_SCOPE_KEY)
+    return user if isinstance(user, str) and user else None
 
 
 # Gradio's loader for the <gradio-app> web component: one line importing the versioned bundle "./assets/index-*.js".
@@ -47,20 +58,30 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     setting) -> Answer`; `health()` is used by /healthz when present). Building is cheap: no model loads here."""
     settings = settings or Settings()
     install_access_log_filter()
+    # Gradio would write any file it receives to the system temp folder: keep its folder inside the data directory
+    # (uploads themselves are refused by BodySizeLimitMiddleware).
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.resolved_data_dir / "gradio-tmp"))
     app = FastAPI(
         title=TITLE,
         summary="Cited, reproducible answers to medical-coding questions.",
         version="1",
-        # The chat owns "/"; the API docs stay at /docs and /openapi.json.
+        # The chat owns "/". Swagger UI loads its scripts from a CDN (blank offline): off unless ASSISTANT_API_DOCS.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url=None,
     )
     # Plain routes first: the Gradio mount at "/" takes every path not matched before it.
     app.include_router(health_router(assistant))
     app.add_api_route("/gradio.js", web_component_script, include_in_schema=False)
     app.include_router(api_router(assistant, settings))
+    # Other tabs' routers (one line each) go here, before the Gradio mount; the guard covers them automatically.
 
-    # Middleware runs outermost-last-added: root path, then CORS (so 401/413 answers carry CORS headers for
-    # an allowed origin and the portal's script can read them), then the body limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, path_prefix="/api/")
+    # Middleware runs outermost-last-added. From the outside in: root path (so every other layer sees the same
+    # path with or without a proxy's prefix), security headers (on every answer, refusals included), CORS (so
+    # 401/413 carry CORS headers for an allowed origin and the portal's script can read them), the guard (before
+    # any body is read), then the body limit.
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(GuardMiddleware, token=token, user_header=settings.trusted_user_header)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -69,17 +90,17 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
         allow_credentials=False,
         max_age=600,
     )
+    app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RootPathMiddleware, root_path=settings.root_path)
 
     chat = build_chat(assistant, settings)
-    header = settings.trusted_user_header
-    root_path = "/" + settings.root_path.strip("/") if settings.root_path.strip("/") else None
+    guarded = bool(token or settings.trusted_user_header)
     return gr.mount_gradio_app(
         app,
         chat,
         path="/",
-        root_path=root_path,
-        auth_dependency=trusted_user(header) if header else None,
+        root_path=normalize_prefix(settings.root_path) or None,
+        auth_dependency=guarded_user if guarded else None,
         theme=THEME,
         css=CSS,
         footer_links=[],
@@ -89,3 +110,38 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
         enable_monitoring=False,
         show_error=False,
     )
+
+
+def start_warm_up(assistant: Any) -> threading.Thread | None:
+    """Load the embedding model in the background when the retriever can (`retriever.warm_up()`, idempotent and
+    thread-safe): units and look-ups answer at once, `/healthz` answers throughout, the first search does not wait
+    for a model that is already loading. Returns the thread (None when there is nothing to warm)."""
+    warm_up = getattr(getattr(assistant, "retriever", None), "warm_up", None)
+    if not callable(warm_up):
+        return None
+
+    def run() -> None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 (a failed warm-up only means the first search loads the model itself)
+            log.exception("background warm-up of the embedding model failed; the first search will load it")
+
+    thread = threading.Thread(target=run, name="assistant-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def create_app_from_settings() -> FastAPI:
+    """ASGI factory: the Assistant built from `ASSISTANT_*` settings, wrapped in the web app. One per process:
+
+        uvicorn --factory assistant.web.app:create_app_from_settings --workers 2 --port 7860
+        gunicorn -w 2 -k uvicorn_worker.UvicornWorker 'assistant.web.app:create_app_from_settings()'
+
+    The chat keeps no per-process state (each turn carries its history from the browser), so the workers need no
+    sticky sessions. Build the index once before (`python -m assistant index`) so the workers only read it."""
+    from assistant import Assistant
+
+    settings = Settings()
+    assistant = Assistant.from_settings(settings)
+    start_warm_up(assistant)
+    return create_app(assistant, settings)

@@ -1,11 +1,18 @@
-"""The chat page: a Gradio ChatInterface over `Assistant.ask`, with payer and setting selectors.
+"""The chat page: a Gradio chatbot over `Assistant.ask`, with payer and setting selectors.
 
 The answer's Markdown already holds the code table, the rule applied, its sources and warnings: the page renders
 it as is and never re-derives codes or units. Nothing is stored: no flagging, no saved history, no analytics.
+
+Stateless on purpose (issue 13 item 5): a turn is ONE request (`queue=False`) whose inputs are the question, the
+conversation as the browser shows it, and the selectors; no `gr.State`, no multi-step event chain. Any app process
+behind the proxy can answer any turn, so `uvicorn --workers N` needs no sticky sessions.
+The user's own words are shown as text, never as HTML or Markdown (`escape_user_text`, item 4).
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -50,7 +57,65 @@ CSS = """
 #ca-disclaimer { text-align: center; }
 #ca-disclaimer p { color: var(--body-text-color-subdued); font-size: 0.82rem; margin: 0; }
 footer { display: none !important; }
+#ca-counter p { font-size: 0.82rem; color: var(--body-text-color-subdued); margin: 0 4px; text-align: right; }
+#ca-counter:empty, #ca-counter .prose:empty { display: none; }
+/* Answer tables scroll sideways instead of squeezing: a code or a header never breaks inside itself (item 7). */
+#ca-chatbot table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
+#ca-chatbot th, #ca-chatbot td { word-break: normal !important; overflow-wrap: normal !important; hyphens: none; }
+#ca-chatbot th, #ca-chatbot td:first-child, #ca-chatbot td:nth-child(2), #ca-chatbot code { white-space: nowrap; }
+#ca-chatbot td { min-width: 3.5em; }
+#ca-chatbot td:last-child { min-width: 12em; }
+.ca-reading summary { cursor: pointer; color: var(--body-text-color-subdued); }
+/* Phone width: the two selectors share one compact line, without their help lines. */
+@media (max-width: 640px) {
+  #ca-header h1 { font-size: 1.2rem; }
+  #ca-header p { display: none; }
+  #ca-options { flex-wrap: nowrap !important; gap: 6px !important; }
+  #ca-options > * { min-width: 0 !important; flex: 1 1 0 !important; }
+  #ca-options [data-testid="block-info"] + div, #ca-options .info { display: none !important; }
+  #ca-options label { padding: 2px 6px !important; font-size: 0.85rem; }
+}
 """
+
+# The markers of what the page adds under an answer (the reading trail); cut off again when a turn comes back.
+READING_MARK = '\n\n<details class="ca-reading">'
+# ASCII punctuation Markdown may read as syntax; "&<>" are HTML-escaped instead, quotes mean nothing in text.
+_MD_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~:;=/$%?@^,")
+_MD_UNESCAPE = re.compile(r"\\([" + re.escape("".join(sorted(_MD_SPECIAL))) + r"])")
+
+
+def escape_user_text(text: str) -> str:
+    """The user's words as Markdown that renders exactly those words: no HTML (`<img ...>` is shown, never
+    fetched), no Markdown syntax (links, images, emphasis, lists). `unescape_user_text` undoes it exactly."""
+    marked = "".join("\\" + char if char in _MD_SPECIAL else char for char in text)
+    return html.escape(marked, quote=False)
+
+
+def unescape_user_text(shown: str) -> str:
+    """The inverse of `escape_user_text`: the words as typed, from the chat's displayed history."""
+    return _MD_UNESCAPE.sub(r"\1", html.unescape(shown))
+
+
+def _step_part(step: Any, name: str) -> str:
+    value = step.get(name) if isinstance(step, dict) else getattr(step, name, None)
+    return "" if value is None else str(value)
+
+
+def render_reading(answer: Any) -> str:
+    """READ's `Answer.reading` (steps of kind, text as typed, value) as a collapsed "How I read your question"
+    block, every part escaped; empty when the answer carries no reading."""
+    steps = getattr(answer, "reading", None) or []
+    lines = []
+    for step in steps:
+        kind, text, value = (escape_user_text(_step_part(step, name)) for name in ("kind", "text", "value"))
+        if not (kind or text or value):
+            continue
+        words = f" \u201c{text}\u201d" if text else ""
+        lines.append(f"- **{kind}**{words}" + (f": {value}" if value else ""))
+    if not lines:
+        return ""
+    return READING_MARK + "<summary>How I read your question</summary>\n\n" + "\n".join(lines) + "\n\n</details>"
+
 
 
 def _text_of(content: Any) -> str:
@@ -65,67 +130,109 @@ def _text_of(content: Any) -> str:
 
 
 def history_messages(history: Sequence[Any] | None) -> list[Message]:
-    """Gradio's messages history as contract `Message`s: text turns only, in order; anything else is skipped."""
+    """The chat's displayed history as contract `Message`s: text turns only, in order; anything else is skipped.
+    User turns are un-escaped back to the words typed; the reading trail under an answer is cut off."""
     messages: list[Message] = []
     for item in history or ():
         role = item.get("role") if isinstance(item, dict) else getattr(item, "role", None)
         content = item.get("content") if isinstance(item, dict) else getattr(item, "content", None)
         text = _text_of(content)
+        if role == "user":
+            text = unescape_user_text(text)
+        elif role == "assistant":
+            text = text.split(READING_MARK, 1)[0]
         if role in ("user", "assistant") and text.strip():
             messages.append(Message(role=role, content=text))
     return messages
 
 
-def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
-    """The chat page (not yet mounted): header, chat with examples and selectors, disclaimer."""
+def counter_js(limit: int) -> str:
+    """Browser-side character counter (no request per keystroke): shown from 80% of the limit, and says what is
+    cut beyond it. Only numbers are written, never the text."""
+    return f"""(text) => {{
+      const n = (text || "").length, limit = {limit};
+      if (n > limit) return `**${{n.toLocaleString("en-US")}} / ${{limit.toLocaleString("en-US")}} characters**: ` +
+        `only the first ${{limit.toLocaleString("en-US")}} will be read.`;
+      if (n >= 0.8 * limit) return `${{n.toLocaleString("en-US")}} / ${{limit.toLocaleString("en-US")}} characters`;
+      return "";
+    }}"""
 
-    def respond(message: str, history: list[Any], payer: Payer | None, setting: CareSetting | None) -> str:
-        """One chat turn: the assistant's Markdown answer, unchanged."""
-        return assistant.ask(message, history_messages(history), payer or None, setting or None).answer
+
+def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
+    """The chat page (not yet mounted): header, selectors, chat with examples, counter, disclaimer."""
+    limit = settings.max_question_chars
+
+    def answer_of(message: str, history: list[Any], payer: Payer | None, setting: CareSetting | None) -> Any:
+        return assistant.ask(message, history_messages(history), payer or None, setting or None)
+
+    def turn(message: str | None, history: list[Any] | None, payer: Payer | None,
+             setting: CareSetting | None) -> tuple[str, list[Any], str]:
+        """One chat turn in one request: the question, the shown conversation and the selectors in; the cleared
+        box, the conversation with the new question and answer, and the cut notice out."""
+        text = message if isinstance(message, str) else ""
+        shown = list(history or [])
+        if not text.strip():
+            return "", shown, ""
+        answer = answer_of(text, shown, payer, setting)
+        notice = ""
+        if len(text) > limit:
+            # The Assistant answers the first `limit` characters and warns in the answer; the page says it too.
+            notice = (f"**Your message had {len(text):,} characters; only the first {limit:,} were read.** "
+                      "Ask the rest as a new question.")
+        shown.append({"role": "user", "content": escape_user_text(text)})
+        shown.append({"role": "assistant", "content": answer.answer + render_reading(answer)})
+        return "", shown, notice
+
+    def example_turn(history: list[Any] | None, payer: Payer | None, setting: CareSetting | None,
+                     example: gr.SelectData) -> tuple[str, list[Any], str]:
+        value = example.value if isinstance(example.value, dict) else {}
+        return turn(str(value.get("text") or ""), history, payer, setting)
+
+    def chat(message: str, payer: str = "", setting: str = "") -> str:
+        """Answer one question (no history) with the given rules ("cpt" or "medicare") and setting ("professional"
+        or "facility"); returns the answer's Markdown."""
+        return answer_of(message, [], payer or None, setting or None).answer  # type: ignore[arg-type]
 
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as page:
         gr.HTML(f"<h1>{TITLE}</h1><p>{SUBTITLE}</p>", elem_id="ca-header", padding=False)
         with gr.Row(equal_height=True, elem_id="ca-options"):
             payer = gr.Radio(
-                PAYER_CHOICES, value=settings.default_payer, label="Rules", min_width=220,
+                PAYER_CHOICES, value=settings.default_payer, label="Rules", min_width=150,
                 elem_id="ca-payer", info="Words in the question (\"medicare\") win.",
             )
             setting = gr.Radio(
-                SETTING_CHOICES, value=settings.default_setting, label="Setting", min_width=220,
+                SETTING_CHOICES, value=settings.default_setting, label="Setting", min_width=150,
                 elem_id="ca-setting", info="Professional or facility claim.",
             )
-        gr.ChatInterface(
-            respond,
-            chatbot=gr.Chatbot(
-                label="Answers",
-                show_label=False,
-                placeholder="Ask about units, a code, or whether two codes can be billed together.",
-                buttons=["copy"],
-                feedback_options=None,
-                latex_delimiters=[],  # "$" in a drug price is money, not math
-                sanitize_html=True,
-                elem_id="ca-chatbot",
-                min_height=420,
-                scale=1,
-            ),
-            textbox=gr.Textbox(
-                placeholder="Type a message...",
-                show_label=False,
-                submit_btn=True,
-                max_length=settings.max_question_chars,
-                autofocus=True,
-            ),
-            additional_inputs=[payer, setting],  # already rendered above the chat, so not in an accordion
-            # `None` for the selectors keeps the examples inside the empty chat and leaves the chosen rules alone.
-            examples=[[question, None, None] for question in EXAMPLE_QUESTIONS],
-            cache_examples=False,
-            flagging_mode="never",
-            save_history=False,
-            analytics_enabled=False,
-            api_name="chat",
-            concurrency_limit=None,  # Assistant.ask is thread-safe; Gradio's thread pool bounds the work
-            fill_height=True,
-            autofocus=True,
+        chatbot = gr.Chatbot(
+            label="Answers",
+            show_label=False,
+            placeholder="Ask about units, a code, or whether two codes can be billed together.",
+            examples=[{"text": question} for question in EXAMPLE_QUESTIONS],
+            buttons=["copy"],
+            feedback_options=None,
+            latex_delimiters=[],  # "$" in a drug price is money, not math
+            sanitize_html=True,
+            elem_id="ca-chatbot",
+            min_height=420,
+            scale=1,
         )
+        textbox = gr.Textbox(
+            placeholder="Type a message...",
+            show_label=False,
+            submit_btn=True,
+            # No max_length: the browser would cut a long paste silently. The counter warns instead, the turn says
+            # what was cut, and the body limit bounds the request.
+            autofocus=True,
+            elem_id="ca-input",
+        )
+        counter = gr.Markdown("", elem_id="ca-counter")
         gr.Markdown(DISCLAIMER, elem_id="ca-disclaimer")
+
+        common = {"queue": False, "concurrency_limit": None, "api_visibility": "undocumented"}
+        textbox.submit(turn, [textbox, chatbot, payer, setting], [textbox, chatbot, counter], **common)
+        chatbot.example_select(example_turn, [chatbot, payer, setting], [textbox, chatbot, counter], **common)
+        textbox.input(None, [textbox], [counter], js=counter_js(limit), queue=False, api_visibility="private")
+        # For programs (gradio_client): one question, no history. Programs should prefer POST /api/ask.
+        gr.api(chat, api_name="chat", queue=False, concurrency_limit=None)
     return page

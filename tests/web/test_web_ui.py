@@ -113,6 +113,8 @@ def test_trusted_header_guards_the_chat(header_client: TestClient, headers: dict
         assert response.json()["username"] == "coder@example.org"
 
 
-def test_trusted_header_does_not_guard_the_api_or_health(header_client: TestClient) -> None:
+def test_trusted_header_guards_the_api_too_but_not_health(header_client: TestClient) -> None:
     assert header_client.get("/healthz").status_code == 200
-    assert header_client.post("/api/ask", json={"question": "what is 96369"}).status_code == 200
+    assert header_client.post("/api/ask", json={"question": "what is 96369"}).status_code == 401
+    assert header_client.post("/api/ask", json={"question": "what is 96369"},
+                              headers={"X-Portal-User": "coder@example.org"}).status_code == 200
