@@ -23,6 +23,7 @@ from assistant.settings import Settings
 IMPORTERS: dict[str, str] = {
     "hcpcs": "assistant.corpus.importers.hcpcs:import_hcpcs",
     "asp": "assistant.corpus.importers.asp:import_asp",
+    "ndc": "assistant.corpus.importers.ndc:import_ndc",
     "cpt": "assistant.corpus.importers.cpt:import_cpt",
     "mue": "assistant.edits.importers:import_mue",
     "ptp": "assistant.edits.importers:import_ptp",
@@ -33,6 +34,7 @@ LEDGER_NAME = "configured-imports.json"
 CONFIGURED_FILES: dict[str, str] = {
     "hcpcs_file": "hcpcs",
     "asp_file": "asp",
+    "ndc_file": "ndc",
     "cpt_file": "cpt",
     "mue_file": "mue",
     "ptp_file": "ptp",

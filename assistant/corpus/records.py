@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-CodeSystem = Literal["CPT", "HCPCS"]
+CodeSystem = Literal["CPT", "HCPCS", "MODIFIER"]
 
 # Units-engine families a record's `time_rule` may name (the keys of assistant.units.FAMILIES; the corpus layer
 # does not import the units library, a test keeps the two lists equal).
@@ -23,7 +23,12 @@ TIME_RULES: tuple[str, ...] = (
 _CODE_SHAPES: dict[str, re.Pattern[str]] = {
     "CPT": re.compile(r"\d{5}|\d{4}[FTU]"),
     "HCPCS": re.compile(r"[A-Z]\d{4}"),
+    # CPT and HCPCS Level II modifiers: two characters (25, 59, JW, XU, TC, E1 ...).
+    "MODIFIER": re.compile(r"[A-Z0-9]{2}"),
 }
+# Fields added for issue 12: left out of the content hash while empty, so records that do not use them keep the
+# hash (and the embedded index) they had.
+_OPTIONAL_HASH_FIELDS = ("added_on", "replaced_by")
 
 
 class BillingUnit(BaseModel):
@@ -40,7 +45,7 @@ class CodeRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=5, max_length=7)
+    code: str = Field(min_length=2, max_length=7)
     system: CodeSystem
     family: str = Field(min_length=1, description="Family of codes, e.g. subq_infusion, drugs, critical_care.")
     title: str = Field(min_length=3, max_length=120, description="Short title in our own words.")
@@ -57,11 +62,20 @@ class CodeRecord(BaseModel):
     # The CMS termination date of a code that is no longer valid for later dates of service (HCPCS term_dt). A
     # terminated code stays in the corpus for older claims; a current code sharing its lay terms wins over it.
     terminated_on: date | None = None
+    # The date CMS added the code (HCPCS add_dt), and the code(s) that replace a terminated one (the HCPCS file's
+    # cross-reference fields, else the sourced table in assistant/corpus/replacements.py).
+    added_on: date | None = None
+    replaced_by: list[str] = Field(default_factory=list)
 
     @field_validator("code")
     @classmethod
     def _upper_code(cls, value: str) -> str:
         return value.strip().upper()
+
+    @field_validator("replaced_by")
+    @classmethod
+    def _upper_replacements(cls, value: list[str]) -> list[str]:
+        return [code.strip().upper() for code in value]
 
     @field_validator("add_on_to")
     @classmethod
@@ -81,7 +95,8 @@ class CodeRecord(BaseModel):
 
     @model_validator(mode="after")
     def _code_fits_system(self) -> CodeRecord:
-        """A CPT code is five digits (or four + F/T/U); a HCPCS Level II code is a letter and four digits."""
+        """A CPT code is five digits (or four + F/T/U); a HCPCS Level II code is a letter and four digits; a
+        modifier is two characters."""
         if not _CODE_SHAPES[self.system].fullmatch(self.code):
             raise ValueError(f"code {self.code} does not look like a {self.system} code")
         return self
@@ -93,5 +108,9 @@ class CodeRecord(BaseModel):
 
     def content_hash(self) -> str:
         """A stable hash of everything that goes into the record's embedded text and metadata."""
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=True)
+        data = self.model_dump(mode="json")
+        for name in _OPTIONAL_HASH_FIELDS:
+            if not data.get(name):
+                data.pop(name, None)
+        payload = json.dumps(data, sort_keys=True, ensure_ascii=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:32]

@@ -45,7 +45,9 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     ("97161 97162 97163 97164 97165 97166 97167 97168", "therapy", None),
     ("99151 99152 99153 99155 99156 99157", "sedation", "sedation"),
     ("J1559 J1561 J1569 J1100 J0696 J3420 J2405 J1885 J7030 J7040 J7050 J1040 J0690 J3370 J1642 J2270 J9045 "
-     "J9267 J1745 J0585 J1010 J3373", "drugs", "drug_units"),
+     "J9267 J1745 J0585 J1010 J3373 J1644 J1050", "drugs", "drug_units"),
+    # CPT and HCPCS Level II modifiers coders use most, in our own words (issue 12 item 3)
+    ("25 26 50 51 52 53 57 58 59 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
 ]
 EXPECTED = [(code, family, rule) for codes, family, rule in EXPECTED_GROUPS for code in codes.split()]
 
@@ -69,6 +71,7 @@ TERMS = [
     ("subq", "96369"), ("SC", "96369"), ("scig", "96369"), ("NS bolus", "96360"), ("IV fluids", "96360"),
     ("chemo push", "96409"), ("crit care", "99291"), ("CC time", "99291"), ("ther ex", "97110"),
     ("manual therapy", "97140"), ("neuro re-ed", "97112"), ("port flush", "96523"), ("IV push", "96374"),
+    ("heparin", "J1644"), ("depo-provera", "J1050"), ("modifier 59", "59"), ("jw modifier", "JW"),
 ]
 
 
@@ -83,7 +86,8 @@ def test_code_has_its_family_and_time_rule(bundled: Corpus, code: str, family: s
     record = bundled.get(code)
     assert record is not None
     assert (record.family, record.time_rule) == (family, time_rule)
-    assert record.system == ("HCPCS" if code[0].isalpha() else "CPT")
+    expected_system = "MODIFIER" if family == "modifiers" else ("HCPCS" if code[0].isalpha() else "CPT")
+    assert record.system == expected_system
     assert record.sources, "every record names where its facts come from"
 
 

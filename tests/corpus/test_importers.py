@@ -358,13 +358,15 @@ def test_merged_corpus_shows_official_wording_and_keeps_ours(
     assert corpus.get("12345") is None  # a licensed file adds wording, never records
     assert corpus.get("J1040") == bundled["J1040"]  # terminated: not in the import, the bundle still explains it
 
-    heparin = corpus.get("J1644")  # not bundled: becomes a record from the public-domain CMS text
+    heparin = corpus.get("J1643")  # Pfizer's heparin, not bundled: becomes a record from the public-domain CMS text
     assert (heparin.family, heparin.system, heparin.time_rule) == ("drugs", "HCPCS", "drug_units")
     assert (heparin.billing_unit.quantity, heparin.billing_unit.unit) == (1000.0, "units")
     assert heparin.description == heparin.official_descriptor
     dressing = corpus.get("A6021")
     assert dressing is not None and dressing.family == "hcpcs" and dressing.billing_unit is None
-    assert len(corpus) == len(bundled) + len(set(_overlay(private_settings, "hcpcs.json")["codes"]) - set(bundled))
+    overlay = _overlay(private_settings, "hcpcs.json")
+    imported = set(overlay["codes"]) | set(overlay["modifiers"])
+    assert len(corpus) == len(bundled) + len(imported - set(bundled))
 
 
 def test_broken_overlay_names_the_file(private_settings: Settings) -> None:

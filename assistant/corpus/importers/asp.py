@@ -10,7 +10,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.corpus.importers.common import ImportFileError, csv_rows, normalise_header, release_label, write_overlay
+from assistant.corpus.importers.common import (
+    ImportFileError,
+    csv_rows,
+    normalise_header,
+    refuse_shrinking,
+    release_label,
+    write_overlay,
+)
 from assistant.corpus.loader import ASP_OVERLAY
 
 if TYPE_CHECKING:
@@ -48,11 +55,12 @@ def parse_dosage(text: str) -> tuple[float | None, str]:
     return None, cleaned
 
 
-def import_asp(path: Path, settings: Settings) -> str:
+def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
     """Read the ASP payment-limit CSV at `path`, write the `asp.json` overlay and return a one-line summary.
 
     Raises `ImportFileError` naming the file and line of a bad row (missing or malformed code, empty dosage,
-    a code listed twice); the previous overlay then stays as it was.
+    a code listed twice), and `ShrinkingImportError` for a file with under half the codes of the loaded overlay or
+    an older quarter (unless `force`); the previous overlay then stays as it was.
     """
     path = Path(path)
     codes: dict[str, dict[str, Any]] = {}
@@ -89,8 +97,11 @@ def import_asp(path: Path, settings: Settings) -> str:
     if not codes:
         raise ImportFileError(path, "no drug codes found (is this the CMS ASP payment-limit file?)")
     release = release_label(path)
+    refuse_shrinking(settings, path, ASP_OVERLAY, "codes", len(codes), release, force=force, what="drug codes")
     source = f"CMS ASP payment-limit file {path.name}"
-    write_overlay(settings, ASP_OVERLAY, {"kind": "asp", "source": source, "file": path.name, "codes": codes})
+    write_overlay(
+        settings, ASP_OVERLAY, {"kind": "asp", "source": source, "file": path.name, "release": release, "codes": codes}
+    )
     note = f" ({release})" if release else ""
     return (
         f"Imported billing units of {len(codes):,} drug codes from {path.name}{note}; "

@@ -134,3 +134,55 @@ def write_overlay(settings: Settings, filename: str, payload: dict[str, Any]) ->
         Path(temp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+class ShrinkingImportError(ImportFileError):
+    """An import refused because it would shrink the loaded table by accident (issue 12 item 8): `--force` overrides.
+
+    The wording matches the edits importers' refusal (assistant/edits), kept separate to avoid a cross-layer import.
+    """
+
+
+def release_order(label: str | None) -> tuple[int, int] | None:
+    """(year, month) of a release label from `release_label` ("Q2 2026" -> (2026, 4), "October 2025" -> (2025, 10))."""
+    if not label:
+        return None
+    quarter = re.fullmatch(r"Q([1-4]) (20\d\d)", label)
+    if quarter:
+        return int(quarter.group(2)), 3 * int(quarter.group(1)) - 2
+    month = re.fullmatch(r"([A-Za-z]+) (20\d\d)", label)
+    if month:
+        names = [name.lower() for name in _MONTHS.values()]
+        if month.group(1).lower() in names:
+            return int(month.group(2)), names.index(month.group(1).lower()) + 1
+    return None
+
+
+def refuse_shrinking(
+    settings: Settings, path: Path, filename: str, table: str, rows: int, release: str | None, *, force: bool,
+    what: str = "rows",
+) -> None:
+    """Refuse (ShrinkingImportError) an import that has under half the rows of the loaded overlay's `table`, or an
+    older release than the loaded one, unless `force`. Nothing is written when it refuses."""
+    if force:
+        return
+    loaded_path = settings.resolved_data_dir / IMPORTS_DIRNAME / filename
+    if not loaded_path.is_file():
+        return
+    try:
+        loaded = json.loads(loaded_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # an unreadable overlay is replaced; the loader names it meanwhile
+    loaded_rows = len(loaded.get(table) or {})
+    if loaded_rows and rows * 2 < loaded_rows:
+        raise ShrinkingImportError(
+            path, f"refused: the file has {rows:,} {what}, under half of the {loaded_rows:,} in the loaded table "
+            f"(from {loaded.get('file', 'the last import')}); a truncated file would silently replace it. "
+            "If this is intended, import again with --force",
+        )
+    new_order, old_order = release_order(release), release_order(loaded.get("release"))
+    if new_order and old_order and new_order < old_order:
+        raise ShrinkingImportError(
+            path, f"refused: the file is the {release} release, older than the loaded {loaded.get('release')} "
+            f"release (from {loaded.get('file', 'the last import')}). If this is intended, import again with --force",
+        )

@@ -2,6 +2,9 @@
 
 HCPCS Level II text is public domain. The loader shows each long description as the code's official descriptor
 and turns codes we do not bundle into records of their own (family "drugs" for J codes, else "hcpcs").
+Terminated codes are kept in a table of their own (with their dates and the file's cross-reference fields) so a
+look-up can say when a code ended and what replaces it; they are not search records. Modifiers (record types 7/8)
+are kept as modifier records.
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.corpus.importers.common import ImportFileError, csv_rows, normalise_header, release_label, write_overlay
+from assistant.corpus.importers.common import (
+    ImportFileError,
+    csv_rows,
+    normalise_header,
+    refuse_shrinking,
+    release_label,
+    write_overlay,
+)
 from assistant.corpus.loader import HCPCS_OVERLAY
 
 if TYPE_CHECKING:
@@ -32,6 +42,8 @@ _COLUMN_ALIASES = {
     "short_description": ("short_description", "short_desc", "shortdescription"),
     "term_dt": ("term_dt", "termination_date", "term_date"),
     "act_eff_dt": ("act_eff_dt", "action_effective_date"),
+    "add_dt": ("add_dt", "add_date", "code_added_date"),
+    **{f"xref{n}": (f"xref{n}", f"xref_{n}", f"cross_reference_{n}") for n in range(1, 6)},
 }
 _REQUIRED = ("hcpc", "seqnum", "recid", "long_description", "short_description", "term_dt")
 
@@ -84,18 +96,20 @@ def _date(path: Path, line: int, text: str, column: str) -> date | None:
     raise ImportFileError(path, f"column {column}: {text!r} is not a date (expected YYYYMMDD)", line)
 
 
-def import_hcpcs(path: Path, settings: Settings, today: date | None = None) -> str:
+def import_hcpcs(path: Path, settings: Settings, today: date | None = None, *, force: bool = False) -> str:
     """Read the HCPCS Level II file at `path`, write the `hcpcs.json` overlay and return a one-line summary.
 
-    Keeps codes that are not terminated on `today` (default: the current date), joins continuation lines of long
-    descriptions, stores modifiers in a table of their own. Raises `ImportFileError` naming the file and line of
-    the first bad row; the previous overlay then stays as it was.
+    Codes in force on `today` (default: the current date) go to `codes`; terminated ones to `terminated` with
+    their term_dt, add_dt and cross-references; modifiers to `modifiers` (terminated ones to
+    `terminated_modifiers`). Continuation lines of long descriptions are joined. Raises `ImportFileError` naming
+    the file and line of the first bad row, and `ShrinkingImportError` for a file with under half the codes of the
+    loaded overlay or an older release (unless `force`); the previous overlay then stays as it was.
     """
     path = Path(path)
     today = today or date.today()
-    codes: dict[str, dict[str, Any]] = {}
-    modifiers: dict[str, str] = {}
-    terminated: set[tuple[str, str]] = set()  # (table, code) of rows skipped as terminated
+    tables: dict[str, dict[str, dict[str, Any]]] = {
+        "codes": {}, "terminated": {}, "modifiers": {}, "terminated_modifiers": {},
+    }
     columns: dict[str, int] | None = None
     width = 0
     previous: tuple[str, str] | None = None  # (table, code) of the last first-line row, for continuations
@@ -103,7 +117,7 @@ def import_hcpcs(path: Path, settings: Settings, today: date | None = None) -> s
     for line, cells in _rows(path):
         if columns is None:
             columns = _columns(path, line, cells)
-            width = max(columns.values()) + 1
+            width = max(columns[name] for name in _REQUIRED) + 1
             continue
         if len(cells) < width:
             raise ImportFileError(path, f"the row has {len(cells)} columns, the header has at least {width}", line)
@@ -126,49 +140,56 @@ def import_hcpcs(path: Path, settings: Settings, today: date | None = None) -> s
 
         if int(seqnum_text) > _FIRST_SEQNUM or recid in ("4", "8"):
             # A continuation line carries more of the long description of the code on the line before it.
-            table = "modifiers" if is_modifier else "codes"
-            if previous != (table, code):
+            if previous is None or previous[1] != code:
                 raise ImportFileError(path, f"continuation line for {code} without its first line before it", line)
-            if (table, code) in terminated:
-                continue
-            if is_modifier:
-                modifiers[code] = f"{modifiers[code]} {long_text}".strip()
+            row = tables[previous[0]][code]
+            if isinstance(row, dict):
+                row["long_description"] = f"{row['long_description']} {long_text}".strip()
             else:
-                codes[code]["long_description"] = f"{codes[code]['long_description']} {long_text}".strip()
+                tables[previous[0]][code] = f"{row} {long_text}".strip()
             continue
 
-        table = "modifiers" if is_modifier else "codes"
-        previous = (table, code)
         if not long_text:
             raise ImportFileError(path, f"code {code} has no long description", line)
         term = _date(path, line, cell("term_dt"), "term_dt")
-        if term is not None and term < today:  # term_dt is the last day the code may be billed
-            terminated.add((table, code))
-            continue
+        added = _date(path, line, cell("add_dt"), "add_dt")
+        ended = term is not None and term < today  # term_dt is the last day the code may be billed
         if is_modifier:
-            modifiers[code] = long_text
-            continue
-        if code in codes:
+            table = "terminated_modifiers" if ended else "modifiers"
+        else:
+            table = "terminated" if ended else "codes"
+        if code in tables[table]:
             raise ImportFileError(path, f"code {code} appears twice as a first line", line)
-        codes[code] = {
+        previous = (table, code)
+        if table == "modifiers":
+            tables[table][code] = long_text  # type: ignore[assignment]  (the overlay's historical form: code -> text)
+            continue
+        xrefs = [cell(f"xref{n}").upper() for n in range(1, 6)]
+        tables[table][code] = {
             "long_description": long_text,
             "short_description": cell("short_description"),
             "term_dt": term.isoformat() if term else None,
+            "add_dt": added.isoformat() if added else None,
+            "xref": [x for x in xrefs if x and x != code],
         }
 
-    if columns is None or not codes:
+    codes, terminated = tables["codes"], tables["terminated"]
+    if columns is None or not (codes or terminated):
         raise ImportFileError(path, "no HCPCS codes found (is this the CMS HCPCS Level II file?)")
 
     release = release_label(path)
-    terminated_codes = sum(1 for table, _code in terminated if table == "codes")
+    refuse_shrinking(
+        settings, path, HCPCS_OVERLAY, "codes", len(codes), release, force=force, what="codes in force",
+    )
     source = f"CMS HCPCS Level II file {path.name}" + (f" ({release} release)" if release else "")
     write_overlay(
         settings, HCPCS_OVERLAY,
-        {"kind": "hcpcs", "source": source, "file": path.name, "release": release, "codes": codes,
-         "modifiers": modifiers, "terminated_skipped": terminated_codes},
+        {"kind": "hcpcs", "source": source, "file": path.name, "release": release, **tables,
+         "terminated_skipped": len(terminated), "judged_on": today.isoformat()},
     )
     release_note = f"{release} release; " if release else ""
+    modifiers = len(tables["modifiers"]) + len(tables["terminated_modifiers"])
     return (
-        f"Imported {len(codes):,} HCPCS codes from {path.name} ({release_note}{terminated_codes:,} terminated codes "
-        f"skipped, {len(modifiers):,} modifiers stored separately)"
+        f"Imported {len(codes):,} HCPCS codes from {path.name} ({release_note}{len(terminated):,} terminated codes "
+        f"kept for look-ups, {modifiers:,} modifiers stored as modifier records)"
     )

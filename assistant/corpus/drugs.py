@@ -1,0 +1,276 @@
+"""The drug dictionary: brand and generic names -> HCPCS drug codes, NDCs -> codes with package units, and the
+administration category of a drug (issue 12 item 2; issue 11 uses the category).
+
+Built from the corpus (`corpus.drugs`, lazy and cached): every drug record's lay terms, which the loader fills
+from our bundled YAML (curated), the NDC-HCPCS crosswalk's drug names (brand or generic, `import ndc`) and the
+generic names read from the public HCPCS descriptors (`import hcpcs`). Names are matched as whole words, longest
+first ("heparin lock flush" before "heparin"), hyphens and spaces alike ("solu-medrol" = "solu medrol" =
+"solumedrol").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from assistant.corpus.codes import normalize_ndc
+from assistant.corpus.records import CodeRecord
+
+if TYPE_CHECKING:
+    from assistant.corpus.loader import Corpus
+
+AdministrationCategory = Literal["chemotherapy", "hormonal_antineoplastic", "therapeutic"]
+
+# --- names from HCPCS descriptors ----------------------------------------------------------------------------
+
+_DESCRIPTOR_LEAD = re.compile(r"^(?:injection|inj|infusion|intravenous infusion)\b[ ,.]*", re.IGNORECASE)
+_DOSE_TAIL = re.compile(
+    r"\b(?:per\s+|up\s+to\s+)?\d[\d,.]*\s*(?:mg|mcg|g|gm|gram|grams|ml|cc|units?|iu|i\.u\.|meq|mci|millicuries?|"
+    r"micrograms?|milligrams?|million|billion)\b.*$", re.IGNORECASE,
+)
+_QUALIFIERS = re.compile(
+    r"\b(?:not otherwise specified|not otherwise classified|excludes? biosimilar|biosimilar|for intravenous use|"
+    r"for intramuscular use|for subcutaneous use|for intravenous or subcutaneous use|non-lyophilized|lyophilized|"
+    r"preservative[- ]free|e\.g\.,?|powder|solution|liquid|extended[- ]release|sterile)\b", re.IGNORECASE,
+)
+# Words that are never a drug's name on their own (they would match ordinary questions).
+_NOT_NAMES = frozenset({
+    "injection", "drug", "drugs", "water", "saline", "sodium", "iron", "oxygen", "test", "dose", "kit", "each",
+    "unit", "units", "vial", "hcl", "acetate", "sulfate", "chloride", "phosphate", "hydrochloride", "citrate",
+    "unclassified", "other", "immune globulin", "vaccine", "factor", "human", "recombinant", "oral", "supply",
+    "contrast", "tablet", "capsule", "dextrose", "insulin", "the", "and", "or", "of", "per", "in", "a",
+})
+
+
+def _clean_name(text: str) -> str:
+    text = _QUALIFIERS.sub(" ", text)
+    text = re.sub(r"[\s,;:]+$", "", " ".join(text.split()))
+    return text.strip(" ,;:-").casefold()
+
+
+def generic_names(descriptor: str) -> list[str]:
+    """Drug names in a public HCPCS long descriptor: "Injection, pembrolizumab, 1 mg" -> ["pembrolizumab"];
+    "Injection, immune globulin (hizentra), 100 mg" -> ["immune globulin", "hizentra"] ("immune globulin"
+    alone is then dropped as too general). Returns lower-case names, never dose words."""
+    text = _DESCRIPTOR_LEAD.sub("", descriptor.strip())
+    head = text.split(",")[0] if "," in text else text
+    names: list[str] = []
+    for inner in re.findall(r"\(([^()]*)\)", head):
+        names.append(_clean_name(inner))
+    head = re.sub(r"\([^()]*\)", " ", head)
+    names.append(_clean_name(_DOSE_TAIL.sub("", head)))
+    kept: list[str] = []
+    for name in names:
+        if len(name) < 4 or name in _NOT_NAMES or not re.search(r"[a-z]{4}", name) or re.fullmatch(r"[\d\W]+", name):
+            continue
+        if len(name.split()) > 5 or name in kept:
+            continue
+        kept.append(name)
+    return kept
+
+
+def brand_aliases(name: str) -> list[str]:
+    """A crosswalk drug name and the forms coders type: "Kenalog-40" -> ["kenalog-40", "kenalog"];
+    "Medrol (Pak)" -> ["medrol (pak)", "medrol"]."""
+    base = " ".join(name.split()).casefold()
+    aliases = [base]
+    stripped = re.sub(r"\s*\([^()]*\)\s*", " ", base).strip()
+    stripped = re.sub(r"[-\s]\d+(?:\.\d+)?$", "", stripped).strip()  # a strength suffix: Kenalog-40
+    if stripped and stripped != base and len(stripped) >= 4 and stripped not in _NOT_NAMES:
+        aliases.append(stripped)
+    return aliases
+
+
+# --- matching --------------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_DOSE_WORDS = frozenset({"mg", "mcg", "g", "gm", "gram", "grams", "ml", "cc", "unit", "units", "u", "iu", "meq",
+                         "milligram", "milligrams", "microgram", "micrograms", "l", "mgs"})
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    """A drug named in text: its span, the words as typed, and the codes the name fits (current codes first)."""
+
+    start: int
+    end: int
+    surface: str
+    candidates: list[CodeRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NdcInfo:
+    """One NDC of the crosswalk: the HCPCS code it is billed with and how many billing units one package holds."""
+
+    ndc: str
+    hcpcs_code: str
+    drug_name: str
+    labeler: str
+    hcpcs_dosage: str
+    package_size: float | None
+    package_quantity: float | None
+    bill_units: float | None
+    bill_units_per_package: float | None
+    source: str
+
+
+# --- administration category (issue 11: which administration codes a drug takes) -------------------------------
+
+# HCPCS J9000-J9999 is the chemotherapy-drug range of the HCPCS file ("chemotherapy drugs"); antineoplastics are
+# administered with 96401-96549 (NCCI Policy Manual Ch XI; Noridian JE A, quoted in ../shared/notes/encounters.md
+# A7). Hormonal antineoplastics take 96402 (encounters.md A7: leuprolide J9217, fulvestrant J9395, goserelin J9202).
+_HORMONAL_ANTINEOPLASTIC: dict[str, str] = {
+    "J9217": "leuprolide acetate (depot), 7.5 mg",
+    "J9395": "fulvestrant, 25 mg",
+    "J9202": "goserelin acetate implant, 3.6 mg",
+}
+# Drugs outside J9 whose administration is chemotherapy/complex: "some specific monoclonal antibody agents, and
+# certain biologic response modifiers" (Noridian JE A; CMS Transmittal 129, 2004; encounters.md A7); infliximab and
+# natalizumab as complex for Medicare (CR 13468). Matched on the generic name in the code's descriptor.
+_COMPLEX_BIOLOGICS = ("rituximab", "trastuzumab", "bevacizumab", "pembrolizumab", "infliximab", "natalizumab")
+# Named as not chemotherapy (encounters.md A7): leucovorin/levoleucovorin (CPT Assistant May 2007 via HCPro),
+# leuprolide J1950, denosumab (AmeriHealth list), antiemetics (LCD L37205 CHEMO-001).
+_THERAPEUTIC_CODES = frozenset({"J0640", "J0641", "J0642", "J1950", "J0897"})
+CATEGORY_SOURCES: dict[str, str] = {
+    "chemotherapy": "HCPCS J9000-J9999 antineoplastic drugs / monoclonal antibodies used in cancer therapy: "
+                    "NCCI Policy Manual Ch XI; Noridian JE A; CMS Transmittal 129 (2004); CR 13468",
+    "hormonal_antineoplastic": "Hormonal antineoplastic (96402): AAPC Oncology Alert, AmeriHealth list, via "
+                               "encounters.md A7 (leuprolide J9217, fulvestrant J9395, goserelin J9202)",
+    "therapeutic": "Not an antineoplastic: therapeutic/prophylactic/diagnostic administration (96360-96379); "
+                   "encounters.md A7 (leucovorin, leuprolide J1950, denosumab, antiemetics)",
+}
+
+
+class DrugDictionary:
+    """Names -> drug codes, NDCs -> codes, and administration categories, over one corpus."""
+
+    def __init__(self, records: Iterable[CodeRecord], ndcs: dict[str, list[NdcInfo]] | None = None) -> None:
+        self._records: dict[str, CodeRecord] = {}
+        self._trie: dict[str, dict] = {}
+        self.names: dict[str, list[CodeRecord]] = {}
+        for record in records:
+            if not self._is_drug(record):
+                continue
+            self._records[record.code] = record
+            for term in record.lay_terms:
+                self._add(term, record)
+        self.ndcs: dict[str, list[NdcInfo]] = dict(ndcs or {})
+        for bucket in self.names.values():
+            bucket.sort(key=lambda r: (r.terminated_on is not None, r.code))
+
+    @staticmethod
+    def _is_drug(record: CodeRecord) -> bool:
+        return record.system == "HCPCS" and (record.billing_unit is not None or record.family == "drugs")
+
+    def _add(self, term: str, record: CodeRecord) -> None:
+        tokens = _tokens(term)
+        if not tokens:
+            return
+        variants = [tuple(tokens)]
+        if len(tokens) > 1 and re.search(r"[a-z]-[a-z]", term.casefold()):
+            variants.append(("".join(tokens),))  # "solu-medrol" typed as "solumedrol"
+        for variant in variants:
+            key = " ".join(variant)
+            bucket = self.names.setdefault(key, [])
+            if record not in bucket:
+                bucket.append(record)
+            node = self._trie
+            for token in variant:
+                node = node.setdefault(token, {})
+            node[""] = key  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def records(self) -> list[CodeRecord]:
+        """Every drug record the dictionary knows."""
+        return list(self._records.values())
+
+    def candidates(self, name: str) -> list[CodeRecord]:
+        """The codes a name fits (exact, any case, hyphens as spaces), current codes first."""
+        return list(self.names.get(" ".join(_tokens(name)), []))
+
+    def find(self, text: str) -> list[DrugMention]:
+        """Drug names in `text`, longest match at each position, whole words only, in order of appearance.
+
+        A name that ends in a number ("Kenalog-40", "depo-medrol 80") is not taken when that number is the dose
+        ("kenalog 40 mg"): the shorter name is used and the number stays for the dose.
+        """
+        spans = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text.casefold())]
+        mentions: list[DrugMention] = []
+        index = 0
+        while index < len(spans):
+            node = self._trie
+            matches: list[tuple[int, str]] = []
+            probe = index
+            while probe < len(spans) and spans[probe][2] in node:
+                node = node[spans[probe][2]]
+                if "" in node:
+                    matches.append((probe, node[""]))  # type: ignore[arg-type]
+                probe += 1
+            while matches and spans[matches[-1][0]][2].isdigit() and self._dose_follows(spans, matches[-1][0]):
+                matches.pop()
+            if not matches:
+                index += 1
+                continue
+            last, key = matches[-1]
+            start, end = spans[index][0], spans[last][1]
+            mentions.append(DrugMention(start, end, text[start:end], list(self.names[key])))
+            index = last + 1
+        return mentions
+
+    @staticmethod
+    def _dose_follows(spans: list[tuple[int, int, str]], position: int) -> bool:
+        return position + 1 < len(spans) and spans[position + 1][2] in _DOSE_WORDS
+
+    def resolve(self, candidates: list[CodeRecord]) -> list[CodeRecord]:
+        """The candidates a count can use: terminated codes give way to current ones (then to their replacement)."""
+        current = [r for r in candidates if r.terminated_on is None]
+        if current:
+            return current
+        replaced = [self._records.get(code) for r in candidates for code in r.replaced_by]
+        return [r for r in replaced if r is not None] or list(candidates)
+
+    def ndc(self, ndc: str) -> list[NdcInfo]:
+        """The crosswalk rows of an NDC in any of its shapes (4-4-2, 5-3-2, 5-4-1, 5-4-2, 11 digits): usually one,
+        several when CMS maps the NDC to several codes (J0881/J0882); empty when unknown."""
+        normal = normalize_ndc(ndc)
+        return list(self.ndcs.get(normal, [])) if normal else []
+
+    def packages(self, code: str) -> list[NdcInfo]:
+        """The crosswalk NDCs billed with `code` (their package sizes and bill units per package)."""
+        code = code.strip().upper()
+        return [info for rows in self.ndcs.values() for info in rows if info.hcpcs_code == code]
+
+    def administration_category(self, code: str) -> AdministrationCategory | None:
+        """How a drug's administration is coded: chemotherapy/complex, hormonal antineoplastic (96402) or
+        therapeutic; None for a code that is not a drug we know. Defaults only: Medicare contractors may not
+        downcode on the drug alone (TDL 12397), so answers carry CATEGORY_SOURCES[category] as a caveat."""
+        code = code.strip().upper()
+        record = self._records.get(code)
+        if code in _HORMONAL_ANTINEOPLASTIC:
+            return "hormonal_antineoplastic"
+        if code in _THERAPEUTIC_CODES:
+            return "therapeutic"
+        if re.fullmatch(r"J9\d{3}", code):
+            return "chemotherapy"
+        if record is None:
+            return None
+        text = " ".join((record.official_descriptor or "", record.title, *record.lay_terms)).casefold()
+        if any(name in text for name in _COMPLEX_BIOLOGICS):
+            return "chemotherapy"
+        return "therapeutic"
+
+
+def build_dictionary(corpus: Corpus) -> DrugDictionary:
+    """The dictionary of a corpus: its drug records (current and retired) and the imported crosswalk NDCs."""
+    return DrugDictionary([*corpus.records, *corpus.retired.values()], corpus.ndcs)
