@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.chat.parse import escape_user_text
+from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
 
 EXAMPLE_QUESTIONS = (
@@ -338,3 +338,27 @@ def echo(text: str, limit: int = 80) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return escape_user_text(text)
+
+
+# How each typed reading problem (assistant/chat/reading/problems.py) is said to the coder: issue 10 item 7.
+_PROBLEM_WORDING: dict[str, str] = {
+    "negative_duration": "a service can't last {surface}: time must be a positive duration",
+    "decimal_comma": "I can't tell whether '{surface}' uses a decimal comma or a thousands comma: type the amount "
+                     "without a comma (for example 1.5 g or 1500 mg)",
+    "unread_sum": "I can't read the sum '{surface}': give the total time (for example 75 minutes)",
+    "unread_fraction": "I can't read the fraction '{surface}': give the documented time in minutes (for example "
+                       "75 minutes)",
+    "duration_range": "'{surface}' is a range, not a duration: give the documented time (for example 150 minutes)",
+    "unread_number": "I can't tell what the number {surface} is here (it is next to a time, dose or count word I "
+                     "could not pair it with): say it with its unit (for example {surface} minutes or {surface} mg)",
+    "nonpositive_dose": "a dose can't be {surface}: give the amount given, a positive number (for example 4 mg)",
+    "nonpositive_count": "a count can't be {surface}: give how many were given, a positive number",
+    "multiplied_dose": "I can't tell whether '{surface}' is one dose or several: give the total dose given (for "
+                       "example 8 mg)",
+}
+
+
+def problem_text(problem: Any) -> str:
+    """The sentence a coder reads for a typed reading problem (its words escaped)."""
+    template = _PROBLEM_WORDING.get(problem.kind, "I could not read '{surface}'")
+    return template.format(surface=escape_user_text(problem.surface), **problem.detail)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, fields, replace
 from datetime import time
 from typing import Literal
 
+from assistant.chat.answers import problem_text
+from assistant.chat.reading.clock import MINUTES_PER_DAY
+from assistant.chat.reading.cues import mask_negations
+from assistant.chat.reading.spans import BodySurfaceArea, ClockRange, Dose, Duration, Weight, read
+from assistant.chat.reading.text import escape_user_text, has_words
 from assistant.corpus.codes import find_codes
 
 Payer = Literal["cpt", "medicare"]
 CareSetting = Literal["professional", "facility"]
-
-MINUTES_PER_DAY = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -80,261 +83,19 @@ class ParsedQuestion:
 # Normalisation
 # --------------------------------------------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90,
-}
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "another": 2, "additional": 2}
-
-_UNIT_AHEAD = (
-    r"(?=\s+(?:and\s+a\s+half\s+)?(?:hours?|hrs?|minutes?|mins?|sites?|pumps?|pump\s+set-?ups?|units?|grams?))"
-)
-
-# (pattern, replacement) applied in order to the lower-cased text. Each rewrites a spoken duration into digits.
-_SPOKEN_DURATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\b(\d+)\s+and\s+a\s+half\s+(hours?|hrs?)\b", r"\1.5 hours"),
-        (r"\b(\d+)\s+1/2\s+(hours?|hrs?)\b", r"\1.5 hours"),
-        (r"\b(\d+)\s*½\s*(hours?|hrs?)\b", r"\1.5 hours"),
-        (r"\b(?:an?\s+|one\s+)?(?:hour|hr)\s+and\s+a\s+half\b", "1.5 hours"),
-        (r"\b(?:a\s+)?half\s+(?:an\s+|a\s+)?(?:-\s*)?hour\b", "30 minutes"),
-        (r"\b(?:a\s+)?quarter\s+(?:of\s+)?(?:an\s+)?hour\b", "15 minutes"),
-        (r"\ban?\s+hour\b", "1 hour"),
-    )
-)
-
-
-_HOUR_WORD = r"(?:hours?|hrs?)\b"
-# A fraction of an hour: "1 1/4 hours", "1 and 1/4 hours", "3/4 hour", "1 hr 1/2". Read before anything else sees
-# the denominator: "1 1/4 hours" must never become "4 hours".
-_HOUR_FRACTIONS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?<![\w./])(?:(?P<whole>\d+)\s+(?:and\s+)?)?(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*(?:of\s+an?\s+)?"
-               + _HOUR_WORD),
-    re.compile(r"(?<![\w./])(?P<whole>\d+)\s*" + _HOUR_WORD
-               + r"\s+(?:and\s+)?(?P<num>\d+)\s*/\s*(?P<den>\d+)(?![\w/])"),
-)
-# A fraction left over after that (a denominator of 0, "5/4 hours") is refused by the parser, never half-read.
-_UNREAD_FRACTION = re.compile(r"(?<![\w./])\d+\s*/\s*\d+\s*(?:of\s+an?\s+)?(?:hours?|hrs?|minutes?|mins?)\b")
-
-
-def _fraction_as_hours(match: re.Match[str]) -> str:
-    """'1 1/4 hours' -> '1.25 hours'; a fraction that is not a proper one is left for the parser to refuse."""
-    whole, num, den = int(match.group("whole") or 0), int(match.group("num")), int(match.group("den"))
-    if den == 0 or num >= den:
-        return match.group(0)
-    minutes = (whole * den + num) * 60 / den
-    if minutes != int(minutes):
-        return match.group(0)
-    # Kept in hours (6 significant digits round back to the exact minute) so a follow-up reads numbers as hours.
-    return f"{minutes / 60:.6g} hours"
-
-
-_NOT_A_QUANTITY = r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|g|mg|mcg|ml|units?)\b)"
-# Clock times typed in nurses' shorthand, rewritten to the forms the clock-range reader knows. Each row only fires
-# in a range so a lone "9.30" or "930" is never turned into a time.
-_CLOCK_SHORTHAND: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        # "9:30a", "11:01 p" -> "9:30am", "11:01pm" (a lone letter after a colon time is am/pm)
-        (r"(?<![\w:.])(\d{1,2}:[0-5]\d)\s?([ap])(?=\s*(?:-|to\b|until\b|till\b|$|[,;)]))", r"\1\2m"),
-        # "0930h-1101h": 24-hour times with an h after them
-        (r"(?<![\w:.])([01]\d|2[0-3])([0-5]\d)h(?=\s*(?:-|to\b|until\b|till\b|$|[,;)]))", r"\1\2"),
-        # "9.30-11.01": a dot between hours and minutes, both ends
-        (r"(?<![\w:.])(\d{1,2})\.([0-5]\d)\s*(-|to\b)\s*(\d{1,2})\.([0-5]\d)(?![\w.:])" + _NOT_A_QUANTITY,
-         r"\1:\2 \3 \4:\5"),
-        # "930-1101": a 3-digit time beside a 4-digit or colon time
-        (r"(?<![\w:.])([1-9])([0-5]\d)\s*(-|to\b)\s*(\d{4}|\d{1,2}:\d{2})(?![\w.:])" + _NOT_A_QUANTITY,
-         r"\1:\2 \3 \4"),
-    )
-)
-
-
-_SUMMED_NUMBERS = re.compile(
-    r"(?<![\w.:/])(?P<numbers>\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?)+)\s*(?P<unit>hours?|hrs?|minutes?|mins?)\b"
-)
-
-
-def _each_with_its_unit(match: re.Match[str]) -> str:
-    numbers = re.split(r"\s*\+\s*", match.group("numbers"))
-    return " + ".join(f"{number} {match.group('unit')}" for number in numbers)
-
-
-def normalize(text: str) -> str:
-    """Lower-case, unify dashes and spaces, drop thousands separators and spell numbers as digits."""
-    t = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
-    t = re.sub(r"[\u00a0\t\r\n]+", " ", t).lower()
-    # "1,500mg" as well as "1,500 mg": the thousands group may be glued to its unit (never "500 mg").
-    previous = None
-    while previous != t:
-        previous, t = t, re.sub(r"(?<![\d,])(\d{1,3}(?:\d{3})*),(\d{3})(?![\d])", r"\1\2", t)
-    for pattern, replacement in _CLOCK_SHORTHAND:
-        t = pattern.sub(replacement, t)
-    for pattern in _HOUR_FRACTIONS:
-        t = pattern.sub(_fraction_as_hours, t)
-    # "20+20+35 min": the unit after the last number belongs to each of them ("20 min + 20 min + 35 min").
-    t = _SUMMED_NUMBERS.sub(_each_with_its_unit, t)
-    for word, number in _NUMBER_WORDS.items():
-        t = re.sub(rf"\b{word}\b{_UNIT_AHEAD}", str(number), t)
-    for pattern, replacement in _SPOKEN_DURATIONS:
-        t = pattern.sub(replacement, t)
-    return re.sub(r" {2,}", " ", t).strip()
 
 
 # --------------------------------------------------------------------------------------------------------
 # Clock ranges: "from 0915 to 1040", "9:15-10:40", "11pm to 2am"
 # --------------------------------------------------------------------------------------------------------
 
-_TIME = r"(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|\d{4}|\d{1,2}|noon|midnight)"
-_RANGE = re.compile(
-    rf"(?P<lead>\b(?:from|between|start(?:ed)?(?:\s+at)?)\s+)?(?<![\d:.])(?P<a>{_TIME})(?![\d:])\s*"
-    rf"(?:-|\bto\b|\buntil\b|\btill\b|\bthru\b|\bthrough\b|\band\b|,?\s*(?:end(?:ed)?|stop(?:ped)?|finish(?:ed)?)"
-    rf"(?:\s+at)?)\s*(?<![\d:])(?P<b>{_TIME})(?![\d:])"
-    r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|sites?|pumps?|units?|g|mg|mcg|ml)\b)(?!\s*-)"
-)
-
-
-def _clock_candidates(token: str) -> tuple[list[int], bool] | None:
-    """Possible minutes-after-midnight for a typed time, and whether it was explicit (am/pm, 24 h, 4 digits)."""
-    token = token.strip().replace(".", "")
-    if token == "noon":
-        return [12 * 60], True
-    if token == "midnight":
-        return [0], True
-    suffix = None
-    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*([ap]m)?", token)
-    if match:
-        hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    elif re.fullmatch(r"\d{4}", token):
-        hour, minute = int(token[:2]), int(token[2:])
-        if hour > 23 or minute > 59:
-            return None
-        return [hour * 60 + minute], True
-    else:
-        return None
-    if minute > 59 or hour > 24 or (suffix and not 1 <= hour <= 12):
-        return None
-    if suffix:
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-        return [hour * 60 + minute], True
-    if hour == 24:
-        return [minute], True
-    if 1 <= hour <= 12:
-        # A bare 1-12 could be morning or afternoon: keep both, the shortest span wins (infusions are short).
-        return [hour % 12 * 60 + minute if hour == 12 else hour * 60 + minute, (hour % 12 + 12) * 60 + minute], False
-    return [hour * 60 + minute], True
-
-
-def _pick_span(a: list[int], b: list[int]) -> tuple[int, int, int]:
-    """The start, end and minutes of the shortest positive span; crossing midnight adds a day (11pm-2am = 180)."""
-    if a == b:  # the same time typed twice: zero minutes, never a 12- or 24-hour guess
-        return a[0], b[0], 0
-    best: tuple[int, int, int] | None = None
-    for start in a:
-        for end in b:
-            span = (end - start) % MINUTES_PER_DAY
-            if span and (best is None or span < best[2]):
-                best = (start, end, span)
-    if best is None:  # start equals end: zero minutes, reported as a problem by the caller
-        return a[0], b[0], 0
-    return best
-
-
-def parse_clock_range(t: str) -> tuple[time, time, int, tuple[int, int]] | None:
-    """Find a clock range in normalised text: (start, end, minutes, span of the match) or None."""
-    for match in _RANGE.finditer(t):
-        a, b = _clock_candidates(match.group("a")), _clock_candidates(match.group("b"))
-        if a is None or b is None:
-            continue
-        a_explicit, b_explicit = a[1], b[1]
-        texts = match.group("a") + match.group("b")
-        # Two bare small numbers ("2-3") are a range of counts, not of times, unless "from/between" leads.
-        if not (a_explicit or b_explicit or ":" in texts or match.group("lead")):
-            continue
-        start, end, minutes = _pick_span(a[0], b[0])
-        return (
-            time(start // 60, start % 60),
-            time(end // 60, end % 60),
-            minutes,
-            match.span(),
-        )
-    return None
-
-
-_PM_TO_AM = re.compile(r"p\.?m\.?.*\ba\.?m\.?$")
-
-
-def clock_range_ends_before_start(typed: str, minutes: int) -> bool:
-    """True when a typed range's end reads earlier than its start ("10:50 to 10:40", "1050-1040").
-
-    Both times are read as typed (a bare 1-12 as morning). If the end is before the start by less than the
-    forward span, the nearer reading is a typing slip, not a service that ran past midnight: the count must not
-    be guessed. So crossing midnight is accepted only when the span is at most 12 hours ("2300-0200" = 180 min)
-    or when am/pm shows pm -> am ("11pm to 2am"); the same rule on the 12-hour face keeps "11:30 to 1:15" (105).
-    """
-    match = _RANGE.search(typed)
-    if match is None or minutes <= 0:
-        return False
-    if _PM_TO_AM.search(match.group("a") + " " + match.group("b")):
-        return False
-    a, b = _clock_candidates(match.group("a")), _clock_candidates(match.group("b"))
-    if a is None or b is None:
-        return False
-    behind_by = (a[0][0] - b[0][0]) % MINUTES_PER_DAY
-    return 0 < behind_by < minutes
-
 
 # --------------------------------------------------------------------------------------------------------
 # Durations: "2.5 hours", "2 hrs 30 min", "2h30", "1:45", "90 min", "-3 hours"
 # --------------------------------------------------------------------------------------------------------
 
-_NEG = r"(?P<neg>(?<![\w.])-\s*|\bminus\s+|\bnegative\s+)?"
-_NUM = r"(?<![\w.])(?P<{name}>\d+(?:\.\d+)?)"
-_HOURS_UNIT = r"(?:hours?|hrs?|h)\b"
 _MIN_UNIT = r"(?:minutes?|mins?|m)\b"
-_DURATIONS: tuple[re.Pattern[str], ...] = (
-    # "2h30", "2 h 30 m"
-    re.compile(_NEG + _NUM.format(name="h") + r"\s*h\s*(?P<m>\d{1,2})\s*(?:" + _MIN_UNIT + r"|(?![\w.:]))"),
-    # "2 hrs 30 min", "1 hour and 15 minutes", "3 hrs, 10 min", "2.5 hours"
-    re.compile(
-        _NEG + _NUM.format(name="h") + r"\s*" + _HOURS_UNIT
-        + r"(?:\s*(?:,|and)?\s*(?<![\w.])(?P<m>\d{1,2})\s*" + _MIN_UNIT + r")?"
-    ),
-    # "90 min"
-    re.compile(_NEG + _NUM.format(name="m") + r"\s*" + _MIN_UNIT),
-    # "1:45" (hours:minutes, when it is not part of a clock range)
-    re.compile(_NEG + r"(?<![\d:])(?P<h>\d{1,2}):(?P<m>[0-5]\d)(?![\d:])(?!\s*[ap]\.?m)"),
-)
-_DURATION_RANGE = re.compile(
-    r"(?<![\w.])\d+(?:\.\d+)?\s*(?:-|to|or)\s*\d+(?:\.\d+)?\s*(?:hours?|hrs?|minutes?|mins?)\b"
-)
-
-
-_TIMES = r"(?:x|×|\*|times)"
-_DURATION_UNIT = r"(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
-_MULTIPLIED_DURATIONS: tuple[re.Pattern[str], ...] = (
-    # "3 x 15 min", "2x45min", "2 times 45 minutes"
-    re.compile(r"(?<![\w.:/])(?P<n>\d{1,2})\s*" + _TIMES + r"\s*(?P<d>\d+(?:\.\d+)?)\s*" + _DURATION_UNIT),
-    # "45 min x 2", "45 min x2" (not "x 2 sites": a word after the count says what it counts)
-    re.compile(r"(?<![\w.:/])(?P<d>\d+(?:\.\d+)?)\s*" + _DURATION_UNIT + r"\s*" + _TIMES
-               + r"\s*(?P<n>\d{1,2})(?![\w.:])(?!\s*[a-z])"),
-)
-
-
-def parse_multiplied_durations(
-    t: str, blocked: list[tuple[int, int]]
-) -> list[tuple[int, str, tuple[int, int]]]:
-    """Durations typed with a multiplier ("3 x 15 min") as (minutes, as typed, span): the product, never one part."""
-    found: list[tuple[int, str, tuple[int, int]]] = []
-    for pattern in _MULTIPLIED_DURATIONS:
-        for match in pattern.finditer(t):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in [*blocked, *(f[2] for f in found)]):
-                continue
-            per_time = float(match.group("d")) * (60 if match.group("u").startswith("h") else 1)
-            found.append((round(per_time * int(match.group("n"))), match.group(0).strip(), span))
-    return found
 
 
 # Words that take a duration out of the time counted ("excluding 30 min central line", "interrupted for 20 min").
@@ -477,27 +238,6 @@ def split_push_intervals(
 _CHEMO_PUMP = re.compile(r"\bpumps?\b")
 
 
-def parse_durations(t: str, blocked: list[tuple[int, int]] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
-    """Every duration in normalised text as (minutes, as typed, span); negative ones keep their sign."""
-    taken = list(blocked or [])
-    found: list[tuple[int, str, tuple[int, int]]] = []
-    for pattern in _DURATIONS:
-        for match in pattern.finditer(t):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
-                continue
-            groups = match.groupdict()
-            hours = float(groups.get("h") or 0)
-            minutes = float(groups.get("m") or 0)
-            total = round(hours * 60 + minutes)
-            if groups.get("neg"):
-                total = -total
-            found.append((total, match.group(0).strip(), span))
-            taken.append(span)
-    found.sort(key=lambda item: item[2][0])
-    return found
-
-
 # --------------------------------------------------------------------------------------------------------
 # Per-code minutes: "97112 24 min and 97110 23 min"
 # --------------------------------------------------------------------------------------------------------
@@ -534,11 +274,6 @@ _DOSE_UNITS = {
     "unit": "units", "units": "units", "u": "units", "iu": "units",
     "ml": "mL", "mls": "mL", "cc": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
 }
-_DOSE = re.compile(
-    r"(?<![\w.])(?P<n>\d+(?:\.\d+)?)\s*(?P<u>"
-    + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
-    + r")(?![\w/])"
-)
 _BASE_UNITS = re.compile(
     r"\bbase(?:\s+units?)?\s*(?:of|=|:|is)?\s*(?P<a>\d+(?:\.\d+)?)|(?<![\w.])(?P<b>\d+(?:\.\d+)?)\s*base\s+units?\b"
 )
@@ -563,15 +298,6 @@ _MULTIPLIED_DOSE = re.compile(
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
     + r")(?![\w/])"
 )
-
-
-def parse_dose(t: str, blocked: list[tuple[int, int]]) -> tuple[float, str, str] | None:
-    """The first dose (amount, normalised unit, as typed) outside the blocked spans."""
-    for match in _DOSE.finditer(t):
-        if any(match.start() < end and start < match.end() for start, end in blocked):
-            continue
-        return float(match.group("n")), _DOSE_UNITS[match.group("u")], match.group(0)
-    return None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -677,93 +403,12 @@ def _ordinal_count(word: str) -> int:
     return _ORDINALS.get(word, 2)
 
 
-# --------------------------------------------------------------------------------------------------------
-# Family cues: lay terms first
-# --------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FamilyCue:
-    """A family is chosen when every pattern in `all_of` matches and none in `none_of` does. Order = priority."""
-
-    family: str
-    all_of: tuple[str, ...]
-    none_of: tuple[str, ...] = ()
-    case_sensitive: bool = False
-
-
-_CHEMO = r"\b(?:chemo\w*|antineoplastic|anti-neoplastic|oncology infusion)\b"
-_PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
-_PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
-_INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
-_SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
-FAMILY_CUES: tuple[FamilyCue, ...] = (
-    FamilyCue("chemo_push", (_CHEMO, _PUSH)),
-    FamilyCue("chemo_infusion", (_CHEMO,)),
-    FamilyCue("critical_care", (r"\b(?:critical[- ]care|crit[- ]care|crit care|cc time|critically ill)\b",)),
-    FamilyCue("sedation", (r"\b(?:sedation|sedated|conscious sedation)\b",)),
-    FamilyCue("anesthesia", (r"\b(?:anesthesia|anaesthesia|anesthetic time|crna|base units?)\b",)),
-    FamilyCue("psychotherapy", (r"\b(?:psychotherapy|psych therapy|talk therapy|counseling session|psych session"
-                                r"|therapy session with (?:e/m|e&m))\b",)),
-    # "therapy 53 min psych": therapy with a psych word is psychotherapy, not PT/OT.
-    FamilyCue("psychotherapy", (r"\btherapy\b", r"\b(?:psych|psychiatric|psychological|mental health)\b")),
-    FamilyCue("office_em", (r"\b(?:office visit|office/outpatient visit|e/m|e&m|e and m|em visit|new (?:patient|pt)"
-                            r"|established (?:patient|pt)|est pt|est patient|prolonged (?:service|visit)s?"
-                            r"|clinic visit|visit level|level of (?:the )?visit)\b",),
-              # "with an E/M" is the psychotherapy add-on context, not an E/M time question.
-              (r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?(?:e/m|e&m|em)\b",
-               r"(?:e/m|e&m|\bem)\s*(?:with|w/|plus|and|\+|&)\s*(?:an?\s+)?(?:psychotherapy|psych\w*|talk therapy"
-               r"|therapy)\b")),
-    FamilyCue("subq_infusion", (_SUBQ,), (_INJECTION,)),
-    FamilyCue("hydration", (r"\b(?:hydration|hydrate|ns|normal saline|saline|iv fluids?|fluids?|lr|lactated ringers?"
-                            r"|d5w|d5ns|rehydration|fluid bolus)\b",)),
-    FamilyCue("iv_push", (_PUSH,)),
-    FamilyCue("injection", (_INJECTION,)),
-    FamilyCue("iv_infusion", (r"\b(?:infusion|infused|infusing|drip|iv antibiotics?|ivig|iv drug|iv therapy"
-                              r"|therapeutic infusion|iv)\b",)),
-    FamilyCue("therapy", (r"\b(?:PT|OT)\b",), case_sensitive=True),
-    FamilyCue("therapy", (r"\b(?:physical therapy|occupational therapy|therapeutic exercises?|ther ?ex"
-                          r"|manual therapy|neuromuscular re-?ed\w*|gait training|therapeutic activit\w*"
-                          r"|timed codes?|8[- ]minute rule|rule of (?:8|eight)s?|therapy)\b",)),
+from assistant.chat.reading.cues import (  # noqa: E402  (re-exported: the cue table moved)
+    _IMPLIED,
+    _PUSH_WORD,
+    other_families_named,
+    parse_family,
 )
-
-
-def parse_family(text: str) -> tuple[str | None, str | None]:
-    """The family named by lay terms in `text` and the words that named it, or (None, None)."""
-    found = _matching_families(text)
-    return found[0] if found else (None, None)
-
-
-def _matching_families(text: str) -> list[tuple[str, str]]:
-    """Every family whose cue matches, in priority order, with the words that matched."""
-    found: list[tuple[str, str]] = []
-    for cue in FAMILY_CUES:
-        flags = 0 if cue.case_sensitive else re.IGNORECASE
-        matches = [re.search(pattern, text, flags) for pattern in cue.all_of]
-        matched = all(matches) and not any(re.search(p, text, re.IGNORECASE) for p in cue.none_of)
-        if matched and cue.family not in {family for family, _ in found}:
-            found.append((cue.family, " + ".join(m.group(0) for m in matches if m)))
-    return found
-
-
-# Families another one's words already contain ("chemo push" also matches "chemo" and "push"). The generic cues
-# (IV/infusion, therapy) are never counted as a second service: they appear inside most questions.
-_IMPLIED = {
-    "chemo_push": {"chemo_infusion", "iv_push"},
-    "sedation": {"anesthesia"},
-    "injection": {"subq_infusion"},
-}
-_GENERIC = {"iv_infusion", "therapy"}
-
-
-def other_families_named(text: str) -> tuple[str, ...]:
-    """Families named besides the first one, not counting those its own words imply."""
-    found = [family for family, _ in _matching_families(text)]
-    if not found:
-        return ()
-    ignored = _IMPLIED.get(found[0], set()) | _GENERIC
-    return tuple(family for family in found[1:] if family not in ignored)
-
 
 # --------------------------------------------------------------------------------------------------------
 # The parser
@@ -772,48 +417,50 @@ def other_families_named(text: str) -> tuple[str, ...]:
 
 def parse_question(text: str) -> ParsedQuestion:
     """Read one question. Never raises: input a units answer must refuse is listed in `problems`."""
-    t = normalize(text)
+    reading = read(text)
+    t = reading.low  # lower-cased, same length as the question: every span below is a span of the question too
     problems: list[str] = []
     notes: list[str] = []
 
     codes = tuple(find_codes(text))
     code_minutes, blocked = parse_code_minutes(t)
 
-    start = end = None
-    minutes: int | None = None
-    duration_text: str | None = None
-    clock = parse_clock_range(t)
-    if clock is not None:
-        start, end, minutes, span = clock
-        blocked.append(span)
-        duration_text = t[span[0]:span[1]].strip()
-        if minutes == 0:
-            problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
-                            "give the time the service started and the time it ended")
-        elif clock_range_ends_before_start(duration_text, minutes):
-            problems.append(f"the end time is before the start time ({escape_user_text(duration_text)}): "
-                            "check the times; if the service ran past noon or midnight, add am/pm "
-                            "(for example 11pm to 2am) or give the minutes")
+    def free(span: tuple[int, int]) -> bool:
+        return not any(span[0] < e and s < span[1] for s, e in blocked)
 
     for match in _DECIMAL_COMMA.finditer(t):
         problems.append(f"I can't tell whether '{escape_user_text(match.group(0))}' uses a decimal comma or a "
                         "thousands comma: type the amount without a comma (for example 1.5 g or 1500 mg)")
         blocked.append(match.span())
 
+    start = end = None
+    minutes: int | None = None
+    duration_text: str | None = None
+    clocks = [c for c in reading.of(ClockRange) if free(c.span)]
+    clock = clocks[0] if clocks else None
+    if clock is not None:
+        start, end, minutes = clock.start, clock.end, clock.minutes
+        blocked.append(clock.span)
+        duration_text = clock.surface.strip()
+        if minutes == 0:
+            problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
+                            "give the time the service started and the time it ended")
+        elif clock.backwards:
+            problems.append(f"the end time is before the start time ({escape_user_text(duration_text)}): "
+                            "check the times; if the service ran past noon or midnight, add am/pm "
+                            "(for example 11pm to 2am) or give the minutes")
+
+    for problem in reading.problems:
+        if not free(problem.span):
+            continue
+        problems.append(problem_text(problem))
+        blocked.append(problem.span)
+    read_durations = [d for d in reading.of(Duration) if free(d.span)]
     for match in _UNREAD_SUM.finditer(t):
-        problems.append(f"I can't read the sum '{escape_user_text(match.group(0))}': give the total time "
-                        "(for example 75 minutes)")
-        blocked.append(match.span())
-
-    for match in _UNREAD_FRACTION.finditer(t):
-        problems.append(f"I can't read the fraction '{escape_user_text(match.group(0))}': "
-                        "give the documented time in minutes (for example 75 minutes)")
-        blocked.append(match.span())
-
-    for match in _DURATION_RANGE.finditer(t):
-        if not any(match.start() < e and s < match.end() for s, e in blocked):
-            problems.append(f"'{escape_user_text(match.group(0))}' is a range, not a duration: "
-                            "give the documented time (for example 150 minutes)")
+        if free(match.span()) and not any(match.start() < d.span[1] and d.span[0] < match.end()
+                                          for d in read_durations):
+            problems.append(f"I can't read the sum '{escape_user_text(match.group(0))}': give the total time "
+                            "(for example 75 minutes)")
             blocked.append(match.span())
 
     base = _BASE_UNITS.search(t)
@@ -822,12 +469,15 @@ def parse_question(text: str) -> ParsedQuestion:
         base_units = float(base.group("a") or base.group("b"))
         blocked.append(base.span())
 
-    multiplied = parse_multiplied_durations(t, blocked)
-    for total, typed, span in multiplied:
-        blocked.append(span)
-        notes.append(f"I read '{escape_user_text(typed)}' as a multiplication: {_format_minutes(total)}; "
-                     "ask again with the total if that is not right.")
-    durations = sorted([*multiplied, *parse_durations(t, blocked)], key=lambda item: item[2][0])
+    durations: list[_DurationFound] = []
+    unit_of: dict[tuple[int, int], str | None] = {d.span: d.unit for d in read_durations}
+    for duration in read_durations:
+        if not free(duration.span):
+            continue
+        durations.append((duration.minutes, duration.surface.strip(), duration.span))
+        if duration.how == "product":
+            notes.append(f"I read '{escape_user_text(duration.surface)}' as a multiplication: "
+                         f"{_format_minutes(duration.minutes)}; ask again with the total if that is not right.")
     blocked.extend(span for _, _, span in durations)
     push_question = _PUSH_WORD.search(t) is not None
     push_gaps: list[_DurationFound] = []
@@ -867,7 +517,8 @@ def parse_question(text: str) -> ParsedQuestion:
     for total, typed, _ in durations:
         if total < 0:
             problems.append(f"a service can't last {escape_user_text(typed)}: time must be a positive duration")
-    duration_unit = _one_duration_unit(durations) if clock is None else None
+    units_typed = {unit_of.get(span) for _, _, span in durations}
+    duration_unit = units_typed.pop() if clock is None and len(units_typed) == 1 else None
     if len(code_minutes) == 1 and minutes is None:
         # One code with its minutes ("99291 110 min") is the duration of that code's service.
         minutes = next(iter(code_minutes.values()))
@@ -876,11 +527,16 @@ def parse_question(text: str) -> ParsedQuestion:
         problems.append(f"{escape_user_text(duration_text or _format_minutes(minutes))} is longer than a day "
                         "(24 hours): time is counted per date of service, check the documented minutes")
 
-    dose = parse_dose(t, blocked)
+    doses = [d for d in reading.of(Dose) if free(d.span)]
+    dose = (doses[0].amount, doses[0].unit, doses[0].surface) if doses else None
+    if dose is not None and dose[1] in _PER_BODY_SIZE:
+        dose = _per_body_size(dose, reading, notes, problems)
     if dose is not None and (multiplied_dose := _MULTIPLIED_DOSE.search(t)):
         problems.append(f"I can't tell whether '{escape_user_text(multiplied_dose.group(0))}' is one dose or "
                         "several: give the total dose given (for example 8 mg)")
 
+    t_cues = mask_negations(t)
+    t = _digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
     sites = pumps = None
     if m := _SITES.search(t):
         sites = int(m.group("n"))
@@ -937,7 +593,7 @@ def parse_question(text: str) -> ParsedQuestion:
         under_5 = False
 
     family, family_cue = parse_family(text)
-    prolonged_pump = True if family == "chemo_infusion" and _CHEMO_PUMP.search(t) else None
+    prolonged_pump = True if family == "chemo_infusion" and _CHEMO_PUMP.search(t_cues) else None
     payer = _first_value(_PAYER_CUES, t)
     notes.extend(note for pattern, note in _PAYER_NOTES if re.search(pattern, t))
     has_together = bool(_STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(_TOGETHER.search(t)))
@@ -980,15 +636,42 @@ def parse_question(text: str) -> ParsedQuestion:
     )
 
 
-_HOURS_ONLY = re.compile(r"^-?\s*(?:minus\s+|negative\s+)?[\d.]+\s*(?:hours?|hrs?|h)$")
-_MINUTES_ONLY = re.compile(r"^-?\s*(?:minus\s+|negative\s+)?[\d.]+\s*(?:minutes?|mins?|m)$")
+_ENGINE_DOSE_UNITS = frozenset({"g", "mg", "mcg", "units", "mL"})
+# A dose per body size (mg/kg, mg/m2) is the dose per kilogram or square metre times the patient's weight or body
+# surface area (the arithmetic of the order itself); without the weight/BSA it is asked, never guessed.
+_PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg": ("units", Weight),
+                  "mg/m2": ("mg", BodySurfaceArea)}
 
 
-def _one_duration_unit(durations: list[tuple[int, str, tuple[int, int]]]) -> Literal["minutes", "hours"] | None:
-    """'minutes' or 'hours' when every duration was typed in that one unit; None for '2 h 30', '1:45' or none."""
-    units = {"hours" if _HOURS_ONLY.match(typed) else "minutes" if _MINUTES_ONLY.match(typed) else None
-             for _, typed, _ in durations}
-    return units.pop() if len(units) == 1 else None
+def _per_body_size(
+    dose: tuple[float, str, str], reading: object, notes: list[str], problems: list[str]
+) -> tuple[float, str, str] | None:
+    unit, size_kind = _PER_BODY_SIZE[dose[1]]
+    sizes = reading.of(size_kind)  # type: ignore[attr-defined]
+    if len(sizes) != 1:
+        what = "weight (kg)" if size_kind is Weight else "body surface area (m2)"
+        problems.append(f"the dose {escape_user_text(dose[2])} needs the patient's {what}: give it once "
+                        "(for example 82 kg) or the total dose")
+        return None
+    size = sizes[0].kg if size_kind is Weight else sizes[0].m2
+    total = round(dose[0] * size, 3)
+    notes.append(f"I read {escape_user_text(dose[2])} x {escape_user_text(sizes[0].surface)} as a dose of "
+                 f"{total:g} {unit}.")
+    return total, unit, f"{total:g} {unit}"
+
+
+def _digits(reading: object) -> str:
+    """The lower-cased question with number words written as digits (for the count patterns)."""
+    low: str = reading.low  # type: ignore[attr-defined]
+    parts: list[str] = []
+    position = 0
+    for token in reading.tokens:  # type: ignore[attr-defined]
+        if token.kind == "num" and token.words and token.value is not None:
+            parts.append(low[position:token.start])
+            parts.append(f"{token.value:g}")
+            position = token.end
+    parts.append(low[position:])
+    return "".join(parts)
 
 
 _NUMBER_TOKEN = re.compile(r"(?<![\w.:/])\d+(?:\.\d+)?(?![\w:/])")
@@ -1116,20 +799,5 @@ def parse_conversation(user_turns: list[str], question: str) -> ParsedQuestion:
     assert context is not None
     return context
 
-
-# --------------------------------------------------------------------------------------------------------
-# Safety of echoed text
-# --------------------------------------------------------------------------------------------------------
-
-
-def escape_user_text(text: str) -> str:
-    """User text safe to echo in Markdown rendered as HTML: < > & escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-_WORD = re.compile(r"[a-z0-9]+", re.IGNORECASE)
-
-
-def has_words(text: str) -> bool:
-    """True when the text holds at least one letter or digit (emoji and punctuation alone do not count)."""
-    return bool(_WORD.search(text))
+__all__ = ["ParsedQuestion", "escape_user_text", "has_words", "merge_followup", "needs_context",
+           "parse_conversation", "parse_family", "parse_question"]

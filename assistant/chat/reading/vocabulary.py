@@ -1,0 +1,85 @@
+"""Closed vocabularies of the reader, as data: time units, dose units, routes, negations, separators, count nouns.
+
+Issue 10 item 1: "closed vocabularies (payer, setting, family cues, routes) are data". Drug names and lay terms are
+never listed here: they come from the corpus (the router hands them to the reader). Family cues live in
+`cues.py` (RULES may append cue rows there).
+"""
+
+from __future__ import annotations
+
+# Number words (composed by tokens.compose_number_words: "one hundred ten", "forty-five", "twenty one").
+ONES: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS: dict[str, int] = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}
+SCALES: dict[str, int] = {"hundred": 100, "thousand": 1000}
+# "once", "twice": counts typed as words.
+COUNT_WORDS: dict[str, int] = {"once": 1, "twice": 2, "thrice": 3}
+
+# Time units. "h"/"m" only count when glued to or right after a number (the composer checks that).
+HOUR_WORDS = frozenset({"hour", "hours", "hr", "hrs", "h", "hour's"})
+MINUTE_WORDS = frozenset({"minute", "minutes", "min", "mins", "m", "mn"})
+
+# Dose units -> the normalised unit the units engine knows (g, mg, mcg, units, mL; mg/kg, mg/m2 per body size).
+DOSE_UNITS: dict[str, str] = {
+    "g": "g", "gm": "g", "gms": "g", "gram": "g", "grams": "g", "gr": "g",
+    "mg": "mg", "mgs": "mg", "milligram": "mg", "milligrams": "mg",
+    "mcg": "mcg", "mcgs": "mcg", "ug": "mcg", "µg": "mcg", "microgram": "mcg", "micrograms": "mcg",
+    "unit": "units", "units": "units", "u": "units", "iu": "units",
+    "ml": "mL", "mls": "mL", "cc": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
+    "mg/kg": "mg/kg", "mcg/kg": "mcg/kg", "units/kg": "units/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2",
+}
+WEIGHT_UNITS: dict[str, float] = {  # -> kilograms per unit
+    "kg": 1.0, "kgs": 1.0, "kilo": 1.0, "kilos": 1.0, "kilogram": 1.0, "kilograms": 1.0,
+    "lb": 0.45359237, "lbs": 0.45359237, "pound": 0.45359237, "pounds": 0.45359237,
+}
+BSA_UNITS = frozenset({"m2", "m²", "m^2"})
+
+# Routes as typed -> route name of `Service.route`. Multi-word routes are matched on the joined words.
+ROUTES: dict[str, str] = {
+    "ivp": "iv_push", "iv push": "iv_push", "push": "iv_push", "pushed": "iv_push", "pushes": "iv_push",
+    "slow push": "iv_push", "iv bolus": "iv_push",
+    "ivpb": "iv_infusion", "piggyback": "iv_infusion", "iv piggyback": "iv_infusion", "drip": "iv_infusion",
+    "infusion": "iv_infusion", "infused": "iv_infusion", "iv infusion": "iv_infusion", "iv": "iv_infusion",
+    "im": "im", "intramuscular": "im", "intramuscularly": "im",
+    "sc": "sc", "sq": "sc", "subq": "sc", "sub-q": "sc", "sub q": "sc", "subcut": "sc", "sub-cut": "sc",
+    "subcutaneous": "sc", "subcutaneously": "sc", "scig": "sc_infusion",
+}
+
+# Negations: the word(s) they scope over are never used as a cue ("no pump", "non-chemo", "without E/M").
+NEGATIONS = frozenset({"no", "without", "w/o", "not", "denies", "denied", "non", "never"})
+# Words a negation reaches past to the noun it negates ("no portable pump", "non-chemo IV").
+NEGATION_MODIFIERS = frozenset({"portable", "implantable", "ambulatory", "external", "elastomeric", "a", "an",
+                                "the", "any"})
+
+# Separators between the services of one question; the value is the relation of what follows to what came before.
+SEPARATORS: dict[str, str | None] = {
+    "then": "then", "followed by": "then", "after that": "then", "afterwards": "then", "and then": "then",
+    "and": None, "plus": None, "&": None, "+": None, ",": None, ";": None, "also": None,
+    "during": "during", "while": "during", "concurrently": "concurrent", "concurrent": "concurrent",
+    "with": None,
+}
+
+# Nouns a count counts ("2 pushes", "3 sites", "x2").
+COUNT_NOUNS: dict[str, str] = {
+    "push": "pushes", "pushes": "pushes", "ivp": "pushes", "ivps": "pushes",
+    "injection": "injections", "injections": "injections", "shot": "injections", "shots": "injections",
+    "inj": "injections",
+    "site": "sites", "sites": "sites", "pump": "pumps", "pumps": "pumps",
+    "dose": "doses", "doses": "doses", "vial": "vials", "vials": "vials", "bag": "bags", "bags": "bags",
+    "unit": "units", "units": "units", "visit": "visits", "visits": "visits", "session": "sessions",
+    "sessions": "sessions",
+}
+
+# Words after a number that say what it is, so the number is not "unread": ages, rates, percentages ...
+NUMBER_OWNERS = frozenset({
+    "yo", "y", "year", "years", "yr", "yrs", "old", "month", "months", "week", "weeks", "day", "days", "%",
+    "percent", "base", "mmhg", "bpm", "sites", "site", "pumps", "pump", "pushes", "push", "injections", "drugs",
+    "drug", "patients", "patient", "pt", "pts", "meq", "mmol", "l", "liter", "liters", "litre", "vials", "vial",
+    "bags", "bag", "doses", "dose", "times", "x", "st", "nd", "rd", "th", "am", "pm", "a", "p",
+})
