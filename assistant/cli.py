@@ -86,6 +86,12 @@ def _cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scrub(args: argparse.Namespace) -> int:
+    from assistant.chat.edits_chat import scrub_command
+
+    return scrub_command(args.lines, args.json_file, args.setting, args.output_json, Settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
