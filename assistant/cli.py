@@ -115,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true", help="rebuild from scratch (aside, then switch)")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
     index.set_defaults(handler=_cmd_index)
+
+    scrub = commands.add_parser("scrub", help="check claim lines against the NCCI PTP, MUE and add-on code edits")
+    scrub.add_argument("lines", nargs="?", help='the claim lines in quotes: "99214-25, 96372, J1885 x4, 36415"')
+    scrub.add_argument("--json", dest="json_file", type=Path, help="read the lines from a JSON file: "
+                       '[{"code": "99214", "modifiers": ["25"], "units": 1}, ...]')
+    scrub.add_argument("--setting", choices=["professional", "facility"], default=None)
+    scrub.add_argument("--output-json", action="store_true", help="print the result as JSON")
+    scrub.set_defaults(handler=_cmd_scrub)
     return parser
 
 
