@@ -31,8 +31,11 @@ Contract of `answer_edits_question(parsed, context, router) -> Answer | None`:
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol, TextIO
 
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
@@ -46,6 +49,7 @@ from assistant.edits.scrubber import (
     ClaimLine,
     ScrubResult,
     bypass_advice,
+    claim_lines_from_json,
     parse_claim_lines,
     scrub,
 )
@@ -300,9 +304,89 @@ def scrub_answer(text: str, setting: str, router: EditsRouter) -> Answer:
     if not lines:
         return Answer(route="edits", answer="**I found no claim line to check.** Type the lines as "
                       "`99214-25, 96372, J1885 x4, 36415`.\n", warnings=["No claim line found."])
-    result = scrub(lines, _store(router), setting=setting, addons=corpus_addons(router),
-                   validity=getattr(router, "code_validity", None))
+    validity = getattr(router, "code_validity", None) or corpus_validity(getattr(router, "corpus", None))
+    result = scrub(lines, _store(router), setting=setting, addons=corpus_addons(router), validity=validity)
     return scrub_result_answer(result, router)
+
+
+# Fewer HCPCS Level II records than this in the corpus: the CMS HCPCS file is not imported, so an unknown
+# Level II code can't be called invalid (the bundled corpus holds about a hundred records).
+HCPCS_IMPORTED_MIN_RECORDS = 1000
+_LEVEL2 = re.compile(r"^[A-V]\d{4}$")
+
+
+def corpus_validity(corpus: Any, today: date | None = None) -> Callable[[str], str | None]:
+    """A validity callback from the corpus: a terminated code (HCPCS term_dt before today) names its replacement;
+    a Level II code missing from an imported HCPCS file is not a valid code. CPT numbers are never called invalid
+    (their list needs a CPT licence); None means "no problem known"."""
+    today = today or date.today()
+    records = list(corpus) if corpus is not None else []
+    hcpcs_imported = sum(1 for r in records if getattr(r, "system", "") == "HCPCS") >= HCPCS_IMPORTED_MIN_RECORDS
+
+    def validity(code: str) -> str | None:
+        record = corpus.get(code) if corpus is not None else None
+        if record is None:
+            if hcpcs_imported and _LEVEL2.match(code):
+                return "not a valid HCPCS Level II code (not in the imported CMS HCPCS file)"
+            return None
+        terminated = getattr(record, "terminated_on", None)
+        if terminated is not None and terminated < today:
+            replaced = list(getattr(record, "replaced_by", []) or [])
+            instead = f"; bill {' or '.join(replaced)} instead" if replaced else ""
+            return f"terminated {terminated.isoformat()} (CMS HCPCS file){instead}"
+        return None
+
+    return validity
+
+
+class _ScrubRouter:
+    """What the scrub needs of a router, for the CLI and the web API (no retriever, no model)."""
+
+    def __init__(self, edits: Any, corpus: Any) -> None:
+        self.edits = edits
+        self.corpus = corpus
+        self.code_validity = corpus_validity(corpus)
+
+
+def scrub_lines(lines: Sequence[ClaimLine], setting: str, edits: Any, corpus: Any) -> ScrubResult:
+    """Scrub parsed claim lines with the store and the corpus (add-ons from `add_on_to`, validity from HCPCS)."""
+    router = _ScrubRouter(edits, corpus)
+    return scrub(lines, edits, setting=setting, addons=corpus_addons(router), validity=router.code_validity)
+
+
+def scrub_command(text: str | None, json_file: Path | None, setting: str | None, as_json: bool, settings: Any,
+                  out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`python -m assistant scrub "99214-25, 96372, J1885 x4" [--json FILE] [--setting facility] [--output-json]`.
+
+    Exit status: 0 every line passes, 1 a line needs a fix or would be denied (or could not be checked), 2 the
+    input was not understood (the message says why)."""
+    import json as json_module
+
+    from assistant.corpus.loader import load_corpus
+    from assistant.edits import FILENAME, EditsStore
+
+    out, err = out or sys.stdout, err or sys.stderr
+    if (text is None) == (json_file is None):
+        err.write("scrub: give either the claim lines in quotes or --json FILE.\n")
+        return 2
+    try:
+        if json_file is not None:
+            lines = claim_lines_from_json(Path(json_file).read_text(encoding="utf-8"))
+        else:
+            lines = parse_claim_lines(text or "")
+            if not lines:
+                raise ValueError(f"no claim line found in {text!r}; type lines as \"99214-25, 96372, J1885 x4\"")
+    except (OSError, ValueError) as error:
+        err.write(f"scrub: {error}\n")
+        return 2
+    corpus = load_corpus(settings)
+    store = EditsStore(settings.resolved_data_dir / FILENAME)
+    result = scrub_lines(lines, setting or settings.default_setting, store, corpus)
+    if as_json:
+        out.write(json_module.dumps(result.as_dict(), indent=1) + "\n")
+    else:
+        out.write(scrub_result_answer(result, _ScrubRouter(store, corpus)).answer)
+    return 0 if result.verdict == "pass" else 1
 
 
 def corpus_addons(router: EditsRouter) -> dict[str, tuple[str, ...]]:
@@ -353,4 +437,7 @@ def _compose(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block).strip() + "\n"
 
 
-__all__ = ["ClaimLine", "answer_edits_question", "mue_answer", "ptp_answer", "scrub_answer", "scrub_result_answer"]
+__all__ = [
+    "ClaimLine", "answer_edits_question", "corpus_validity", "mue_answer", "ptp_answer", "scrub_answer",
+    "scrub_command", "scrub_lines", "scrub_result_answer",
+]
