@@ -27,6 +27,9 @@ IMPORTERS: dict[str, str] = {
     "cpt": "assistant.corpus.importers.cpt:import_cpt",
     "mue": "assistant.edits.importers:import_mue",
     "ptp": "assistant.edits.importers:import_ptp",
+    "mue-oph": "assistant.edits.importers:import_mue_oph",
+    "ptp-oph": "assistant.edits.importers:import_ptp_oph",
+    "addon": "assistant.edits.importers:import_addon",
 }
 
 LEDGER_NAME = "configured-imports.json"
