@@ -41,6 +41,9 @@ CONFIGURED_FILES: dict[str, str] = {
     "cpt_file": "cpt",
     "mue_file": "mue",
     "ptp_file": "ptp",
+    "mue_oph_file": "mue-oph",
+    "ptp_oph_file": "ptp-oph",
+    "addon_file": "addon",
 }
 
 
