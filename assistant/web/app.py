@@ -74,6 +74,9 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/gradio.js", web_component_script, include_in_schema=False)
     app.include_router(api_router(assistant, settings))
     # Other tabs' routers (one line each) go here, before the Gradio mount; the guard covers them automatically.
+    from assistant.web.scrub import scrub_router  # POST /api/scrub (docs/edits.md)
+
+    app.include_router(scrub_router(assistant, settings))
 
     # Middleware runs outermost-last-added. From the outside in: root path (so every other layer sees the same
     # path with or without a proxy's prefix), security headers (on every answer, refusals included), CORS (so
