@@ -38,4 +38,186 @@ class Service:
     bsa_m2: float | None = None  # a body surface area stated in this part (for mg/m2 doses)
 
 
-__all__ = ["Service"]
+
+
+
+# --- the reader of services -----------------------------------------------------------------------------------------
+
+import re  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+from assistant.chat.reading.cues import mask_negations, parse_family  # noqa: E402
+from assistant.chat.reading.spans import (  # noqa: E402
+    BodySurfaceArea,
+    ClockPoint,
+    ClockRange,
+    Code,
+    Count,
+    Dose,
+    Duration,
+    Negation,
+    Reading,
+    Route,
+    Separator,
+    Weight,
+    read,
+)
+
+# A drug finder from the corpus: text -> (the drug words found, their span, the drug's category or None) per drug.
+DrugFinder = Callable[[str], list[tuple[str, tuple[int, int], str | None]]]
+
+_CATEGORY_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:chemo\w*|antineoplastic|anti-neoplastic)\b"), "chemotherapy"),
+    (re.compile(r"\b(?:hydration|ns|normal saline|saline|iv fluids?|lr|lactated ringers?|d5w|d5ns|fluid bolus)\b"),
+     "hydration"),
+    (re.compile(r"\b(?:therapeutic|prophylactic|diagnostic|antibiotics?)\b"), "therapeutic"),
+)
+_RELATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bsequential(?:ly)?\b"), "sequential"),
+    (re.compile(r"\bconcurrent(?:ly)?\b|\bat the same time\b|\bsimultaneous(?:ly)?\b"), "concurrent"),
+    (re.compile(r"\bduring\b|\bwhile\b"), "during"),
+)
+_SITE = re.compile(r"\b(?:second|2nd|separate|another|different|new)\s+(?:iv\s+|vascular\s+|access\s+)?site\b"
+                   r"|\b(?:left|right)\s+(?:arm|hand|forearm|ac|antecubital|port)\b|\bport\b")
+_PUMP = re.compile(r"\bpumps?\b")
+# Family from the route and category when no cue names one (CPT 96360-96379, 96401-96417 by route and substance).
+_FAMILY_OF_ROUTE = {
+    ("iv_infusion", "chemotherapy"): "chemo_infusion", ("iv_push", "chemotherapy"): "chemo_push",
+    ("iv_infusion", "hydration"): "hydration", ("iv_infusion", None): "iv_infusion",
+    ("iv_infusion", "therapeutic"): "iv_infusion", ("iv_push", None): "iv_push", ("iv_push", "therapeutic"): "iv_push",
+    ("im", None): "injection", ("sc", None): "injection", ("sc_infusion", None): "subq_infusion",
+}
+_ROUTE_OF_FAMILY = {"chemo_infusion": "iv_infusion", "chemo_push": "iv_push", "hydration": "iv_infusion",
+                    "iv_infusion": "iv_infusion", "iv_push": "iv_push", "subq_infusion": "sc_infusion",
+                    "injection": "injection"}
+
+
+def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading | None = None) -> list[Service]:
+    """The services a question names, each with its own time, drug, dose and count (issue 10 item 2).
+
+    The question is cut at separators ("then", "and", ",", "+" ...); a part that names a service (a family cue, a
+    route, a drug, a code) starts a new one, a part that names none ("2 sites", "no pump") belongs to the service
+    before it (or after it, when it comes first). A time belongs to the service of its part: times are never summed
+    across services.
+    """
+    reading = reading or read(text)
+    low = reading.low
+    found_drugs = drugs(text) if drugs is not None else []
+    cuts = [s for s in reading.of(Separator)]
+    bounds: list[tuple[int, int, str | None]] = []
+    start, relation = 0, None
+    for cut in cuts:
+        if cut.span[0] > start:
+            bounds.append((start, cut.span[0], relation))
+        start, relation = cut.span[1], cut.relation
+    if start < len(low):
+        bounds.append((start, len(low), relation))
+    groups: list[list[tuple[int, int, str | None]]] = []
+    pending: list[tuple[int, int, str | None]] = []
+    for part in bounds:
+        if _names_service(reading, part, found_drugs):
+            groups.append([*pending, part])
+            pending = []
+        elif groups:
+            groups[-1].append(part)
+        else:
+            pending.append(part)
+    if pending:
+        if groups:
+            groups[-1].extend(pending)
+        else:
+            groups.append(pending)
+    services = [_service(reading, group, found_drugs) for group in groups if group]
+    return _share_routes(services)
+
+
+def _inside(span: tuple[int, int], part: tuple[int, int, str | None]) -> bool:
+    return part[0] <= span[0] and span[1] <= part[1]
+
+
+def _names_service(reading: Reading, part: tuple[int, int, str | None],
+                   drugs: list[tuple[str, tuple[int, int], str | None]]) -> bool:
+    words = reading.low[part[0]:part[1]]
+    if parse_family(words)[0] is not None:
+        return True
+    if any(_inside(d[1], part) for d in drugs):
+        return True
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Route | Code))
+
+
+def _service(reading: Reading, group: list[tuple[int, int, str | None]],
+             drugs: list[tuple[str, tuple[int, int], str | None]]) -> Service:
+    begin, finish = group[0][0], group[-1][1]
+    whole = (begin, finish, None)
+    words = reading.text[begin:finish].strip()
+    low = reading.low[begin:finish]
+    masked = mask_negations(low)
+    spans = [s for s in reading.spans if _inside(s.span, whole)]
+    family, _ = parse_family(low)
+    routes = [s.route for s in spans if isinstance(s, Route)]
+    route = routes[0] if routes else None
+    if "iv_push" in routes:
+        route = "iv_push"
+    drug_here = [d for d in drugs if _inside(d[1], whole)]
+    category = next((c for pattern, c in _CATEGORY_CUES if pattern.search(masked)), None)
+    if category is None and drug_here and drug_here[0][2]:
+        category = drug_here[0][2]
+    durations = [s for s in spans if isinstance(s, Duration)]
+    clocks = [s for s in spans if isinstance(s, ClockRange)]
+    points = [s for s in spans if isinstance(s, ClockPoint)]
+    minutes = sum(d.minutes for d in durations) if durations else None
+    start = end = None
+    if clocks:
+        start, end, minutes = clocks[0].start, clocks[0].end, clocks[0].minutes
+    elif points:
+        start = points[0].at
+    if route == "sc" and minutes is not None:
+        route = "sc_infusion"
+    if route is None and family in _ROUTE_OF_FAMILY:
+        route = _ROUTE_OF_FAMILY[family]
+    if route is None and drug_here and minutes is not None:
+        route = "iv_infusion"  # a drug given over a time is an infusion
+    if family is None and route is not None:
+        family = _FAMILY_OF_ROUTE.get((route, category)) or _FAMILY_OF_ROUTE.get((route, None))
+    if family == "iv_infusion" and category == "chemotherapy":
+        family = "chemo_infusion"
+    doses = [s for s in spans if isinstance(s, Dose)]
+    counts = [s for s in spans if isinstance(s, Count) and s.noun in (None, "pushes", "injections", "doses")]
+    negated = tuple(reading.low[n.scope[0]:n.scope[1]] for n in spans if isinstance(n, Negation))
+    pump: bool | None = None
+    if any(_PUMP.search(word) for word in negated):
+        pump = False
+    elif _PUMP.search(masked):
+        pump = True
+    relation = group[0][2]
+    for pattern, name in _RELATIONS:
+        if pattern.search(masked):
+            relation = name
+            break
+    site = _SITE.search(masked)
+    weights = [s for s in spans if isinstance(s, Weight)]
+    areas = [s for s in spans if isinstance(s, BodySurfaceArea)]
+    codes = tuple(s.code for s in spans if isinstance(s, Code))
+    return Service(
+        family=family, route=route, category=category, drug=drug_here[0][0] if drug_here else None,
+        code=codes[0] if codes else None, minutes=minutes, start=start, end=end,
+        dose=doses[0].amount if doses else None, dose_unit=doses[0].unit if doses else None,
+        count=counts[0].n if counts else None, relation=relation, pump=pump,
+        site=reading.text[begin + site.start():begin + site.end()] if site else None,
+        words=words, span=(begin, finish), codes=codes, negated=negated,
+        weight_kg=weights[0].kg if weights else None, bsa_m2=areas[0].m2 if areas else None,
+    )
+
+
+def _share_routes(services: list[Service]) -> list[Service]:
+    """"zofran and dexamethasone IVP": a drug with no route or time takes the route of the next service."""
+    from dataclasses import replace
+
+    out = list(services)
+    for i in range(len(out) - 2, -1, -1):
+        here, after = out[i], out[i + 1]
+        if here.route is None and here.minutes is None and here.drug is not None and after.route is not None:
+            out[i] = replace(here, route=after.route, family=here.family or after.family)
+    return out
+
+__all__ = ["DrugFinder", "Service", "read_services"]

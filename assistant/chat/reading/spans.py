@@ -407,7 +407,8 @@ def _clock_alone(ts: _Tokens, i: int) -> Match | None:
     clock = _clock_text(token)
     if token is None or clock is None:
         return None
-    at = ts.text(i - 1) in ("at", "@")
+    at = ts.text(i - 1) in ("at", "@") or token.kind == "num" and len(token.text) == 4 and not _owned(ts, i + 1) and (
+        token.text.startswith("0") or ts.text(i - 1) in ROUTES or ts.text(i - 1) in ("given", "started", "pushed"))
     if token.kind == "clock" and ":" in token.text and not at and token.text[-1].isdigit():
         hours, minutes = token.text.split(":")
         return i + 1, Duration(token.text, token.span, int(hours) * 60 + int(minutes))
