@@ -7,6 +7,7 @@ one kind cannot be billed in another without the drug's concentration, so that i
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from assistant.units import sources as src
@@ -101,3 +102,122 @@ def drug_units(request: UnitsRequest) -> Outcome:
             unconfirmed=True,
         )
     return outcome
+
+
+# --- issue 12: doses by weight or body surface, and the JW/JZ split of single-dose containers ---------------------
+
+_WEIGHT_UNITS: dict[str, Decimal] = {  # in kg
+    **{name: Decimal(1) for name in ("kg", "kgs", "kilogram", "kilograms")},
+    **{name: Decimal("0.45359237") for name in ("lb", "lbs", "pound", "pounds")},  # exact definition of the pound
+}
+
+
+def weight_based_dose(per_kg: float, dose_unit: str, weight: float, weight_unit: str = "kg") -> tuple[Decimal, str]:
+    """The dose of a mg/kg (or mcg/kg, units/kg) order: `per_kg` x weight in kg ("5 mg/kg, 82 kg" -> 410 mg).
+
+    Pounds are converted exactly (1 lb = 0.45359237 kg); the product is not rounded here (units round up later).
+    """
+    _unit(dose_unit, "dose")
+    key = weight_unit.strip().lower().rstrip(".")
+    if key not in _WEIGHT_UNITS:
+        raise UnknownDoseUnitError(f"Unknown weight unit {weight_unit!r}: give the weight in kg or lb.")
+    if not (math.isfinite(per_kg) and per_kg > 0):
+        raise InvalidDoseError(f"A dose of {per_kg:g} {dose_unit}/kg is not a dose: give the amount per kg.")
+    if not (math.isfinite(weight) and 0 < weight <= 700):
+        raise InvalidDoseError(f"A weight of {weight:g} {weight_unit} is not a patient's weight: check it.")
+    return Decimal(str(per_kg)) * Decimal(str(weight)) * _WEIGHT_UNITS[key], dose_unit
+
+
+def bsa_dose(per_m2: float, dose_unit: str, bsa_m2: float) -> tuple[Decimal, str]:
+    """The dose of a mg/m2 order: `per_m2` x body surface area in m2 ("175 mg/m2, BSA 1.8" -> 315 mg)."""
+    _unit(dose_unit, "dose")
+    if not (math.isfinite(per_m2) and per_m2 > 0):
+        raise InvalidDoseError(f"A dose of {per_m2:g} {dose_unit}/m2 is not a dose: give the amount per m2.")
+    if not (math.isfinite(bsa_m2) and 0.1 <= bsa_m2 <= 4):
+        raise InvalidDoseError(f"A body surface area of {bsa_m2:g} m2 is not a patient's: check it (adults ~1.5-2.2).")
+    return Decimal(str(per_m2)) * Decimal(str(bsa_m2)), dose_unit
+
+
+def _amount(value: float | Decimal, unit: str, what: str) -> tuple[str, Decimal]:
+    kind, size = _unit(unit, what)
+    return kind, Decimal(str(value)) * size
+
+
+def _format(amount: Decimal, unit: str) -> str:
+    _kind, size = _unit(unit, "dose")
+    value = amount / size
+    return f"{value.normalize():f}".rstrip(".") + f" {unit}"
+
+
+@dataclass(frozen=True)
+class WasteLine:
+    """One billed line of a single-dose-container drug: code, units, modifier (JW / JZ / None) and why."""
+
+    code: str
+    units: int
+    modifier: str | None
+    note: str = field(default="", compare=False)
+
+
+def waste_lines(
+    code: str, dose: float | Decimal, dose_unit: str, billing_quantity: float, billing_unit: str,
+    container_size: float, container_unit: str, containers: int | None = None, *, single_dose: bool = True,
+    payer: str = "medicare",
+) -> tuple[list[WasteLine], list[str]]:
+    """The drug lines for a dose drawn from `containers` (default: as few as hold the dose) of `container_size`.
+
+    Medicare Part B, single-dose containers (100-04 Ch 17 section 40; MM13056; CMS JW/JZ FAQs): the administered
+    amount is billed in units rounded up (Ch 17 section 10); the amount discarded is billed on its own line with JW
+    in whole billing units it still fills beyond the administered units; JZ goes on the line when nothing is
+    discarded. Multi-dose containers and other payers take neither modifier. Returns (lines, notes).
+    """
+    code = code.strip().upper()
+    dose_kind, given = _amount(dose, dose_unit, "dose")
+    bill_kind, per_unit = _amount(billing_quantity, billing_unit, "billing")
+    box_kind, per_box = _amount(container_size, container_unit, "container")
+    if len({dose_kind, bill_kind, box_kind}) != 1:
+        raise ImpossibleConversionError(
+            f"The dose ({dose_unit}), the billing unit ({billing_unit}) and the vial size ({container_unit}) must be "
+            "in the same kind of unit (mass, activity or volume): give them so."
+        )
+    if given <= 0 or per_unit <= 0 or per_box <= 0:
+        raise InvalidDoseError("The dose, the billing unit and the vial size must all be positive amounts.")
+    needed = math.ceil(given / per_box)
+    count = needed if containers is None else containers
+    if count < needed:
+        raise InvalidDoseError(
+            f"{count} container(s) of {container_size:g} {container_unit} hold less than the dose of "
+            f"{_format(given, dose_unit)}: check the dose or the number of vials."
+        )
+    opened = per_box * count
+    administered_units = max(1, math.ceil(given / per_unit))
+    opened_units = math.ceil(opened / per_unit)
+    discarded = opened - given
+    jw_units = max(0, opened_units - administered_units)
+    notes: list[str] = []
+    administered_note = f"{_format(given, dose_unit)} given at {billing_quantity:g} {billing_unit} a unit"
+    if payer != "medicare" or not single_dose:
+        why = "multi-dose container: neither JW nor JZ" if not single_dose else (
+            "JW/JZ is a Medicare Part B rule; other payers set their own (UNCONFIRMED): check the payer")
+        notes.append(why)
+        return [WasteLine(code, administered_units, None, administered_note)], notes
+    if discarded <= 0:
+        notes.append("Nothing was discarded from the single-dose container(s): JZ on the drug line (required for "
+                     "Medicare Part B since 2023-07-01; MM13056).")
+        return [WasteLine(code, administered_units, "JZ", administered_note)], notes
+    wasted = _format(discarded, dose_unit)
+    if jw_units == 0:
+        notes.append(
+            f"{wasted} discarded fits inside the last billed unit, so there is no JW line (billing it again would "
+            "be an overpayment: Noridian JD DME example). Whether such a line then takes JZ is not stated in our "
+            "sources (UNCONFIRMED): check the MAC's JW/JZ FAQ."
+        )
+        return [WasteLine(code, administered_units, None, administered_note)], notes
+    notes.append(
+        f"{wasted} of {count} x {container_size:g} {container_unit} discarded: {jw_units} unit(s) on a separate JW "
+        "line with the same code (100-04 Ch 17 section 40; CMS JW/JZ FAQs). The record must document the amount."
+    )
+    return [
+        WasteLine(code, administered_units, None, administered_note),
+        WasteLine(code, jw_units, "JW", f"{wasted} discarded"),
+    ], notes
