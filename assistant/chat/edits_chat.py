@@ -50,6 +50,7 @@ from assistant.edits.scrubber import (
     ScrubResult,
     bypass_advice,
     claim_lines_from_json,
+    derived_table_note,
     parse_claim_lines,
     scrub,
 )
@@ -285,6 +286,7 @@ def ptp_answer(
     if active and any(edit.modifier_allowed for edit in active):
         citations.append("NCCI Policy Manual for Medicare Services, chapter I, section E (modifiers and modifier "
                          "indicators)")
+    blocks.append(derived_table_note(store, table_for("ptp", setting)))
     blocks.append(_codes_table(lines))
     if _loaded(store, "mue", setting):
         notes = []

@@ -58,6 +58,11 @@ def check_modifier_indicator(text: str) -> int:
     return int(value)
 
 
+def check_mai_words(text: str) -> str:
+    """The words of an MAI cell ("3 Date of Service Edit: Clinical" -> "Date of Service Edit: Clinical")."""
+    return " ".join(re.sub(r"^\s*\d\b\s*", "", text).split())
+
+
 def check_text(text: str) -> str:
     """Free text with its runs of white space folded to one space."""
     return " ".join(text.split())
@@ -134,7 +139,8 @@ _MUE_COMMON = (
 )
 _MUE_TAIL = (
     Column("mai", check_mai, aliases=("mue_adjudication_indicator",)),
-    Column("mai_description", check_text, required=False),
+    # CMS files carry the words in the MAI column itself ("3 Date of Service Edit: Clinical").
+    Column("mai_description", check_mai_words, aliases=("mue_adjudication_indicator",), required=False),
     Column("mue_rationale", check_text, aliases=("rationale",)),
 )
 _OPH_VALUE_NAMES = ("outpatient_hospital_services_mue_values", "outpatient_hospital_mue_values",

@@ -330,6 +330,9 @@ def _check_ptp(result: ScrubResult, store: EditsLookups | None, setting: str) ->
     for item in result.lines:
         by_code.setdefault(item.line.code, []).append(item)
     edits = store.pairs(list(by_code), include_deleted=False, setting=setting)
+    note = derived_table_note(store, table_for("ptp", setting))
+    if note:
+        result.notes.append(note)
     for edit in edits:
         result.citations.append(edit.citation)
         column1_mods = tuple(m for item in by_code[edit.column1] for m in item.line.modifiers)
@@ -352,6 +355,16 @@ def _check_ptp(result: ScrubResult, store: EditsLookups | None, setting: str) ->
             item.findings.append(Finding("ptp", "fix", f"{pair}, indicator 1: {why}", fix))
     if edits:
         result.citations.append(PTP_SOURCE)
+
+
+def derived_table_note(store: object, table: str) -> str:
+    """A caution when the loaded PTP table is a derived copy (its file name says "derived"), not the CMS file."""
+    info = getattr(store, "info", None)
+    source = str(((info() if callable(info) else {}).get(table) or {}).get("source") or "")
+    if "derived" not in source.lower():
+        return ""
+    return (f"The {TABLE_LABELS[table]} loaded is a derived copy ({source}), not the CMS release itself: treat its "
+            "answers as provisional and verify the pair in the current CMS quarter.")
 
 
 def _check_addons(result: ScrubResult, store: EditsLookups | None, addons: Mapping[str, Sequence[str]]) -> None:

@@ -277,7 +277,7 @@ def test_progress_bar_goes_to_stderr(
         pytest.param(
             "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale",
             "96370,3,3 Date of Service Edit: Clinical,Clinical: Data",
-            3, 3, "date of service edit, clinical",
+            3, 3, "Date of Service Edit: Clinical",
             id="cms-spreadsheet-headers-mai-with-words",
         ),
         pytest.param(
