@@ -10,14 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from assistant.units import registry as units_registry
+
 CodeSystem = Literal["CPT", "HCPCS", "MODIFIER"]
 
-# Units-engine families a record's `time_rule` may name (the keys of assistant.units.FAMILIES; the corpus layer
-# does not import the units library, a test keeps the two lists equal).
-TIME_RULES: tuple[str, ...] = (
-    "subq_infusion", "hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push",
-    "critical_care", "office_em", "psychotherapy", "therapy", "sedation", "anesthesia", "drug_units",
-)
+# Units-engine families a record's `time_rule` may name: derived from the units family registry (a leaf library).
+TIME_RULES: tuple[str, ...] = units_registry.TIME_RULES
 
 # CPT: five digits (Category I) or four digits + F/T/U (Category II/III, PLA). HCPCS Level II: a letter + 4 digits.
 _CODE_SHAPES: dict[str, re.Pattern[str]] = {

@@ -10,9 +10,12 @@ An SC/IM injection (96372) is counted per injection and never takes the initial 
 from __future__ import annotations
 
 from assistant.units import sources as src
+from assistant.units.errors import MissingDetailError
 from assistant.units.models import UnitsRequest
 from assistant.units.outcome import Outcome
-from assistant.units.tables import CHEMO_INFUSION, IV_INFUSION, TITLES
+from assistant.units.tables import CHEMO_INFUSION, IV_INFUSION
+from assistant.units.timed import timed_outcome
+from assistant.units.titles import ADD_ON_PRIMARIES, TITLES
 
 PUSH_MAX_MINUTES = 15  # CPT push definition: an infusion of 15 minutes or less is a push
 
@@ -24,6 +27,8 @@ def _line(outcome: Outcome, code: str, units: int) -> None:
 
 def drug_administration(request: UnitsRequest, family: str, minutes: int | None) -> Outcome:
     """Lines for iv_infusion, iv_push and injection (see the module docstring for the initial-service rule)."""
+    if family == "iv_infusion" and minutes is None and not (request.pushes or request.injections):
+        raise MissingDetailError("How long did the infusion run? Give the minutes or the start and end times.")
     pushes = request.pushes if request.pushes is not None else (1 if family == "iv_push" else 0)
     injections = request.injections if request.injections is not None else (1 if family == "injection" else 0)
     outcome = Outcome(rule="", minutes=minutes)
@@ -120,9 +125,21 @@ def drug_administration(request: UnitsRequest, family: str, minutes: int | None)
             outcome.warn("A sequential infusion (+96367) needs an initial infusion or push: give its minutes.")
     if request.concurrent_infusion:
         outcome.cite(src.IV_SEQUENTIAL)
-        if has_infusion:
+        primaries = ADD_ON_PRIMARIES["96368"]
+        if has_infusion and any(code in primaries for code, _, _ in outcome.lines):
             _line(outcome, "96368", 1)
             rules.append("A drug infused at the same time as another is +96368, once per encounter.")
+        elif has_infusion:
+            # The infusion is +96367 after an initial push: none of 96368's listed primaries is on the claim.
+            outcome.warn(
+                "+96368 (a concurrent infusion) is listed with "
+                + ", ".join(primaries)
+                + ", and none of them is reported here: the infusion it ran beside is +96367 after the initial "
+                "push. +96368 is not counted; check the payer's add-on policy (CMS add-on code list) before "
+                "reporting it with 96367.",
+                unconfirmed=True,
+            )
+            outcome.cite(src.ADD_ON_CODE_LIST)
         else:
             outcome.warn("A concurrent infusion (+96368) runs beside another infusion: give that infusion's minutes.")
     if request.same_drug_pushes:
@@ -157,8 +174,6 @@ def chemo_push(request: UnitsRequest, minutes: int | None) -> Outcome:
     as a chemotherapy infusion (CPT push definition)."""
     pushes = request.pushes if request.pushes is not None else 1
     if minutes is not None and minutes > PUSH_MAX_MINUTES:
-        from assistant.units.engine import timed_outcome  # the infusion table; a local import avoids a cycle
-
         after = request.model_copy(update={"pushes": max(pushes - 1, 0)})
         outcome = timed_outcome(after, CHEMO_INFUSION, minutes)
         outcome.warn(
@@ -177,3 +192,18 @@ def chemo_push(request: UnitsRequest, minutes: int | None) -> Outcome:
     if not outcome.lines:
         outcome.not_billable_reason = "No chemotherapy push was given (pushes = 0)."
     return outcome
+
+
+def iv_infusion(request: UnitsRequest, minutes: int | None) -> Outcome:
+    """The iv_infusion family's calculator (the registry's entry point)."""
+    return drug_administration(request, "iv_infusion", minutes)
+
+
+def iv_push(request: UnitsRequest, minutes: int | None) -> Outcome:
+    """The iv_push family's calculator."""
+    return drug_administration(request, "iv_push", minutes)
+
+
+def injection(request: UnitsRequest, minutes: int | None) -> Outcome:
+    """The injection family's calculator."""
+    return drug_administration(request, "injection", minutes)

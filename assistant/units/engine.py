@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from assistant.units.administration import chemo_push, drug_administration
-from assistant.units.anesthesia import anesthesia
-from assistant.units.drugs import drug_units
+from assistant.units.anesthesia import BaseUnitsLookup, with_base_units
 from assistant.units.errors import (
     ConflictingTimesError,
     InvalidCountError,
@@ -21,24 +19,17 @@ from assistant.units.errors import (
 )
 from assistant.units.models import MueLookup, Payer, UnitsRequest, UnitsResult
 from assistant.units.outcome import Outcome
-from assistant.units.tables import ADD_ON_PRIMARIES, FAMILIES, TIMED_FAMILIES, TITLES, TimedFamily
-from assistant.units.therapy import therapy
+from assistant.units.registry import NOUNS, REGISTRY, TIMED_FAMILIES
+from assistant.units.timed import ask_for_variant, timed_outcome
+from assistant.units.titles import ADD_ON_PRIMARIES
+
+__all__ = ["ask_for_variant", "calculate", "calculate_minutes", "describe_minutes", "timed_outcome"]
 
 MAX_MINUTES = 24 * 60
 
-_NOUNS = {
-    "iv_push": "a push",
-    "injection": "an injection",
-    "chemo_push": "a chemotherapy push",
-    "therapy": "therapy",
-    "anesthesia": "anesthesia",
-    "drug_units": "a drug administration",
-}
-
 
 def _noun(family: str) -> str:
-    timed = TIMED_FAMILIES.get(family)
-    return timed.duration_noun if timed else _NOUNS.get(family, "a service")
+    return NOUNS.get(family, "a service")
 
 
 def describe_minutes(minutes: int) -> str:
@@ -107,79 +98,6 @@ def _check_counts(request: UnitsRequest) -> None:
             raise InvalidCountError(f"{value} {name} is impossible: give how many were given (0 or more).")
 
 
-def timed_outcome(request: UnitsRequest, family: TimedFamily, minutes: int | None) -> Outcome:
-    """The generic algorithm for a timed family: band + time add-ons + count add-ons + notes from its table."""
-    if minutes is None:
-        raise MissingDetailError(
-            f"How long did {family.duration_noun} last? Give the minutes or the start and end times."
-        )
-    variant = tuple(getattr(request, name) for name in family.variant_fields)
-    if None in variant:
-        raise MissingDetailError(_ask_for_variant(family, request.payer, variant, minutes))
-    rule = family.rules[(request.payer, variant)]
-    outcome = Outcome(rule=rule.rule, citations=list(rule.citations), minutes=minutes)
-    pairs = rule.code_units(minutes)  # the same core as the fast path
-    if pairs:
-        band_code = pairs[0][0]
-        outcome.lines.extend((code, units, TITLES[code]) for code, units in pairs)
-        for counted in rule.count_add_ons:
-            wanted = (getattr(request, counted.field) or 0) - counted.subtract
-            if band_code in counted.after and wanted > 0:
-                outcome.lines.append((counted.code, min(wanted, counted.max_units), counted.title))
-                if wanted > counted.max_units:
-                    outcome.warn(counted.cap_note, unconfirmed=counted.cap_unconfirmed)
-                    outcome.cite(*counted.cap_citations)
-    else:
-        outcome.not_billable_reason = rule.below_minimum
-    for note in rule.notes:
-        if note.applies(minutes):
-            outcome.warn(note.text, unconfirmed=note.unconfirmed)
-            if note.citation:
-                outcome.cite(note.citation)
-    for field_note in family.field_notes:
-        value = getattr(request, field_note.field)
-        if value is not None and value >= field_note.at_least:
-            outcome.warn(field_note.text, unconfirmed=field_note.unconfirmed)
-            if field_note.citation:
-                outcome.cite(field_note.citation)
-    return outcome
-
-
-def _ask_for_variant(family: TimedFamily, payer: Payer, variant: tuple[object, ...], minutes: int) -> str:
-    """A question naming what is missing, with the answer for each possible value (never a silent guess)."""
-    options = []
-    for (rule_payer, rule_variant), rule in family.rules.items():
-        if rule_payer != payer or any(v is not None and v != rv for v, rv in zip(variant, rule_variant, strict=True)):
-            continue
-        label = ", ".join(
-            f"{name} {value}"
-            for name, value, asked in zip(family.variant_fields, rule_variant, variant, strict=True)
-            if asked is None
-        )
-        pairs = rule.code_units(minutes)
-        answer = " + ".join(f"{code} x{units}" for code, units in pairs) or "no code by time"
-        options.append(f"{label}: {answer}")
-    lead = family.missing_variant or f"{family.name} needs: {', '.join(family.variant_fields)}."
-    return f"{lead} At {minutes} minutes ({payer}) - " + "; ".join(options) + "."
-
-
-def _outcome(request: UnitsRequest, family: str, minutes: int | None) -> Outcome:
-    timed = TIMED_FAMILIES.get(family)
-    if family in ("iv_infusion", "iv_push", "injection"):
-        if family == "iv_infusion" and minutes is None and not (request.pushes or request.injections):
-            raise MissingDetailError("How long did the infusion run? Give the minutes or the start and end times.")
-        return drug_administration(request, family, minutes)
-    if timed is not None:
-        return timed_outcome(request, timed, minutes)
-    if family == "chemo_push":
-        return chemo_push(request, minutes)
-    if family == "therapy":
-        return therapy(request)
-    if family == "anesthesia":
-        return anesthesia(request, minutes)
-    return drug_units(request)  # the only family left (FAMILIES is checked first)
-
-
 def _mue_warnings(outcome: Outcome, mue_lookup: MueLookup) -> None:
     for code, units, _ in outcome.lines:
         try:
@@ -194,18 +112,28 @@ def _mue_warnings(outcome: Outcome, mue_lookup: MueLookup) -> None:
             )
 
 
-def calculate(request: UnitsRequest, mue_lookup: MueLookup | None = None) -> UnitsResult:
+def calculate(
+    request: UnitsRequest,
+    mue_lookup: MueLookup | None = None,
+    base_units_lookup: BaseUnitsLookup | None = None,
+) -> UnitsResult:
     """Billable lines for the request under its payer's rule, with the rule, sources and warnings.
 
     Raises only `UnitsError` subclasses, with a message a coder understands (bad duration, unknown family,
     missing detail, impossible dose conversion...). `lines` is empty exactly when `not_billable_reason` is set.
+    `base_units_lookup(code)` gives an anesthesia code's base units (the imported CMS file) when the request has none.
     """
     family = request.family.strip().lower()
-    if family not in FAMILIES:
-        raise UnknownFamilyError(f"Unknown family {family!r}. Known families: {', '.join(FAMILIES)}.")
+    if family not in REGISTRY:
+        raise UnknownFamilyError(f"Unknown family {family!r}. Known families: {', '.join(REGISTRY)}.")
     _check_counts(request)
     minutes = resolve_minutes(request, _noun(family))
-    outcome = _outcome(request, family, minutes)
+    base_note = None
+    if family == "anesthesia":
+        request, base_note = with_base_units(request, base_units_lookup)
+    outcome = REGISTRY[family].calculator(request, minutes)
+    if base_note:
+        outcome.warn(base_note)
     if mue_lookup is not None:
         _mue_warnings(outcome, mue_lookup)
     if not outcome.lines and outcome.not_billable_reason is None:
@@ -230,6 +158,7 @@ def calculate(request: UnitsRequest, mue_lookup: MueLookup | None = None) -> Uni
             "unconfirmed": outcome.unconfirmed,
             "anesthesia_time_units": outcome.anesthesia_time_units,
             "anesthesia_total_units": outcome.anesthesia_total_units,
+            "anesthesia_base_units": outcome.anesthesia_base_units,
         }
     )
 
@@ -240,8 +169,10 @@ def calculate_minutes(
     """Fast path for the timed families: (code, units) pairs only, no warnings, no pydantic.
 
     `variant` holds the values of the family's variant fields in order (office_em: (patient,); psychotherapy:
-    (with_em,); sedation: (sedation_by, patient_under_5); chemo_infusion: (prolonged_pump,)); empty means the
-    default. Same tables and algorithm as `calculate`.
+    (with_em,); sedation: (sedation_by, patient_under_5, gi_endoscopy); chemo_infusion: (prolonged_pump,);
+    hospital_em / nursing_facility_em: (visit,); home_em: (patient,); care_management: (care_program,);
+    family_psychotherapy: (patient_present,)); missing trailing values take the defaults in DEFAULT_VARIANTS.
+    Same tables and algorithm as `calculate`.
     """
     timed = TIMED_FAMILIES.get(family)
     if timed is None:
@@ -249,8 +180,8 @@ def calculate_minutes(
             f"No minutes-only fast path for {family!r}. Timed families: {', '.join(TIMED_FAMILIES)}."
         )
     check_minutes(minutes, timed.duration_noun)
-    if not variant and timed.variant_fields:
-        variant = DEFAULT_VARIANTS[family]
+    if len(variant) < len(timed.variant_fields):
+        variant = tuple(variant) + DEFAULT_VARIANTS[family][len(variant):]
     rule = timed.rules.get((payer, variant))
     if rule is None:
         raise MissingDetailError(f"{family} needs {', '.join(timed.variant_fields)}; got {variant!r}.")
@@ -260,6 +191,11 @@ def calculate_minutes(
 DEFAULT_VARIANTS: dict[str, tuple[object, ...]] = {
     "office_em": ("established",),
     "psychotherapy": (False,),
-    "sedation": ("same", False),
+    "sedation": ("same", False, False),
     "chemo_infusion": (False,),
+    "family_psychotherapy": (True,),
+    "hospital_em": ("subsequent",),
+    "nursing_facility_em": ("subsequent",),
+    "home_em": ("established",),
+    "care_management": ("ccm_staff",),
 }

@@ -35,10 +35,18 @@ class UnitsRequest(BaseModel):
       after the infusion, 96411 each), `prolonged_pump` (a pump-driven infusion of more than 8 hours: 96416).
     - chemo_push: `pushes` (chemo drugs pushed, default 1).
     - office_em: `patient` ("new" or "established"), `minutes` = total time on the date of the encounter.
-    - psychotherapy: `with_em` (an E/M billed the same day: the add-on codes).
-    - sedation: `sedation_by` ("same" physician as the procedure or "other"), `patient_under_5`.
-    - therapy: `code_minutes` (minutes per timed code).
-    - anesthesia: `minutes`, `base_units`, optional `anesthesia_code`.
+    - psychotherapy: `with_em` (an E/M billed the same day: the add-on codes), `interactive_complexity` (+90785).
+    - crisis_psychotherapy: `minutes` (total crisis time on the date).
+    - family_psychotherapy: `patient_present` (90847 with the patient, 90846 without).
+    - sedation: `sedation_by` ("same" physician as the procedure or "other"), `patient_under_5`, `gi_endoscopy`
+      (sedation by the endoscopist for a GI endoscopy: G0500 for Medicare).
+    - therapy: `code_minutes` (minutes per code; untimed codes in it count 1 unit whatever their minutes),
+      `untimed_codes` (evaluations 97161-97168, supervised modalities 97010-97028, 97150: 1 unit each).
+    - hospital_em: `visit` ("initial", "subsequent" or "discharge"); nursing_facility_em: `visit` ("initial" or
+      "subsequent"); home_em: `patient` ("new" or "established"). `minutes` = total time on the date.
+    - care_management: `care_program` ("ccm_staff" 99490, "ccm_complex" 99487, "ccm_physician" 99491,
+      "pcm_physician" 99424, "pcm_staff" 99426), `minutes` = total time in the calendar month.
+    - anesthesia: `minutes`, `base_units` (or from the CMS base-unit file given to `calculate`), `anesthesia_code`.
     - drug_units: `drug_code`, `dose`, `dose_unit`, `billing_quantity`, `billing_unit`, `single_dose_vial`.
     """
 
@@ -58,9 +66,19 @@ class UnitsRequest(BaseModel):
     # office_em / psychotherapy
     patient: Literal["new", "established"] | None = None
     with_em: bool = False
+    interactive_complexity: bool = False
+    # family_psychotherapy
+    patient_present: bool | None = None
     # sedation
     sedation_by: Literal["same", "other"] = "same"
     patient_under_5: bool = False
+    gi_endoscopy: bool = False
+    # therapy
+    untimed_codes: list[str] | None = None
+    # hospital_em / nursing_facility_em
+    visit: Literal["initial", "subsequent", "discharge"] | None = None
+    # care_management
+    care_program: Literal["ccm_staff", "ccm_complex", "ccm_physician", "pcm_physician", "pcm_staff"] | None = None
     # anesthesia
     base_units: float | None = None
     anesthesia_code: str | None = None
@@ -109,6 +127,7 @@ class UnitsResult(BaseModel):
     unconfirmed: bool = False
     anesthesia_time_units: float | None = None
     anesthesia_total_units: float | None = None
+    anesthesia_base_units: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

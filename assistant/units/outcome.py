@@ -18,6 +18,7 @@ class Outcome:
     minutes: int | None = None
     anesthesia_time_units: float | None = None
     anesthesia_total_units: float | None = None
+    anesthesia_base_units: float | None = None
 
     def cite(self, *citations: str) -> None:
         """Add sources, each once, keeping their order."""

@@ -9,6 +9,7 @@ this shape; a new family is a new table, not new control flow.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.units.models import Payer
@@ -131,3 +132,26 @@ def midpoint_units(minutes: int, unit_minutes: int = 15) -> int:
     if minutes <= 0:
         return 0
     return (minutes + unit_minutes // 2) // unit_minutes
+
+
+@dataclass(frozen=True, slots=True)
+class FieldNote:
+    """A warning attached when a request field (a count) reaches `at_least`."""
+
+    field: str
+    at_least: int
+    text: str
+    unconfirmed: bool = False
+    citation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TimedFamily:
+    """A timed family: its rules per (payer, variant); `variant_fields` name the request fields that pick one."""
+
+    name: str
+    duration_noun: str
+    variant_fields: tuple[str, ...]
+    rules: Mapping[tuple[Payer, tuple[object, ...]], TimedRule]
+    field_notes: tuple[FieldNote, ...] = ()
+    missing_variant: str = ""

@@ -6,95 +6,22 @@ AMA descriptor text). Section numbers refer to the team's rules notes (rules.md)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from types import MappingProxyType
-
 from assistant.units import sources as src
-from assistant.units.models import FamilyInfo, Payer
-from assistant.units.rules import NO_LIMIT, Band, CountAddOn, Note, TimeAddOn, TimedRule, hourly_add_on
+from assistant.units.models import Payer
+from assistant.units.rules import (
+    NO_LIMIT,
+    Band,
+    CountAddOn,
+    FieldNote,
+    Note,
+    TimeAddOn,
+    TimedFamily,
+    TimedRule,
+    hourly_add_on,
+)
+from assistant.units.titles import ADD_ON_PRIMARIES, PRIMARY_BILLED_SEPARATELY, TITLES
 
 PAYERS: tuple[Payer, ...] = ("cpt", "medicare")
-
-# Short titles in our own words, one per code the engine can report.
-TITLES: Mapping[str, str] = MappingProxyType(
-    {
-        "96369": "Subcutaneous infusion, first hour (pump set-up and its sites included)",
-        "96370": "Subcutaneous infusion, each further hour",
-        "96371": "Subcutaneous infusion, an extra pump set-up with new site(s)",
-        "96372": "Therapeutic injection under the skin or into a muscle",
-        "96360": "Hydration IV infusion, first hour (31 minutes or more)",
-        "96361": "Hydration IV infusion, each further hour",
-        "96365": "Therapeutic IV infusion, first hour",
-        "96366": "Therapeutic IV infusion, each further hour",
-        "96367": "Therapeutic IV infusion of a new drug in sequence, up to an hour",
-        "96368": "Therapeutic IV infusion running at the same time as another",
-        "96374": "Therapeutic IV push, first drug",
-        "96375": "Therapeutic IV push of each further new drug",
-        "96376": "Therapeutic IV push of the same drug again after 30 minutes (facility only)",
-        "96409": "Chemotherapy IV push, first drug",
-        "96411": "Chemotherapy IV push of each further drug",
-        "96413": "Chemotherapy IV infusion, first hour",
-        "96415": "Chemotherapy IV infusion, each further hour",
-        "96416": "Chemotherapy infusion over 8 hours started with a pump",
-        "96417": "Chemotherapy IV infusion of a further drug in sequence, up to an hour",
-        "99291": "Critical care, first 30 to 74 minutes",
-        "99292": "Critical care, each further 30 minutes",
-        "99202": "Office visit, new patient, 15 minutes or more in total",
-        "99203": "Office visit, new patient, 30 minutes or more in total",
-        "99204": "Office visit, new patient, 45 minutes or more in total",
-        "99205": "Office visit, new patient, 60 minutes or more in total",
-        "99212": "Office visit, established patient, 10 minutes or more in total",
-        "99213": "Office visit, established patient, 20 minutes or more in total",
-        "99214": "Office visit, established patient, 30 minutes or more in total",
-        "99215": "Office visit, established patient, 40 minutes or more in total",
-        "99417": "Prolonged office visit time, each full 15 minutes (CPT code)",
-        "G2212": "Prolonged office visit time, each full 15 minutes (Medicare code)",
-        "90832": "Psychotherapy, 16 to 37 minutes",
-        "90834": "Psychotherapy, 38 to 52 minutes",
-        "90837": "Psychotherapy, 53 minutes or more",
-        "90833": "Psychotherapy with a same-day E/M visit, 16 to 37 minutes",
-        "90836": "Psychotherapy with a same-day E/M visit, 38 to 52 minutes",
-        "90838": "Psychotherapy with a same-day E/M visit, 53 minutes or more",
-        "99151": "Moderate sedation by the proceduralist, first 15 minutes, patient under 5",
-        "99152": "Moderate sedation by the proceduralist, first 15 minutes, patient 5 or older",
-        "99153": "Moderate sedation by the proceduralist, each further 15 minutes",
-        "99155": "Moderate sedation by another professional, first 15 minutes, patient under 5",
-        "99156": "Moderate sedation by another professional, first 15 minutes, patient 5 or older",
-        "99157": "Moderate sedation by another professional, each further 15 minutes",
-    }
-)
-
-_OFFICE_EM = ("99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215")
-
-# Add-on code -> the primary codes it is reported with (CPT add-on designations). Lines carry these in `add_on_to`.
-ADD_ON_PRIMARIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "96370": ("96369",),
-        "96371": ("96369",),
-        "96361": ("96360", "96365", "96374", "96409", "96413"),
-        "96366": ("96365", "96367"),
-        "96367": ("96365", "96374", "96409", "96413"),
-        "96368": ("96365", "96366", "96413", "96415", "96416"),
-        "96375": ("96365", "96374", "96409", "96413"),
-        "96376": ("96360", "96365", "96374", "96409", "96413"),
-        "96411": ("96409", "96413"),
-        "96415": ("96413",),
-        "96417": ("96413",),
-        "99292": ("99291",),
-        "99417": ("99205", "99215"),
-        "G2212": ("99205", "99215"),
-        "90833": _OFFICE_EM,
-        "90836": _OFFICE_EM,
-        "90838": _OFFICE_EM,
-        "99153": ("99151", "99152"),
-        "99157": ("99155", "99156"),
-    }
-)
-
-# Add-ons whose primary the engine never counts itself: the same-day E/M, whose level is chosen on its own.
-PRIMARY_BILLED_SEPARATELY: frozenset[str] = frozenset({"90833", "90836", "90838"})
-
 
 def _band(code: str, min_minutes: int) -> Band:
     return Band(code=code, min_minutes=min_minutes, title=TITLES[code], add_on_to=ADD_ON_PRIMARIES.get(code, ()))
@@ -106,29 +33,6 @@ def _hourly(code: str, after: tuple[str, ...]) -> TimeAddOn:
 
 def _every(code: str, first_unit_at: int, step: int, after: tuple[str, ...]) -> TimeAddOn:
     return TimeAddOn(code=code, title=TITLES[code], first_unit_at=first_unit_at, step=step, after=after)
-
-
-@dataclass(frozen=True, slots=True)
-class FieldNote:
-    """A warning attached when a request field (a count) reaches `at_least`."""
-
-    field: str
-    at_least: int
-    text: str
-    unconfirmed: bool = False
-    citation: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TimedFamily:
-    """A timed family: its rules per (payer, variant); `variant_fields` name the request fields that pick one."""
-
-    name: str
-    duration_noun: str
-    variant_fields: tuple[str, ...]
-    rules: Mapping[tuple[Payer, tuple[object, ...]], TimedRule]
-    field_notes: tuple[FieldNote, ...] = ()
-    missing_variant: str = ""
 
 
 def _same_for_both_payers(
@@ -233,7 +137,7 @@ HYDRATION = TimedFamily(
         bands=(_band("96360", 31),),
         time_add_ons=(_hourly("96361", ("96360",)),),
         rule="96360 needs at least 31 minutes and covers the first hour. " + HOURLY_RULE,
-        citations=(src.HYDRATION, src.CPT_TIME_RULE, src.CPT_ADDON_HOURS),
+        citations=(src.HYDRATION, src.CPM12_DRUG_ADMIN, src.CPT_TIME_RULE, src.CPT_ADDON_HOURS),
         below_minimum="Hydration of 30 minutes or less is not reported (CPT hydration guideline).",
     ),
 )
@@ -249,7 +153,7 @@ IV_INFUSION = TimedFamily(
         bands=(_band("96374", 1), _band("96365", 16)),
         time_add_ons=(_hourly("96366", ("96365",)),),
         rule="96365 covers the first hour of a therapeutic infusion (16 minutes or more). " + HOURLY_RULE,
-        citations=(src.IV_INFUSION, src.PUSH_DEFINITION, src.CPT_TIME_RULE, src.CPT_ADDON_HOURS),
+        citations=(src.IV_INFUSION, src.CPM12_DRUG_ADMIN, src.PUSH_DEFINITION, src.CPT_TIME_RULE, src.CPT_ADDON_HOURS),
         below_minimum="",
         notes=(
             Note(
@@ -271,7 +175,7 @@ def _chemo_rules(prolonged_pump: bool) -> dict[tuple[Payer, tuple[object, ...]],
     notes = [
         Note("A chemotherapy infusion of 15 minutes or less is a push by the CPT definition: coded as 96409.", 1, 15)
     ]
-    citations = [src.CHEMO_INFUSION, src.PUSH_DEFINITION, src.CPT_TIME_RULE, src.CHEMO_SEQUENTIAL]
+    citations = [src.CHEMO_INFUSION, src.CPM12_DRUG_ADMIN, src.PUSH_DEFINITION, src.CPT_TIME_RULE, src.CHEMO_SEQUENTIAL]
     if prolonged_pump:
         bands += (_band("96416", 481),)
         citations.append(src.CHEMO_PROLONGED)
@@ -433,8 +337,19 @@ OFFICE_EM = TimedFamily(
     missing_variant="Is the patient new or established? Office E/M levels by time differ.",
 )
 
-# 7. Psychotherapy [rules.md 6]: CPT and CMS agree
+# 7. Psychotherapy [rules.md 6]: CPT and CMS agree; +90785 interactive complexity [encounters.md B1]
 _PSYCHO_BELOW = "Psychotherapy under 16 minutes is not reported."
+
+
+def _interactive(after: tuple[str, ...]) -> CountAddOn:
+    return CountAddOn(
+        code="90785", title=TITLES["90785"], field="interactive_complexity", after=after, max_units=1
+    )
+
+
+_PSYCHO_CODES = ("90832", "90834", "90837")
+_PSYCHO_EM_CODES = ("90833", "90836", "90838")
+_IC_RULE = " Interactive complexity adds +90785 once to the session."
 PSYCHOTHERAPY = TimedFamily(
     name="psychotherapy",
     duration_noun="a psychotherapy session",
@@ -444,19 +359,21 @@ PSYCHOTHERAPY = TimedFamily(
             (False,),
             family="psychotherapy",
             bands=(_band("90832", 16), _band("90834", 38), _band("90837", 53)),
-            rule="One code per session by its time: 16-37 minutes 90832, 38-52 90834, 53 or more 90837.",
-            citations=(src.PSYCHOTHERAPY,),
+            count_add_ons=(_interactive(_PSYCHO_CODES),),
+            rule="One code per session by its time: 16-37 minutes 90832, 38-52 90834, 53 or more 90837." + _IC_RULE,
+            citations=(src.PSYCHOTHERAPY, src.INTERACTIVE_COMPLEXITY),
             below_minimum=_PSYCHO_BELOW,
         ),
         **_same_for_both_payers(
             (True,),
             family="psychotherapy",
             bands=(_band("90833", 16), _band("90836", 38), _band("90838", 53)),
+            count_add_ons=(_interactive(_PSYCHO_EM_CODES),),
             rule=(
                 "With a same-day E/M, psychotherapy is an add-on by its own time: 16-37 minutes +90833, 38-52 "
-                "+90836, 53 or more +90838."
+                "+90836, 53 or more +90838." + _IC_RULE
             ),
-            citations=(src.PSYCHOTHERAPY,),
+            citations=(src.PSYCHOTHERAPY, src.INTERACTIVE_COMPLEXITY),
             below_minimum=_PSYCHO_BELOW,
             notes=(
                 Note(
@@ -468,145 +385,91 @@ PSYCHOTHERAPY = TimedFamily(
     },
 )
 
-# 9. Moderate sedation [rules.md 9]
+# 9. Moderate sedation [rules.md 9]; G0500 for Medicare GI endoscopy by the endoscopist [encounters.md B5]
 _SEDATION_BELOW = "Moderate sedation under 10 minutes of intraservice time is not reported."
+_FIRST_SEDATION = {
+    ("same", True): "99151", ("same", False): "99152", ("other", True): "99155", ("other", False): "99156"
+}
 
 
-def _sedation_rules(by: str, under_5: bool) -> dict[tuple[Payer, tuple[object, ...]], TimedRule]:
-    first = {("same", True): "99151", ("same", False): "99152", ("other", True): "99155", ("other", False): "99156"}
-    primary = first[(by, under_5)]
+def _sedation_rule(payer: Payer, by: str, under_5: bool, gi: bool) -> TimedRule:
+    primary = _FIRST_SEDATION[(by, under_5)]
     add_on = "99153" if by == "same" else "99157"
-    rules: dict[tuple[Payer, tuple[object, ...]], TimedRule] = {}
-    for payer in PAYERS:
-        notes: tuple[Note, ...] = ()
-        citations: tuple[str, ...] = (src.SEDATION,)
-        if payer == "medicare" and add_on == "99153":
-            notes = (
-                Note(
-                    "Medicare (Palmetto GBA JM): 99153 is denied when the place of service is a facility "
-                    "(PC/TC indicator 3). Check the place of service before reporting it.",
-                    23,
-                    NO_LIMIT,
-                ),
+    notes: list[Note] = []
+    citations: tuple[str, ...] = (src.SEDATION,)
+    g0500 = payer == "medicare" and by == "same" and not under_5 and gi
+    if g0500:
+        primary = "G0500"
+        citations = (src.SEDATION_G0500, src.SEDATION)
+        notes.append(
+            Note(
+                "One source (ASGE) reads +99153 after G0500 as needing the whole further 15 minutes (38 minutes in "
+                "all) rather than the CPT midpoint (23): check the contractor's policy.",
+                23,
+                37,
+                citation=src.SEDATION_99153_CONFLICT,
             )
-            citations += (src.SEDATION_MEDICARE_FACILITY,)
-        rules[(payer, (by, under_5))] = TimedRule(
-            family="sedation",
-            payer=payer,
-            bands=(_band(primary, 10),),
-            time_add_ons=(_every(add_on, 23, 15, (primary,)),),
-            rule=(
-                f"{primary} covers the first 10 to 22 minutes of intraservice time; +{add_on} is added for each "
-                "further 15 minutes once past the midpoint (23-37 minutes one unit, 38-52 two)."
-            ),
-            citations=citations,
-            below_minimum=_SEDATION_BELOW,
-            notes=notes,
         )
-    return rules
+    elif gi and by == "same" and not under_5:
+        notes.append(
+            Note(
+                "Medicare would report G0500 instead of 99152 for moderate sedation by the endoscopist during a GI "
+                "endoscopy (patient 5 or older); other payers take 99152 unless their policy adopts G0500."
+            )
+        )
+    if payer == "medicare" and add_on == "99153":
+        notes.append(
+            Note(
+                "Medicare (Palmetto GBA JM): 99153 is denied when the place of service is a facility "
+                "(PC/TC indicator 3). Check the place of service before reporting it.",
+                23,
+                NO_LIMIT,
+            )
+        )
+        citations += (src.SEDATION_MEDICARE_FACILITY,)
+    lead = "Medicare: G0500 (moderate sedation by the endoscopist for a GI endoscopy) " if g0500 else f"{primary} "
+    return TimedRule(
+        family="sedation",
+        payer=payer,
+        bands=(_band(primary, 10),),
+        time_add_ons=(_every(add_on, 23, 15, (primary,)),),
+        rule=(
+            f"{lead}covers the first 10 to 22 minutes of intraservice time; +{add_on} is added for each "
+            "further 15 minutes once past the midpoint (23-37 minutes one unit, 38-52 two)."
+        ),
+        citations=citations,
+        below_minimum=_SEDATION_BELOW,
+        notes=tuple(notes),
+    )
 
 
 SEDATION = TimedFamily(
     name="sedation",
     duration_noun="a sedation",
-    variant_fields=("sedation_by", "patient_under_5"),
-    rules={k: v for by in ("same", "other") for u5 in (True, False) for k, v in _sedation_rules(by, u5).items()},
+    variant_fields=("sedation_by", "patient_under_5", "gi_endoscopy"),
+    rules={
+        (payer, (by, u5, gi)): _sedation_rule(payer, by, u5, gi)
+        for payer in PAYERS
+        for by in ("same", "other")
+        for u5 in (True, False)
+        for gi in (False, True)
+    },
 )
 
-TIMED_FAMILIES: Mapping[str, TimedFamily] = MappingProxyType(
-    {
-        f.name: f
-        for f in (SUBQ, HYDRATION, IV_INFUSION, CHEMO_INFUSION, CRITICAL_CARE, OFFICE_EM, PSYCHOTHERAPY, SEDATION)
-    }
-)
+__all__ = [
+    "ADD_ON_PRIMARIES",
+    "PAYERS",
+    "PRIMARY_BILLED_SEPARATELY",
+    "TITLES",
+    "FieldNote",
+    "TimedFamily",
+]
 
 
-def _info(name: str, title: str, codes: tuple[str, ...], description: str) -> tuple[str, FamilyInfo]:
-    return name, FamilyInfo(name=name, title=title, codes=codes, description=description)
+def __getattr__(name: str) -> object:
+    """`FAMILIES` and `TIMED_FAMILIES` moved to the family registry; old imports from here keep working."""
+    if name in ("FAMILIES", "TIMED_FAMILIES"):
+        from assistant.units import registry
 
-
-FAMILIES: Mapping[str, FamilyInfo] = MappingProxyType(
-    dict(
-        [
-            _info(
-                "subq_infusion",
-                "Subcutaneous infusion",
-                ("96369", "96370", "96371", "96372"),
-                "96369 first hour with pump set-up and sites; +96370 per further hour past 30 minutes; "
-                "+96371 for a later extra pump set-up.",
-            ),
-            _info(
-                "hydration",
-                "Hydration IV infusion",
-                ("96360", "96361"),
-                "31 minutes minimum; +96361 per further hour past 30 minutes.",
-            ),
-            _info(
-                "iv_infusion",
-                "Therapeutic IV infusion",
-                ("96365", "96366", "96367", "96368", "96374", "96375", "96376", "96372"),
-                "96365 first hour (16 minutes or more); +96366 per further hour; sequential and concurrent "
-                "drugs; pushes and injections in the same encounter.",
-            ),
-            _info(
-                "iv_push",
-                "Therapeutic IV push",
-                ("96374", "96375", "96376"),
-                "96374 first push; +96375 each new drug; +96376 same drug after 30 minutes (facility only).",
-            ),
-            _info(
-                "injection", "Therapeutic injection", ("96372",), "SC or IM therapeutic injection, one per injection."
-            ),
-            _info(
-                "chemo_infusion",
-                "Chemotherapy infusion",
-                ("96413", "96415", "96416", "96417", "96409", "96411"),
-                "96413 first hour; +96415 per further hour past 30 minutes; +96417 sequential drug; 96416 pump "
-                "infusion over 8 hours.",
-            ),
-            _info("chemo_push", "Chemotherapy push", ("96409", "96411"), "96409 first drug; +96411 each further drug."),
-            _info(
-                "critical_care",
-                "Critical care",
-                ("99291", "99292"),
-                "99291 from 30 minutes; +99292 at 75 minutes (CPT) or 104 minutes (Medicare), then per 30.",
-            ),
-            _info(
-                "office_em",
-                "Office visit by total time",
-                tuple(c for c in _OFFICE_EM if c != "99211") + ("99417", "G2212"),
-                "Level by total time met or exceeded; prolonged time 99417 (CPT) or G2212 (Medicare).",
-            ),
-            _info(
-                "psychotherapy",
-                "Psychotherapy",
-                ("90832", "90834", "90837", "90833", "90836", "90838"),
-                "One code by session time (16, 38, 53 minutes); add-on codes with a same-day E/M.",
-            ),
-            _info(
-                "therapy",
-                "PT/OT timed codes",
-                (),
-                "15-minute units: Medicare's 8-minute rule on total timed minutes, or the CPT rule per code.",
-            ),
-            _info(
-                "sedation",
-                "Moderate sedation",
-                ("99151", "99152", "99153", "99155", "99156", "99157"),
-                "From 10 minutes; each further 15 minutes past the midpoint (23, 38...) is an add-on unit.",
-            ),
-            _info(
-                "anesthesia",
-                "Anesthesia time",
-                (),
-                "Medicare time units = minutes / 15 to one decimal, plus base units.",
-            ),
-            _info(
-                "drug_units",
-                "HCPCS drug units",
-                (),
-                "Dose / billing unit, rounded up, with unit conversion; JW/JZ for Medicare single-dose vials.",
-            ),
-        ]
-    )
-)
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,10 @@
-"""PT/OT timed codes in 15-minute units [rules.md 7].
+"""PT/OT timed codes in 15-minute units [rules.md 7], and the untimed codes beside them [encounters.md B2].
 
 Medicare (Claims Processing Manual Ch. 5 §20.2): add all timed minutes, read the total units off the 8-minute
 rule, give each code its full 15-minute units, then give the leftover units to the largest remainders.
 CPT / "rule of 8s" (many commercial payers): each code on its own, 8-22 minutes 1 unit, 23-37 2 units...
+Untimed codes (evaluations 97161-97168, supervised modalities 97010-97028, group 97150) are 1 unit each whatever
+their minutes and never enter the timed total; Medicare takes G0283 for 97014 and pays nothing for 97010.
 """
 
 from __future__ import annotations
@@ -12,17 +14,65 @@ from assistant.units.errors import InvalidCountError, MissingDetailError, TooLon
 from assistant.units.models import UnitsRequest
 from assistant.units.outcome import Outcome
 from assistant.units.rules import midpoint_units
+from assistant.units.titles import TITLES
 
 UNIT_MINUTES = 15
 MINIMUM_MINUTES = 8  # the midpoint of a 15-minute unit
+EVALUATIONS = frozenset({"97161", "97162", "97163", "97164", "97165", "97166", "97167", "97168"})
+MODALITIES = frozenset({"97010", "97012", "97014", "97016", "97018", "97022", "97024", "97026", "97028", "G0283"})
+UNTIMED = EVALUATIONS | MODALITIES | {"97150"}
+MEDICARE_REPLACES = {"97014": "G0283"}  # 97014 is status I for Medicare; G0283 is its Medicare code
+MEDICARE_BUNDLED = frozenset({"97010"})  # MUE 0, bundled: Medicare pays no separate unit
 
 
 def therapy_title(code: str) -> str:
-    return f"Timed therapy code {code}, 15-minute units"
+    return TITLES.get(code, f"Timed therapy code {code}, 15-minute units")
 
 
-def _checked_minutes(request: UnitsRequest) -> dict[str, int]:
-    if not request.code_minutes:
+def _split(request: UnitsRequest) -> tuple[dict[str, int], list[str]]:
+    """(timed code -> minutes, untimed codes in order): untimed codes given with minutes are moved out."""
+    given = dict(request.code_minutes or {})
+    untimed: list[str] = []
+    for code in [*(request.untimed_codes or []), *[c for c in given if c.strip().upper() in UNTIMED]]:
+        code = code.strip().upper()
+        if code not in UNTIMED:
+            raise InvalidCountError(
+                f"{code} is not an untimed therapy code (evaluations 97161-97168, supervised modalities 97010-97028, "
+                "97150): give its minutes as a timed code."
+            )
+        if code not in untimed:
+            untimed.append(code)
+    timed = {code: value for code, value in given.items() if code.strip().upper() not in UNTIMED}
+    return timed, untimed
+
+
+def _untimed_lines(untimed: list[str], payer: str, outcome: Outcome) -> list[tuple[str, int, str]]:
+    lines: list[tuple[str, int, str]] = []
+    for code in untimed:
+        billed = code
+        if payer == "medicare" and code in MEDICARE_REPLACES:
+            billed = MEDICARE_REPLACES[code]
+            outcome.warn(f"Medicare does not take {code} (status I): it is reported as {billed}, 1 unit.")
+            outcome.cite(src.THERAPY_G0283)
+        elif payer == "medicare" and code in MEDICARE_BUNDLED:
+            outcome.warn(f"{code} is bundled for Medicare (MUE 0): no separate unit is reported.")
+            outcome.cite(src.THERAPY_G0283)
+            continue
+        elif code in MEDICARE_BUNDLED:
+            outcome.warn(f"{code} is bundled by Medicare (MUE 0) and by many payers: check the payer before billing.")
+        if all(line[0] != billed for line in lines):
+            lines.append((billed, 1, therapy_title(billed)))
+    if untimed:
+        outcome.cite(src.THERAPY_UNTIMED)
+        outcome.warn(
+            "Untimed codes (" + ", ".join(untimed) + ") are 1 unit each whatever their minutes and are kept out of "
+            "the timed total (Medicare Claims Processing Manual Ch. 5 §20.2)."
+        )
+    return lines
+
+
+def _checked_minutes(request: UnitsRequest, code_minutes: dict[str, int]) -> dict[str, int]:
+    if not code_minutes:
         hint = ""
         if request.minutes is not None and request.minutes > 0:
             total_units = midpoint_units(request.minutes)
@@ -34,7 +84,7 @@ def _checked_minutes(request: UnitsRequest) -> dict[str, int]:
             "Timed therapy needs the minutes of each timed code, e.g. 97112 24 minutes and 97110 23 minutes." + hint
         )
     minutes: dict[str, int] = {}
-    for code, value in request.code_minutes.items():
+    for code, value in code_minutes.items():
         code = code.strip().upper()
         if value < 0:
             raise InvalidCountError(f"{code} can't take {value} minutes: give the minutes spent on it (0 or more).")
@@ -65,9 +115,30 @@ def medicare_allocation(code_minutes: dict[str, int]) -> tuple[dict[str, int], l
 
 
 def therapy(request: UnitsRequest) -> Outcome:
-    """Units per timed code under the payer's rule, with the total and any tie explained."""
-    code_minutes = _checked_minutes(request)
+    """Units per timed code under the payer's rule, with the total and any tie explained; untimed codes 1 unit each."""
+    timed_given, untimed = _split(request)
+    if untimed and not timed_given:
+        outcome = Outcome(
+            rule="Untimed therapy codes are 1 unit each, whatever their minutes; no timed code was given.",
+            citations=[src.THERAPY_UNTIMED],
+            minutes=request.minutes,
+        )
+        outcome.lines.extend(_untimed_lines(untimed, request.payer, outcome))
+        return outcome
+    code_minutes = _checked_minutes(request, timed_given)
     total = sum(code_minutes.values())
+    outcome = _timed(request, code_minutes, total)
+    untimed_lines = _untimed_lines(untimed, request.payer, outcome)
+    evaluations = [line for line in untimed_lines if line[0] in EVALUATIONS]
+    others = [line for line in untimed_lines if line[0] not in EVALUATIONS]
+    outcome.lines = evaluations + outcome.lines + others
+    if outcome.lines:
+        outcome.not_billable_reason = None
+    return outcome
+
+
+def _timed(request: UnitsRequest, code_minutes: dict[str, int], total: int) -> Outcome:
+    """The timed codes' lines under the payer's rule."""
     if request.payer == "medicare":
         outcome = Outcome(
             rule=(

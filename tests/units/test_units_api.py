@@ -20,6 +20,9 @@ from assistant.units.tables import TIMED_FAMILIES, TITLES
 FAMILY_NAMES = {
     "subq_infusion", "hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push",
     "critical_care", "office_em", "psychotherapy", "therapy", "sedation", "anesthesia", "drug_units",
+    # issue 14
+    "crisis_psychotherapy", "family_psychotherapy", "hospital_em", "nursing_facility_em", "home_em",
+    "care_management",
 }  # fmt: skip
 
 

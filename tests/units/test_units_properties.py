@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from assistant.units import (
@@ -69,7 +69,12 @@ def _requests() -> st.SearchStrategy[UnitsRequest]:
         pushes=st.none() | st.integers(0, 4),
         sequential_infusions=st.integers(0, 3),
         prolonged_pump=st.booleans(),
-    )
+        interactive_complexity=st.booleans(),
+        patient_present=st.booleans(),
+        gi_endoscopy=st.booleans(),
+        visit=st.sampled_from(["initial", "subsequent", "discharge"]),
+        care_program=st.sampled_from(["ccm_staff", "ccm_complex", "ccm_physician", "pcm_physician", "pcm_staff"]),
+    ).filter(lambda r: r.family != "nursing_facility_em" or r.visit != "discharge")
     administration = st.builds(
         UnitsRequest,
         family=st.sampled_from(["iv_infusion", "iv_push", "injection", "chemo_push"]),
@@ -87,6 +92,14 @@ def _requests() -> st.SearchStrategy[UnitsRequest]:
 
 @settings(max_examples=400, deadline=None)
 @given(request=_requests())
+# Found by hypothesis (issue 11): a push as the primary service makes the infusion +96367, and +96368 was then
+# emitted with none of its listed primaries (96365, 96366, 96413, 96415, 96416).
+@example(
+    request=UnitsRequest(
+        family="iv_infusion", minutes=16, setting="professional", pushes=1, concurrent_infusion=True,
+        primary_service="push",
+    )  # fmt: skip
+)
 def test_an_add_on_never_appears_without_its_primary(request):
     result = calculate(request)
     codes = {line.code for line in result.lines}

@@ -1,0 +1,117 @@
+"""The CMS anesthesia base-unit file: read it, keep it as a JSON overlay, look codes up [encounters.md B6].
+
+CMS posts the base units of the anesthesia codes (00100-01999) each year on its Anesthesiologists Center page; the
+exact layout is UNCONFIRMED, so the reader is tolerant: a CSV or tab-separated text file (save a spreadsheet as
+CSV) whose header names a code column ("code", "CPT code", "HCPCS") and a base-unit column ("base units",
+"base unit", "base"). Rows whose code is not an anesthesia code are skipped; a bad number raises an error naming
+the file and line.
+
+    python -m assistant import anesthesia-base FILE
+    lookup = load_base_units(settings.resolved_data_dir)   # None until imported
+    calculate(request, base_units_lookup=lookup)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+from typing import Protocol
+
+OVERLAY_NAME = "anesthesia_base_units.json"
+_ANESTHESIA_CODE = re.compile(r"0\d{4}")  # 00100-01999 (and 01xxx), five digits starting with 0
+
+
+class BaseUnitFileError(ValueError):
+    """The file cannot be read as a base-unit table; the message names the file and the line."""
+
+
+class DataDirSettings(Protocol):
+    """What the importer needs from the application settings (duck-typed: units imports nothing of ours)."""
+
+    @property
+    def resolved_data_dir(self) -> Path: ...
+
+
+def _column(header: list[str], path: Path, *names: str) -> int:
+    lowered = [cell.strip().casefold() for cell in header]
+    for name in names:
+        for index, cell in enumerate(lowered):
+            if cell == name:
+                return index
+    for name in names:
+        for index, cell in enumerate(lowered):
+            if name in cell:
+                return index
+    raise BaseUnitFileError(f"{path}: line 1 names no {names[0]!r} column (header: {', '.join(header)})")
+
+
+def parse_base_units(path: Path) -> dict[str, float]:
+    """Anesthesia code -> base units from a CSV or tab-separated base-unit file."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    dialect = "excel-tab" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else "excel"
+    rows = csv.reader(text.splitlines(), dialect=dialect)
+    header: list[str] | None = None
+    line = 0
+    for row in rows:
+        line += 1
+        if any("base" in cell.casefold() for cell in row):
+            header = row
+            break
+    if header is None:
+        raise BaseUnitFileError(f"{path}: no header line with a base-unit column")
+    code_at = _column(header, path, "cpt code", "code", "hcpcs", "cpt")
+    base_at = _column(header, path, "base units", "base unit", "base")
+    table: dict[str, float] = {}
+    for number, row in enumerate(rows, start=line + 1):
+        if len(row) <= max(code_at, base_at):
+            continue
+        code = row[code_at].strip().upper()
+        if not _ANESTHESIA_CODE.fullmatch(code):
+            continue
+        raw = row[base_at].strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise BaseUnitFileError(f"{path}: line {number}: base units {raw!r} of {code} is not a number") from None
+        if not 0 <= value < 100:
+            raise BaseUnitFileError(f"{path}: line {number}: base units {value:g} of {code} is out of range")
+        table[code] = value
+    if not table:
+        raise BaseUnitFileError(f"{path}: no anesthesia code (00100-01999) with base units was found")
+    return table
+
+
+def import_anesthesia_base(path: Path, settings: DataDirSettings) -> str:
+    """Read the file and write the overlay atomically under data_dir/imports; return a one-line summary."""
+    table = parse_base_units(path)
+    target = settings.resolved_data_dir / "imports" / OVERLAY_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"source": str(path), "base_units": table}, indent=1, sort_keys=True))
+    os.replace(temporary, target)
+    return f"Imported base units of {len(table)} anesthesia codes from {path}"
+
+
+class BaseUnitsTable:
+    """A loaded overlay; call it with a code for its base units (None when absent)."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table = table
+
+    def __call__(self, code: str) -> float | None:
+        return self.table.get(code.strip().upper())
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def load_base_units(data_dir: Path) -> BaseUnitsTable | None:
+    """The imported base units under `data_dir/imports`, or None when none were imported."""
+    overlay = data_dir / "imports" / OVERLAY_NAME
+    if not overlay.is_file():
+        return None
+    data = json.loads(overlay.read_text())
+    return BaseUnitsTable({str(code): float(value) for code, value in data["base_units"].items()})
