@@ -84,8 +84,10 @@ def parse_base_units(path: Path) -> dict[str, float]:
     return table
 
 
-def import_anesthesia_base(path: Path, settings: DataDirSettings) -> str:
-    """Read the file and write the overlay atomically under data_dir/imports; return a one-line summary."""
+def import_anesthesia_base(path: Path, settings: DataDirSettings, *, force: bool = False) -> str:
+    """Read the file and write the overlay atomically under data_dir/imports; return a one-line summary.
+
+    `force` is accepted for the command line's --force and changes nothing: the whole table is always replaced."""
     table = parse_base_units(path)
     target = settings.resolved_data_dir / "imports" / OVERLAY_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
