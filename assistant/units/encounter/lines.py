@@ -131,6 +131,9 @@ class Book:
             per = f"{first.billing_quantity:g} {first.billing_unit}"
             why = f"{first.substance} {dose_text} at {per} per unit, rounded up"
             self.add(code, units, why, src.DRUG_UNITS, [i for i, _ in members], day)
+            for line in self.lines:
+                if line.code == code and not line.title:
+                    line.title = f"{first.substance}, billed per {per}"
             if self.payer == "medicare":
                 self.cite(src.JW_JZ)
                 self.warn(

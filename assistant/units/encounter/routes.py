@@ -39,20 +39,15 @@ class OtherRoutes:
                     self.book.warn(f"{h.name} has no clock times: assumed it did not run during a drug service.")
                 total += h.minutes
                 continue
-            free, cursor, pieces, overlapped = 0, h.start, 0, []
+            free, cursor = 0, h.start
             for start, end in busy:
                 if end <= cursor or start >= h.end:
-                    if start == end and h.start < start < h.end:
-                        overlapped.append(start)
                     continue
                 if start > cursor:
                     free += start - cursor
-                    pieces += 1
                 cursor = max(cursor, end)
-                overlapped.append(start)
             if cursor < h.end:
                 free += h.end - cursor
-                pieces += 1
             h.counted = free
             total += free
             names = sorted({d.name for d in drugs if d.start is not None and d.start < h.end
@@ -63,9 +58,17 @@ class OtherRoutes:
             elif names and free < h.minutes:
                 h.notes.append(f"{free} drug-free minutes counted (overlap with {', '.join(names)} removed)")
                 self.book.cite(src.HYDRATION_CONCURRENT)
-            if pieces > 1 and any(d.kind == "infusion" for d in drugs if d.start is not None):
-                self.book.warn(f"{h.name} ran before and after a drug infusion: the segments are added (CPT Assistant "
-                               "Jun 2007); a payer has refused this (AAPC forum 196971): flagged.", unconfirmed=True)
+            split = any(
+                d.kind == "infusion" and d.start is not None and d.end is not None
+                and h.start < d.start and d.end < h.end
+                for d in drugs
+            )
+            if split:
+                self.book.warn(
+                    f"{h.name} ran before and after a drug infusion: the segments are added (CPT Assistant Jun 2007); "
+                    "a payer has refused this (AAPC forum 196971): flagged.",
+                    unconfirmed=True,
+                )
                 self.book.cite(src.HYDRATION_SPLIT)
         return total
 

@@ -1,0 +1,353 @@
+"""The encounter route (issue 11 item 4, chat): READ's services -> one `Encounter` -> a Markdown `Answer`.
+
+`answer_encounter(services, context, router)` returns None when the services are not a drug-administration
+encounter the engine should code as a whole (one timed service with no drug is left to the units route). Drugs
+resolve to HCPCS codes and administration categories through the corpus drug dictionary (`corpus.drugs`); a small
+sourced table below covers oncology drugs the bundled corpus lacks until an HCPCS import adds them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from assistant.contract import Answer, CodeLine
+from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
+from assistant.units.encounter.catalog import TITLES, drug_default
+
+ADMIN_FAMILIES = frozenset(
+    {"iv_infusion", "iv_push", "injection", "hydration", "chemo_infusion", "chemo_push", "subq_infusion"}
+)
+_FAMILY_CATEGORY = {"chemo_infusion": "chemotherapy", "chemo_push": "chemotherapy", "hydration": "hydration"}
+_FAMILY_ROUTE = {
+    "iv_infusion": "iv_infusion", "hydration": "iv_infusion", "chemo_infusion": "iv_infusion",
+    "iv_push": "iv_push", "chemo_push": "iv_push", "injection": "injection", "subq_infusion": "sc_infusion",
+}
+_ROUTES = {"iv_infusion": "iv_infusion", "iv_push": "iv_push", "sc_infusion": "sc_infusion", "injection": "injection",
+           "im": "injection", "sc": "injection", "intralesional": "intralesional", "intrathecal": "intrathecal"}
+_KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep(?:ing)?[- ](?:the\s+)?(?:line|vein)?\s*open|to keep open)\b", re.I)
+_WORD_ROUTES = ((re.compile(r"\bintrathecal\b", re.I), "intrathecal"),
+                (re.compile(r"\bintralesional\b", re.I), "intralesional"))
+
+
+@dataclass(frozen=True)
+class FallbackDrug:
+    code: str
+    quantity: float
+    unit: str
+
+
+# Oncology drugs the bundled corpus does not carry yet: billing units from the CMS ASP payment-limit file, Jan-Mar
+# 2026 (hcpcs_code_dosage); categories from assistant.units.encounter.catalog (encounters.md A7). Used only when the
+# corpus drug dictionary does not know the name.
+_ASP = "CMS ASP payment-limit file 2026Q1 (hcpcs_code_dosage)"
+FALLBACK_DRUGS: dict[str, FallbackDrug] = {
+    **dict.fromkeys(("keytruda", "pembrolizumab"), FallbackDrug("J9271", 1, "mg")),
+    **dict.fromkeys(("lupron depot", "eligard", "leuprolide depot"), FallbackDrug("J9217", 7.5, "mg")),
+    **dict.fromkeys(("rituxan", "rituximab", "truxima", "ruxience"), FallbackDrug("J9312", 10, "mg")),
+    **dict.fromkeys(("herceptin", "trastuzumab"), FallbackDrug("J9355", 10, "mg")),
+    **dict.fromkeys(("5-fu", "5fu", "fluorouracil", "adrucil"), FallbackDrug("J9190", 500, "mg")),
+    **dict.fromkeys(("oxaliplatin", "eloxatin"), FallbackDrug("J9263", 0.5, "mg")),
+    **dict.fromkeys(("leucovorin",), FallbackDrug("J0640", 50, "mg")),
+    **dict.fromkeys(("levoleucovorin", "fusilev"), FallbackDrug("J0641", 0.5, "mg")),
+    **dict.fromkeys(("faslodex", "fulvestrant"), FallbackDrug("J9395", 25, "mg")),
+    **dict.fromkeys(("velcade", "bortezomib"), FallbackDrug("J9041", 0.1, "mg")),
+    **dict.fromkeys(("opdivo", "nivolumab"), FallbackDrug("J9299", 1, "mg")),
+    **dict.fromkeys(("avastin", "bevacizumab"), FallbackDrug("J9035", 10, "mg")),
+    **dict.fromkeys(("cisplatin",), FallbackDrug("J9060", 10, "mg")),
+    **dict.fromkeys(("gemcitabine", "gemzar"), FallbackDrug("J9201", 200, "mg")),
+    **dict.fromkeys(("doxorubicin", "adriamycin"), FallbackDrug("J9000", 10, "mg")),
+    **dict.fromkeys(("zoladex", "goserelin"), FallbackDrug("J9202", 3.6, "mg")),
+}
+_FALLBACK_PATTERN = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(FALLBACK_DRUGS, key=len, reverse=True)) + r")(?![\w-])",
+    re.I,
+)
+
+
+class ServiceLike(Protocol):
+    """The fields of READ's `Service` this route reads (assistant/chat/reading/services.py)."""
+
+    family: str | None
+    route: str | None
+    category: str | None
+    drug: str | None
+    code: str | None
+    minutes: int | None
+    start: datetime.time | None
+    end: datetime.time | None
+    dose: float | None
+    dose_unit: str | None
+    count: int | None
+    relation: str | None
+    pump: bool | None
+    site: str | None
+    words: str
+
+
+class RouterLike(Protocol):
+    corpus: Any
+    edits: Any
+
+    def mue_lookup(self) -> Callable[[str], Any] | None: ...
+
+
+@dataclass(frozen=True)
+class DrugInfo:
+    code: str
+    quantity: float | None
+    unit: str | None
+    category: str | None
+    hormonal: bool | None
+    how: str
+
+
+def _cell(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(str(text).split()))
+
+
+def is_encounter(services: Sequence[ServiceLike]) -> bool:
+    """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range."""
+    admin = [s for s in services if _is_admin(s)]
+    if not admin:
+        return False
+    if len(admin) >= 2:
+        return True
+    one = admin[0]
+    return bool(one.drug or one.code or one.pump or _FALLBACK_PATTERN.search(one.words) or (one.count or 1) > 1
+                or (one.minutes or 0) > 24 * 60)
+
+
+def _is_admin(service: ServiceLike) -> bool:
+    return service.family in ADMIN_FAMILIES or (service.family is None and service.route in _ROUTES)
+
+
+def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
+    """The drug's code, billing unit and administration category: corpus first, then the sourced fallback."""
+    corpus = router.corpus
+    record = None
+    how = ""
+    if service.code:
+        record = corpus.get(service.code)
+        how = f"{service.code} as typed"
+    drugs = getattr(corpus, "drugs", None)
+    if record is None and service.drug and drugs is not None:
+        candidates = drugs.resolve(drugs.candidates(service.drug))
+        if len(candidates) == 1:
+            record, how = candidates[0], f"'{service.drug}' is {candidates[0].code} in the corpus"
+        elif len(candidates) > 1:
+            return None
+    if record is not None:
+        quantity = record.billing_unit.quantity if record.billing_unit else None
+        unit = record.billing_unit.unit if record.billing_unit else None
+        category, hormonal = _category_of(record.code, drugs)
+        return DrugInfo(record.code, quantity, unit, category, hormonal, how)
+    match = _FALLBACK_PATTERN.search(service.drug or service.words)
+    if match:
+        fallback = FALLBACK_DRUGS[match.group(1).casefold()]
+        category, hormonal = _category_of(fallback.code, drugs)
+        return DrugInfo(fallback.code, fallback.quantity, fallback.unit, category, hormonal,
+                        f"'{match.group(1)}' is {fallback.code} ({_ASP})")
+    return None
+
+
+def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
+    found = drugs.administration_category(code) if drugs is not None else None
+    if found == "hormonal_antineoplastic":
+        return "chemotherapy", True
+    default = drug_default(code)
+    if found in ("chemotherapy", "therapeutic"):
+        return found, (default.hormonal if default else (False if found == "chemotherapy" else None))
+    if default is not None:
+        return default.category, default.hormonal
+    return None, None
+
+
+def to_encounter(
+    services: Sequence[ServiceLike], context: Any, router: RouterLike
+) -> tuple[Encounter, list[str], set[int]]:
+    """The Encounter the services describe, notes on how it was read, and the indexes whose clock times are not
+    the user's (placed to model 'during')."""
+    notes: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for service in services:
+        if not _is_admin(service):
+            notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
+            continue
+        route = _ROUTES.get(service.route or "") or _FAMILY_ROUTE.get(service.family or "")
+        for pattern, name in _WORD_ROUTES:
+            if pattern.search(service.words):
+                route = name
+        drug = resolve_drug(service, router)
+        category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
+        hormonal = True if service.category == "hormonal_antineoplastic" else None
+        if service.category == "hormonal_antineoplastic":
+            category = "chemotherapy"
+        category = category or _FAMILY_CATEGORY.get(service.family or "")
+        if drug is not None:
+            if category is None and drug.category:
+                category = drug.category
+                notes.append(f"{drug.how}: {drug.category} administration by default (the drug alone does not "
+                             "decide it for Medicare, TDL 12397)")
+            hormonal = hormonal if hormonal is not None else drug.hormonal
+        elif category is None and not service.drug and service.family in ("iv_infusion", "iv_push", "injection"):
+            category = "therapeutic"  # the words named a therapeutic service with no drug
+        if route is None:
+            route = "iv_infusion" if service.minutes else None
+        if route is None:
+            notes.append(f"How was '{_cell(service.words)}' given (IV infusion, IV push, injection)?")
+            route = "iv_push"
+        substance = service.drug or (drug.code if drug else None) or _default_name(service, category)
+        row: dict[str, Any] = {
+            "substance": substance, "category": category, "hormonal": hormonal, "route": route,
+            "start": service.start, "stop": service.end,
+            "minutes": service.minutes if not (service.start and service.end) else None,
+            "site": service.site, "pump": bool(service.pump),
+            "keep_open": bool(_KEEP_OPEN.search(service.words)),
+        }
+        if service.dose is not None and drug is not None and category != "hydration":
+            row.update(dose=service.dose, dose_unit=service.dose_unit, drug_code=drug.code,
+                       billing_quantity=drug.quantity, billing_unit=drug.unit)
+        rows.append({**row, "_relation": service.relation})
+        for extra in range(max((service.count or 1) - 1, 0)):
+            copy = {**row, "dose": None, "_relation": None}
+            if not service.drug:
+                copy["substance"] = f"{substance} {extra + 2}"
+            rows.append(copy)
+    placed = _place_during(rows)
+    _number_days(rows, notes)
+    administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
+                       for r in rows]
+    encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations)
+    return encounter, notes, placed
+
+
+def _default_name(service: ServiceLike, category: str | None) -> str:
+    if category == "hydration":
+        return "hydration"
+    return {"chemotherapy": "chemotherapy drug", "therapeutic": "therapeutic drug"}.get(category or "", "drug")
+
+
+def _place_during(rows: list[dict[str, Any]]) -> set[int]:
+    """'NS during a 60 min antibiotic infusion': with no clock times, the two are placed at the same start so the
+    engine sees the overlap. Returns the indexes given a placed (not typed) clock time."""
+    placed: set[int] = set()
+    for i, row in enumerate(rows):
+        if row["_relation"] not in ("during", "concurrent") or i == 0:
+            continue
+        other = rows[i - 1]
+        if row["start"] is not None and other["start"] is not None:
+            continue
+        anchor, follower = (other, row) if (other["minutes"] or 0) >= (row["minutes"] or 0) else (row, other)
+        start = anchor["start"] or follower["start"] or datetime.time(0, 0)
+        for target in (anchor, follower):
+            if target["start"] is None:
+                target["start"] = start
+                placed.add(rows.index(target))
+        if follower["minutes"] is None and follower["stop"] is None:
+            follower["minutes"] = anchor["minutes"]
+    return placed
+
+
+def _number_days(rows: list[dict[str, Any]], notes: list[str]) -> None:
+    """A clock time more than 6 hours before the previous one is read as the next date (22:00 then 02:00)."""
+    day, last = 0, None
+    for row in rows:
+        start = row["start"]
+        if start is None:
+            continue
+        minute = start.hour * 60 + start.minute
+        if last is not None and minute < last - 6 * 60:
+            day += 1
+            notes.append(f"{start:%H:%M} read as the next date (day {day + 1})")
+        row["day"] = day
+        stop = row["stop"]
+        last = (stop.hour * 60 + stop.minute) if stop is not None and stop > start else minute
+
+
+def answer_encounter(services: Sequence[ServiceLike], context: Any, router: RouterLike) -> Answer | None:
+    """The whole-encounter answer (route "units"), or None when the services are not an encounter to code."""
+    if not is_encounter(services):
+        return None
+    try:
+        encounter, notes, placed = to_encounter(services, context, router)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        return Answer(route="units", answer=f"**I can't code this encounter as asked:** {problem['msg']}.\n",
+                      warnings=[str(problem["msg"])])
+    edits = router.edits
+    ptp = None
+    if edits is not None and getattr(edits, "has_ptp", False):
+        def ptp(codes: list[str]) -> list[Any]:
+            return list(edits.pairs(codes))
+    mue = _mue_lookup(router, encounter.setting)
+    result = code_encounter(encounter, mue_lookup=mue, ptp_lookup=ptp)
+    return render(result, encounter, notes, placed, list(getattr(context, "warnings", None) or []))
+
+
+def _mue_lookup(router: RouterLike, setting: str) -> Callable[[str], Any] | None:
+    """The setting-aware MUE look-up when the router has one (EDITS), else the practitioner table."""
+    aware = getattr(router, "mue_lookup_for", None)
+    if callable(aware):
+        return aware(setting)
+    return router.mue_lookup()
+
+
+def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] = (), placed: set[int] | None = None,
+           extra_warnings: Sequence[str] = ()) -> Answer:
+    """Markdown: the lead, the timeline table, the billable lines with why, questions, sources and warnings."""
+    placed = placed or set()
+    setting = "facility (hospital outpatient)" if encounter.setting == "facility" else "professional (physician)"
+    rules = "Medicare" if encounter.payer == "medicare" else "CPT"
+    codes = [CodeLine(code=line.code, units=line.units,
+                      description=(line.title or TITLES.get(line.code, "")) +
+                      (f" (modifier {', '.join(line.modifiers)})" if line.modifiers else ""))
+             for line in result.lines]
+    if result.questions:
+        lead = "**I need to know more before coding this encounter:**\n" + "\n".join(
+            f"- {_cell(q)}" for q in result.questions)
+    elif codes:
+        lead = "**Report " + ", ".join(_code_text(line) for line in result.lines) + ".**"
+    else:
+        lead = "**Nothing billable in this encounter.**"
+    timeline = ["| # | Substance | Route | Category | Date | Start-stop | Minutes | How it was coded |",
+                "|---|---|---|---|---|---|---|---|"]
+    for row in result.timeline:
+        clock = "" if row.index in placed or row.start is None else f"{row.start}-{row.stop or ''}".rstrip("-")
+        minutes = "" if row.minutes is None else str(row.minutes)
+        if row.counted_minutes is not None and row.counted_minutes != row.minutes:
+            minutes += f" ({row.counted_minutes} counted)"
+        timeline.append(f"| {row.index + 1} | {_cell(row.substance)} | {row.route.replace('_', ' ')} | "
+                        f"{row.category or '?'} | day {row.day + 1} | {clock} | {minutes} | {_cell(row.coded)} |")
+    lines = ["| Code | Units | Why | Source |", "|---|---|---|---|"]
+    for line in result.lines:
+        when = f" (day {line.day + 1})" if line.day else ""
+        lines.append(f"| {_code_text(line)}{when} | {line.units} | {_cell(line.why)} | {_cell(line.citation)} |")
+    warnings = list(dict.fromkeys([*result.warnings, *extra_warnings]))
+    if result.unconfirmed and not any("UNCONFIRMED" in w for w in warnings):
+        warnings.append("Part of this answer rests on a rule marked UNCONFIRMED: check it before you bill.")
+    blocks = [
+        lead,
+        f"_Whole encounter, {setting}, {rules} rules._",
+        *(f"_{_cell(n)}_" for n in notes),
+        "**The visit as I read it:**\n" + "\n".join(timeline),
+        ("**Billable lines:**\n" + "\n".join(lines)) if result.lines else "",
+        ("**Sources:**\n" + "\n".join(f"- {c}" for c in result.citations)) if result.citations else "",
+        ("**Warnings:**\n" + "\n".join(f"- {_cell(w)}" for w in warnings)) if warnings else "",
+    ]
+    text = "\n\n".join(b for b in blocks if b).strip() + "\n"
+    return Answer(route="units", answer=text, codes=codes, citations=result.citations,
+                  warnings=[*result.questions, *warnings])
+
+
+def _code_text(line: Any) -> str:
+    code = "-".join([line.code, *line.modifiers])
+    return f"{code} x{line.units}"
+
+
+__all__ = ["answer_encounter", "is_encounter", "render", "resolve_drug", "to_encounter"]
