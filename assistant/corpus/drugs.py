@@ -65,7 +65,7 @@ def generic_names(descriptor: str) -> list[str]:
     for name in names:
         if len(name) < 4 or name in _NOT_NAMES or not re.search(r"[a-z]{4}", name) or re.fullmatch(r"[\d\W]+", name):
             continue
-        if len(name.split()) > 5 or name in kept:
+        if len(name.split()) > 5 or name in kept or "unclassified" in name or "not otherwise" in name:
             continue
         kept.append(name)
     return kept

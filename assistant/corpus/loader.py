@@ -450,6 +450,10 @@ def read_retired(imports_dir: Path, records: list[CodeRecord]) -> dict[str, Code
             update["replaced_by"] = list(replacement.new)
             update["sources"] = [*record.sources, replacement.source]
         retired[code] = record.model_copy(update=update)
+    for code, row in (hcpcs.get("terminated_modifiers") or {}).items():
+        if code not in known:
+            record = _modifier_record(code, str(row["long_description"]), source)
+            retired[code] = record.model_copy(update={"terminated_on": _iso_date(row.get("term_dt"))})
     return retired
 
 
