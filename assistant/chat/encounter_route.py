@@ -124,7 +124,12 @@ def is_encounter(services: Sequence[ServiceLike]) -> bool:
 
 
 def _is_admin(service: ServiceLike) -> bool:
-    return service.family in ADMIN_FAMILIES or (service.family is None and service.route in _ROUTES)
+    """A drug administration: its family says so, or (no family) a route, a pump, or a drug we can name."""
+    if service.family in ADMIN_FAMILIES:
+        return True
+    if service.family is not None:
+        return False
+    return bool(service.route in _ROUTES or service.pump or service.drug or _FALLBACK_PATTERN.search(service.words))
 
 
 def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
@@ -198,7 +203,7 @@ def to_encounter(
         elif category is None and not service.drug and service.family in ("iv_infusion", "iv_push", "injection"):
             category = "therapeutic"  # the words named a therapeutic service with no drug
         if route is None:
-            route = "iv_infusion" if service.minutes else None
+            route = "iv_infusion" if service.minutes or service.pump else None
         if route is None:
             notes.append(f"How was '{_cell(service.words)}' given (IV infusion, IV push, injection)?")
             route = "iv_push"

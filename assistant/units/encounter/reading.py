@@ -168,8 +168,8 @@ def read_items(administrations: list[Administration]) -> Reading:
         needs_time = item.kind in ("infusion", "sc_infusion") and not adm.keep_open and not adm.pump
         if needs_time and item.minutes is None and not any(q.startswith(f"{name}:") for q in reading.questions):
             reading.questions.append(
-                f"How long did {name} run? Give its start and stop times or its minutes (each infusion keeps its own "
-                "time)."
+                f"How long did {name} run? Give each service's time separately (its start and stop times, or its "
+                "minutes): each infusion keeps its own time."
             )
         if category == "chemotherapy" and item.kind == "injection" and hormonal is None:
             reading.questions.append(
