@@ -35,7 +35,7 @@ class DataDirSettings(Protocol):
     def resolved_data_dir(self) -> Path: ...
 
 
-def _column(header: list[str], path: Path, *names: str) -> int:
+def _column(header: list[str], path: Path, line: int, *names: str) -> int:
     lowered = [cell.strip().casefold() for cell in header]
     for name in names:
         for index, cell in enumerate(lowered):
@@ -45,25 +45,27 @@ def _column(header: list[str], path: Path, *names: str) -> int:
         for index, cell in enumerate(lowered):
             if name in cell:
                 return index
-    raise BaseUnitFileError(f"{path}: line 1 names no {names[0]!r} column (header: {', '.join(header)})")
+    raise BaseUnitFileError(f"{path}: line {line} names no {names[0]!r} column (header: {', '.join(header)})")
 
 
 def parse_base_units(path: Path) -> dict[str, float]:
     """Anesthesia code -> base units from a CSV or tab-separated base-unit file."""
     text = path.read_text(encoding="utf-8-sig", errors="replace")
-    dialect = "excel-tab" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else "excel"
+    sample = text[:4000]
+    dialect = "excel-tab" if sample.count("\t") > sample.count(",") else "excel"
     rows = csv.reader(text.splitlines(), dialect=dialect)
     header: list[str] | None = None
     line = 0
     for row in rows:
         line += 1
-        if any("base" in cell.casefold() for cell in row):
+        cells = [cell.casefold() for cell in row]
+        if any("base" in c for c in cells) and any(k in c for c in cells for k in ("code", "cpt", "hcpcs")):
             header = row
             break
     if header is None:
-        raise BaseUnitFileError(f"{path}: no header line with a base-unit column")
-    code_at = _column(header, path, "cpt code", "code", "hcpcs", "cpt")
-    base_at = _column(header, path, "base units", "base unit", "base")
+        raise BaseUnitFileError(f"{path}: no header line naming a code column and a base-unit column")
+    code_at = _column(header, path, line, "cpt code", "code", "hcpcs", "cpt")
+    base_at = _column(header, path, line, "base units", "base unit", "base")
     table: dict[str, float] = {}
     for number, row in enumerate(rows, start=line + 1):
         if len(row) <= max(code_at, base_at):
