@@ -15,6 +15,8 @@ from assistant.settings import Settings
 class _AnnouncingServer(uvicorn.Server):
     """A uvicorn server that prints the ready line once its sockets listen (scripts and tests wait for it)."""
 
+    prefix = ""
+
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.should_exit or not self.servers:
@@ -24,23 +26,26 @@ class _AnnouncingServer(uvicorn.Server):
             for sock in server.sockets:
                 port = sock.getsockname()[1]
                 break
-        prefix = self.config.root_path.rstrip("/")
-        print(f"Coding assistant ready at http://{self.config.host}:{port}{prefix}/", flush=True)
+        print(f"Coding assistant ready at http://{self.config.host}:{port}{self.prefix}/", flush=True)
 
 
 def build_server(settings: Settings) -> uvicorn.Server:
-    """The Assistant (built once: corpus, index, edits) wrapped in the web app and a configured uvicorn server."""
+    """The Assistant (built once: corpus, index, edits) wrapped in the web app and a configured uvicorn server.
+    The embedding model loads in the background (`start_warm_up`): units and look-ups answer at once."""
     from assistant import Assistant
-    from assistant.web.app import create_app
+    from assistant.web.app import create_app, start_warm_up
     from assistant.web.logs import uvicorn_log_config
+    from assistant.web.middleware import normalize_prefix
 
     assistant = Assistant.from_settings(settings)
+    start_warm_up(assistant)
     app = create_app(assistant, settings)
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
-        root_path=settings.root_path,
+        # No uvicorn root_path: RootPathMiddleware applies ASSISTANT_ROOT_PATH whether the proxy strips the prefix
+        # or keeps it (uvicorn's would prepend it to a kept prefix a second time: 404 on every path).
         log_config=uvicorn_log_config(),
         # Client addresses come from the proxy's X-Forwarded-For only when the proxy is on this machine.
         forwarded_allow_ips="127.0.0.1",
@@ -50,7 +55,9 @@ def build_server(settings: Settings) -> uvicorn.Server:
         # reset instead of an answer.
         timeout_keep_alive=90,
     )
-    return _AnnouncingServer(config)
+    server = _AnnouncingServer(config)
+    server.prefix = normalize_prefix(settings.root_path)
+    return server
 
 
 def main(argv: Sequence[str] | None = None) -> int:
