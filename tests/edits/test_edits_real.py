@@ -76,3 +76,37 @@ def test_real_unknown_codes_answer_none(real_edits: tuple[EditsStore, dict[str, 
     store, _ = real_edits
     assert store.mue("00000") is None
     assert store.ptp("96369", "00000") is None
+
+
+# --- the scrubber on the real 2026 Q2 practitioner tables ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "verdicts", "words"),
+    [
+        # 96372/99214 is an indicator-1 edit in the CMS file: 25 on the E/M bypasses it; MUEs 2, 4, 8, 2 hold.
+        pytest.param("99214-25, 96372, J1885 x4, 36415", ["pass"] * 4, "25 on the E/M bypasses", id="issue-example"),
+        pytest.param("99214, 96372", ["fix", "pass"], "99214 is column 2 of 96372", id="em-without-25"),
+        pytest.param("99214-59, 96372", ["fix", "pass"], "59 is not for an E/M", id="em-with-59"),
+        pytest.param("96369, 96372-XS", ["pass", "pass"], "XS on 96372 bypasses", id="subq-injection-xs"),
+        pytest.param("96372 x5", ["fix"], "exceed the MUE of 4", id="injection-over-mue"),
+        pytest.param("J1885 x9", ["fix"], "exceed the MUE of 8", id="ketorolac-over-mue"),
+        pytest.param("96374, 96376", ["pass", "fix"], "exceed the MUE of 0", id="practitioner-96376-mue-0"),
+    ],
+)
+def test_real_scrub(real_edits: tuple[EditsStore, dict[str, str]], text: str, verdicts: list[str], words: str) -> None:
+    from assistant.edits.scrubber import parse_claim_lines, scrub
+
+    store, _ = real_edits
+    result = scrub(parse_claim_lines(text), store)
+    assert [line.verdict for line in result.lines] == verdicts
+    assert words in " ".join(f.message for line in result.lines for f in line.findings)
+    assert any("derived copy" in note for note in result.notes)  # the shared PTP file is a derived copy
+
+
+def test_real_facility_claim_never_uses_the_practitioner_mue(real_edits: tuple[EditsStore, dict[str, str]]) -> None:
+    """Issue 12: "96376 exceeds MUE 0" on an ED facility claim came from the practitioner table."""
+    from assistant.edits.scrubber import parse_claim_lines, scrub
+
+    store, _ = real_edits
+    result = scrub(parse_claim_lines("99284-25, 96374, 96376"), store, setting="facility")
+    assert "MUE of 0" not in " ".join(f.message for line in result.lines for f in line.findings)
+    assert [line.verdict for line in result.lines] == ["check"] * 3
