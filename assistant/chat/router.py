@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.contract import Answer
-from assistant.corpus.codes import find_icd10_codes
+from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 
 # Families whose units come from a duration (everything but drug doses).
@@ -199,7 +199,7 @@ class Router:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
             return self.units_route(parsed, context)
-        if parsed.codes:
+        if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
         diagnosis_codes = find_icd10_codes(parsed.text)
         if diagnosis_codes:
@@ -376,26 +376,13 @@ class Router:
     # --- lookup -----------------------------------------------------------------------------------------
 
     def lookup_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
-        """Each typed code's card; unknown codes get "not found" with the nearest codes."""
-        found, sections, missing, near, mue_citations = [], [], [], [], []
-        mue_loaded = self.edits is not None and self.edits.has_mue
-        for code in parsed.codes:
-            record = self.retriever.lookup(code) if self.retriever is not None else self.corpus.get(code)
-            if record is None:
-                missing.append(code)
-                for candidate in self.retriever.near_codes(code, k=5) if self.retriever is not None else []:
-                    if candidate.code not in {r.code for r in near}:
-                        near.append(candidate)
-                continue
-            mue = self.edits.mue(code) if mue_loaded else None
-            if mue is not None:
-                mue_citations.append(mue.citation)
-            found.append(record)
-            sections.append(answers.lookup_section(record, self.corpus.add_ons_of(code), mue, mue_loaded))
-        answer = answers.lookup_answer(found, sections, missing, near, mue_citations)
-        if context.warnings:
-            answer.warnings.extend(context.warnings)
-        return answer
+        """Each typed code, modifier and NDC with a verdict (assistant/chat/lookup.py, issue 12 items 1-3)."""
+        from assistant.chat.lookup import lookup_answer
+        from assistant.corpus.codes import find_code_spans
+
+        typed = list(dict.fromkeys(span.code for span in find_code_spans(parsed.text)))
+        codes = [*typed, *(code for code in parsed.codes if code not in typed)]
+        return lookup_answer(codes, self.corpus, self.retriever, self.edits, context)
 
     # --- edits ------------------------------------------------------------------------------------------
 
