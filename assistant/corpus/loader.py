@@ -221,6 +221,8 @@ class Corpus:
         # the NDC-HCPCS crosswalk rows by 11-digit NDC.
         self.retired: dict[str, CodeRecord] = dict(retired or {})
         self.ndcs: dict[str, list[NdcInfo]] = dict(ndcs or {})
+        # Which CMS files the overlays came from: kind ("hcpcs", "asp", "ndc", "cpt") -> source line.
+        self.imported: dict[str, str] = {}
         self._by_code: dict[str, CodeRecord] = {record.code: record for record in self.records}
         self._add_ons: dict[str, list[CodeRecord]] = {}
         self._by_family: dict[str, list[CodeRecord]] = {}
@@ -502,4 +504,11 @@ def load_corpus(settings: Settings) -> Corpus:
         records = merge_overlays(records, imports_dir)
         retired = read_retired(imports_dir, records)
         ndcs = read_ndcs(imports_dir)
-    return Corpus(_with_replacements(records), retired, ndcs)
+    corpus = Corpus(_with_replacements(records), retired, ndcs)
+    if imports_dir.is_dir():
+        for kind, name in (("hcpcs", HCPCS_OVERLAY), ("asp", ASP_OVERLAY), ("ndc", NDC_OVERLAY), ("cpt", CPT_OVERLAY)):
+            path = imports_dir / name
+            if path.is_file():
+                data = json.loads(path.read_text(encoding="utf-8"))
+                corpus.imported[kind] = str(data.get("source") or name)
+    return corpus
