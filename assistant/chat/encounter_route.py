@@ -134,17 +134,23 @@ def _is_admin(service: ServiceLike) -> bool:
 
 def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
     """The drug's code, billing unit and administration category: corpus first, then the sourced fallback."""
+    return resolve_name(service.drug, service.code, service.words, router)
+
+
+def resolve_name(drug: str | None, code: str | None, words: str, router: RouterLike) -> DrugInfo | None:
+    """A drug named by code or words: the corpus record (one candidate only; several = not resolved, never the
+    first), else the sourced fallback table; None when unknown."""
     corpus = router.corpus
     record = None
     how = ""
-    if service.code:
-        record = corpus.get(service.code)
-        how = f"{service.code} as typed"
+    if code:
+        record = corpus.get(code.strip().upper())
+        how = f"{code} as typed"
     drugs = getattr(corpus, "drugs", None)
-    if record is None and service.drug and drugs is not None:
-        candidates = drugs.resolve(drugs.candidates(service.drug))
+    if record is None and drug and drugs is not None:
+        candidates = drugs.resolve(drugs.candidates(drug))
         if len(candidates) == 1:
-            record, how = candidates[0], f"'{service.drug}' is {candidates[0].code} in the corpus"
+            record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:
             return None
     if record is not None:
@@ -152,13 +158,60 @@ def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
         unit = record.billing_unit.unit if record.billing_unit else None
         category, hormonal = _category_of(record.code, drugs)
         return DrugInfo(record.code, quantity, unit, category, hormonal, how)
-    match = _FALLBACK_PATTERN.search(service.drug or service.words)
+    match = _FALLBACK_PATTERN.search(drug or words)
     if match:
         fallback = FALLBACK_DRUGS[match.group(1).casefold()]
         category, hormonal = _category_of(fallback.code, drugs)
         return DrugInfo(fallback.code, fallback.quantity, fallback.unit, category, hormonal,
                         f"'{match.group(1)}' is {fallback.code} ({_ASP})")
+    if code:
+        category, hormonal = _category_of(code.strip().upper(), drugs)
+        return DrugInfo(code.strip().upper(), None, None, category, hormonal, f"{code} as typed")
     return None
+
+
+def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[str]]:
+    """Fill what the corpus knows into structured administrations (API, CLI, tab): a drug named by words or code
+    gets its HCPCS code, billing unit and default category; fields the caller set are never overwritten."""
+    notes: list[str] = []
+    filled: list[Administration] = []
+    for adm in encounter.administrations:
+        updates: dict[str, Any] = {}
+        fluid = adm.category == "hydration" or adm.keep_open
+        info = None if fluid else resolve_name(adm.substance, adm.drug_code, adm.substance, router)
+        if info is not None:
+            if adm.drug_code is None:
+                updates["drug_code"] = info.code
+            if adm.billing_quantity is None and info.quantity is not None:
+                updates["billing_quantity"] = info.quantity
+            if not adm.billing_unit and info.unit:
+                updates["billing_unit"] = info.unit
+            if adm.category is None and info.category:
+                updates["category"] = info.category
+                notes.append(f"{info.how}: {info.category} administration by default (the drug alone does not "
+                             "decide it for Medicare, TDL 12397)")
+            if adm.hormonal is None and info.hormonal is not None:
+                updates["hormonal"] = info.hormonal
+        filled.append(adm.model_copy(update=updates) if updates else adm)
+    return encounter.model_copy(update={"administrations": filled}), notes
+
+
+def code_structured(encounter: Encounter, router: RouterLike) -> tuple[EncounterResult, Answer]:
+    """Code a structured encounter (API, CLI, the Encounter tab): drugs resolved, MUE and PTP checked, rendered."""
+    enriched, notes = enrich(encounter, router)
+    result = code_encounter(enriched, mue_lookup=_mue_lookup(router, enriched.setting), ptp_lookup=_ptp(router))
+    return result, render(result, enriched, notes)
+
+
+def _ptp(router: RouterLike) -> Callable[[list[str]], list[Any]] | None:
+    edits = router.edits
+    if edits is None or not getattr(edits, "has_ptp", False):
+        return None
+
+    def lookup(codes: list[str]) -> list[Any]:
+        return list(edits.pairs(codes))
+
+    return lookup
 
 
 def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
@@ -225,7 +278,7 @@ def to_encounter(
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
     placed = _place_during(rows)
-    _number_days(rows, notes)
+    number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
                        for r in rows]
     encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations)
@@ -259,7 +312,7 @@ def _place_during(rows: list[dict[str, Any]]) -> set[int]:
     return placed
 
 
-def _number_days(rows: list[dict[str, Any]], notes: list[str]) -> None:
+def number_days(rows: list[dict[str, Any]], notes: list[str]) -> None:
     """A clock time more than 6 hours before the previous one is read as the next date (22:00 then 02:00)."""
     day, last = 0, None
     for row in rows:
@@ -285,13 +338,8 @@ def answer_encounter(services: Sequence[ServiceLike], context: Any, router: Rout
         problem = error.errors()[0]
         return Answer(route="units", answer=f"**I can't code this encounter as asked:** {problem['msg']}.\n",
                       warnings=[str(problem["msg"])])
-    edits = router.edits
-    ptp = None
-    if edits is not None and getattr(edits, "has_ptp", False):
-        def ptp(codes: list[str]) -> list[Any]:
-            return list(edits.pairs(codes))
     mue = _mue_lookup(router, encounter.setting)
-    result = code_encounter(encounter, mue_lookup=mue, ptp_lookup=ptp)
+    result = code_encounter(encounter, mue_lookup=mue, ptp_lookup=_ptp(router))
     return render(result, encounter, notes, placed, list(getattr(context, "warnings", None) or []))
 
 
@@ -355,4 +403,5 @@ def _code_text(line: Any) -> str:
     return f"{code} x{line.units}"
 
 
-__all__ = ["answer_encounter", "is_encounter", "render", "resolve_drug", "to_encounter"]
+__all__ = ["answer_encounter", "code_structured", "enrich", "is_encounter", "render", "resolve_drug", "resolve_name",
+           "to_encounter"]

@@ -77,6 +77,9 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     from assistant.web.scrub import scrub_router  # POST /api/scrub (docs/edits.md)
 
     app.include_router(scrub_router(assistant, settings))
+    from assistant.web.encounter import encounter_router  # POST /api/encounter (issue 11, ENC)
+
+    app.include_router(encounter_router(assistant))
 
     # Middleware runs outermost-last-added. From the outside in: root path (so every other layer sees the same
     # path with or without a proxy's prefix), security headers (on every answer, refusals included), CORS (so

@@ -195,44 +195,48 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
 
     with gr.Blocks(title=TITLE, fill_height=True, analytics_enabled=False) as page:
         gr.HTML(f"<h1>{TITLE}</h1><p>{SUBTITLE}</p>", elem_id="ca-header", padding=False)
-        with gr.Row(equal_height=True, elem_id="ca-options"):
-            payer = gr.Radio(
-                PAYER_CHOICES, value=settings.default_payer, label="Rules", min_width=150,
-                elem_id="ca-payer", info="Words in the question (\"medicare\") win.",
+        with gr.Tab("Chat", id="chat", elem_id="ca-chat-tab"):
+            with gr.Row(equal_height=True, elem_id="ca-options"):
+                payer = gr.Radio(
+                    PAYER_CHOICES, value=settings.default_payer, label="Rules", min_width=150,
+                    elem_id="ca-payer", info="Words in the question (\"medicare\") win.",
+                )
+                setting = gr.Radio(
+                    SETTING_CHOICES, value=settings.default_setting, label="Setting", min_width=150,
+                    elem_id="ca-setting", info="Professional or facility claim.",
+                )
+            chatbot = gr.Chatbot(
+                label="Answers",
+                show_label=False,
+                placeholder="Ask about units, a code, or whether two codes can be billed together.",
+                examples=[{"text": question} for question in EXAMPLE_QUESTIONS],
+                buttons=["copy"],
+                feedback_options=None,
+                latex_delimiters=[],  # "$" in a drug price is money, not math
+                sanitize_html=True,
+                elem_id="ca-chatbot",
+                min_height=420,
+                scale=1,
             )
-            setting = gr.Radio(
-                SETTING_CHOICES, value=settings.default_setting, label="Setting", min_width=150,
-                elem_id="ca-setting", info="Professional or facility claim.",
+            textbox = gr.Textbox(
+                placeholder="Type a message...",
+                show_label=False,
+                submit_btn=True,
+                # No max_length: the browser would cut a long paste silently. The counter warns instead, the turn says
+                # what was cut, and the body limit bounds the request.
+                autofocus=True,
+                elem_id="ca-input",
             )
-        chatbot = gr.Chatbot(
-            label="Answers",
-            show_label=False,
-            placeholder="Ask about units, a code, or whether two codes can be billed together.",
-            examples=[{"text": question} for question in EXAMPLE_QUESTIONS],
-            buttons=["copy"],
-            feedback_options=None,
-            latex_delimiters=[],  # "$" in a drug price is money, not math
-            sanitize_html=True,
-            elem_id="ca-chatbot",
-            min_height=420,
-            scale=1,
-        )
-        textbox = gr.Textbox(
-            placeholder="Type a message...",
-            show_label=False,
-            submit_btn=True,
-            # No max_length: the browser would cut a long paste silently. The counter warns instead, the turn says
-            # what was cut, and the body limit bounds the request.
-            autofocus=True,
-            elem_id="ca-input",
-        )
-        counter = gr.Markdown("", elem_id="ca-counter")
-        gr.Markdown(DISCLAIMER, elem_id="ca-disclaimer")
+            counter = gr.Markdown("", elem_id="ca-counter")
+            gr.Markdown(DISCLAIMER, elem_id="ca-disclaimer")
 
-        common = {"queue": False, "concurrency_limit": None, "api_visibility": "undocumented"}
-        textbox.submit(turn, [textbox, chatbot, payer, setting], [textbox, chatbot, counter], **common)
-        chatbot.example_select(example_turn, [chatbot, payer, setting], [textbox, chatbot, counter], **common)
-        textbox.input(None, [textbox], [counter], js=counter_js(limit), queue=False, api_visibility="private")
-        # For programs (gradio_client): one question, no history. Programs should prefer POST /api/ask.
-        gr.api(chat, api_name="chat", queue=False, concurrency_limit=None)
+            common = {"queue": False, "concurrency_limit": None, "api_visibility": "undocumented"}
+            textbox.submit(turn, [textbox, chatbot, payer, setting], [textbox, chatbot, counter], **common)
+            chatbot.example_select(example_turn, [chatbot, payer, setting], [textbox, chatbot, counter], **common)
+            textbox.input(None, [textbox], [counter], js=counter_js(limit), queue=False, api_visibility="private")
+            # For programs (gradio_client): one question, no history. Programs should prefer POST /api/ask.
+            gr.api(chat, api_name="chat", queue=False, concurrency_limit=None)
+        from assistant.web.encounter import build_encounter_tab  # the Encounter tab (issue 11, ENC)
+
+        build_encounter_tab(assistant)
     return page
