@@ -43,6 +43,14 @@ class CodeLine(BaseModel):
     description: str = ""
 
 
+class ReadingStep(BaseModel):
+    """One step of how the question was read: its kind, the words as typed, and what they were read as."""
+
+    kind: str  # "duration" | "clock_range" | "dose" | "code" | "service" | "negation" | "payer" | "setting" ...
+    text: str  # the words as typed ("" for a default)
+    value: str  # what they were read as ("90 minutes", "medicare: from your words", "CPT: the default")
+
+
 class Answer(BaseModel):
     """What the assistant says: Markdown text plus the structured fields a program can check."""
 
@@ -51,3 +59,4 @@ class Answer(BaseModel):
     codes: list[CodeLine] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    reading: list[ReadingStep] = Field(default_factory=list)  # "How I read your question" (issue 10 item 6)

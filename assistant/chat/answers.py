@@ -362,3 +362,21 @@ def problem_text(problem: Any) -> str:
     """The sentence a coder reads for a typed reading problem (its words escaped)."""
     template = _PROBLEM_WORDING.get(problem.kind, "I could not read '{surface}'")
     return template.format(surface=escape_user_text(problem.surface), **problem.detail)
+
+
+def not_counted_answer(question: str, typed_time: str, hits: Sequence[Any], warnings: Sequence[str] = ()) -> Answer:
+    """A time for a service we have no units rule for (issue 10 item 4): never another family's rule, no units.
+
+    The nearest codes are offered as a search (units empty), so the coder can look the service up.
+    """
+    what = echo(question)
+    lines = [CodeLine(code=hit.code, units=None, description=hit.record.title) for hit in hits]
+    text = _compose(
+        f"I can't count units for this service: *{what}* does not name a service whose time rule I have "
+        f"(I never apply another service's rule to a time{f' like {typed_time}' if typed_time else ''}).",
+        "Codes that may fit, as a search (check each one's time rule in its descriptor):\n\n" + _table(lines, False)
+        if lines else "",
+    )
+    return Answer(route="search", answer=text, codes=lines, warnings=[
+        "No units counted: the service named has no time rule here; no other family's rule was borrowed.",
+        *warnings])

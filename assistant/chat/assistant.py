@@ -13,9 +13,10 @@ from typing import Any
 
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
 from assistant.chat.parse import has_words, parse_conversation
+from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
-from assistant.contract import Answer, CareSetting, Message, Payer
+from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep
 from assistant.settings import Settings
 
 __all__ = ["EXAMPLE_QUESTIONS", "Assistant", "help_answer"]
@@ -119,6 +120,19 @@ class Assistant:
             log.exception("ask failed for a question of %d characters", len(question or ""))
             return error_answer()
 
+    def _trail(self, parsed: Any, payer: Payer | None, setting: CareSetting | None, context: RouteContext,
+               followup: bool) -> list[ReadingStep]:
+        """How the question was read (issue 10 item 6), with where the payer and setting came from."""
+        payer_from = "from your words" if parsed.payer else "from the request" if payer else "the default"
+        setting_from = "from your words" if parsed.setting else "from the request" if setting else "the default"
+        try:
+            services = self.router.services(parsed)
+        except Exception:  # noqa: BLE001 (the trail is an explanation: it never breaks an answer)
+            log.exception("reading services for the trail failed")
+            services = []
+        return reading_trail(parsed.text, services, (context.payer, payer_from), (context.setting, setting_from),
+                             followup=parsed.followup and followup)
+
     def _ask(
         self,
         question: str,
@@ -147,6 +161,7 @@ class Assistant:
         if parsed.followup and earlier:
             context.notes.append("_Read as a follow-up to your earlier question._")
         answer = self.router.answer(parsed, context)
+        answer.reading = self._trail(parsed, payer, setting, context, bool(earlier))
         if self.chat_model is not None and answer.route not in ("help", "error"):
             answer = rephrase(self.chat_model, answer)
         return answer

@@ -780,14 +780,19 @@ def needs_context(parsed: ParsedQuestion) -> bool:
     """True when a turn only makes sense with the turn before ("what about 3 hours?", "and for medicare?")."""
     if parsed.followup:
         return True
-    if parsed.codes:
+    if parsed.codes or parsed.family is not None:
         return False
-    # No family and no code: a bare duration, dose, payer or setting is a change to the last question.
-    return parsed.family is None and (
-        parsed.has_quantity or parsed.bare_number is not None
-        or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
+    # Issue 10 item 5: without a follow-up cue, only a short turn holding a quantity with its unit, or a payer or
+    # setting word, changes the last question. "my badge number is 5" (a bare number, no cue) is a new question.
+    if len(parsed.text.split()) > _SHORT_TURN_WORDS:
+        return False
+    return (
+        parsed.has_quantity or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
         or parsed.pump_setups is not None or parsed.patient is not None
     )
+
+
+_SHORT_TURN_WORDS = 6
 
 
 def parse_conversation(user_turns: list[str], question: str) -> ParsedQuestion:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
+from assistant.chat.reading.services import Service, read_services
 from assistant.contract import Answer
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
@@ -195,6 +196,9 @@ class Router:
             return answers.help_answer("I did not find a question in your message.")
         if parsed.problems:
             return answers.units_problem_answer(parsed.problems, context.warnings)
+        edits_answer = self._edits_hook(parsed, context)
+        if edits_answer is not None:
+            return edits_answer
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
@@ -210,6 +214,35 @@ class Router:
         if self.knows_words(parsed.text):
             return self.search_route(parsed, context)
         return answers.help_answer("I did not recognise a coding question in your message.")
+
+    def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
+        """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
+        if not parsed.codes or parsed.has_duration:
+            return None
+        try:
+            from assistant.chat.edits_chat import answer_edits_question
+        except ImportError:  # the edits chat module is optional: the edits route below still answers PTP pairs
+            return None
+        return answer_edits_question(parsed, context, self)
+
+    def find_drugs(self, text: str) -> list[tuple[str, tuple[int, int], str | None]]:
+        """Drug names in `text` from the corpus (the drug dictionary when present, else the records' lay terms):
+        (words as typed, span, administration category or None). Never a second hard-coded drug list."""
+        dictionary = getattr(self.corpus, "drugs", None)
+        if dictionary is not None and hasattr(dictionary, "find"):
+            found = []
+            for mention in dictionary.find(text):
+                candidates = dictionary.resolve(mention.candidates) if mention.candidates else []
+                category = dictionary.administration_category(candidates[0].code) if candidates else None
+                found.append((mention.surface, (mention.start, mention.end), category))
+            return found
+        return [(m.group(0), m.span(), "chemotherapy" if any(r.code.startswith("J9") for r in
+                                                             self._drug_terms[m.group(0).casefold()]) else None)
+                for m in self._drug_pattern.finditer(text)]
+
+    def services(self, parsed: ParsedQuestion) -> list[Service]:
+        """The services of this turn (issue 10 item 2), drugs from the corpus."""
+        return read_services(parsed.text, self.find_drugs)
 
     # --- units ------------------------------------------------------------------------------------------
 
@@ -233,21 +266,20 @@ class Router:
             # Records sharing a time-family lay term share its family in the corpus; the first names it.
             record = self._time_terms[match.group(0).casefold()][0]
             return record.time_rule, None
-        if parsed.followup or not self.knows_words(parsed.text):
-            # "what about 90 minutes?" with no earlier question, or a bare "2.5 hours": nothing to guess from.
-            return None, None
-        hits = self.retriever.search(parsed.text, k=3) if self.retriever is not None else []
-        for hit in hits:
-            if hit.record.time_rule in TIME_FAMILIES:
-                family = hit.record.time_rule
-                return family, (f"I read this as {answers.FAMILY_NAMES[family]} from the closest code, {hit.code} "
-                                f"({hit.record.title}); name the service if that is not right.")
+        # Never borrow a family (issue 10 item 4): the retriever's nearest record does not choose a time rule.
         return None, None
 
     def units_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Count units with the engine: a time family for a duration, drug units for a dose (both when both)."""
         from assistant.units import UnitsError
 
+        services = self.services(parsed) if not parsed.earlier_texts else []
+        encounter = self._encounter_hook(services, context)
+        if encounter is not None:
+            return encounter
+        several = self._several_services(parsed, services, context)
+        if several is not None:
+            return several
         requests: list[dict[str, Any]] = []
         notes = list(context.notes)
         warnings = list(context.warnings)
@@ -259,11 +291,7 @@ class Router:
         if parsed.has_duration:
             family, how = self.resolve_time_family(parsed)
             if family is None:
-                return answers.help_answer(
-                    f"I see a time ({escape_user_text(parsed.duration_text or '')}) but not which service it was. "
-                    "Name it, for example *subq*, *hydration*, *IV infusion*, *chemo*, *critical care*, "
-                    "*psychotherapy*, *sedation* or *anesthesia*."
-                )
+                return self.not_counted_answer(parsed, context)
             if how:
                 warnings.append(how)
             for other in parsed.other_families:
@@ -306,6 +334,94 @@ class Router:
         summary = "; ".join(summary_parts) + f", {answers.setting_name(results[0].setting)}"
         codes = sorted(codes_in_answer)
         return answers.units_answer(results, self.descriptions(codes), summary, warnings, notes)
+
+    _DRUG_ADMINISTRATION = frozenset({"hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion",
+                                      "chemo_push", "subq_infusion"})
+
+    def _encounter_hook(self, services: list[Service], context: RouteContext) -> Answer | None:
+        """Drug-administration services go to ENC's encounter engine (assistant/chat/encounter_route.py) when it
+        is there; None = not an encounter it codes (the single-family path below answers)."""
+        administrations = [s for s in services if s.family in self._DRUG_ADMINISTRATION]
+        # A whole visit (several administrations), or one drug given by a stated time or route; a lone timed
+        # service or a dose question ("Hizentra 10 grams how many units") stays with the single-family path.
+        one_drug_given = len(administrations) == 1 and administrations[0].drug is not None and (
+            administrations[0].minutes is not None or administrations[0].start is not None
+            or administrations[0].route in ("im", "sc", "iv_push", "injection"))
+        if len(administrations) < 2 and not one_drug_given:
+            return None
+        try:
+            from assistant.chat.encounter_route import answer_encounter  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        return answer_encounter(services, context, self)  # type: ignore[no-any-return]
+
+    def _several_services(
+        self, parsed: ParsedQuestion, services: list[Service], context: RouteContext
+    ) -> Answer | None:
+        """Until the encounter engine codes whole visits: several infusions of one chemo family keep their own time
+        (the first is initial, each further one a sequential infusion: CPT 96413/96415, 96417), and several pushes
+        of different drugs are an initial push and each new drug's sequential push (CPT 96374, 96375), each drug with
+        its own dose line. Anything else is answered by the single-family path."""
+        from assistant.units import UnitsError
+
+        chemo = [s for s in services if s.family == "chemo_infusion" and s.minutes is not None]
+        pushes = [s for s in services if s.family in ("iv_push", "chemo_push")]
+        warnings = list(context.warnings)
+        if len(chemo) >= 2 and len(chemo) == len([s for s in services if s.minutes is not None]):
+            first = chemo[0]
+            request = self._time_request(replace(parsed, minutes=first.minutes, start=first.start, end=first.end,
+                                                 sequential_infusions=len(chemo) - 1), "chemo_infusion", context)
+            summary = (f"{_sentence_case(answers.FAMILY_NAMES['chemo_infusion'])}, "
+                       + ", then ".join(f"{escape_user_text(s.drug or 'infusion')} "
+                                        f"{answers.format_minutes(s.minutes or 0)}" for s in chemo))
+            for later in chemo[1:]:
+                if (later.minutes or 0) > 90:
+                    warnings.append(f"The sequential infusion ({escape_user_text(later.words)}) ran "
+                                    f"{later.minutes} minutes: its own further hours are not counted in this answer; "
+                                    "check them with the encounter coding.")
+            warnings.append("Each infusion keeps its own time: the first is the initial service, each later one a "
+                            "sequential infusion of a new drug (CPT 96417); times are not added together.")
+        elif len(pushes) >= 2 and len({s.drug or s.words for s in pushes}) == len(pushes):
+            request = self._time_request(replace(parsed, pushes=len(pushes)), pushes[0].family or "iv_push",
+                                         context)
+            summary = (f"{_sentence_case(answers.FAMILY_NAMES[pushes[0].family or 'iv_push'])}, "
+                       + ", ".join(escape_user_text(s.drug or s.words) for s in pushes))
+        else:
+            return None
+        requests = [request]
+        for service in services:
+            if service.dose is None:
+                continue
+            one = replace(parsed, text=service.words, codes=service.codes, dose=service.dose,
+                          dose_unit=service.dose_unit, earlier_texts=())
+            drug, why = self.find_drug(one)
+            if drug is None:
+                warnings.append(f"No drug line for {escape_user_text(service.words)}: "
+                                f"{why or 'name the drug (generic or brand) or its J code'}.")
+                continue
+            requests.append(self._drug_request(one, drug, context))
+            summary += f"; drug units, {drug.code} dose {service.dose:g} {service.dose_unit}"
+        try:
+            results = [self._calculate(r) for r in requests]
+        except UnitsError as error:
+            return answers.units_problem_answer([escape_user_text(str(error)).rstrip(".")], warnings)
+        codes_in_answer = {line.code for r in results for line in r.lines if line.units}
+        warnings.extend(self._orphan_add_on_warnings(codes_in_answer))
+        warnings.extend(parsed.notes)
+        summary += f", {answers.setting_name(results[0].setting)}"
+        return answers.units_answer(results, self.descriptions(sorted(codes_in_answer)), summary, warnings,
+                                    list(context.notes))
+
+    def not_counted_answer(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
+        """A time for a service no family cue, code or lay term names: say so, offer a search, bill nothing."""
+        typed = escape_user_text(parsed.duration_text or "")
+        if parsed.followup or not self.knows_words(parsed.text) or self.retriever is None:
+            return answers.help_answer(
+                f"I see a time ({typed}) but not which service it was. Name it, for example *subq*, *hydration*, "
+                "*IV infusion*, *chemo*, *critical care*, *psychotherapy*, *sedation* or *anesthesia*."
+            )
+        hits = self.retriever.search(parsed.text, k=5)
+        return answers.not_counted_answer(parsed.text, typed, hits, context.warnings)
 
     def _calculate(self, fields: dict[str, Any]) -> Any:
         from assistant.units import UnitsRequest, calculate

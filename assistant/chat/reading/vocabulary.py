@@ -62,7 +62,7 @@ SEPARATORS: dict[str, str | None] = {
     "then": "then", "followed by": "then", "after that": "then", "afterwards": "then", "and then": "then",
     "and": None, "plus": None, "&": None, "+": None, ",": None, ";": None, "also": None,
     "during": "during", "while": "during", "concurrently": "concurrent", "concurrent": "concurrent",
-    "with": None,
+
 }
 
 # Nouns a count counts ("2 pushes", "3 sites", "x2").
