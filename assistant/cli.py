@@ -92,6 +92,12 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
     return scrub_command(args.lines, args.json_file, args.setting, args.output_json, Settings())
 
 
+def _cmd_encounter(args: argparse.Namespace) -> int:
+    from assistant.chat.encounter_route import encounter_command
+
+    return encounter_command(args.file, args.json, Settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     scrub.add_argument("--setting", choices=["professional", "facility"], default=None)
     scrub.add_argument("--output-json", action="store_true", help="print the result as JSON")
     scrub.set_defaults(handler=_cmd_scrub)
+
+    encounter = commands.add_parser("encounter", help="code a whole drug-administration encounter from a JSON file")
+    encounter.add_argument("file", type=Path, help='{"setting": "facility", "administrations": [{"substance": ...}]}')
+    encounter.add_argument("--json", action="store_true", help="print the structured result as JSON")
+    encounter.set_defaults(handler=_cmd_encounter)
     return parser
 
 

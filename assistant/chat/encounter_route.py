@@ -12,7 +12,8 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TextIO
 
 from pydantic import ValidationError
 
@@ -403,5 +404,42 @@ def _code_text(line: Any) -> str:
     return f"{code} x{line.units}"
 
 
-__all__ = ["answer_encounter", "code_structured", "enrich", "is_encounter", "render", "resolve_drug", "resolve_name",
-           "to_encounter"]
+__all__ = [
+    "answer_encounter", "code_structured", "encounter_command", "enrich", "is_encounter", "number_days", "render",
+    "resolve_drug", "resolve_name", "to_encounter",
+]
+
+
+def encounter_command(path: Path, as_json: bool, settings: Any, out: TextIO | None = None,
+                      err: TextIO | None = None) -> int:
+    """`python -m assistant encounter FILE.json`: code the encounter in FILE (the `Encounter` model as JSON) and
+    print the Markdown answer, or with `--json` {"result": ..., "answer": ...}. Returns 0, or 2 for a file that
+    cannot be read (the message names the administration and the field); nothing is lost or guessed."""
+    import json
+    import sys
+
+    from assistant.chat.assistant import Assistant
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        encounter = Encounter.model_validate(data)
+    except OSError as error:
+        err.write(f"{path}: cannot read the file ({error.strerror or error})\n")
+        return 2
+    except json.JSONDecodeError as error:
+        err.write(f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})\n")
+        return 2
+    except ValidationError as error:
+        for problem in error.errors():
+            where = ".".join(str(p) for p in problem.get("loc", ())) or "the file"
+            err.write(f"{path}: {where}: {problem['msg']}\n")
+        return 2
+    router = Assistant.from_settings(settings).router
+    result, answer = code_structured(encounter, router)
+    if as_json:
+        out.write(json.dumps({"result": result.model_dump(mode="json"), "answer": answer.answer}) + "\n")
+    else:
+        out.write(answer.answer)
+    return 0
