@@ -1,0 +1,227 @@
+"""Merge the importer overlays (data_dir/imports/*.json) into the bundled records (issue 12).
+
+HCPCS and CPT overlays set `official_descriptor`/`official_source` (our description is kept); HCPCS codes and
+modifiers we do not bundle become records of their own; the ASP overlay sets drug billing units; drug names (the
+crosswalk's brand and generic names, generic names in HCPCS descriptors) become lay terms; terminated HCPCS codes
+and the crosswalk NDCs are read for look-ups (never search records).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.corpus.loader import (
+    ASP_OVERLAY,
+    CPT_OVERLAY,
+    HCPCS_OVERLAY,
+    NDC_OVERLAY,
+    CorpusError,
+    _display,
+    _read_overlay,
+)
+from assistant.corpus.records import BillingUnit, CodeRecord
+
+if TYPE_CHECKING:
+    from assistant.corpus.drugs import NdcInfo
+
+
+def _hcpcs_family(code: str) -> str:
+    return "drugs" if code.startswith("J") else "hcpcs"
+
+
+def _iso_date(text: object) -> date | None:
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def _hcpcs_record(code: str, row: dict[str, Any], source: str) -> CodeRecord:
+    """A record from a HCPCS overlay row (public-domain CMS text as title and description)."""
+    long_text = str(row["long_description"])
+    description = long_text if len(long_text) >= 20 else f"{long_text} (HCPCS Level II code {code})."
+    title = str(row.get("short_description") or long_text)[:120]
+    return CodeRecord(
+        code=code, system="HCPCS", family=_hcpcs_family(code), title=title if len(title) >= 3 else code,
+        description=description, sources=[source], official_descriptor=long_text, official_source=source,
+        added_on=_iso_date(row.get("add_dt")),
+        replaced_by=[x for x in row.get("xref") or [] if _HCPCS_OR_CPT.fullmatch(str(x))],
+    )
+
+
+_HCPCS_OR_CPT = re.compile(r"[A-Z]\d{4}|\d{5}|\d{4}[FTU]")
+
+
+def _modifier_record(code: str, text: str, source: str) -> CodeRecord:
+    description = text if len(text) >= 20 else f"HCPCS Level II modifier {code}: {text}."
+    title = f"Modifier {code}: {text}"[:120]
+    return CodeRecord(
+        code=code, system="MODIFIER", family="modifiers", title=title, description=description,
+        lay_terms=[f"modifier {code.lower()}", f"{code.lower()} modifier"], sources=[source],
+        official_descriptor=text, official_source=source,
+    )
+
+
+def _with_terms(record: CodeRecord, terms: list[str]) -> CodeRecord:
+    known = {term.casefold() for term in record.lay_terms}
+    new = [term for term in terms if term.casefold() not in known and not known.add(term.casefold())]  # type: ignore[func-returns-value]
+    return record.model_copy(update={"lay_terms": [*record.lay_terms, *new]}) if new else record
+
+
+def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRecord]:
+    """Apply the importer overlays in `imports_dir` to `records` and return the merged list.
+
+    HCPCS and CPT overlays set `official_descriptor`/`official_source` (our description is kept); HCPCS codes we
+    do not bundle become records of their own, and so do the HCPCS modifiers (system MODIFIER); the ASP overlay
+    sets the billing unit of drug codes; drug names (the crosswalk's brand and generic names, the generic names in
+    HCPCS descriptors) become lay terms of their drug codes, except a name our bundled corpus already gives to
+    another code (the curated mapping wins: "ondansetron" stays J2405, not the oral Q0162).
+    """
+    from assistant.corpus.drugs import brand_aliases, generic_names
+
+    merged: dict[str, CodeRecord] = {record.code: record for record in records}
+    curated: dict[str, set[str]] = {}
+    for record in records:
+        for term in record.lay_terms:
+            curated.setdefault(term.casefold(), set()).add(record.code)
+    hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
+    if hcpcs is not None:
+        source = str(hcpcs.get("source", "CMS HCPCS Level II file"))
+        for code, row in hcpcs["codes"].items():
+            existing = merged.get(code)
+            if existing is not None:
+                update: dict[str, Any] = {"official_descriptor": str(row["long_description"]),
+                                          "official_source": source}
+                if existing.added_on is None and _iso_date(row.get("add_dt")):
+                    update["added_on"] = _iso_date(row.get("add_dt"))
+                merged[code] = existing.model_copy(update=update)
+                continue
+            merged[code] = _hcpcs_record(code, row, source)
+        for code, text in (hcpcs.get("modifiers") or {}).items():
+            text = str(text.get("long_description") if isinstance(text, dict) else text)
+            existing = merged.get(code)
+            if existing is not None:
+                merged[code] = existing.model_copy(update={"official_descriptor": text, "official_source": source})
+            else:
+                merged[code] = _modifier_record(code, text, source)
+    cpt = _read_overlay(imports_dir / CPT_OVERLAY)
+    if cpt is not None:
+        source = str(cpt.get("source", "licensed CPT file"))
+        for code, descriptor in cpt["codes"].items():
+            existing = merged.get(code)
+            if existing is not None:  # a licensed file only adds wording to codes we describe
+                merged[code] = existing.model_copy(update={"official_descriptor": str(descriptor),
+                                                           "official_source": source})
+    asp = _read_overlay(imports_dir / ASP_OVERLAY)
+    if asp is not None:
+        source = str(asp.get("source", "CMS ASP payment-limit file"))
+        for code, row in asp["codes"].items():
+            existing = merged.get(code)
+            if existing is None or row.get("quantity") is None:  # "PER VIAL"-style dosages carry no quantity
+                continue
+            unit = BillingUnit(quantity=row["quantity"], unit=row["unit"])
+            update = {"billing_unit": unit}
+            if existing.time_rule is None and existing.family == "drugs":
+                update["time_rule"] = "drug_units"
+            if source not in existing.sources:
+                update["sources"] = [*existing.sources, source]
+            merged[code] = existing.model_copy(update=update)
+
+    def allowed(term: str, code: str) -> bool:
+        owners = curated.get(term.casefold())
+        return owners is None or code in owners
+
+    names: dict[str, list[str]] = {}
+    for code, record in merged.items():
+        if record.system == "HCPCS" and record.official_descriptor and (
+            record.billing_unit is not None or record.family == "drugs"
+        ):
+            names.setdefault(code, []).extend(generic_names(record.official_descriptor))
+    ndc = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
+    if ndc is not None:
+        for row in (row for rows in ndc["ndcs"].values() for row in rows):
+            names.setdefault(str(row["hcpcs_code"]), []).extend(brand_aliases(str(row["drug_name"])))
+    for code, terms in names.items():
+        record = merged.get(code)
+        if record is not None:
+            merged[code] = _with_terms(record, [term for term in terms if allowed(term, code)])
+    return list(merged.values())
+
+
+def _read_overlay_table(path: Path, table: str) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CorpusError(_display(path), f"imported overlay cannot be read ({error}); re-run the import") from error
+    if not isinstance(data, dict) or not isinstance(data.get(table), dict):
+        raise CorpusError(_display(path), f"imported overlay has no '{table}' table; re-run the import")
+    return data
+
+
+def read_retired(imports_dir: Path, records: list[CodeRecord]) -> dict[str, CodeRecord]:
+    """Terminated HCPCS codes of the HCPCS overlay that are not records, with their replacement (the file's
+    cross-reference, else the sourced table in replacements.py)."""
+    from assistant.corpus.replacements import replacement_for
+
+    hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
+    if hcpcs is None:
+        return {}
+    known = {record.code for record in records}
+    source = str(hcpcs.get("source", "CMS HCPCS Level II file"))
+    retired: dict[str, CodeRecord] = {}
+    for code, row in (hcpcs.get("terminated") or {}).items():
+        if code in known:
+            continue
+        record = _hcpcs_record(code, row, source)
+        replacement = replacement_for(code)
+        update: dict[str, Any] = {"terminated_on": _iso_date(row.get("term_dt"))}
+        if not record.replaced_by and replacement is not None:
+            update["replaced_by"] = list(replacement.new)
+            update["sources"] = [*record.sources, replacement.source]
+        retired[code] = record.model_copy(update=update)
+    for code, row in (hcpcs.get("terminated_modifiers") or {}).items():
+        if code not in known:
+            record = _modifier_record(code, str(row["long_description"]), source)
+            retired[code] = record.model_copy(update={"terminated_on": _iso_date(row.get("term_dt"))})
+    return retired
+
+
+def read_ndcs(imports_dir: Path) -> dict[str, list[NdcInfo]]:
+    """The crosswalk rows of the NDC overlay by 11-digit NDC (empty when not imported)."""
+    from assistant.corpus.drugs import NdcInfo
+
+    data = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
+    if data is None:
+        return {}
+    source = str(data.get("source", "CMS ASP NDC-HCPCS crosswalk"))
+    return {
+        ndc: [
+            NdcInfo(
+                ndc=ndc, hcpcs_code=str(row["hcpcs_code"]), drug_name=str(row["drug_name"]),
+                labeler=str(row.get("labeler") or ""), hcpcs_dosage=str(row.get("hcpcs_dosage") or ""),
+                package_size=row.get("pkg_size"), package_quantity=row.get("pkg_qty"),
+                bill_units=row.get("billunits"), bill_units_per_package=row.get("billunitspkg"), source=source,
+            )
+            for row in rows
+        ]
+        for ndc, rows in data["ndcs"].items()
+    }
+
+
+def with_replacements(records: list[CodeRecord]) -> list[CodeRecord]:
+    """Bundled terminated records without a replacement get the one of the sourced table (J1040 -> J1010)."""
+    from assistant.corpus.replacements import replacement_for
+
+    result = []
+    for record in records:
+        replacement = replacement_for(record.code) if record.terminated_on and not record.replaced_by else None
+        if replacement is not None:
+            record = record.model_copy(update={"replaced_by": list(replacement.new)})
+        result.append(record)
+    return result
