@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
+from assistant.units import FAMILY_NAMES as _UNITS_FAMILY_NAMES
 
 EXAMPLE_QUESTIONS = (
     "how do I code 2.5 hours subq",
@@ -22,23 +23,9 @@ EXAMPLE_QUESTIONS = (
     "can I bill 96360 and 96365 together",
 )
 
-# How each units-engine family is named in an answer.
-FAMILY_NAMES: dict[str, str] = {
-    "subq_infusion": "subcutaneous infusion",
-    "hydration": "IV hydration",
-    "iv_infusion": "therapeutic IV infusion",
-    "iv_push": "IV push",
-    "injection": "injection",
-    "chemo_infusion": "chemotherapy infusion",
-    "chemo_push": "chemotherapy push",
-    "critical_care": "critical care",
-    "office_em": "office/outpatient E/M visit",
-    "psychotherapy": "psychotherapy",
-    "therapy": "PT/OT timed codes",
-    "sedation": "moderate sedation",
-    "anesthesia": "anesthesia time",
-    "drug_units": "drug units",
-}
+# How each units-engine family is named in an answer: from the units family registry (RULES declares each family
+# once there, `assistant.units.FAMILY_NAMES`), never a second hard-coded list.
+FAMILY_NAMES: dict[str, str] = dict(_UNITS_FAMILY_NAMES)
 
 IMPORT_HINT = (
     "Import the CMS quarterly tables with `python -m assistant import ptp PATH` (NCCI PTP edits) and "

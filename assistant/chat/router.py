@@ -26,11 +26,12 @@ from assistant.chat.reading.services import Service, read_services
 from assistant.contract import Answer
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
+from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
 # Families whose units come from a duration (everything but drug doses).
 TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
-# Families counted per service, with no time needed ("2 IV pushes", "chemo push how many units").
-COUNT_FAMILIES = frozenset({"iv_push", "chemo_push", "injection"})
+# Families counted per service, with no time needed ("2 IV pushes", "chemo push how many units"): the registry's.
+COUNT_FAMILIES = frozenset(_UNITS_COUNT_FAMILIES)
 
 _STOPWORDS = frozenset((
     "a", "an", "the", "is", "it", "of", "for", "to", "in", "on", "at", "by", "and", "or", "with", "what", "how",
