@@ -50,22 +50,40 @@ def _clean_name(text: str) -> str:
     return text.strip(" ,;:-").casefold()
 
 
-def generic_names(descriptor: str) -> list[str]:
+# Words in a descriptor's parentheses that name a maker or a source, not a drug ("heparin sodium (pfizer)",
+# "antivenin (equine)"): as a drug name they would match ordinary words ("I hope ...").
+_MAKER_WORDS = frozenset({
+    "pfizer", "hikma", "accord", "apotex", "baxter", "endo", "exela", "mylan", "sandoz", "teva", "xellia",
+    "fresenius", "amneal", "sagent", "hospira", "meitheal", "gland", "eugia", "civica", "zydus", "cipla", "avet",
+    "slayback", "hope", "maia", "par", "nexus", "amphastar", "baxalta", "viatris", "novaplus", "almaject", "armas",
+    "bluepoint", "jiangsu", "qilu", "hainan", "shilpa", "sun", "reddy", "reddys", "dr", "biocon", "celltrion",
+    "braun", "auromedics", "therapeutically", "instillation",
+    "equine", "ovine", "porcine", "bovine", "human", "synthetic", "recombinant", "generic", "brand",
+})
+
+
+def generic_names(descriptor: str, makers: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Drug names in a public HCPCS long descriptor: "Injection, pembrolizumab, 1 mg" -> ["pembrolizumab"];
     "Injection, immune globulin (hizentra), 100 mg" -> ["immune globulin", "hizentra"] ("immune globulin"
-    alone is then dropped as too general). Returns lower-case names, never dose words."""
+    alone is then dropped as too general). A parenthesis naming a maker or source ("(pfizer)", "(equine)", or a
+    word of `makers`, e.g. the crosswalk's labeler names) is not a drug name. Returns lower-case names, never dose
+    words."""
     text = _DESCRIPTOR_LEAD.sub("", descriptor.strip())
     head = text.split(",")[0] if "," in text else text
     names: list[str] = []
     for inner in re.findall(r"\(([^()]*)\)", head):
-        names.append(_clean_name(inner))
+        name = _clean_name(inner)
+        if not set(_tokens(name)) & (_MAKER_WORDS | set(makers)):
+            names.append(name)
     head = re.sub(r"\([^()]*\)", " ", head)
     names.append(_clean_name(_DOSE_TAIL.sub("", head)))
     kept: list[str] = []
     for name in names:
         if len(name) < 4 or name in _NOT_NAMES or not re.search(r"[a-z]{4}", name) or re.fullmatch(r"[\d\W]+", name):
             continue
-        if len(name.split()) > 5 or name in kept or "unclassified" in name or "not otherwise" in name:
+        if len(name.split()) > 5 or name in kept or "unclassified" in name or "not otherwise" in name or (
+            set(_tokens(name)) & {"therapeutically", "instillation", "braun", "auromedics"}
+        ):
             continue
         kept.append(name)
     return kept

@@ -136,15 +136,17 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         return owners is None or code in owners
 
     names: dict[str, list[str]] = {}
+    ndc = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
+    ndc_rows = [row for rows in ndc["ndcs"].values() for row in rows] if ndc is not None else []
+    # The crosswalk's labelers ("Hikma Pharmaceuticals USA Inc.") are makers, never drug names.
+    makers = {str(row.get("labeler") or "").split(" ")[0].casefold() for row in ndc_rows} - {""}
     for code, record in merged.items():
         if record.system == "HCPCS" and record.official_descriptor and (
             record.billing_unit is not None or record.family == "drugs"
         ):
-            names.setdefault(code, []).extend(generic_names(record.official_descriptor))
-    ndc = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
-    if ndc is not None:
-        for row in (row for rows in ndc["ndcs"].values() for row in rows):
-            names.setdefault(str(row["hcpcs_code"]), []).extend(brand_aliases(str(row["drug_name"])))
+            names.setdefault(code, []).extend(generic_names(record.official_descriptor, makers))
+    for row in ndc_rows:
+        names.setdefault(str(row["hcpcs_code"]), []).extend(brand_aliases(str(row["drug_name"])))
     for code, terms in names.items():
         record = merged.get(code)
         if record is not None:
