@@ -44,7 +44,26 @@ _PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
 _PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
 _INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
 _SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
-FAMILY_CUES: tuple[FamilyCue, ...] = (
+# RULES (issue 14): cue rows for the families added to the units registry. They come first because they are more
+# specific than the generic rows below ("psychotherapy for crisis" before "psychotherapy", "home visit new patient"
+# before the office "new patient" cue).
+_RULES_CUES: tuple[FamilyCue, ...] = (
+    FamilyCue("crisis_psychotherapy", (r"\b(?:crisis (?:psychotherapy|psych\w*|therapy|session|intervention|counsel\w*)"
+                                       r"|psychotherapy for (?:a )?crisis|(?:psycho)?therapy (?:for|in) (?:a )?crisis"
+                                       r"|90839|90840)\b",)),
+    FamilyCue("family_psychotherapy", (r"\b(?:family (?:psycho)?therapy|family psych\w*|family session|conjoint "
+                                       r"(?:psycho)?therapy|couples (?:psycho)?therapy|90846|90847)\b",)),
+    FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|follow-?up|daily) (?:hospital|inpatient|observation)"
+                              r"|hospital (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
+                              r"|inpatient (?:visit|care|admission|e/m|em)|observation (?:care|visit|stay)"
+                              r"|discharge (?:day|management|visit)|day of discharge|admission (?:h&p|visit))\b",)),
+    FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf visit)\b",)),
+    FamilyCue("home_em", (r"\b(?:home visit|house call|home or residence|residence visit|assisted living visit"
+                          r"|domiciliary visit|visit (?:at|in) (?:the )?(?:patient'?s )?home)\b",)),
+    FamilyCue("care_management", (r"\b(?:ccm|chronic care management|complex ccm|principal care management|pcm"
+                                  r"|care management)\b",)),
+)
+FAMILY_CUES: tuple[FamilyCue, ...] = _RULES_CUES + (
     FamilyCue("chemo_push", (_CHEMO, _PUSH)),
     FamilyCue("chemo_infusion", (_CHEMO,)),
     FamilyCue("critical_care", (r"\b(?:critical[- ]care|crit[- ]care|crit care|cc time|critically ill)\b",)),
@@ -112,3 +131,69 @@ def other_families_named(text: str) -> tuple[str, ...]:
         return ()
     ignored = _IMPLIED.get(found[0], set()) | _GENERIC
     return tuple(family for family in found[1:] if family not in ignored)
+
+
+# RULES (issue 14): words that fill a units request field for one of its families, as data (first match per field
+# wins). The router adds `field_values(family, text)` to the request it builds; absent words leave a field unset, so
+# the engine asks for it with each possible answer instead of guessing.
+@dataclass(frozen=True)
+class FieldCue:
+    """Words (`pattern`) that set `field` to `value` in a request for one of `families`. Order = priority."""
+
+    families: tuple[str, ...]
+    field: str
+    value: object
+    pattern: str
+    negatable: bool = True  # False: matched on the raw text, the cue's own words being a negation ("without")
+
+
+_FACILITY_EM = ("hospital_em", "nursing_facility_em")
+FIELD_CUES: tuple[FieldCue, ...] = (
+    FieldCue(("hospital_em",), "visit", "discharge", r"\b(?:discharge|discharged|99238|99239)\b"),
+    FieldCue(_FACILITY_EM, "visit", "subsequent",
+             r"\b(?:subsequent|follow-?up|daily|progress|rounding|rounds|99231|99232|99233|9930[789]|99310)\b"),
+    FieldCue(_FACILITY_EM, "visit", "initial", r"\b(?:initial|admission|admit|admitted|h&p|9922[123]|9930[456])\b"),
+    FieldCue(("home_em",), "patient", "new", r"\b(?:new (?:patient|pt)|993(?:41|42|44|45))\b"),
+    FieldCue(("home_em",), "patient", "established",
+             r"\b(?:established (?:patient|pt)|est (?:patient|pt)|993(?:47|48|49|50))\b"),
+    FieldCue(("family_psychotherapy",), "patient_present", False,
+             r"\b(?:without (?:the )?(?:patient|pt)|patient (?:not present|absent)|90846)\b", negatable=False),
+    FieldCue(("family_psychotherapy",), "patient_present", True,
+             r"\b(?:with (?:the )?(?:patient|pt)(?: present)?|patient (?:was )?present|90847|conjoint)\b"),
+    FieldCue(("psychotherapy", "crisis_psychotherapy", "family_psychotherapy"), "interactive_complexity", True,
+             r"\b(?:interactive complexity|interactive|interpreter|play therapy|90785)\b"),
+    FieldCue(("sedation",), "gi_endoscopy", True,
+             r"\b(?:endoscop\w*|colonoscop\w*|egd|sigmoidoscop\w*|upper gi|gi procedure|ercp|g0500)\b"),
+    FieldCue(("care_management",), "care_program", "ccm_complex",
+             r"\b(?:complex ccm|complex chronic care|99487|99489)\b"),
+    FieldCue(("care_management",), "care_program", "pcm_staff",
+             r"\b(?:(?:pcm|principal care)\w*\s+(?:by\s+)?(?:clinical\s+)?staff|staff pcm|99426|99427)\b"),
+    FieldCue(("care_management",), "care_program", "pcm_physician", r"\b(?:pcm|principal care|99424|99425)\b"),
+    FieldCue(("care_management",), "care_program", "ccm_physician",
+             r"\b(?:(?:physician|provider|doctor|md|np|pa|practitioner)(?:'s)?\s+(?:own\s+)?(?:time|ccm)"
+             r"|ccm by (?:the )?(?:physician|provider|practitioner)|99491|99437)\b"),
+    FieldCue(("care_management",), "care_program", "ccm_staff",
+             r"\b(?:ccm|chronic care management|clinical staff|99490|99439)\b"),
+)
+_ANESTHESIA_CODE = re.compile(r"(?<!\d)0[01]\d{3}(?!\d)")  # 00100-01999
+_UNTIMED_THERAPY = re.compile(r"\b(?:9716[1-8]|9701[0248]|9702[2468]|97150|G0283)\b", re.IGNORECASE)
+
+
+def field_values(family: str, text: str) -> dict[str, object]:
+    """Request fields the question's words set for `family`: variant fields from FIELD_CUES, the anesthesia code,
+    and the untimed therapy codes named (1 unit each; the engine keeps them out of the timed total)."""
+    masked = mask_negations(text)
+    values: dict[str, object] = {}
+    for cue in FIELD_CUES:
+        searched = masked if cue.negatable else text
+        if family in cue.families and cue.field not in values and re.search(cue.pattern, searched, re.IGNORECASE):
+            values[cue.field] = cue.value
+    if family == "anesthesia":
+        code = _ANESTHESIA_CODE.search(masked)
+        if code:
+            values["anesthesia_code"] = code.group(0)
+    if family == "therapy":
+        untimed = list(dict.fromkeys(m.group(0).upper() for m in _UNTIMED_THERAPY.finditer(masked)))
+        if untimed:
+            values["untimed_codes"] = untimed
+    return values
