@@ -8,17 +8,19 @@ from __future__ import annotations
 from assistant.units.errors import MissingDetailError
 from assistant.units.models import Payer, UnitsRequest
 from assistant.units.outcome import Outcome
-from assistant.units.rules import TimedFamily
+from assistant.units.rules import TimedFamily, TimedRule
 from assistant.units.titles import TITLES
 
 
 def timed_outcome(request: UnitsRequest, family: TimedFamily, minutes: int | None) -> Outcome:
     """Lines, rule, sources and warnings for `minutes` of a timed family under the request's payer and variant."""
-    if minutes is None:
-        raise MissingDetailError(
-            f"How long did {family.duration_noun} last? Give the minutes or the start and end times."
-        )
     variant = tuple(getattr(request, name) for name in family.variant_fields)
+    if minutes is None:
+        rule = family.rules.get((request.payer, variant))
+        ladder = f" {describe_ladder(rule)}" if rule is not None else ""
+        raise MissingDetailError(
+            f"How long did {family.duration_noun} last? Give the minutes or the start and end times.{ladder}"
+        )
     if None in variant:
         raise MissingDetailError(ask_for_variant(family, request.payer, variant, minutes))
     rule = family.rules.get((request.payer, variant))
@@ -50,6 +52,13 @@ def timed_outcome(request: UnitsRequest, family: TimedFamily, minutes: int | Non
             if field_note.citation:
                 outcome.cite(field_note.citation)
     return outcome
+
+
+def describe_ladder(rule: TimedRule) -> str:
+    """The rule's codes by time in one sentence ("By time: G0500 from 10 minutes; +99153 from 23, then every 15.")."""
+    parts = [f"{band.code} from {band.min_minutes} minute{'' if band.min_minutes == 1 else 's'}" for band in rule.bands]
+    parts += [f"+{a.code} from {a.first_unit_at}, then every {a.step}" for a in rule.time_add_ons]
+    return "By time (" + rule.payer.upper().replace("MEDICARE", "Medicare") + "): " + "; ".join(parts) + "."
 
 
 def _unsupported_variant(family: TimedFamily, variant: tuple[object, ...]) -> str:

@@ -122,3 +122,11 @@ def test_g0500_not_for_a_patient_under_5(billed):
     assert billed(family="sedation", payer="medicare", gi_endoscopy=True, patient_under_5=True, minutes=20) == {
         "99151": 1
     }
+
+
+def test_missing_minutes_names_the_codes_by_time():
+    from assistant.units import MissingDetailError
+
+    with pytest.raises(MissingDetailError) as error:
+        calculate(UnitsRequest(family="sedation", payer="medicare", gi_endoscopy=True))
+    assert "G0500 from 10 minutes" in str(error.value) and "+99153 from 23" in str(error.value)
