@@ -228,6 +228,9 @@ def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router
 
 def _mai_advice(mai: int, given: int | None, value: int) -> str:
     """What to do about units above the MUE, by MAI (CMS MUE page and NCCI Policy Manual, chapter I, section V)."""
+    if value == 0:
+        return ("- An MUE of 0: CMS does not expect this code on this type of claim at all (for example a service "
+                "only the facility reports); do not report it here.")
     if given is None or given <= value:
         return ""
     if mai == 1:

@@ -307,10 +307,16 @@ def _check_mue(result: ScrubResult, store: EditsLookups | None, setting: str) ->
         scope = "on this line" if entry.mai == 1 else "for the date of service (all its lines)"
         if counted <= entry.value:
             continue
-        message = (f"{counted} unit{'s' if counted != 1 else ''} {scope} exceed the MUE of {entry.value} "
+        verb = "exceeds" if counted == 1 else "exceed"
+        message = (f"{counted} unit{'s' if counted != 1 else ''} {scope} {verb} the MUE of {entry.value} "
                    f"(MAI {entry.mai}: {entry.mai_description}; {entry.table_label}, "
                    f"{entry.quarter or 'quarter unknown'})")
-        if entry.mai == 1:
+        severity: Verdict = "fix"
+        if entry.value == 0:
+            # CMS MUE value 0: the code is not expected on this type of claim at all (e.g. a facility-only service).
+            severity = "deny"
+            fix = f"do not report {item.line.code} on a {setting} claim (MUE 0 in the {entry.table_label})"
+        elif entry.mai == 1:
             fix = (f"report at most {entry.value} on this line; more units only on separate lines with an "
                    "appropriate modifier when medically reasonable")
         elif entry.mai == 2:
@@ -318,7 +324,7 @@ def _check_mue(result: ScrubResult, store: EditsLookups | None, setting: str) ->
         else:
             fix = (f"report at most {entry.value}, or expect a denial and appeal with documentation of medical "
                    "necessity")
-        item.findings.append(Finding("mue", "fix", message, fix))
+        item.findings.append(Finding("mue", severity, message, fix))
     result.citations.append(MUE_SOURCE)
 
 

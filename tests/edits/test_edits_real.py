@@ -89,7 +89,7 @@ def test_real_unknown_codes_answer_none(real_edits: tuple[EditsStore, dict[str, 
         pytest.param("96369, 96372-XS", ["pass", "pass"], "XS on 96372 bypasses", id="subq-injection-xs"),
         pytest.param("96372 x5", ["fix"], "exceed the MUE of 4", id="injection-over-mue"),
         pytest.param("J1885 x9", ["fix"], "exceed the MUE of 8", id="ketorolac-over-mue"),
-        pytest.param("96374, 96376", ["pass", "fix"], "exceed the MUE of 0", id="practitioner-96376-mue-0"),
+        pytest.param("96374, 96376", ["pass", "deny"], "exceeds the MUE of 0", id="practitioner-96376-mue-0"),
     ],
 )
 def test_real_scrub(real_edits: tuple[EditsStore, dict[str, str]], text: str, verdicts: list[str], words: str) -> None:

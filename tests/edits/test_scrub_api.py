@@ -77,7 +77,7 @@ def test_api_scrub(client: TestClient, lines: object) -> None:
     assert [(line["code"], line["verdict"]) for line in body["lines"]] == [
         ("99214", "pass"), ("96372", "pass"), ("96376", "deny")]
     assert "96376 is an add-on code reported without its primary (96374, 96375)" in json.dumps(body)
-    assert "exceed the MUE of 0" in json.dumps(body)
+    assert "exceeds the MUE of 0" in json.dumps(body)
     assert any("practitioner MUE table, 2026 Q2" in c for c in body["citations"])
     assert "| 3 | 96376 | deny |" in body["answer"]
 

@@ -154,6 +154,8 @@ def test_bypass_advice_names_the_modifiers(loaded: EditsStore) -> None:
         pytest.param("27447 x2", ["fix"], "absolute limit", id="mai2-no-appeal"),
         pytest.param("96372 x0", ["fix"], "0 units is not a unit count", id="zero-units"),
         pytest.param("99999 x40", ["pass"], "", id="no-mue-listed"),
+        pytest.param("96376", ["deny"], "1 unit for the date of service (all its lines) exceeds the MUE of 0",
+                     id="mue-0-not-reportable"),
     ],
 )
 def test_mue(loaded: EditsStore, text: str, verdicts: list[str], words: str) -> None:
