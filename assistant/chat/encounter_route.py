@@ -278,7 +278,7 @@ def to_encounter(
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
-    placed = _place_during(rows)
+    placed = _place_during(rows) | _place_in_sequence(rows)
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
                        for r in rows]
@@ -310,6 +310,37 @@ def _place_during(rows: list[dict[str, Any]]) -> set[int]:
                 placed.add(rows.index(target))
         if follower["minutes"] is None and follower["stop"] is None:
             follower["minutes"] = anchor["minutes"]
+    return placed
+
+
+def _minute(value: datetime.time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _place_in_sequence(rows: list[dict[str, Any]]) -> set[int]:
+    """'chemo 2 hrs then post-hydration 1 hr': with no clock times, a service said to come after the one before it
+    ('then', 'sequential', 'after') starts where that one ends. Returns the indexes given a placed clock time."""
+    placed: set[int] = set()
+    for i, row in enumerate(rows):
+        if i == 0 or row["_relation"] not in ("then", "sequential", "after") or row["start"] is not None:
+            continue
+        other = rows[i - 1]
+        if other["start"] is None:
+            if other["stop"] is not None or any(r["start"] is not None for r in rows):
+                continue  # real clock times elsewhere: never mix placed times with typed ones
+            other["start"] = datetime.time(0, 0)
+            placed.add(i - 1)
+        begin = _minute(other["start"])
+        if other["stop"] is not None:
+            end = _minute(other["stop"])
+        elif other["minutes"] is not None:
+            end = begin + other["minutes"]
+        else:
+            end = begin
+        if end >= 24 * 60:
+            continue
+        row["start"] = datetime.time(end // 60, end % 60)
+        placed.add(i)
     return placed
 
 

@@ -34,9 +34,20 @@ class OtherRoutes:
             if h.minutes is None:
                 continue
             if h.start is None or h.end is None:
+                if any(d.kind == "infusion" for d in drugs):
+                    # Hydration during a drug infusion is not reported, before or after it is: ask, never guess.
+                    h.counted = 0
+                    h.notes.append("not counted: no clock times, so its overlap with the drug infusion is unknown")
+                    self.book.warn(
+                        f"The {h.name} minutes ({h.minutes}) are not added in: say whether it ran during the drug "
+                        "infusion (then it is not reported) or before or after it (then +96361 for its own time), "
+                        "or give its start and stop times."
+                    )
+                    self.book.cite(src.HYDRATION_CONCURRENT)
+                    continue
                 h.counted = h.minutes
                 if drugs:
-                    self.book.warn(f"{h.name} has no clock times: assumed it did not run during a drug service.")
+                    self.book.warn(f"{h.name} has no clock times: assumed it did not run during a drug push.")
                 total += h.minutes
                 continue
             free, cursor = 0, h.start
