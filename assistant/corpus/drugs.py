@@ -269,6 +269,22 @@ class DrugDictionary:
         code = code.strip().upper()
         return [info for rows in self.ndcs.values() for info in rows if info.hcpcs_code == code]
 
+    def container_amounts(self, code: str) -> list[tuple[float, str]]:
+        """The amounts one container (vial, syringe) of `code` holds, in its billing unit, from the crosswalk:
+        `billunits` (billing units per item) x the code's billing unit ("J9271": [(100.0, "mg")] for the 4 mL
+        Keytruda vial of 100 billing units of 1 mg). Sorted, without duplicates; empty when not known. The JW/JZ
+        arithmetic (assistant/units/drugs.py waste_lines) takes one of them as the container size."""
+        record = self._records.get(code.strip().upper())
+        if record is None or record.billing_unit is None:
+            return []
+        unit = record.billing_unit
+        sizes = {
+            round(info.bill_units * unit.quantity, 6)
+            for info in self.packages(code)
+            if info.bill_units is not None and info.bill_units > 0
+        }
+        return [(size, unit.unit) for size in sorted(sizes)]
+
     def administration_category(self, code: str) -> AdministrationCategory | None:
         """How a drug's administration is coded: chemotherapy/complex, hormonal antineoplastic (96402) or
         therapeutic; None for a code that is not a drug we know. Defaults only: Medicare contractors may not

@@ -87,6 +87,10 @@ def _small_imports(settings: Settings) -> Corpus:
         pytest.param("Injection, heparin sodium, per 1000 units", ["heparin sodium"], id="per-units"),
         pytest.param("Infusion, normal saline solution, 1000 cc", ["normal saline"], id="infusion-lead"),
         pytest.param("Unclassified drugs", [], id="unclassified"),
+        pytest.param("Injection, heparin sodium (pfizer), not therapeutically equivalent to j1644, per 1000 units",
+                     ["heparin sodium"], id="maker-in-parentheses"),
+        pytest.param("Injection, crotalidae polyvalent immune fab (ovine), up to 1 gram",
+                     ["crotalidae polyvalent immune fab"], id="source-in-parentheses"),
         pytest.param("Injection, iron, 1 mg", [], id="too-general"),
     ],
 )
@@ -187,6 +191,8 @@ def test_ndc_import_and_lookup(settings: Settings):
     assert "keytruda" in corpus.get("J9271").lay_terms  # brand names reach the records (and so search)
     assert [r.code for r in corpus.drugs.find("keytruda 200 mg")[0].candidates] == ["J9271"]
     assert len(corpus.drugs.packages("J9271")) == 2
+    assert corpus.drugs.container_amounts("J9271") == [(100.0, "mg")]  # 100 billing units of 1 mg a vial
+    assert corpus.drugs.container_amounts("J9999") == []
 
 
 @pytest.mark.parametrize(
@@ -309,6 +315,8 @@ def test_infliximab_by_weight_on_the_real_files(real: Corpus):
 def test_real_crosswalk_ndc_quantity(real: Corpus):
     (row,) = real.drugs.ndc("00006-3026-04")
     assert (row.hcpcs_code, row.bill_units_per_package) == ("J9271", 200.0)
+    assert (100.0, "mg") in real.drugs.container_amounts("J9271")
+    assert (100.0, "mg") in real.drugs.container_amounts("J1745")  # Remicade: 100 mg vials, 10 billing units
 
 
 def test_real_dictionary_is_complete(real: Corpus):
