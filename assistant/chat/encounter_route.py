@@ -32,6 +32,11 @@ _FAMILY_ROUTE = {
 _ROUTES = {"iv_infusion": "iv_infusion", "iv_push": "iv_push", "sc_infusion": "sc_infusion", "injection": "injection",
            "im": "injection", "sc": "injection", "intralesional": "intralesional", "intrathecal": "intrathecal"}
 _KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep(?:ing)?[- ](?:the\s+)?(?:line|vein)?\s*open|to keep open)\b", re.I)
+# "drug B", "another drug": a placeholder, not a drug's name (nothing to look up; the service's words decide).
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:drug|med|medication)\s+)?[a-z0-9]$|^(?:another|second|2nd|new|different|other)\s+(?:drug|med|medication)$",
+    re.I,
+)
 _WORD_ROUTES = ((re.compile(r"\bintrathecal\b", re.I), "intrathecal"),
                 (re.compile(r"\bintralesional\b", re.I), "intralesional"))
 
@@ -238,6 +243,11 @@ def to_encounter(
         if not _is_admin(service):
             notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
             continue
+        placeholder = bool(service.drug and _PLACEHOLDER.match(service.drug.strip()))
+        if placeholder:
+            letter = service.drug.strip() if service.drug else ""
+            service = _Renamed(service, None)
+            named = f"drug {letter.upper()}" if len(letter) == 1 else letter
         route = _ROUTES.get(service.route or "") or _FAMILY_ROUTE.get(service.family or "")
         for pattern, name in _WORD_ROUTES:
             if pattern.search(service.words):
@@ -261,7 +271,8 @@ def to_encounter(
         if route is None:
             notes.append(f"How was '{_cell(service.words)}' given (IV infusion, IV push, injection)?")
             route = "iv_push"
-        substance = service.drug or (drug.code if drug else None) or _default_name(service, category)
+        substance = service.drug or (drug.code if drug else None) or (named if placeholder else None) \
+            or _default_name(service, category)
         row: dict[str, Any] = {
             "substance": substance, "category": category, "hormonal": hormonal, "route": route,
             "start": service.start, "stop": service.end,
@@ -284,6 +295,17 @@ def to_encounter(
                        for r in rows]
     encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations)
     return encounter, notes, placed
+
+
+class _Renamed:
+    """A service seen with another drug name (None for a placeholder such as "drug B"); every other field as is."""
+
+    def __init__(self, service: ServiceLike, drug: str | None) -> None:
+        self._service = service
+        self.drug = drug
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
 
 
 def _default_name(service: ServiceLike, category: str | None) -> str:
