@@ -388,6 +388,8 @@ def _load(
             # The switch: readers see the old table until COMMIT and the new one after it, never neither.
             connection.execute(f"DROP TABLE IF EXISTS {layout.table}")
             connection.execute(f"ALTER TABLE {staging} RENAME TO {layout.table}")
+            if layout.kind == "ptp":
+                connection.execute(schema.CREATE_PTP_COLUMN2_INDEX.format(name=layout.table))
             connection.execute(
                 "INSERT OR REPLACE INTO edits_meta (table_name, source, quarter, rows, deleted_rows, imported_at, "
                 "seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -70,3 +70,6 @@ CREATE TABLE {name} (
 INSERT_MUE = "INSERT INTO {name} (code, value, mai, mai_description, rationale) VALUES (?, ?, ?, ?, ?)"
 INSERT_PTP = "INSERT INTO {name} (column1, column2, modifier_indicator, rationale_id) VALUES (?, ?, ?, ?)"
 INSERT_AOC = "INSERT INTO {name} (addon, primary_code, aoc_type) VALUES (?, ?, ?)"
+# Built after the switch (the live table's name): answers "how many edits name this code" as column 2 without a
+# scan of the whole table (column 1 look-ups use the primary key).
+CREATE_PTP_COLUMN2_INDEX = "CREATE INDEX IF NOT EXISTS {name}_by_column2 ON {name} (column2, modifier_indicator)"

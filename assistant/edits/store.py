@@ -58,6 +58,12 @@ _PTP_AMONG_SQL = {
     "AND p.column2 IN (SELECT value FROM json_each(?1)) ORDER BY p.column1, p.column2"
     for table in ("ptp", "ptp_oph")
 }
+_PTP_COUNT_SQL = {
+    table: "SELECT coalesce(sum(mi != 9), 0), coalesce(sum(mi = 9), 0) FROM ("
+    f"SELECT modifier_indicator AS mi FROM {table} WHERE column1 = ?1 UNION ALL "
+    f"SELECT modifier_indicator AS mi FROM {table} WHERE column2 = ?1 AND column1 != ?1)"
+    for table in ("ptp", "ptp_oph")
+}
 _AOC_SQL = (
     "SELECT a.addon, a.aoc_type, a.primary_code, e.source, e.quarter FROM aoc AS a "
     "JOIN edits_meta AS e ON e.table_name = 'aoc' WHERE a.addon = ? ORDER BY a.primary_code"
@@ -230,6 +236,13 @@ class EditsStore:
             return []
         edits = [PtpEdit(*row) for row in self._query(_PTP_AMONG_SQL[table], (json.dumps(unique),))]
         return edits if include_deleted else [edit for edit in edits if not edit.deleted]
+
+    def ptp_count(self, code: str, setting: str = "professional") -> tuple[int, int]:
+        """(active, deleted) PTP edits naming `code` in either column of the setting's table; (0, 0) when the code
+        has none or the table is not loaded. Fast on tables imported with the column 2 index (every import since
+        it was added); a scan of the table otherwise."""
+        rows = self._query(_PTP_COUNT_SQL[table_for("ptp", setting)], (normalize_code(code),))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
     def addon(self, code: str) -> AddOnEdit | None:
         """The add-on code edit of `code` (its AOC type and listed primaries), or None when `code` is not an add-on

@@ -110,3 +110,15 @@ def test_real_facility_claim_never_uses_the_practitioner_mue(real_edits: tuple[E
     result = scrub(parse_claim_lines("99284-25, 96374, 96376"), store, setting="facility")
     assert "MUE of 0" not in " ".join(f.message for line in result.lines for f in line.findings)
     assert [line.verdict for line in result.lines] == ["check"] * 3
+
+
+@pytest.mark.parametrize(
+    ("code", "active"),
+    [
+        pytest.param("36415", 22, id="venipuncture-issue-12"),  # issue 12: "36415 ... 22 active PTP edits"
+        pytest.param("00000", 0, id="no-such-code"),
+    ],
+)
+def test_real_ptp_count(real_edits: tuple[EditsStore, dict[str, str]], code: str, active: int) -> None:
+    store, _ = real_edits
+    assert store.ptp_count(code)[0] == active

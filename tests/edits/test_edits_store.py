@@ -275,3 +275,19 @@ def test_deleted_database_file_after_reload(loaded: EditsStore) -> None:
         Path(f"{loaded.path}{suffix}").unlink(missing_ok=True)
     loaded.reload()
     assert not loaded.has_ptp and loaded.mue("96370") is None
+
+
+@pytest.mark.parametrize(
+    ("code", "setting", "counts"),
+    [
+        pytest.param("96372", "professional", (3, 0), id="column2-of-three"),
+        pytest.param("96369", "professional", (2, 0), id="column1-of-two"),
+        pytest.param("90460", "professional", (0, 1), id="deleted-only"),
+        pytest.param("j1559", "professional", (1, 0), id="lower-case"),
+        pytest.param("00000", "professional", (0, 0), id="no-edit"),
+        pytest.param("96372", "facility", (0, 0), id="facility-table-not-loaded"),
+    ],
+)
+def test_ptp_count(loaded: EditsStore, code: str, setting: str, counts: tuple[int, int]) -> None:
+    """(active, deleted) edits naming a code in either column: the look-up answer's "N active PTP edits"."""
+    assert loaded.ptp_count(code, setting) == counts
