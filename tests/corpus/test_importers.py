@@ -88,11 +88,36 @@ def test_hcpcs_import_has_the_cms_long_description(
     assert _overlay(hcpcs_imported[0], "hcpcs.json")["codes"][code]["long_description"] == descriptor
 
 
-def test_hcpcs_import_skips_terminated_codes_and_keeps_modifiers_apart(hcpcs_imported: tuple[Settings, str]) -> None:
+def test_hcpcs_import_keeps_terminated_codes_and_modifiers_apart(hcpcs_imported: tuple[Settings, str]) -> None:
     overlay = _overlay(hcpcs_imported[0], "hcpcs.json")
-    assert "J1040" not in overlay["codes"]  # terminated 2024-03-31
-    assert "J3370" not in overlay["codes"]  # terminated 2025-06-30
+    assert "J1040" not in overlay["codes"]  # terminated 2024-03-31: not a search record ...
+    assert overlay["terminated"]["J1040"]["term_dt"] == "2024-03-31"  # ... but kept for look-ups (issue 12)
+    assert "J3370" not in overlay["codes"] and overlay["terminated"]["J3370"]["term_dt"] == "2025-06-30"
+    assert overlay["terminated"]["C9027"]["xref"] == ["J9271"]  # the file's cross-reference field
+    assert len(overlay["terminated"]) == HCPCS_CODES_IN_FILE - HCPCS_CODES_NOT_TERMINATED
     assert "A1" not in overlay["codes"] and overlay["modifiers"]["A1"] == "Dressing for one wound"
+    assert len(overlay["modifiers"]) + len(overlay["terminated_modifiers"]) == HCPCS_MODIFIERS_IN_FILE
+    assert overlay["codes"]["J1010"]["add_dt"] == "2024-04-01"
+
+
+def test_a_truncated_hcpcs_file_cannot_replace_the_loaded_one(
+    hcpcs_imported: tuple[Settings, str], shared_data: Path, tmp_path: Path
+) -> None:
+    from assistant.corpus.importers.common import ShrinkingImportError
+
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=BUNDLED_CORPUS)
+    import_hcpcs(shared_data / HCPCS_FILE, settings, today=AFTER_THE_FILE)
+    header, rows = _csv_head(shared_data / HCPCS_FILE, {"J0696", "J1559"})
+    cut = _write_csv(tmp_path / "hcpcs_2025_oct_anweb_cut.csv", header, rows)
+    with pytest.raises(ShrinkingImportError, match=r"2 codes in force, under half of the 7,258.*--force"):
+        import_hcpcs(cut, settings, today=AFTER_THE_FILE)
+    assert len(_overlay(settings, "hcpcs.json")["codes"]) == HCPCS_CODES_NOT_TERMINATED
+    older = _write_csv(tmp_path / "hcpcs_2025_jan_anweb.csv", header, rows)
+    full_older = tmp_path / "hcpcs_2024_oct_anweb.csv"
+    full_older.write_bytes((shared_data / HCPCS_FILE).read_bytes())
+    with pytest.raises(ShrinkingImportError, match=r"October 2024 release, older than the loaded October 2025"):
+        import_hcpcs(full_older, settings, today=AFTER_THE_FILE)
+    assert "Imported 2 HCPCS codes" in import_hcpcs(older, settings, today=AFTER_THE_FILE, force=True)
 
 
 def test_hcpcs_termination_is_judged_on_the_given_day(shared_data: Path, private_settings: Settings) -> None:
