@@ -182,6 +182,52 @@ def _not_loaded(kind: str, setting: str, codes: Sequence[str], router: EditsRout
     return Answer(route="edits", answer=text, codes=lines, warnings=[f"The {label} is not loaded."])
 
 
+# --- setting-aware look-ups for the units and encounter routes ------------------------------------------------------
+def mue_lookup_for(store: Any, setting: str) -> Callable[[str], Any] | None:
+    """The units engine's MUE look-up (code -> `assistant.units.MueLimit` | None) from the table of `setting`
+    (practitioner for "professional", outpatient hospital for "facility"), or None when that table is not loaded.
+    Never the other setting's table: pair it with `edits_table_note(store, "mue", setting)` for the answer."""
+    if store is None or setting not in ("professional", "facility") or not store.loaded("mue", setting):
+        return None
+    from assistant.units import MueLimit
+
+    def lookup(code: str) -> Any:
+        entry = store.mue(code, setting)
+        if entry is None:
+            return None
+        return MueLimit(code=entry.code, value=entry.value, mai=entry.mai,
+                        mai_description=f"{entry.mai_description}; {entry.table_label}")
+
+    return lookup
+
+
+def ptp_lookup_for(store: Any, setting: str) -> Callable[[list[str]], list[Any]] | None:
+    """Every PTP edit among a list of codes from the table of `setting` (the encounter engine's `ptp_lookup`), or
+    None when that table is not loaded. Never the other setting's table."""
+    if store is None or setting not in ("professional", "facility") or not store.loaded("ptp", setting):
+        return None
+
+    def lookup(codes: list[str]) -> list[Any]:
+        return list(store.pairs(codes, setting=setting))
+
+    return lookup
+
+
+def edits_table_note(store: Any, kind: str, setting: str) -> str | None:
+    """A warning for an answer whose lines were not checked because the setting's table is not loaded (None when it
+    is loaded, or when no table of that kind is loaded at all: the answers then say nothing about MUE/PTP)."""
+    if store is None or setting not in ("professional", "facility") or store.loaded(kind, setting):
+        return None
+    other = "professional" if setting == "facility" else "facility"
+    if not store.loaded(kind, other):
+        return None
+    table = table_for(kind, setting)
+    what = "MUE" if kind == "mue" else "PTP edits"
+    return (f"{what} not checked: the {TABLE_LABELS[table]} is not loaded (the {TABLE_LABELS[table_for(kind, other)]} "
+            f"applies to {other} claims only); import it with `python -m assistant import "
+            f"{kind}{'-oph' if setting == 'facility' else ''} FILE`.")
+
+
 # --- MUE ---------------------------------------------------------------------------------------------------------
 def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router: EditsRouter) -> Answer:
     """Each code's MUE from the setting's table; units typed next to a code are checked against it."""
@@ -443,6 +489,6 @@ def _compose(*blocks: str) -> str:
 
 
 __all__ = [
-    "ClaimLine", "answer_edits_question", "corpus_validity", "mue_answer", "ptp_answer", "scrub_answer",
-    "scrub_command", "scrub_lines", "scrub_result_answer",
+    "ClaimLine", "answer_edits_question", "corpus_validity", "edits_table_note", "mue_answer", "mue_lookup_for",
+    "ptp_answer", "ptp_lookup_for", "scrub_answer", "scrub_command", "scrub_lines", "scrub_result_answer",
 ]

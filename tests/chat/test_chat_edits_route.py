@@ -264,3 +264,29 @@ def test_health_reports_loaded_tables(loaded: Assistant) -> None:
     health = loaded.health()
     assert health["edits"]["mue"] is True and health["edits"]["ptp"] is True
     assert health["edits"]["quarters"] == {"mue": "2026 Q2", "ptp": "2026 Q2"}
+
+
+# --- setting-aware look-ups for the units and encounter routes -----------------------------------------------------
+def test_mue_lookup_for_each_setting(with_oph: Assistant) -> None:
+    from assistant.chat.edits_chat import edits_table_note, mue_lookup_for
+
+    professional = mue_lookup_for(with_oph.edits, "professional")
+    facility = mue_lookup_for(with_oph.edits, "facility")
+    assert professional("96376").value == 0 and "practitioner MUE table" in professional("96376").mai_description
+    assert facility("96376").value == 3 and "outpatient hospital MUE table" in facility("96376").mai_description
+    assert facility("J1885") is None  # not in the OPH table: no limit, and never the practitioner one
+    assert edits_table_note(with_oph.edits, "mue", "facility") is None
+
+
+def test_facility_lookups_without_oph_tables_are_none_with_a_note(loaded: Assistant) -> None:
+    """Issue 12: "96376 exceeds MUE 0" on an ED facility claim came from the practitioner table."""
+    from assistant.chat.edits_chat import edits_table_note, mue_lookup_for, ptp_lookup_for
+
+    assert mue_lookup_for(loaded.edits, "facility") is None
+    assert ptp_lookup_for(loaded.edits, "facility") is None
+    assert [(e.column1, e.column2) for e in ptp_lookup_for(loaded.edits, "professional")(["96374", "96376"])] == [
+        ("96374", "96376")]
+    note = edits_table_note(loaded.edits, "mue", "facility")
+    assert "outpatient hospital MUE table is not loaded" in note and "import mue-oph FILE" in note
+    assert edits_table_note(loaded.edits, "ptp", "professional") is None
+    assert mue_lookup_for(None, "facility") is None and edits_table_note(None, "mue", "facility") is None
