@@ -205,19 +205,9 @@ def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[st
 def code_structured(encounter: Encounter, router: RouterLike) -> tuple[EncounterResult, Answer]:
     """Code a structured encounter (API, CLI, the Encounter tab): drugs resolved, MUE and PTP checked, rendered."""
     enriched, notes = enrich(encounter, router)
-    result = code_encounter(enriched, mue_lookup=_mue_lookup(router, enriched.setting), ptp_lookup=_ptp(router))
+    setting = enriched.setting
+    result = code_encounter(enriched, mue_lookup=_mue_lookup(router, setting), ptp_lookup=_ptp(router, setting))
     return result, render(result, enriched, notes)
-
-
-def _ptp(router: RouterLike) -> Callable[[list[str]], list[Any]] | None:
-    edits = router.edits
-    if edits is None or not getattr(edits, "has_ptp", False):
-        return None
-
-    def lookup(codes: list[str]) -> list[Any]:
-        return list(edits.pairs(codes))
-
-    return lookup
 
 
 def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
@@ -393,16 +383,54 @@ def answer_encounter(services: Sequence[ServiceLike], context: Any, router: Rout
         return Answer(route="units", answer=f"**I can't code this encounter as asked:** {problem['msg']}.\n",
                       warnings=[str(problem["msg"])])
     mue = _mue_lookup(router, encounter.setting)
-    result = code_encounter(encounter, mue_lookup=mue, ptp_lookup=_ptp(router))
+    result = code_encounter(encounter, mue_lookup=mue, ptp_lookup=_ptp(router, encounter.setting))
     return render(result, encounter, notes, placed, list(getattr(context, "warnings", None) or []))
 
 
 def _mue_lookup(router: RouterLike, setting: str) -> Callable[[str], Any] | None:
-    """The setting-aware MUE look-up when the router has one (EDITS), else the practitioner table."""
+    """The MUE table of the claim's setting (practitioner for professional, outpatient hospital for facility) when
+    the edits store is setting-aware and has it loaded; else the router's practitioner look-up."""
     aware = getattr(router, "mue_lookup_for", None)
     if callable(aware):
-        return aware(setting)
+        return aware(setting)  # type: ignore[no-any-return]
+    edits = router.edits
+    loaded = getattr(edits, "loaded", None)
+    if edits is not None and callable(loaded):
+        if not loaded("mue", setting):
+            return None
+        from assistant.units import MueLimit
+
+        def lookup(code: str) -> Any:
+            entry = edits.mue(code, setting=setting)
+            if entry is None:
+                return None
+            return MueLimit(code=entry.code, value=entry.value, mai=entry.mai, mai_description=entry.mai_description)
+
+        return lookup
     return router.mue_lookup()
+
+
+def _ptp(router: RouterLike, setting: str = "professional") -> Callable[[list[str]], list[Any]] | None:
+    """PTP pairs among the result codes, from the setting's table when the store knows settings."""
+    edits = router.edits
+    loaded = getattr(edits, "loaded", None)
+    if edits is None:
+        return None
+    if callable(loaded):
+        if not loaded("ptp", setting):
+            return None
+
+        def by_setting(codes: list[str]) -> list[Any]:
+            return list(edits.pairs(codes, setting=setting))
+
+        return by_setting
+    if not getattr(edits, "has_ptp", False):
+        return None
+
+    def lookup(codes: list[str]) -> list[Any]:
+        return list(edits.pairs(codes))
+
+    return lookup
 
 
 def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] = (), placed: set[int] | None = None,

@@ -61,6 +61,7 @@ class ParsedQuestion:
     asks_units: bool = False  # "how many units", "how do I code", "bill": the coder wants a count
     followup: bool = False  # "what about ...", "and for medicare?"
     problems: tuple[str, ...] = ()  # input a units answer must refuse, in coder-readable words
+    over_a_day: bool = False  # the one time given is longer than 24 hours (the encounter engine splits by date)
     notes: tuple[str, ...] = ()  # assumptions worth a warning (two durations added up)
 
     @property
@@ -523,7 +524,8 @@ def parse_question(text: str) -> ParsedQuestion:
         # One code with its minutes ("99291 110 min") is the duration of that code's service.
         minutes = next(iter(code_minutes.values()))
         duration_text = f"{minutes} min"
-    if minutes is not None and minutes > MINUTES_PER_DAY:
+    over_a_day = minutes is not None and minutes > MINUTES_PER_DAY
+    if over_a_day:
         problems.append(f"{escape_user_text(duration_text or _format_minutes(minutes))} is longer than a day "
                         "(24 hours): time is counted per date of service, check the documented minutes")
 
@@ -630,6 +632,7 @@ def parse_question(text: str) -> ParsedQuestion:
         asks_units=bool(_ASKS_UNITS.search(t)),
         followup=bool(_FOLLOWUP.search(t)),
         problems=tuple(problems),
+        over_a_day=over_a_day,
         notes=tuple(notes),
         duration_unit=duration_unit,
         bare_number=_bare_number(t, codes) if dose is None and minutes is None and clock is None else None,

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
+from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.contract import Answer
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
@@ -196,6 +197,12 @@ class Router:
         if not has_words(parsed.text):
             return answers.help_answer("I did not find a question in your message.")
         if parsed.problems:
+            if parsed.over_a_day and len(parsed.problems) == 1:
+                # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
+                # (issue 11); anything else over a day is asked.
+                encounter = self._encounter_hook(self.services(parsed), context)
+                if encounter is not None:
+                    return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
@@ -345,10 +352,10 @@ class Router:
         administrations = [s for s in services if s.family in self._DRUG_ADMINISTRATION]
         # A whole visit (several administrations), or one drug given by a stated time or route; a lone timed
         # service or a dose question ("Hizentra 10 grams how many units") stays with the single-family path.
-        one_drug_given = len(administrations) == 1 and administrations[0].drug is not None and (
+        one_given = len(administrations) == 1 and administrations[0].drug is not None and (
             administrations[0].minutes is not None or administrations[0].start is not None
             or administrations[0].route in ("im", "sc", "iv_push", "injection"))
-        if len(administrations) < 2 and not one_drug_given:
+        if len(administrations) < 2 and not one_given:
             return None
         try:
             from assistant.chat.encounter_route import answer_encounter  # type: ignore[import-not-found]
@@ -464,6 +471,10 @@ class Router:
             "concurrent_infusion": parsed.concurrent_infusion,
         }
         request.update({key: value for key, value in optional.items() if value is not None})
+        # Variant fields the words set for this family (RULES' FIELD_CUES: visit, patient_present, care_program ...):
+        # earlier turns first, this turn's words win.
+        for text in (*parsed.earlier_texts, parsed.text):
+            request.update(field_values(family, text))
         return request
 
     @staticmethod

@@ -80,6 +80,8 @@ _RELATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 _SITE = re.compile(r"\b(?:second|2nd|separate|another|different|new)\s+(?:iv\s+|vascular\s+|access\s+)?site\b"
                    r"|\b(?:left|right)\s+(?:arm|hand|forearm|ac|antecubital|port)\b|\bport\b")
 _PUMP = re.compile(r"\bpumps?\b")
+_GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between)\b")
+_GAP_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 # Family from the route and category when no cue names one (CPT 96360-96379, 96401-96417 by route and substance).
 _FAMILY_OF_ROUTE = {
     ("iv_infusion", "chemotherapy"): "chemo_infusion", ("iv_push", "chemotherapy"): "chemo_push",
@@ -115,7 +117,17 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
     groups: list[list[tuple[int, int, str | None]]] = []
     pending: list[tuple[int, int, str | None]] = []
     for part in bounds:
-        if _names_service(reading, part, found_drugs):
+        # A part with its own time after a part that already had one is another service ("vanco 60 min, then drug B
+        # 100 min", "rituxan 0930-1330"): times are never summed across services. "then another 45 min" (no words
+        # of its own) stays with the service before it.
+        current = groups[-1] if groups else pending
+        own_time = _has_time(reading, part) and any(_has_time(reading, p) for p in current) \
+            and bool(_content_words(reading, part))
+        if own_time and not groups:
+            groups.append(pending)
+            groups.append([part])
+            pending = []
+        elif own_time or _names_service(reading, part, found_drugs):
             groups.append([*pending, part])
             pending = []
         elif groups:
@@ -129,6 +141,50 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
             groups.append(pending)
     services = [_service(reading, group, found_drugs) for group in groups if group]
     return _share_routes(services)
+
+
+_NOT_CONTENT = frozenset({
+    "second", "third", "2nd", "3rd", "first", "new", "interrupted", "paused", "held", "break", "excluding",
+    "excluded", "minus", "less", "off", "apart", "gap", "counting", "including", "separate", "different",
+    "drug", "drugs", "again", "med", "meds", "medication", "agent", "repeat", "repeated", "ignore", "report",
+    "another", "additional", "more", "then", "and", "a", "an", "the", "of", "for", "over", "at", "from", "to",
+    "until", "given", "ran", "run", "running", "was", "were", "with", "in", "on", "by", "min", "mins", "minutes",
+    "minute", "hr", "hrs", "hour", "hours", "h", "m", "total", "time", "same", "it", "that", "this", "pt",
+    "patient", "sequential", "sequentially", "concurrent", "concurrently", "started", "start", "stopped", "ended",
+    "end", "facility", "professional", "office", "hospital", "hopd", "ed", "er", "clinic", "medicare", "cpt",
+    "commercial", "infusion", "infused", "push", "pushed", "iv", "ivp", "ivpb", "im", "sc", "subq", "sq", "via",
+    "about", "how", "many", "units", "unit", "code", "bill", "what", "is", "are", "do", "i", "mg", "g", "mcg", "ml",
+    "cc", "later", "after", "before", "during", "while", "x", "times", "no", "not", "without", "pump", "in-clinic",
+    "home", "chemo", "chemotherapy", "therapeutic", "drip", "bolus", "injection", "injected", "shot",
+    "intramuscular", "premeds", "premed", "please", "iv's",
+})
+
+
+_ADMINISTRATION = frozenset({None, "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push"})
+
+
+def _has_time(reading: Reading, part: tuple[int, int, str | None]) -> bool:
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Duration | ClockRange | ClockPoint))
+
+
+def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
+    """The words of a part that are not numbers, units, routes or small words: what names a drug typed
+    without a corpus name ("rituxan", "drug b", "keytruda")."""
+    taken = [s.span for s in reading.spans if _inside(s.span, part)]
+    words = []
+    for token in reading.tokens:
+        if token.kind != "word" or not _inside(token.span, part) or token.text in _NOT_CONTENT:
+            continue
+        if any(a <= token.start < b for a, b in taken):
+            continue
+        start = token.start
+        # "5-FU": a drug name that starts with a number glued to it by a hyphen
+        if start >= 2 and reading.low[start - 1] == "-" and reading.low[start - 2].isdigit():
+            start -= 2
+            while start > 0 and reading.low[start - 1].isdigit():
+                start -= 1
+        words.append(reading.low[start:token.end])
+    return words
 
 
 def _inside(span: tuple[int, int], part: tuple[int, int, str | None]) -> bool:
@@ -162,7 +218,10 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     category = next((c for pattern, c in _CATEGORY_CUES if pattern.search(masked)), None)
     if category is None and drug_here and drug_here[0][2]:
         category = drug_here[0][2]
-    durations = [s for s in spans if isinstance(s, Duration)]
+    # The time between two pushes ("20 min later", "after 40 min", "45 min apart") is not a service's time (CPT: it only
+    # decides whether a same-drug repeat push is reported).
+    durations = [s for s in spans if isinstance(s, Duration) and not _GAP_AFTER.match(reading.low[s.span[1]:])
+                 and not _GAP_BEFORE.search(reading.low[:s.span[0]])]
     clocks = [s for s in spans if isinstance(s, ClockRange)]
     points = [s for s in spans if isinstance(s, ClockPoint)]
     minutes = sum(d.minutes for d in durations) if durations else None
@@ -171,11 +230,17 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         start, end, minutes = clocks[0].start, clocks[0].end, clocks[0].minutes
     elif points:
         start = points[0].at
-    if route == "sc" and minutes is not None:
-        route = "sc_infusion"
+    if route == "sc" and minutes is not None or family == "subq_infusion":
+        route = "sc_infusion"  # "Hizentra infusion 2h30": a subcutaneous infusion, not an IV one
     if route is None and family in _ROUTE_OF_FAMILY:
         route = _ROUTE_OF_FAMILY[family]
-    if route is None and drug_here and minutes is not None:
+    drug_words = drug_here[0][0] if drug_here else None
+    doses_here = any(isinstance(x, Dose) for x in spans)
+    given = minutes is not None or start is not None or bool(routes) or doses_here
+    if drug_words is None and family in _ADMINISTRATION and given:
+        content = [w for part in group for w in _content_words(reading, part)]
+        drug_words = " ".join(content[:3]) or None
+    if route is None and (drug_here or drug_words) and minutes is not None:
         route = "iv_infusion"  # a drug given over a time is an infusion
     if family is None and route is not None:
         family = _FAMILY_OF_ROUTE.get((route, category)) or _FAMILY_OF_ROUTE.get((route, None))
@@ -199,7 +264,7 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     areas = [s for s in spans if isinstance(s, BodySurfaceArea)]
     codes = tuple(s.code for s in spans if isinstance(s, Code))
     return Service(
-        family=family, route=route, category=category, drug=drug_here[0][0] if drug_here else None,
+        family=family, route=route, category=category, drug=drug_words,
         code=codes[0] if codes else None, minutes=minutes, start=start, end=end,
         dose=doses[0].amount if doses else None, dose_unit=doses[0].unit if doses else None,
         count=counts[0].n if counts else None, relation=relation, pump=pump,

@@ -569,7 +569,8 @@ def _checks(ts: _Tokens, spans: list[Span], used: list[bool]) -> list[Problem]:
         before, after = ts.get(i - 1), ts.get(i + 1)
         near = any(t is not None and not used[k] and t.text in _NEAR_WORDS
                    for k, t in ((i - 1, before), (i + 1, after)) if 0 <= k < len(used))
-        if near and not _owned(ts, i + 1) and ts.text(i - 1) not in ("x", "#"):
+        base_units = "base" in (ts.text(i - 1), ts.text(i - 2))  # "base units 5": read by the anesthesia reader
+        if near and not base_units and not _owned(ts, i + 1) and ts.text(i - 1) not in ("x", "#"):
             problems.append(Problem("unread_number", token.text, token.span))
     return problems
 
