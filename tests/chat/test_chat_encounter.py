@@ -152,3 +152,52 @@ def test_timeline_says_why_hydration_is_not_reported(assistant) -> None:
     assert "not reported: it overlaps" in answer.answer
     encounter, _, placed = to_encounter(services, RouteContext(payer="cpt", setting="facility"), assistant.router)
     assert placed  # the clock times were placed, not typed: the table leaves them blank
+
+
+# --- MUE and PTP of the coded lines (EDITS' store, per setting) ----------------------------------------------------
+
+MUE_CSV = """hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,mue_rationale
+96375,1,3,Date of Service Edit: Clinical,Clinical: Data
+"""
+PTP_CSV = """column1,column2,modifier_indicator,ptp_edit_rationale
+96413,96361,1,Standards of medical / surgical practice
+"""
+
+
+@pytest.fixture(scope="module")
+def edits_router(assistant, tmp_path_factory):
+    """The session assistant's router with a tiny practitioner MUE and PTP table (no outpatient hospital tables)."""
+    from assistant.chat.router import Router
+    from assistant.edits import EditsStore
+    from assistant.edits.importers import import_mue, import_ptp
+    from assistant.settings import Settings
+
+    data_dir = tmp_path_factory.mktemp("enc-edits")
+    settings = Settings(data_dir=data_dir)
+    (data_dir / "mue.csv").write_text(MUE_CSV)
+    (data_dir / "ptp.csv").write_text(PTP_CSV)
+    import_mue(data_dir / "mue.csv", settings, progress=False)
+    import_ptp(data_dir / "ptp.csv", settings, progress=False)
+    store = EditsStore(data_dir / "edits.sqlite3")
+    return Router(assistant.router.corpus, assistant.router.retriever, store)
+
+
+def test_mue_and_ptp_of_the_lines_are_checked_for_the_setting(edits_router) -> None:
+    services = [
+        _service(family="iv_push", route="iv_push", drug="zofran", words="zofran IVP"),
+        _service(family="iv_push", route="iv_push", drug="toradol", words="toradol IVP"),
+        _service(family="iv_push", route="iv_push", drug="morphine", words="morphine IVP"),
+    ]
+    answer = answer_encounter(services, RouteContext(payer="cpt", setting="professional"), edits_router)
+    assert answer is not None and _codes(answer) == {"96374": 1, "96375": 2}
+    assert any("96375 x2 is over its MUE of 1" in w for w in answer.warnings)
+    # Facility: the outpatient hospital MUE table is not loaded, so no practitioner value is borrowed.
+    facility = answer_encounter(services, RouteContext(payer="cpt", setting="facility"), edits_router)
+    assert facility is not None and not any("MUE" in w for w in facility.warnings)
+    chemo = [_service(family="chemo_infusion", route="iv_infusion", category="chemotherapy", minutes=60,
+                      start=_t("09:00"), words="chemo 0900 60 min"),
+             _service(family="hydration", route="iv_infusion", category="hydration", start=_t("10:00"),
+                      end=_t("11:00"), words="NS 1000-1100")]
+    answer = answer_encounter(chemo, RouteContext(payer="cpt", setting="professional"), edits_router)
+    assert answer is not None and _codes(answer) == {"96413": 1, "96361": 1}
+    assert any("PTP edit 96413 / 96361: modifier indicator 1" in w for w in answer.warnings)
