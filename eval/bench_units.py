@@ -47,15 +47,23 @@ TEN_ADMINISTRATIONS: dict[str, object] = {
 }
 
 
-def encounter_percentiles(samples: int) -> tuple[float, float, float]:
-    """(p50, p95, max) milliseconds of validating and coding the 10-administration encounter."""
-    timings: list[float] = []
+def encounter_percentiles(samples: int) -> dict[str, tuple[float, float, float]]:
+    """(p50, p95, max) milliseconds of validating and coding the 10-administration encounter, as wall time and as
+    this thread's CPU time (the engine's own cost: on a loaded shared machine the wall p95 mostly measures waiting
+    for a core)."""
+    wall: list[float] = []
+    cpu: list[float] = []
     for _ in range(samples):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         code_encounter(Encounter.model_validate(TEN_ADMINISTRATIONS))
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1], timings[-1]
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    out: dict[str, tuple[float, float, float]] = {}
+    for name, timings in (("wall", wall), ("cpu", cpu)):
+        timings.sort()
+        out[name] = (timings[len(timings) // 2], timings[max(int(len(timings) * 0.95) - 1, 0)], timings[-1])
+    return out
+
 
 # family -> (extra request fields, fast-path variant)
 TIME_FAMILIES: dict[str, tuple[dict[str, object], tuple[object, ...]]] = {
@@ -113,9 +121,9 @@ def main() -> None:
     print(f"python {platform.python_version()} on {platform.machine()}; {args.seconds:g} s per measurement")
     if args.encounters:
         code_encounter(Encounter.model_validate(TEN_ADMINISTRATIONS))  # warm
-        p50, p95, worst = encounter_percentiles(args.encounters)
-        print(f"encounter of 10 administrations ({args.encounters} runs): p50 {p50:.3f} ms, p95 {p95:.3f} ms, "
-              f"max {worst:.3f} ms (target p95 < 5 ms)")
+        for name, (p50, p95, worst) in encounter_percentiles(args.encounters).items():
+            print(f"encounter of 10 administrations, {name} time ({args.encounters} runs): p50 {p50:.3f} ms, "
+                  f"p95 {p95:.3f} ms, max {worst:.3f} ms (target p95 < 5 ms)")
     if args.encounter_only:
         return
     print(f"{'family':<16}{'payer':<10}{'request+calc/s':>16}{'calculate/s':>14}{'fast path/s':>14}")
