@@ -351,7 +351,8 @@ def ptp_answer(
 # --- scrubbing ---------------------------------------------------------------------------------------------------
 def scrub_answer(text: str, setting: str, router: EditsRouter) -> Answer:
     """The claim lines typed in `text`, scrubbed as a whole (see assistant/edits/scrubber.py)."""
-    lines = parse_claim_lines(text)
+    typed = set(find_codes(text))  # the code finder knows NDCs, dates and ICD-10 codes are not procedure codes
+    lines = [line for line in parse_claim_lines(text) if line.code in typed]
     if not lines:
         return Answer(route="edits", answer="**I found no claim line to check.** Type the lines as "
                       "`99214-25, 96372, J1885 x4, 36415`.\n", warnings=["No claim line found."])

@@ -76,7 +76,7 @@ class ClaimLine:
 
 _LINE = re.compile(
     r"(?:(?<![\w.-])(?P<before>-?\d{1,3})\s*(?:units?\s+(?:of\s+)?|[x×*]\s*))?"
-    r"(?<![\w.])(?P<code>\d{5}|\d{4}[FTU]|[A-V]\d{4})"
+    r"(?<![\w.])(?P<code>\d{5}|\d{4}[FTU]|[A-V]\d{4})(?!-\d{3})"  # 00006-3026-02 is an NDC, not a code
     r"(?P<mods>(?:\s*-\s*[A-Z0-9]{2}(?![A-Z0-9]))*)"
     r"(?P<named>(?:\s*(?:with\s+)?(?:modifiers?|mod)\s*[A-Z0-9]{2}(?![A-Z0-9])(?:\s*(?:,|and|&)?\s*[A-Z0-9]{2}"
     r"(?![A-Z0-9]))*)?)"

@@ -67,6 +67,7 @@ def _verdicts(result) -> list[str]:
         pytest.param("96372, 96372", [("96372", (), 1), ("96372", (), 1)], id="code-twice-two-lines"),
         pytest.param("96372 x0", [("96372", (), 0)], id="zero-units-kept"),
         pytest.param("no codes here", [], id="nothing"),
+        pytest.param("J9271 x200 (NDC 00006-3026-02)", [("J9271", (), 200)], id="ndc-is-not-a-line"),
     ],
 )
 def test_parse_claim_lines(text: str, expected: list[tuple[str, tuple[str, ...], int]]) -> None:
