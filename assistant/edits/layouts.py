@@ -9,8 +9,9 @@ One generic loader (importers.py) reads every table; what differs between files 
   separated text with a copyright line and a header spread over several lines ("Column 1, Column 2, *=in existence
   prior to 1996, Effective Date, Deletion Date *=no data, Modifier 0/1/9, PTP Edit Rationale"), or the flat CSV of
   ../shared/data ("column1, column2, modifier_indicator, ptp_edit_rationale");
-- the CMS add-on code edit table (`aoc`, the Excel edition saved as CSV or tab text): add-on code, primary code,
-  AOC edit type, with optional deletion dates (YYYYDDD Julian or YYYYMMDD); primary "CCCCC" = contractor-defined.
+- the CMS add-on code edit table (`aoc`, the Excel edition "AOC_V2026Q2-MCR" saved as CSV or tab text): "Add-On
+  Code", "Primary Code", "AOC Edit Type", with optional deletion dates ("AOC Del Dt", "Primary Code Del Dt",
+  "AOC Edit Del Dt", "(Julian)" in later editions: YYYYDDD, or YYYYMMDD); primary "CCCCC" = contractor-defined.
 """
 
 from __future__ import annotations
@@ -223,9 +224,13 @@ AOC_LAYOUT = Layout(
         Column("add_on_code", check_code, aliases=("addon_code", "aoc", "add_on_hcpcs_cpt_code", "addon")),
         Column("primary_code", check_primary, aliases=("primary_hcpcs_cpt_code", "primary")),
         Column("aoc_edit_type", check_aoc_type, aliases=("aoc_type", "edit_type", "type")),
-        Column("aoc_edit_deletion_date", check_date, aliases=("aoc_deletion_date",), required=False),
-        Column("add_on_code_deletion_date", check_date, aliases=("addon_code_deletion_date",), required=False),
-        Column("primary_code_deletion_date", check_date, required=False),
+        # CMS headers: "AOC Edit Del Dt", "AOC Del Dt", "Primary Code Del Dt", later editions with "(Julian)".
+        Column("aoc_edit_deletion_date", check_date, aliases=("aoc_edit_del_dt", "aoc_deletion_date"),
+               required=False, prefix=True),
+        Column("add_on_code_deletion_date", check_date, aliases=("aoc_del_dt", "addon_code_deletion_date"),
+               required=False, prefix=True),
+        Column("primary_code_deletion_date", check_date, aliases=("primary_code_del_dt",), required=False,
+               prefix=True),
     ),
     create_sql=schema.CREATE_AOC,
     insert_sql=schema.INSERT_AOC,

@@ -195,6 +195,19 @@ AOC_CSV = "\n".join([
 ]) + "\n"
 
 
+def test_addon_table_in_the_cms_excel_headers(settings: Settings, store: EditsStore, files: Path) -> None:
+    """The AOC_V...-MCR workbook's headers saved as CSV: "Del Dt (Julian)" columns, deleted primaries skipped."""
+    text = ("Add-On Code,AOC Del Dt (Julian),Primary Code,Primary Code Del Dt (Julian),AOC Edit Type,"
+            "AOC Edit Eff Dt (Julian),AOC Edit Del Dt (Julian),Special Instruction Notes\n"
+            "96376,,96374,,1,2013091,,96376 may be reported by facilities only\n"
+            "96376,,96375,2020001,1,2013091,,\n"
+            "99292,,CCCCC,,2,2013091,,CCCCC = Contractor Defined Primary Codes\n")
+    summary = import_addon(_write(files / "AOC_V2026Q2-MCR.csv", text), settings, progress=False)
+    assert summary.startswith("Imported 2 add-on code edits (2026 Q2)")
+    assert store.addon("96376").primaries == ("96374",)
+    assert store.addon("99292").aoc_type == 2
+
+
 def test_addon_table_import_and_lookup(settings: Settings, store: EditsStore, files: Path) -> None:
     summary = import_addon(_write(files / "aoc_2026q2.csv", AOC_CSV), settings, progress=False)
     assert summary.startswith("Imported 6 add-on code edits (2026 Q2)") and "1 deleted rows skipped" in summary
