@@ -146,3 +146,28 @@ def test_missing_or_unknown_visit_is_asked(family, fields):
 def test_below_the_lowest_level_says_mdm(calc):
     result = calc(family="hospital_em", visit="subsequent", minutes=20)
     assert "medical decision making" in result.not_billable_reason
+
+
+@pytest.mark.parametrize(
+    ("family", "variant"),
+    [
+        pytest.param("hospital_em", ("initial",), id="hospital-initial"),
+        pytest.param("hospital_em", ("subsequent",), id="hospital-subsequent"),
+        pytest.param("nursing_facility_em", ("initial",), id="nf-initial"),
+        pytest.param("nursing_facility_em", ("subsequent",), id="nf-subsequent"),
+        pytest.param("home_em", ("new",), id="home-new"),
+        pytest.param("home_em", ("established",), id="home-established"),
+    ],
+)
+def test_payers_agree_on_the_level_and_medicare_never_starts_prolonged_time_earlier(family, variant):
+    """Invariant over every minute of a day: the level code is the payers' common ground; only prolonged time
+    differs, and Medicare's thresholds are never earlier than CPT's (CY 2023 PFS final rule vs CPT 2023)."""
+    from assistant.units import calculate_minutes
+
+    for minutes in range(1, 24 * 60 + 1):
+        cpt = calculate_minutes(family, minutes, "cpt", variant)
+        medicare = calculate_minutes(family, minutes, "medicare", variant)
+        assert cpt[:1] == medicare[:1], minutes
+        cpt_prolonged = sum(units for _code, units in cpt[1:])
+        medicare_prolonged = sum(units for _code, units in medicare[1:])
+        assert medicare_prolonged <= cpt_prolonged, minutes
