@@ -90,6 +90,20 @@ def test_oph_mue_in_cms_layout_sits_beside_the_practitioner_table(
     assert "practitioner MUE table, 2026 Q2" in store.mue("96376").citation
 
 
+def test_oph_mue_with_a_multi_line_quoted_copyright_and_crlf(
+    settings: Settings, store: EditsStore, files: Path
+) -> None:
+    text = ('"Current Procedural Terminology (CPT) codes, descriptions and other data only are copyright the American '
+            'Medical Association.\r\n\r\nApplicable FARS/DFARS Restrictions Apply.",,,\r\n'
+            '"HCPCS/\r\nCPT Code",Outpatient Hospital Services MUE Values,MUE Adjudication Indicator,MUE Rationale\r\n'
+            "36415,2,3 Date of Service Edit: Clinical,Nature of Service/Procedure\r\n"
+            "99284,1,2 Date of Service Edit: Policy,CMS Policy\r\n")
+    import_mue_oph(_write(files / "MCR_MUE_OutpatientHospitalServices_Eff_10-01-2026_2026q4.csv", text), settings,
+                   progress=False)
+    assert (store.mue("99284", "facility").value, store.mue("99284", "facility").mai) == (1, 2)
+    assert store.info()["mue_oph"]["rows"] == 2
+
+
 @pytest.mark.parametrize(
     ("importer", "text", "problem"),
     [
