@@ -125,8 +125,19 @@ def is_encounter(services: Sequence[ServiceLike]) -> bool:
     if len(admin) >= 2:
         return True
     one = admin[0]
+    if _route_of(one) is None and not one.pump and not one.minutes:
+        return False  # a drug and a dose only ("hizentra 12,000 mg"): drug units, the units route answers
     return bool(one.drug or one.code or one.pump or _FALLBACK_PATTERN.search(one.words) or (one.count or 1) > 1
                 or (one.minutes or 0) > 24 * 60)
+
+
+def _route_of(service: ServiceLike) -> str | None:
+    """The engine route the service's words name (a route word, its family, intralesional/intrathecal)."""
+    route = _ROUTES.get(service.route or "") or _FAMILY_ROUTE.get(service.family or "")
+    for pattern, name in _WORD_ROUTES:
+        if pattern.search(service.words):
+            route = name
+    return route
 
 
 def _is_admin(service: ServiceLike) -> bool:
@@ -222,12 +233,21 @@ def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
     return None, None
 
 
+class EncounterQuestions(ValueError):
+    """The services cannot become an encounter until these questions are answered (nothing is guessed)."""
+
+    def __init__(self, questions: list[str]) -> None:
+        super().__init__("; ".join(questions))
+        self.questions = questions
+
+
 def to_encounter(
     services: Sequence[ServiceLike], context: Any, router: RouterLike
 ) -> tuple[Encounter, list[str], set[int]]:
     """The Encounter the services describe, notes on how it was read, and the indexes whose clock times are not
     the user's (placed to model 'during')."""
     notes: list[str] = []
+    questions: list[str] = []
     rows: list[dict[str, Any]] = []
     for service in services:
         if not _is_admin(service):
@@ -238,10 +258,7 @@ def to_encounter(
             letter = service.drug.strip() if service.drug else ""
             service = _Renamed(service, None)
             named = f"drug {letter.upper()}" if len(letter) == 1 else letter
-        route = _ROUTES.get(service.route or "") or _FAMILY_ROUTE.get(service.family or "")
-        for pattern, name in _WORD_ROUTES:
-            if pattern.search(service.words):
-                route = name
+        route = _route_of(service)
         drug = resolve_drug(service, router)
         category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
         hormonal = True if service.category == "hormonal_antineoplastic" else None
@@ -259,8 +276,9 @@ def to_encounter(
         if route is None:
             route = "iv_infusion" if service.minutes or service.pump else None
         if route is None:
-            notes.append(f"How was '{_cell(service.words)}' given (IV infusion, IV push, injection)?")
-            route = "iv_push"
+            questions.append(f"How was '{service.words}' given: IV infusion (with its time), IV push or injection? "
+                             "The administration codes differ.")
+            continue
         substance = service.drug or (drug.code if drug else None) or (named if placeholder else None) \
             or _default_name(service, category)
         row: dict[str, Any] = {
@@ -279,6 +297,8 @@ def to_encounter(
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
+    if questions:
+        raise EncounterQuestions(questions)
     placed = _place_during(rows) | _place_in_sequence(rows)
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
@@ -378,6 +398,10 @@ def answer_encounter(services: Sequence[ServiceLike], context: Any, router: Rout
         return None
     try:
         encounter, notes, placed = to_encounter(services, context, router)
+    except EncounterQuestions as asked:
+        lead = "**I need to know more before coding this encounter:**\n" + "\n".join(
+            f"- {_cell(q)}" for q in asked.questions)
+        return Answer(route="units", answer=lead + "\n", warnings=asked.questions)
     except ValidationError as error:
         problem = error.errors()[0]
         return Answer(route="units", answer=f"**I can't code this encounter as asked:** {problem['msg']}.\n",

@@ -201,3 +201,16 @@ def test_mue_and_ptp_of_the_lines_are_checked_for_the_setting(edits_router) -> N
     answer = answer_encounter(chemo, RouteContext(payer="cpt", setting="professional"), edits_router)
     assert answer is not None and _codes(answer) == {"96413": 1, "96361": 1}
     assert any("PTP edit 96413 / 96361: modifier indicator 1" in w for w in answer.warnings)
+
+
+def test_a_drug_with_a_dose_and_no_route_is_left_to_drug_units() -> None:
+    assert not is_encounter([_service(drug="hizentra", dose=12000, dose_unit="mg", words="hizentra 12,000mg")])
+
+
+def test_a_service_whose_route_is_unknown_is_asked_not_guessed(assistant) -> None:
+    services = [_service(drug="zofran", words="zofran 4 mg"),
+                _service(family="iv_infusion", route="iv_infusion", category="therapeutic", minutes=60,
+                         words="abx 60 min")]
+    answer = answer_encounter(services, RouteContext(payer="cpt", setting="facility"), assistant.router)
+    assert answer is not None and answer.codes == []
+    assert "How was 'zofran 4 mg' given" in answer.answer
