@@ -11,7 +11,7 @@ first ("heparin lock flush" before "heparin"), hyphens and spaces alike ("solu-m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -168,7 +168,7 @@ CATEGORY_SOURCES: dict[str, str] = {
 class DrugDictionary:
     """Names -> drug codes, NDCs -> codes, and administration categories, over one corpus."""
 
-    def __init__(self, records: Iterable[CodeRecord], ndcs: dict[str, list[NdcInfo]] | None = None) -> None:
+    def __init__(self, records: Iterable[CodeRecord], ndcs: Mapping[str, list[NdcInfo]] | None = None) -> None:
         self._records: dict[str, CodeRecord] = {}
         self._trie: dict[str, dict] = {}
         self.names: dict[str, list[CodeRecord]] = {}
@@ -178,7 +178,8 @@ class DrugDictionary:
             self._records[record.code] = record
             for term in record.lay_terms:
                 self._add(term, record)
-        self.ndcs: dict[str, list[NdcInfo]] = dict(ndcs or {})
+        self.ndcs: Mapping[str, list[NdcInfo]] = ndcs if ndcs is not None else {}
+        self._by_code: dict[str, list[NdcInfo]] | None = None  # hcpcs code -> its NDCs, built on first use
         for bucket in self.names.values():
             bucket.sort(key=lambda r: (r.terminated_on is not None, r.code))
 
@@ -267,7 +268,13 @@ class DrugDictionary:
     def packages(self, code: str) -> list[NdcInfo]:
         """The crosswalk NDCs billed with `code` (their package sizes and bill units per package)."""
         code = code.strip().upper()
-        return [info for rows in self.ndcs.values() for info in rows if info.hcpcs_code == code]
+        if self._by_code is None:
+            index: dict[str, list[NdcInfo]] = {}
+            for rows in self.ndcs.values():
+                for info in rows:
+                    index.setdefault(info.hcpcs_code, []).append(info)
+            self._by_code = index
+        return list(self._by_code.get(code, []))
 
     def container_amounts(self, code: str) -> list[tuple[float, str]]:
         """The amounts one container (vial, syringe) of `code` holds, in its billing unit, from the crosswalk:

@@ -7,7 +7,7 @@ code, or its position when the code is missing) and the field, so whoever edits 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,14 +211,14 @@ class Corpus:
     """The code records in memory, with exact look-ups by code, add-on, family and lay term."""
 
     def __init__(
-        self, records: list[CodeRecord], retired: dict[str, CodeRecord] | None = None,
-        ndcs: dict[str, list[NdcInfo]] | None = None,
+        self, records: list[CodeRecord], retired: Mapping[str, CodeRecord] | None = None,
+        ndcs: Mapping[str, list[NdcInfo]] | None = None,
     ) -> None:
         self.records: list[CodeRecord] = list(records)
         # Terminated codes known from the HCPCS import that are not records (no search hits, look-ups only), and
         # the NDC-HCPCS crosswalk rows by 11-digit NDC.
-        self.retired: dict[str, CodeRecord] = dict(retired or {})
-        self.ndcs: dict[str, list[NdcInfo]] = dict(ndcs or {})
+        self.retired: Mapping[str, CodeRecord] = retired if retired is not None else {}
+        self.ndcs: Mapping[str, list[NdcInfo]] = ndcs if ndcs is not None else {}
         # Which CMS files the overlays came from: kind ("hcpcs", "asp", "ndc", "cpt") -> source line.
         self.imported: dict[str, str] = {}
         self._by_code: dict[str, CodeRecord] = {record.code: record for record in self.records}
@@ -282,13 +282,30 @@ class Corpus:
         return isinstance(item, str) and item.strip().upper() in self._by_code
 
 
-def _read_overlay(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
+# Parsed overlays of the load in progress, by path and version: load_corpus reads each file once (the HCPCS overlay
+# is several MB), then clears this.
+_OVERLAY_CACHE: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def read_overlay_json(path: Path) -> Any:
+    """The parsed JSON of an overlay file (cached while a load is in progress); CorpusError when unreadable."""
     try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = _OVERLAY_CACHE.get(path)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CorpusError(_display(path), f"imported overlay cannot be read ({error}); re-run the import") from error
+    _OVERLAY_CACHE[path] = (version, data)
+    return data
+
+
+def _read_overlay(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    data = read_overlay_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
         raise CorpusError(_display(path), "imported overlay has no 'codes' table; re-run the import")
     return data
@@ -307,17 +324,16 @@ def load_corpus(settings: Settings) -> Corpus:
 
     records = load_records(Path(settings.corpus_dir))
     imports_dir = settings.resolved_data_dir / IMPORTS_DIRNAME
-    retired: dict[str, CodeRecord] = {}
-    ndcs: dict[str, list[NdcInfo]] = {}
-    if imports_dir.is_dir():
+    if not imports_dir.is_dir():
+        return Corpus(with_replacements(records))
+    try:
         records = merge_overlays(records, imports_dir)
-        retired = read_retired(imports_dir, records)
-        ndcs = read_ndcs(imports_dir)
-    corpus = Corpus(with_replacements(records), retired, ndcs)
-    if imports_dir.is_dir():
+        corpus = Corpus(with_replacements(records), read_retired(imports_dir, records), read_ndcs(imports_dir))
         for kind, name in (("hcpcs", HCPCS_OVERLAY), ("asp", ASP_OVERLAY), ("ndc", NDC_OVERLAY), ("cpt", CPT_OVERLAY)):
             path = imports_dir / name
             if path.is_file():
-                data = json.loads(path.read_text(encoding="utf-8"))
-                corpus.imported[kind] = str(data.get("source") or name)
+                data = read_overlay_json(path)
+                corpus.imported[kind] = str(data.get("source") or name) if isinstance(data, dict) else name
+    finally:
+        _OVERLAY_CACHE.clear()
     return corpus

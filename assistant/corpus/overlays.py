@@ -8,9 +8,10 @@ and the crosswalk NDCs are read for look-ups (never search records).
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from assistant.corpus.loader import (
     CorpusError,
     _display,
     _read_overlay,
+    read_overlay_json,
 )
 from assistant.corpus.records import BillingUnit, CodeRecord
 
@@ -41,16 +43,26 @@ def _iso_date(text: object) -> date | None:
 
 
 def _hcpcs_record(code: str, row: dict[str, Any], source: str) -> CodeRecord:
-    """A record from a HCPCS overlay row (public-domain CMS text as title and description)."""
+    """A record from a HCPCS overlay row (public-domain CMS text as title and description).
+
+    Built without re-validation (`model_construct`): the importer validated every row (code shape, non-empty
+    description), and validating 7,000 records again would cost about a third of a second at every start.
+    """
     long_text = str(row["long_description"])
+    if not _HCPCS_CODE.fullmatch(code) or not long_text.strip():
+        raise CorpusError(HCPCS_OVERLAY, f"code {code!r} or its description is not valid; re-run the import")
     description = long_text if len(long_text) >= 20 else f"{long_text} (HCPCS Level II code {code})."
     title = str(row.get("short_description") or long_text)[:120]
-    return CodeRecord(
+    return CodeRecord.model_construct(
         code=code, system="HCPCS", family=_hcpcs_family(code), title=title if len(title) >= 3 else code,
-        description=description, sources=[source], official_descriptor=long_text, official_source=source,
+        description=description, lay_terms=[], add_on_to=[], billing_unit=None, time_rule=None, sources=[source],
+        official_descriptor=long_text, official_source=source, terminated_on=None,
         added_on=_iso_date(row.get("add_dt")),
         replaced_by=[x for x in row.get("xref") or [] if _HCPCS_OR_CPT.fullmatch(str(x))],
     )
+
+
+_HCPCS_CODE = re.compile(r"[A-Z]\d{4}")
 
 
 _HCPCS_OR_CPT = re.compile(r"[A-Z]\d{4}|\d{5}|\d{4}[FTU]")
@@ -64,6 +76,13 @@ def _modifier_record(code: str, text: str, source: str) -> CodeRecord:
         lay_terms=[f"modifier {code.lower()}", f"{code.lower()} modifier"], sources=[source],
         official_descriptor=text, official_source=source,
     )
+
+
+@lru_cache(maxsize=4096)
+def _aliases(name: str) -> tuple[str, ...]:
+    from assistant.corpus.drugs import brand_aliases
+
+    return tuple(brand_aliases(name))
 
 
 def _with_terms(record: CodeRecord, terms: list[str]) -> CodeRecord:
@@ -81,7 +100,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
     HCPCS descriptors) become lay terms of their drug codes, except a name our bundled corpus already gives to
     another code (the curated mapping wins: "ondansetron" stays J2405, not the oral Q0162).
     """
-    from assistant.corpus.drugs import brand_aliases, generic_names
+    from assistant.corpus.drugs import generic_names
 
     merged: dict[str, CodeRecord] = {record.code: record for record in records}
     curated: dict[str, set[str]] = {}
@@ -146,7 +165,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         ):
             names.setdefault(code, []).extend(generic_names(record.official_descriptor, makers))
     for row in ndc_rows:
-        names.setdefault(str(row["hcpcs_code"]), []).extend(brand_aliases(str(row["drug_name"])))
+        names.setdefault(str(row["hcpcs_code"]), []).extend(_aliases(str(row["drug_name"])))
     for code, terms in names.items():
         record = merged.get(code)
         if record is not None:
@@ -157,63 +176,101 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
 def _read_overlay_table(path: Path, table: str) -> dict[str, Any] | None:
     if not path.is_file():
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CorpusError(_display(path), f"imported overlay cannot be read ({error}); re-run the import") from error
+    data = read_overlay_json(path)
     if not isinstance(data, dict) or not isinstance(data.get(table), dict):
         raise CorpusError(_display(path), f"imported overlay has no '{table}' table; re-run the import")
     return data
 
 
-def read_retired(imports_dir: Path, records: list[CodeRecord]) -> dict[str, CodeRecord]:
-    """Terminated HCPCS codes of the HCPCS overlay that are not records, with their replacement (the file's
-    cross-reference, else the sourced table in replacements.py)."""
+class RetiredCodes(Mapping[str, CodeRecord]):
+    """Terminated codes of the HCPCS overlay by code, each record built on first use (look-ups need one or two,
+    building all 1,200 at start-up would cost a quarter of a second)."""
+
+    def __init__(self, rows: dict[str, tuple[str, dict[str, Any]]], source: str) -> None:
+        self._rows = rows  # code -> ("code" | "modifier", overlay row)
+        self._source = source
+        self._built: dict[str, CodeRecord] = {}
+
+    def __getitem__(self, code: str) -> CodeRecord:
+        if code not in self._built:
+            kind, row = self._rows[code]
+            self._built[code] = _retired_record(code, kind, row, self._source)
+        return self._built[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _retired_record(code: str, kind: str, row: dict[str, Any], source: str) -> CodeRecord:
     from assistant.corpus.replacements import replacement_for
 
+    ended = _iso_date(row.get("term_dt"))
+    if kind == "modifier":
+        return _modifier_record(code, str(row["long_description"]), source).model_copy(update={"terminated_on": ended})
+    record = _hcpcs_record(code, row, source)
+    replacement = replacement_for(code)
+    update: dict[str, Any] = {"terminated_on": ended}
+    if not record.replaced_by and replacement is not None:
+        update["replaced_by"] = list(replacement.new)
+        update["sources"] = [*record.sources, replacement.source]
+    return record.model_copy(update=update)
+
+
+def read_retired(imports_dir: Path, records: list[CodeRecord]) -> Mapping[str, CodeRecord]:
+    """Terminated HCPCS codes and modifiers of the HCPCS overlay that are not records, with their replacement (the
+    file's cross-reference, else the sourced table in replacements.py); built lazily."""
     hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
     if hcpcs is None:
         return {}
     known = {record.code for record in records}
-    source = str(hcpcs.get("source", "CMS HCPCS Level II file"))
-    retired: dict[str, CodeRecord] = {}
-    for code, row in (hcpcs.get("terminated") or {}).items():
-        if code in known:
-            continue
-        record = _hcpcs_record(code, row, source)
-        replacement = replacement_for(code)
-        update: dict[str, Any] = {"terminated_on": _iso_date(row.get("term_dt"))}
-        if not record.replaced_by and replacement is not None:
-            update["replaced_by"] = list(replacement.new)
-            update["sources"] = [*record.sources, replacement.source]
-        retired[code] = record.model_copy(update=update)
-    for code, row in (hcpcs.get("terminated_modifiers") or {}).items():
-        if code not in known:
-            record = _modifier_record(code, str(row["long_description"]), source)
-            retired[code] = record.model_copy(update={"terminated_on": _iso_date(row.get("term_dt"))})
-    return retired
+    rows: dict[str, tuple[str, dict[str, Any]]] = {}
+    for kind, table in (("code", "terminated"), ("modifier", "terminated_modifiers")):
+        for code, row in (hcpcs.get(table) or {}).items():
+            if code not in known and code not in rows:
+                rows[code] = (kind, row)
+    return RetiredCodes(rows, str(hcpcs.get("source", "CMS HCPCS Level II file")))
 
 
-def read_ndcs(imports_dir: Path) -> dict[str, list[NdcInfo]]:
-    """The crosswalk rows of the NDC overlay by 11-digit NDC (empty when not imported)."""
-    from assistant.corpus.drugs import NdcInfo
+class NdcTable(Mapping[str, "list[NdcInfo]"]):
+    """The crosswalk rows by 11-digit NDC, each NDC's `NdcInfo`s built on first use."""
 
+    def __init__(self, rows: dict[str, list[dict[str, Any]]], source: str) -> None:
+        self._rows = rows
+        self._source = source
+        self._built: dict[str, list[NdcInfo]] = {}
+
+    def __getitem__(self, ndc: str) -> list[NdcInfo]:
+        if ndc not in self._built:
+            from assistant.corpus.drugs import NdcInfo
+
+            self._built[ndc] = [
+                NdcInfo(
+                    ndc=ndc, hcpcs_code=str(row["hcpcs_code"]), drug_name=str(row["drug_name"]),
+                    labeler=str(row.get("labeler") or ""), hcpcs_dosage=str(row.get("hcpcs_dosage") or ""),
+                    package_size=row.get("pkg_size"), package_quantity=row.get("pkg_qty"),
+                    bill_units=row.get("billunits"), bill_units_per_package=row.get("billunitspkg"),
+                    source=self._source,
+                )
+                for row in self._rows[ndc]
+            ]
+        return self._built[ndc]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def read_ndcs(imports_dir: Path) -> Mapping[str, list[NdcInfo]]:
+    """The crosswalk rows of the NDC overlay by 11-digit NDC (empty when not imported), built lazily."""
     data = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
     if data is None:
         return {}
-    source = str(data.get("source", "CMS ASP NDC-HCPCS crosswalk"))
-    return {
-        ndc: [
-            NdcInfo(
-                ndc=ndc, hcpcs_code=str(row["hcpcs_code"]), drug_name=str(row["drug_name"]),
-                labeler=str(row.get("labeler") or ""), hcpcs_dosage=str(row.get("hcpcs_dosage") or ""),
-                package_size=row.get("pkg_size"), package_quantity=row.get("pkg_qty"),
-                bill_units=row.get("billunits"), bill_units_per_package=row.get("billunitspkg"), source=source,
-            )
-            for row in rows
-        ]
-        for ndc, rows in data["ndcs"].items()
-    }
+    return NdcTable(data["ndcs"], str(data.get("source", "CMS ASP NDC-HCPCS crosswalk")))
 
 
 def with_replacements(records: list[CodeRecord]) -> list[CodeRecord]:

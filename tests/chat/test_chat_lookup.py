@@ -90,7 +90,7 @@ def test_cpt_code_in_the_ncci_tables(small: Assistant):
     assert "MUE 2, MAI 3" in answer.answer and "import cpt" in answer.answer
     assert not any("not found" in w for w in answer.warnings)
     if callable(getattr(small.edits, "ptp_count", None)):
-        assert "2 active PTP edits" in answer.answer  # 36415/36416 and 36415/36591 and 99211/36415 (9 is deleted)
+        assert "3 active PTP edits (1 deleted)" in answer.answer  # 36416, 36591, 99211; 36000 is deleted (9)
 
 
 @pytest.mark.parametrize(
