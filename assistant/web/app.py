@@ -30,7 +30,7 @@ from assistant.web.middleware import (
     SecurityHeadersMiddleware,
     normalize_prefix,
 )
-from assistant.web.ui import CSS, THEME, TITLE, build_chat
+from assistant.web.ui import CSS, HEAD, THEME, TITLE, build_chat
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,7 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
         auth_dependency=guarded_user if guarded else None,
         theme=THEME,
         css=CSS,
+        head=HEAD,
         footer_links=[],
         ssr_mode=False,
         mcp_server=False,

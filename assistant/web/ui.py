@@ -66,16 +66,26 @@ footer { display: none !important; }
 #ca-chatbot td { min-width: 3.5em; }
 #ca-chatbot td:last-child { min-width: 12em; }
 .ca-reading summary { cursor: pointer; color: var(--body-text-color-subdued); }
-/* Phone width: the two selectors share one compact line, without their help lines. */
+/* Phone width: the two selectors collapse into one line of four compact choices (their titles and help lines are
+   hidden; the chosen one is highlighted), so they never fill the screen (item 7). */
 @media (max-width: 640px) {
   #ca-header h1 { font-size: 1.2rem; }
   #ca-header p { display: none; }
-  #ca-options { flex-wrap: nowrap !important; gap: 6px !important; }
-  #ca-options > * { min-width: 0 !important; flex: 1 1 0 !important; }
-  #ca-options [data-testid="block-info"] + div, #ca-options .info { display: none !important; }
-  #ca-options label { padding: 2px 6px !important; font-size: 0.85rem; }
+  #ca-options { flex-wrap: nowrap !important; gap: 2px !important; padding: 2px !important; }
+  #ca-options > * { min-width: 0 !important; flex: 0 1 auto !important; padding: 2px !important;
+                    overflow: visible !important; }
+  #ca-options [data-testid="block-info"], #ca-options .info-text { display: none !important; }
+  #ca-options .wrap { flex-wrap: nowrap !important; gap: 3px !important; }
+  #ca-options label { padding: 3px 6px !important; font-size: 0.78rem !important; white-space: nowrap; }
+  #ca-options input[type="radio"] { position: absolute; opacity: 0; width: 1px; height: 1px; }
 }
 """
+
+# Page-level CSS that Gradio's `css` cannot reach (it scopes custom rules inside the app's content): at phone width
+# the page's side padding shrinks from 32 px to 6 px so answers get the width.
+HEAD = """<style>@media (max-width: 640px) {
+  .gradio-container .main.app { padding-left: 6px !important; padding-right: 6px !important; }
+}</style>"""
 
 # The markers of what the page adds under an answer (the reading trail); cut off again when a turn comes back.
 READING_MARK = '\n\n<details class="ca-reading">'

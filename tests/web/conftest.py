@@ -96,7 +96,7 @@ def start_live_app(app: Any) -> LiveServer:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="web-test-uvicorn", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a bound for a busy machine; readiness is polled, not assumed
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test web server did not start")
@@ -116,7 +116,9 @@ def live_app(assistant: Any) -> Iterator[LiveServer]:
     """The real app (real Assistant, default web settings) on a loopback port, once per session."""
     from assistant.web import create_app
 
-    live = start_live_app(create_app(assistant, Settings(api_token=None, cors_origins=[], root_path="")))
+    # The portal test frames the chat from another loopback port: allow that origin (the default is 'self' only).
+    settings = Settings(api_token=None, cors_origins=[], root_path="", frame_ancestors="'self' http://127.0.0.1:*")
+    live = start_live_app(create_app(assistant, settings))
     yield live
     live.stop()
 
