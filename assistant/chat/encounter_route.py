@@ -120,7 +120,7 @@ def _cell(text: str) -> str:
 def is_encounter(services: Sequence[ServiceLike]) -> bool:
     """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range."""
     admin = [s for s in services if _is_admin(s)]
-    if not admin:
+    if not admin or any(_foreign(s) for s in services):
         return False
     if len(admin) >= 2:
         return True
@@ -129,6 +129,15 @@ def is_encounter(services: Sequence[ServiceLike]) -> bool:
         return False  # a drug and a dose only ("hizentra 12,000 mg"): drug units, the units route answers
     return bool(one.drug or one.code or one.pump or _FALLBACK_PATTERN.search(one.words) or (one.count or 1) > 1
                 or (one.minutes or 0) > 24 * 60)
+
+
+def _foreign(service: ServiceLike) -> bool:
+    """A service of another kind in the question (therapy, E/M, a typed non-drug code): not a drug-administration
+    encounter, so the units route answers it as a whole rather than this route dropping part of it."""
+    if service.family is not None and service.family not in ADMIN_FAMILIES:
+        return True
+    code = (service.code or "").strip().upper()
+    return bool(code) and not code.startswith("J") and code not in TITLES
 
 
 def _route_of(service: ServiceLike) -> str | None:

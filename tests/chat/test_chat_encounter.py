@@ -214,3 +214,12 @@ def test_a_service_whose_route_is_unknown_is_asked_not_guessed(assistant) -> Non
     answer = answer_encounter(services, RouteContext(payer="cpt", setting="facility"), assistant.router)
     assert answer is not None and answer.codes == []
     assert "How was 'zofran 4 mg' given" in answer.answer
+
+
+def test_a_question_with_other_services_is_left_to_the_units_route() -> None:
+    services = [_service(code="97110", minutes=30, words="medicare 97110 30 min"),
+                _service(family="iv_infusion", route="iv_infusion", drug="unattended estim", code="97014", minutes=15,
+                         words="97014 unattended estim 15 min")]
+    assert not is_encounter(services)
+    assert not is_encounter([_service(family="psychotherapy", minutes=53, words="psychotherapy 53 min"),
+                             _service(family="iv_push", route="iv_push", drug="zofran", words="zofran IVP")])
