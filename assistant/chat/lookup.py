@@ -226,7 +226,12 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
             active, deleted = counts
             facts.append(f"{active} active PTP edit{'s' if active != 1 else ''}"
                          + (f" ({deleted} deleted)" if deleted else ""))
-        facts.append(CPT_LICENCE_HINT)
+        licensed = (getattr(corpus, "licensed_descriptors", None) or {}).get(code)
+        if licensed:
+            facts.append(f"descriptor from your licensed CPT file: {licensed}")
+            citations.append(str((getattr(corpus, "imported", {}) or {}).get("cpt", "licensed CPT file")))
+        else:
+            facts.append(CPT_LICENCE_HINT)
         return f"**{code}: a CPT code in the CMS NCCI tables, {quarter}**; " + "; ".join(facts) + ".", citations
     terminated = getattr(corpus, "terminated", None)
     retired = terminated(code) if callable(terminated) else None

@@ -221,6 +221,9 @@ class Corpus:
         self.ndcs: Mapping[str, list[NdcInfo]] = ndcs if ndcs is not None else {}
         # Which CMS files the overlays came from: kind ("hcpcs", "asp", "ndc", "cpt") -> source line.
         self.imported: dict[str, str] = {}
+        # Descriptors of the organisation's licensed CPT file (`import cpt`) by code, including codes we do not
+        # describe: shown by a look-up, never made into records or search hits.
+        self.licensed_descriptors: Mapping[str, str] = {}
         self._by_code: dict[str, CodeRecord] = {record.code: record for record in self.records}
         self._add_ons: dict[str, list[CodeRecord]] = {}
         self._by_family: dict[str, list[CodeRecord]] = {}
@@ -334,6 +337,8 @@ def load_corpus(settings: Settings) -> Corpus:
             if path.is_file():
                 data = read_overlay_json(path)
                 corpus.imported[kind] = str(data.get("source") or name) if isinstance(data, dict) else name
+                if kind == "cpt" and isinstance(data, dict) and isinstance(data.get("codes"), dict):
+                    corpus.licensed_descriptors = {str(k): str(v) for k, v in data["codes"].items()}
     finally:
         _OVERLAY_CACHE.clear()
     return corpus

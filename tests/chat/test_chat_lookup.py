@@ -183,6 +183,22 @@ def test_unknown_ndc(small: Assistant):
     assert "not in the CMS NDC-HCPCS crosswalk" in answer.answer
 
 
+def test_a_licensed_cpt_file_gives_the_descriptor_instead_of_the_hint(tmp_path: Path):
+    from assistant.corpus.importers.cpt import import_cpt
+
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=REPO_ROOT / "corpus")
+    import_mue(_write(tmp_path / "mue_2026q2.csv", "hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,"
+                      "mue_rationale", ["36415,2,3,Date of Service Edit: Clinical,Clinical: Data"]),
+               settings, progress=False)
+    licensed = tmp_path / "licensed.txt"
+    licensed.write_text("code\tdescriptor\n36415\tMade-up wording for a test, not AMA text\n96369\tMore made-up "
+                        "wording\n", encoding="utf-8")
+    import_cpt(licensed, settings)
+    answer = _assistant(settings).ask("what is 36415")
+    assert "descriptor from your licensed CPT file: Made-up wording for a test" in answer.answer
+    assert "import cpt" not in answer.answer
+
+
 def test_without_imports_an_unknown_code_is_unknown_not_invalid(tmp_path: Path):
     bare = _assistant(Settings(data_dir=tmp_path / "data", corpus_dir=REPO_ROOT / "corpus"))
     answer = bare.ask("what is 96399")
