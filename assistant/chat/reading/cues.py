@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.chat.reading.vocabulary import NEGATION_MODIFIERS, NEGATIONS
 
@@ -100,18 +101,29 @@ def parse_family(text: str) -> tuple[str | None, str | None]:
     return found[0] if found else (None, None)
 
 
+@lru_cache(maxsize=8192)
+def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
 
-def _matching_families(text: str) -> list[tuple[str, str]]:
-    """Every family whose cue matches, in priority order, with the words that matched."""
+
+@lru_cache(maxsize=4096)
+def _matching_families(text: str) -> tuple[tuple[str, str], ...]:
+    """Every family whose cue matches, in priority order, with the words that matched (cached: the reader asks about
+    the same words several times per question)."""
     found: list[tuple[str, str]] = []
     text = mask_negations(text)
     for cue in FAMILY_CUES:
         flags = 0 if cue.case_sensitive else re.IGNORECASE
-        matches = [re.search(pattern, text, flags) for pattern in cue.all_of]
-        matched = all(matches) and not any(re.search(p, text, re.IGNORECASE) for p in cue.none_of)
+        matches = []
+        for pattern in cue.all_of:
+            match = _pattern(pattern, flags).search(text)
+            matches.append(match)
+            if match is None:
+                break
+        matched = all(matches) and not any(_pattern(p, re.IGNORECASE).search(text) for p in cue.none_of)
         if matched and cue.family not in {family for family, _ in found}:
             found.append((cue.family, " + ".join(m.group(0) for m in matches if m)))
-    return found
+    return tuple(found)
 
 
 # Families another one's words already contain ("chemo push" also matches "chemo" and "push"). The generic cues

@@ -521,6 +521,12 @@ RULES: tuple[Callable[[_Tokens, int], Match | None], ...] = (
 )
 
 
+_START_WORDS = frozenset({"minus", "negative", "a", "an", "one", "half", "quarter", "x", "#", "times"}) | HOUR_WORDS \
+    | NEGATIONS | frozenset(r.split()[0] for r in ROUTES) | frozenset(r.split()[0] for r in SEPARATORS) \
+    | frozenset({"noon", "midnight"})
+_START_PUNCT = frozenset({"-", "+", ",", ";", "&", "#", "@"})
+
+
 def read(text: str) -> Reading:
     """Tokenize and compose: every typed span of the question, and the problems met on the way."""
     low, tokens = tokenize(text)
@@ -530,6 +536,11 @@ def read(text: str) -> Reading:
     used = [False] * len(tokens)
     i = 0
     while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "word" and token.text not in _START_WORDS or token.kind == "punct" \
+                and token.text not in _START_PUNCT:
+            i += 1  # no rule starts here (a fast path: most words start nothing)
+            continue
         best: Match | None = None
         for rule in RULES:
             found = rule(ts, i)

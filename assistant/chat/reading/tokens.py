@@ -35,8 +35,15 @@ class Token:
         return (self.start, self.end)
 
 
+_SAME_LENGTH = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+                              "\u00a0": " ", "\t": " ", "\r": " ", "\n": " ", "\u00d7": "x"})
+
+
 def lower_same_length(text: str) -> str:
     """The text lower-cased with dashes unified, character for character, so spans stay valid in the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low.translate(_SAME_LENGTH)
     out = []
     for char in text:
         low = char.lower()
@@ -69,12 +76,17 @@ _HALVES = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 
 
 def _code_spans(text: str, low: str) -> list[tuple[int, int, str]]:
-    """Where each code that `find_codes` finds sits in the text (the code module is the one code-shape reader)."""
-    spans: list[tuple[int, int, str]] = []
-    for code in find_codes(text):
-        for match in re.finditer(rf"(?<![\w.]){re.escape(code.lower())}(?![\w.])", low):
-            spans.append((match.start(), match.end(), code))
-    return sorted(spans)
+    """Where each code sits in the text: `assistant/corpus/codes.py` is the one reader of code shapes (CPT, HCPCS,
+    Category II/III, modifiers in context, NDCs), used through its public functions."""
+    try:
+        from assistant.corpus.codes import find_code_spans
+    except ImportError:  # an older codes module: locate what find_codes finds
+        spans: list[tuple[int, int, str]] = []
+        for code in find_codes(text):
+            for match in re.finditer(rf"(?<![\w.]){re.escape(code.lower())}(?![\w.])", low):
+                spans.append((match.start(), match.end(), code))
+        return sorted(spans)
+    return [(span.start, span.end, span.code) for span in find_code_spans(text)]
 
 
 def tokenize(text: str) -> tuple[str, list[Token]]:
