@@ -45,6 +45,7 @@ CONFIGURED_FILES: dict[str, str] = {
     "mue_oph_file": "mue-oph",
     "ptp_oph_file": "ptp-oph",
     "addon_file": "addon",
+    "anesthesia_base_file": "anesthesia-base",
 }
 
 

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     asp_file: Path | None = Field(None, description="CMS ASP payment-limit file (drug billing units).")
     ndc_file: Path | None = Field(None, description="CMS ASP NDC-HCPCS crosswalk (drug names, package units).")
     cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
+    anesthesia_base_file: Path | None = Field(
+        None, description="CMS anesthesia base units by CPT code (CSV or tab text with a code and a base-unit column)."
+    )
 
     # --- conversation ----------------------------------------------------------------------------------
     max_question_chars: int = Field(2000, description="Longer questions are answered on their first part.")
