@@ -10,12 +10,16 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 # Stamps: reinstall only when pyproject.toml changes.
+# Not quiet: the first install downloads torch and friends for several minutes; pip names each package and shows
+# its download progress as it goes.
 $(VENV)/.installed-run: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e .
+	@echo "==> installing the assistant and its dependencies into $(VENV) (first time: several minutes) ..."
+	$(PY) -m pip install --progress-bar on -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e '.[test]'
+	@echo "==> installing the assistant with its test tools into $(VENV) (first time: several minutes) ..."
+	$(PY) -m pip install --progress-bar on -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
 ## make run: install, build or refresh the index, serve the assistant at http://127.0.0.1:7860
