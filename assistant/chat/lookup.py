@@ -209,8 +209,6 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
     """The verdict for a code with no record: what the CMS tables know, or "not a valid code"."""
     kind = _kind(code)
     citations: list[str] = []
-    near = _near_in_range(code, corpus)
-    near_text = (" Codes of the same range: " + ", ".join(f"{r.code} ({r.title})" for r in near) + ".") if near else ""
     if kind == "modifier":
         return (f"**Modifier {code}: not a modifier I know.** It is neither in our modifiers corpus nor in the "
                 "imported CMS HCPCS file. Check the two characters (for example 25, 59, JW, XU).", citations)
@@ -237,6 +235,8 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
     retired = terminated(code) if callable(terminated) else None
     if retired is not None:
         return _terminated_text(retired, corpus) + "\n\n" + _descriptor_line(retired), [*retired.sources]
+    near = _near_in_range(code, corpus)
+    near_text = (" Codes of the same range: " + ", ".join(f"{r.code} ({r.title})" for r in near) + ".") if near else ""
     checked = []
     imported = getattr(corpus, "imported", {}) or {}
     if kind == "hcpcs" and "hcpcs" in imported:
