@@ -70,7 +70,8 @@ SUBQ_ONCE_UNCONFIRMED = _source(
 HYDRATION = _source(
     "cpt",
     "CPT Medicine section, hydration guidelines 96360/96361: not reported for 30 minutes or less (see also "
-    "AAPC Onc/Hem Alert 'Hydration in Focus', 2012; AAPC forum thread 110083 quoting the CPT introduction)",
+    "CMS MCD Billing and Coding article A52732 'Hydration Services'; AAPC Onc/Hem Alert 'Hydration in Focus', 2012; "
+    "AAPC forum thread 110083 quoting the CPT introduction)",
 )
 IV_INFUSION = _source(
     "cpt", "CPT 96365/96366 descriptors (see also AAPC Pulmonology Alert 'Infusion codes necessitate constant "
