@@ -24,7 +24,11 @@ settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", 
 # Before anything imports the assistant: a throwaway data directory, and no CMS files unless a test asks.
 _SESSION_DATA = Path(tempfile.mkdtemp(prefix="assistant-test-data-"))
 os.environ["ASSISTANT_DATA_DIR"] = str(_SESSION_DATA)
-for _name in ("HCPCS_FILE", "MUE_FILE", "PTP_FILE", "ASP_FILE", "CPT_FILE", "API_TOKEN", "CHROMA_HOST", "LLM_MODEL"):
+# Every configured import file (ASSISTANT_*_FILE: HCPCS, ASP, NDC, MUE, PTP and their outpatient hospital tables,
+# add-on codes, anesthesia base units, CPT) and the deployment switches a test must opt into.
+for _name in [n for n in os.environ if n.startswith("ASSISTANT_") and n.endswith("_FILE")]:
+    os.environ.pop(_name, None)
+for _name in ("API_TOKEN", "TRUSTED_USER_HEADER", "CHROMA_HOST", "LLM_MODEL"):
     os.environ.pop(f"ASSISTANT_{_name}", None)
 
 import assistant.offline  # noqa: E402,F401  (offline switches)
