@@ -55,7 +55,7 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     ("J1559 J1561 J1569 J1100 J0696 J3420 J2405 J1885 J7030 J7040 J7050 J1040 J0690 J3370 J1642 J2270 J9045 "
      "J9267 J1745 J0585 J1010 J3373 J1644 J1050", "drugs", "drug_units"),
     # CPT and HCPCS Level II modifiers coders use most, in our own words (issue 12 item 3)
-    ("25 26 50 51 52 53 57 58 59 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
+    ("24 25 26 50 51 52 53 57 58 59 73 74 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
 ]
 EXPECTED = [(code, family, rule) for codes, family, rule in EXPECTED_GROUPS for code in codes.split()]
 
