@@ -81,6 +81,15 @@ def _em_rule(
 # Hospital inpatient or observation care [B3]
 _INITIAL = (_band("99221", 40), _band("99222", 55), _band("99223", 75))
 _SUBSEQUENT = (_band("99231", 25), _band("99232", 35), _band("99233", 50))
+_SAME_DAY = (_band("99234", 45), _band("99235", 70), _band("99236", 85))
+_SAME_DAY_NOTE = Note(
+    "Prolonged time with 99236: CPT's +99418 follows from 85 + 15 = 100 minutes (derived); Medicare's G0316 starts "
+    "at 110 minutes per NGS and AAFP, while rvudoc says 100. The Medicare threshold is in conflict between "
+    "sources: check the contractor's prolonged services table.",
+    100,
+    NO_LIMIT,
+    unconfirmed=True,
+)
 _DISCHARGE_RULE = {
     payer: TimedRule(
         family="hospital_em",
@@ -115,8 +124,18 @@ HOSPITAL_EM = TimedFamily(
             for payer in PAYERS
         },
         **{(payer, ("discharge",)): rule for payer, rule in _DISCHARGE_RULE.items()},
+        **{
+            (payer, ("same_day",)): _em_rule(
+                "hospital_em", payer, _SAME_DAY, "hospital or observation admission and discharge on the same date",
+                ("99418", 100), ("G0316", 110, "from the date of the visit through 3 days after"), (_SAME_DAY_NOTE,),
+            )
+            for payer in PAYERS
+        },
     },
-    missing_variant="Which hospital visit: initial, subsequent, or discharge day? Their time levels differ.",
+    missing_variant=(
+        "Which hospital visit: initial, subsequent, discharge day, or admission and discharge on the same date? "
+        "Their time levels differ."
+    ),
 )
 
 # Nursing facility care [B3]: 99306 is 50 minutes in the 2024+ wording, 45 in 2023 (flagged)

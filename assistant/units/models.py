@@ -42,7 +42,8 @@ class UnitsRequest(BaseModel):
       (sedation by the endoscopist for a GI endoscopy: G0500 for Medicare).
     - therapy: `code_minutes` (minutes per code; untimed codes in it count 1 unit whatever their minutes),
       `untimed_codes` (evaluations 97161-97168, supervised modalities 97010-97028, 97150: 1 unit each).
-    - hospital_em: `visit` ("initial", "subsequent" or "discharge"); nursing_facility_em: `visit` ("initial" or
+    - hospital_em: `visit` ("initial", "subsequent", "discharge" or "same_day" admission and discharge);
+      nursing_facility_em: `visit` ("initial" or
       "subsequent"); home_em: `patient` ("new" or "established"). `minutes` = total time on the date.
     - care_management: `care_program` ("ccm_staff" 99490, "ccm_complex" 99487, "ccm_physician" 99491,
       "pcm_physician" 99424, "pcm_staff" 99426), `minutes` = total time in the calendar month.
@@ -76,7 +77,7 @@ class UnitsRequest(BaseModel):
     # therapy
     untimed_codes: list[str] | None = None
     # hospital_em / nursing_facility_em
-    visit: Literal["initial", "subsequent", "discharge"] | None = None
+    visit: Literal["initial", "subsequent", "discharge", "same_day"] | None = None
     # care_management
     care_program: Literal["ccm_staff", "ccm_complex", "ccm_physician", "pcm_physician", "pcm_staff"] | None = None
     # anesthesia

@@ -218,9 +218,10 @@ _DECLARED: tuple[Family, ...] = (
         facility_em.HOSPITAL_EM,
         "Hospital inpatient or observation care by total time",
         "hospital inpatient/observation E/M visit",
-        ("99221", "99222", "99223", "99231", "99232", "99233", "99238", "99239", "99418", "G0316"),
-        "Level by total time met or exceeded (2023+); discharge 99238/99239; prolonged 99418 (CPT) or G0316 "
-        "(Medicare).",
+        ("99221", "99222", "99223", "99231", "99232", "99233", "99234", "99235", "99236", "99238", "99239", "99418",
+         "G0316"),
+        "Level by total time met or exceeded (2023+); same-date admission and discharge 99234-99236; discharge "
+        "99238/99239; prolonged 99418 (CPT) or G0316 (Medicare).",
     ),
     _timed(
         facility_em.NURSING_FACILITY_EM,

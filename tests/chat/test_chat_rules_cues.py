@@ -25,6 +25,8 @@ CASES = [
     pytest.param("hospital discharge day management 45 minutes", "hospital_em", {"visit": "discharge"},
                  id="discharge"),
     pytest.param("initial hospital care 80 min", "hospital_em", {"visit": "initial"}, id="initial-hospital"),
+    pytest.param("observation same day admit and discharge 80 min", "hospital_em", {"visit": "same_day"},
+                 id="same-day-admit-discharge"),
     pytest.param("initial nursing facility 50 minutes", "nursing_facility_em", {"visit": "initial"}, id="nf-initial"),
     pytest.param("home visit new patient 80 min", "home_em", {"patient": "new"}, id="home-new"),
     pytest.param("CCM 45 minutes this month", "care_management", {"care_program": "ccm_staff"}, id="ccm"),

@@ -47,7 +47,8 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     ("97161 97162 97163 97164 97165 97166 97167 97168 97010 97014 G0283", "therapy", "therapy"),
     ("99151 99152 99153 99155 99156 99157 G0500", "sedation", "sedation"),
     # issue 14 (RULES): hospital, nursing facility and home E/M by time, care management, anesthesia
-    ("99221 99222 99223 99231 99232 99233 99238 99239 99418 G0316", "hospital_em", "hospital_em"),
+    ("99221 99222 99223 99231 99232 99233 99234 99235 99236 99238 99239 99418 G0316", "hospital_em",
+     "hospital_em"),
     ("99304 99305 99306 99307 99308 99309 99310 G0317", "nursing_facility_em", "nursing_facility_em"),
     ("99341 99342 99344 99345 99347 99348 99349 99350 G0318", "home_em", "home_em"),
     ("99490 99439 99487 99489 99491 99437 99424 99425 99426 99427", "care_management", "care_management"),

@@ -42,6 +42,17 @@ HOSPITAL = [
     pytest.param("discharge", "cpt", 31, {"99239": 1}, id="discharge-31-min-99239"),
     pytest.param("discharge", "cpt", 45, {"99239": 1}, id="discharge-45-min-issue-row"),
     pytest.param("discharge", "medicare", 120, {"99239": 1}, id="discharge-120-min-no-prolonged"),
+    # admission and discharge on the same date [encounters.md B3]
+    pytest.param("same_day", "cpt", 44, {}, id="same-day-44-min-by-mdm"),
+    pytest.param("same_day", "cpt", 45, {"99234": 1}, id="same-day-45-min-99234"),
+    pytest.param("same_day", "cpt", 69, {"99234": 1}, id="same-day-69-min-99234"),
+    pytest.param("same_day", "cpt", 70, {"99235": 1}, id="same-day-70-min-99235"),
+    pytest.param("same_day", "cpt", 84, {"99235": 1}, id="same-day-84-min-99235"),
+    pytest.param("same_day", "cpt", 85, {"99236": 1}, id="same-day-85-min-99236"),
+    pytest.param("same_day", "cpt", 99, {"99236": 1}, id="same-day-99-min-no-99418"),
+    pytest.param("same_day", "cpt", 100, {"99236": 1, "99418": 1}, id="same-day-100-min-99418-derived"),
+    pytest.param("same_day", "medicare", 109, {"99236": 1}, id="medicare-same-day-109-min-no-g0316"),
+    pytest.param("same_day", "medicare", 110, {"99236": 1, "G0316": 1}, id="medicare-same-day-110-min-g0316"),
 ]
 
 
@@ -153,6 +164,7 @@ def test_below_the_lowest_level_says_mdm(calc):
     [
         pytest.param("hospital_em", ("initial",), id="hospital-initial"),
         pytest.param("hospital_em", ("subsequent",), id="hospital-subsequent"),
+        pytest.param("hospital_em", ("same_day",), id="hospital-same-day"),
         pytest.param("nursing_facility_em", ("initial",), id="nf-initial"),
         pytest.param("nursing_facility_em", ("subsequent",), id="nf-subsequent"),
         pytest.param("home_em", ("new",), id="home-new"),
@@ -171,3 +183,8 @@ def test_payers_agree_on_the_level_and_medicare_never_starts_prolonged_time_earl
         cpt_prolonged = sum(units for _code, units in cpt[1:])
         medicare_prolonged = sum(units for _code, units in medicare[1:])
         assert medicare_prolonged <= cpt_prolonged, minutes
+
+
+def test_same_day_prolonged_threshold_conflict_is_flagged(calc):
+    assert calc(family="hospital_em", visit="same_day", minutes=110, payer="medicare").unconfirmed
+    assert not calc(family="hospital_em", visit="same_day", minutes=95, payer="medicare").unconfirmed

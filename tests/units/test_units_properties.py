@@ -72,9 +72,9 @@ def _requests() -> st.SearchStrategy[UnitsRequest]:
         interactive_complexity=st.booleans(),
         patient_present=st.booleans(),
         gi_endoscopy=st.booleans(),
-        visit=st.sampled_from(["initial", "subsequent", "discharge"]),
+        visit=st.sampled_from(["initial", "subsequent", "discharge", "same_day"]),
         care_program=st.sampled_from(["ccm_staff", "ccm_complex", "ccm_physician", "pcm_physician", "pcm_staff"]),
-    ).filter(lambda r: r.family != "nursing_facility_em" or r.visit != "discharge")
+    ).filter(lambda r: r.family != "nursing_facility_em" or r.visit in ("initial", "subsequent"))
     administration = st.builds(
         UnitsRequest,
         family=st.sampled_from(["iv_infusion", "iv_push", "injection", "chemo_push"]),

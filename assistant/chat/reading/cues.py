@@ -57,7 +57,8 @@ _RULES_CUES: tuple[FamilyCue, ...] = (
     FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|follow-?up|daily) (?:hospital|inpatient|observation)"
                               r"|hospital (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
                               r"|inpatient (?:visit|care|admission|e/m|em)|observation (?:care|visit|stay)"
-                              r"|discharge (?:day|management|visit)|day of discharge|admission (?:h&p|visit))\b",)),
+                              r"|discharge (?:day|management|visit)|day of discharge|admission (?:h&p|visit)"
+                              r"|same[- ]day (?:admission|admit|discharge)|admit(?:ted)? and discharged?)\b",)),
     FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf visit)\b",)),
     FamilyCue("home_em", (r"\b(?:home visit|house call|home or residence|residence visit|assisted living visit"
                           r"|domiciliary visit|visit (?:at|in) (?:the )?(?:patient'?s )?home)\b",)),
@@ -161,6 +162,9 @@ class FieldCue:
 
 _FACILITY_EM = ("hospital_em", "nursing_facility_em")
 FIELD_CUES: tuple[FieldCue, ...] = (
+    FieldCue(("hospital_em",), "visit", "same_day",
+             r"\b(?:same[- ]day (?:admission|admit|discharge|stay)|admit(?:ted)? and discharged? (?:on )?(?:the )?"
+             r"same (?:day|date)|same[- ]date (?:admission|admit)|9923[456])\b"),
     FieldCue(("hospital_em",), "visit", "discharge", r"\b(?:discharge|discharged|99238|99239)\b"),
     FieldCue(_FACILITY_EM, "visit", "subsequent",
              r"\b(?:subsequent|follow-?up|daily|progress|rounding|rounds|99231|99232|99233|9930[789]|99310)\b"),
