@@ -219,7 +219,8 @@ class DrugDictionary:
         return list(self.names.get(" ".join(_tokens(name)), []))
 
     def find(self, text: str) -> list[DrugMention]:
-        """Drug names in `text`, longest match at each position, whole words only, in order of appearance.
+        """Drug names in `text`, longest match at each position, whole words only, in order of appearance; an NDC
+        of the imported crosswalk is a mention too (its HCPCS code(s) as candidates).
 
         A name that ends in a number ("Kenalog-40", "depo-medrol 80") is not taken when that number is the dose
         ("kenalog 40 mg"): the shorter name is used and the number stays for the dose.
@@ -245,6 +246,21 @@ class DrugDictionary:
             start, end = spans[index][0], spans[last][1]
             mentions.append(DrugMention(start, end, text[start:end], list(self.names[key])))
             index = last + 1
+        return sorted([*mentions, *self._ndc_mentions(text)], key=lambda mention: mention.start)
+
+    def _ndc_mentions(self, text: str) -> list[DrugMention]:
+        """An NDC typed in the text names its drug: the crosswalk's HCPCS code(s) are the candidates."""
+        if not self.ndcs:
+            return []
+        from assistant.corpus.codes import find_code_spans
+
+        mentions = []
+        for span in find_code_spans(text):
+            if span.kind != "ndc":
+                continue
+            codes = dict.fromkeys(row.hcpcs_code for row in self.ndc(span.code) if row.hcpcs_code in self._records)
+            if codes:
+                mentions.append(DrugMention(span.start, span.end, span.surface, [self._records[c] for c in codes]))
         return mentions
 
     @staticmethod

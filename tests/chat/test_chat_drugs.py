@@ -66,7 +66,28 @@ READER_ROWS = [
     pytest.param("paclitaxel 175 mg/m2, BSA 1.8", {"J9267": 315}, id="mg-per-m2"),
     pytest.param("zofran 4 mg IVP and toradol 30 mg IVP", {"J2405": 4, "J1885": 2}, id="two-drugs"),
     pytest.param("keytruda 200 mg and privigen 40 g", {"J9271": 200, "J1459": 80}, id="two-drugs-by-brand"),
+    # corpus.drugs.find reads the NDC as Keytruda (tests/corpus/test_drugs.py); the router's find_drug must use it
+    pytest.param("NDC 00006-3026-02 200 mg", {"J9271": 200}, id="ndc-with-dose"),
 ]
+
+
+# JW/JZ (100-04 Ch 17 s40; MM13056): the arithmetic is units/drugs.py waste_lines; the lines need the router to
+# pass the vial size (typed, or corpus.drugs.container_amounts) and to show the modifier on the line.
+WASTE_ROWS = [
+    pytest.param("keytruda 150 mg from two 100 mg single-dose vials, medicare", ("J9271", 150, "JW", 50),
+                 id="jw-line-for-50-mg"),
+    pytest.param("infliximab 400 mg from four 100 mg vials, medicare", ("J1745", 40, "JZ", 0), id="jz-nothing-wasted"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), WASTE_ROWS)
+def test_waste_rows_for_the_reader(real: Assistant, question: str, expected: tuple[str, int, str, int]):
+    code, units, modifier, wasted = expected
+    answer = real.ask(question, payer="medicare")
+    shown = modifier in answer.answer and (not wasted or f"{code}-JW" in answer.answer or "JW x" in answer.answer)
+    if not shown:
+        pytest.xfail(NEEDS_READER)
+    assert _lines(answer).get(code) == units
 
 
 @pytest.mark.parametrize(("question", "expected"), READER_ROWS)

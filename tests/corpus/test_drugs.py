@@ -190,6 +190,8 @@ def test_ndc_import_and_lookup(settings: Settings):
     assert corpus.drugs.ndc("99999-9999-99") == []
     assert "keytruda" in corpus.get("J9271").lay_terms  # brand names reach the records (and so search)
     assert [r.code for r in corpus.drugs.find("keytruda 200 mg")[0].candidates] == ["J9271"]
+    (ndc_mention,) = corpus.drugs.find("NDC 0006-3026-04, 200 mg")  # an NDC names its drug
+    assert (ndc_mention.surface, [r.code for r in ndc_mention.candidates]) == ("0006-3026-04", ["J9271"])
     assert len(corpus.drugs.packages("J9271")) == 2
     assert corpus.drugs.container_amounts("J9271") == [(100.0, "mg")]  # 100 billing units of 1 mg a vial
     assert corpus.drugs.container_amounts("J9999") == []
