@@ -70,6 +70,8 @@ class _Coder(OtherRoutes):
         pairs = calculate_minutes(family, length, self.encounter.payer) if first in ("96365", "96413", "96360") \
             else (((first, 1),) + ((further, further_hour_units(length - 60)),) if length > 60 else ((first, 1),))
         for code, units in pairs:
+            if units <= 0:
+                continue
             code_why = why if code == first else f"{item.name}: its own further hour(s) ({length} minutes in all)"
             self.book.add(code, units, code_why, cite, [item.index], day, modifiers if code == first else ())
             item.codes.append(f"{code} x{units}" if units > 1 else code)
@@ -125,6 +127,10 @@ class _Coder(OtherRoutes):
         self.book.cite(src.PRIMARY_PROFESSIONAL, src.ONE_INITIAL_PROFESSIONAL)
         primary = self.encounter.primary
         chosen = next((c for c in candidates if c.index == primary), None)
+        if primary is not None and chosen is None:
+            named = next((i.name for i in self.items if i.index == primary), f"administration {primary + 1}")
+            self.book.warn(f"The primary reason named ({named}) is not an IV infusion or push here, so it is not an "
+                           "initial IV code; the initial IV service is chosen by the hierarchy.")
         if chosen is not None:
             has_chemo_infusion = any(c.category == "chemotherapy" and c.kind == "infusion" for c in candidates)
             if best.category == "chemotherapy" and (
@@ -137,7 +143,7 @@ class _Coder(OtherRoutes):
                 return best
             return chosen
         others = sorted({INITIAL_NAMES.get((c.category or "", c.kind), "") for c in candidates} - {""})
-        if len(candidates) > 1:
+        if len(candidates) > 1 and primary is None:
             alternative = next((c for c in candidates if c is not best), None)
             if alternative is not None:
                 alt_code = INITIAL_NAMES.get((alternative.category or "", alternative.kind), "")
@@ -164,17 +170,26 @@ class _Coder(OtherRoutes):
                 self.book.cite(src.HYDRATION_INITIAL)
                 why = f"initial: hydration is the only IV service ({hydration_minutes} minutes)"
                 first_day = first.day
+                billed: list[str] = []
                 for code, units in calculate_minutes("hydration", min(hydration_minutes, DAY), self.encounter.payer):
                     self.book.add(code, units, why if code == "96360" else f"hydration's further hours "
                                   f"({hydration_minutes} minutes)", src.HYDRATION_INITIAL,
                                   [h.index for h in hydration], first_day, modifiers if code == "96360" else ())
+                    billed.append(f"{code} x{units}" if units > 1 else code)
                 if hydration_minutes > DAY:
-                    self.book.add("96361", further_hour_units(hydration_minutes - DAY), "hydration past 24 hours",
-                                  src.DATES, [h.index for h in hydration], first_day + 1)
+                    later = further_hour_units(hydration_minutes - DAY)
+                    self.book.add("96361", later, "hydration past 24 hours", src.DATES, [h.index for h in hydration],
+                                  first_day + 1)
+                    billed.append(f"96361 x{later} (day {first_day + 2})")
                 for h in hydration:
                     if h.counted:
                         h.billed = True
-                        h.codes.append("96360/96361")
+                        h.codes.append(" + ".join(billed) + (" (hydration time added)" if len(hydration) > 1 else ""))
+            elif hydration:
+                for h in hydration:
+                    if h.counted:
+                        h.notes.append(f"not reported: {hydration_minutes} minutes of hydration in all, under 31")
+                self.book.cite(src.HYDRATION_INITIAL)
             return
         initial = self.choose_initial(candidates)
         self.code_initial(initial, modifiers)

@@ -205,3 +205,26 @@ def test_the_package_imports_only_stdlib_pydantic_and_units() -> None:
                     assert name.startswith("assistant.units"), f"{path.name} imports {name}"
                 else:
                     assert name.split(".")[0] in allowed_roots, f"{path.name} imports {name}"
+
+
+def test_timeline_never_lists_a_code_with_no_units() -> None:
+    result = code_encounter(_encounter(administrations=[
+        {"substance": "a", "category": "therapeutic", "route": "iv_infusion", "start": "09:00", "minutes": 60},
+        {"substance": "b", "category": "therapeutic", "route": "iv_infusion", "start": "10:00", "minutes": 90},
+    ]))
+    assert [row.codes for row in result.timeline] == [["96365"], ["96367"]]
+
+
+def test_short_hydration_alone_says_why_it_is_not_reported() -> None:
+    result = code_encounter(_encounter(administrations=[{"substance": "NS", "route": "iv_infusion", "minutes": 25}]))
+    assert result.lines == []
+    assert "under 31" in result.timeline[0].coded
+
+
+def test_a_primary_that_is_not_an_iv_service_is_explained() -> None:
+    result = code_encounter(_encounter(setting="professional", primary=0, administrations=[
+        {"substance": "toradol", "category": "therapeutic", "route": "injection"},
+        {"substance": "zofran", "category": "therapeutic", "route": "iv_push"},
+    ]))
+    assert {line.code for line in result.lines} == {"96374", "96372"}
+    assert any("not an IV infusion or push" in w for w in result.warnings)
