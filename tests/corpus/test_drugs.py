@@ -338,3 +338,25 @@ def test_real_terminated_codes_and_modifiers(real: Corpus):
     assert len(modifiers | retired_modifiers) > 383  # the file's 383 (current and terminated) and our CPT ones
     assert real.modifier("JW").official_descriptor == "Drug amount discarded/not administered to any patient"
     assert real.modifier("59") is not None  # a CPT modifier from the bundled modifiers corpus
+
+
+def test_asp_import_has_the_same_guard(settings: Settings):
+    header = ["hcpcs_code", "short_description", "hcpcs_code_dosage"]
+    rows = [["J9271", "Inj pembrolizumab", "1 MG"], ["J1459", "Privigen", "500 MG"], ["J3301", "Kenalog", "10 MG"]]
+    import_asp(_write(settings.resolved_data_dir / "asp_2026q1.csv", header, rows), settings)
+    with pytest.raises(ShrinkingImportError, match="1 drug codes, under half of the 3"):
+        import_asp(_write(settings.resolved_data_dir / "asp_2026q1_cut.csv", header, rows[:1]), settings)
+    with pytest.raises(ShrinkingImportError, match="Q4 2025 release, older than the loaded Q1 2026"):
+        import_asp(_write(settings.resolved_data_dir / "asp_2025q4.csv", header, rows), settings)
+    assert "Imported billing units of 2 drug codes" in import_asp(
+        _write(settings.resolved_data_dir / "asp_2026q1_two.csv", header, rows[:2]), settings)
+
+
+def test_a_configured_crosswalk_is_imported_on_start(settings: Settings):
+    from assistant.imports import import_configured_files
+
+    path = _write(settings.resolved_data_dir / "ndc_2026q1.csv", NDC_HEADER, _ndc_rows())
+    configured = settings.model_copy(update={"ndc_file": path})
+    (summary,) = import_configured_files(configured)
+    assert summary.startswith("Imported 5 NDCs")
+    assert import_configured_files(configured) == []  # the same file is not imported twice
