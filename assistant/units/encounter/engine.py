@@ -358,7 +358,7 @@ def code_encounter(
     if not book.questions:
         coder = _Coder(encounter, items, book)
         for item in items:
-            if item.adm.pump:
+            if item.adm.pump and item.kind == "infusion":
                 coder.code_pump(item)
         for item in items:
             if item.adm.keep_open:
@@ -380,7 +380,7 @@ def code_encounter(
                           else src.ONE_INITIAL_FACILITY)
             coder.code_site(group, modifiers, all_drug_iv)
         for item in items:
-            if not item.is_iv and not item.adm.pump and item.category is not None:
+            if not item.is_iv and item.category is not None:
                 coder.code_other(item)
         book.drop_orphan_add_ons()
         book.drug_lines(encounter.administrations)

@@ -165,7 +165,8 @@ def read_items(administrations: list[Administration]) -> Reading:
                 f"Was {name} given as chemotherapy (or a complex biologic), as a therapeutic drug, or as hydration? "
                 "The codes differ."
             )
-        needs_time = item.kind in ("infusion", "sc_infusion") and not adm.keep_open and not adm.pump
+        # A pump start (96416) needs no time; a subcutaneous pump is part of 96369 and still needs its time.
+        needs_time = item.kind == "sc_infusion" or (item.kind == "infusion" and not adm.keep_open and not adm.pump)
         if needs_time and item.minutes is None and not any(q.startswith(f"{name}:") for q in reading.questions):
             reading.questions.append(
                 f"How long did {name} run? Give each service's time separately (its start and stop times, or its "

@@ -228,3 +228,10 @@ def test_a_primary_that_is_not_an_iv_service_is_explained() -> None:
     ]))
     assert {line.code for line in result.lines} == {"96374", "96372"}
     assert any("not an IV infusion or push" in w for w in result.warnings)
+
+
+def test_a_subcutaneous_pump_is_part_of_96369_not_a_pump_start() -> None:
+    result = code_encounter(_encounter(setting="professional", administrations=[
+        {"substance": "hizentra", "category": "therapeutic", "route": "sc_infusion", "minutes": 150, "pump": True},
+    ]))
+    assert {line.code: line.units for line in result.lines} == {"96369": 1, "96370": 1}
