@@ -85,6 +85,38 @@ def _aliases(name: str) -> tuple[str, ...]:
     return tuple(brand_aliases(name))
 
 
+# The amount at the end of a drug descriptor: "Injection, adalimumab, 1 mg", "..., per 10 units", "up to 250 mg".
+_DESCRIPTOR_UNIT = re.compile(
+    r"(?:,|\bper)\s*(?:per\s+)?((?:up\s+to\s+)?\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|gm?|units?|ml|cc|i\.?u\.?))\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _units_from_descriptors(merged: dict[str, CodeRecord], source: str) -> None:
+    """Drug codes the ASP file gives no billing unit get the amount their CMS descriptor names (the ASP file's
+    `hcpcs_code_dosage` is that same amount for the codes it lists: J1050 "1 mg", J0139 "1 mg"). Units are the
+    dose over it, rounded up (100-04 Ch 17 s10). A descriptor with no single amount at its end gets none."""
+    from assistant.corpus.importers.asp import parse_dosage
+
+    note = f"{source}: the billing unit is the amount in the descriptor (no ASP quantity for this code)"
+    for code, record in list(merged.items()):
+        if record.system != "HCPCS" or record.billing_unit is not None or not record.official_descriptor:
+            continue
+        if record.family != "drugs" and not code.startswith("Q"):
+            continue
+        match = _DESCRIPTOR_UNIT.search(record.official_descriptor)
+        if match is None:
+            continue
+        quantity, unit = parse_dosage(re.sub(r"i\.?u\.?$", "IU", match.group(1), flags=re.IGNORECASE))
+        if quantity is None or quantity <= 0:
+            continue
+        update: dict[str, Any] = {"billing_unit": BillingUnit(quantity=quantity, unit=unit),
+                                  "sources": [*record.sources, note]}
+        if record.time_rule is None:
+            update["time_rule"] = "drug_units"
+        merged[code] = record.model_copy(update=update)
+
+
 def _with_terms(record: CodeRecord, terms: list[str]) -> CodeRecord:
     known = {term.casefold() for term in record.lay_terms}
     new = [term for term in terms if term.casefold() not in known and not known.add(term.casefold())]  # type: ignore[func-returns-value]
@@ -149,6 +181,8 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
             if source not in existing.sources:
                 update["sources"] = [*existing.sources, source]
             merged[code] = existing.model_copy(update=update)
+    if hcpcs is not None:
+        _units_from_descriptors(merged, str(hcpcs.get("source", "CMS HCPCS Level II file")))
 
     def allowed(term: str, code: str) -> bool:
         owners = curated.get(term.casefold())

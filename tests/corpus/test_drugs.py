@@ -295,6 +295,9 @@ ISSUE_EXAMPLES = [
     pytest.param("depo-medrol 80 mg", "J1010", 80, "mg", 80, id="depo-medrol-not-J1040"),
     pytest.param("remicade 500 mg", "J1745", 500, "mg", 50, id="remicade"),
     pytest.param("rocephin 1 g", "J0696", 1, "g", 4, id="rocephin"),
+    # not in the ASP file: the billing unit is the amount in the CMS descriptor ("Injection, adalimumab, 1 mg")
+    pytest.param("adalimumab 40 mg", "J0139", 40, "mg", 40, id="unit-from-descriptor"),
+    pytest.param("tetracycline 500 mg", "J0120", 500, "mg", 2, id="up-to-250-mg"),
 ]
 
 
@@ -319,6 +322,15 @@ def test_real_crosswalk_ndc_quantity(real: Corpus):
     assert (row.hcpcs_code, row.bill_units_per_package) == ("J9271", 200.0)
     assert (100.0, "mg") in real.drugs.container_amounts("J9271")
     assert (100.0, "mg") in real.drugs.container_amounts("J1745")  # Remicade: 100 mg vials, 10 billing units
+
+
+def test_real_descriptor_units_only_where_the_asp_file_has_none(real: Corpus):
+    j1459 = real.get("J1459")
+    assert (j1459.billing_unit.quantity, j1459.billing_unit.unit) == (500.0, "mg")  # ASP
+    j0139 = real.get("J0139")
+    assert (j0139.billing_unit.quantity, j0139.billing_unit.unit) == (1.0, "mg")
+    assert any("amount in the descriptor" in source for source in j0139.sources)
+    assert real.get("J9999") is None or real.get("J9999").billing_unit is None  # "not otherwise classified"
 
 
 def test_real_dictionary_is_complete(real: Corpus):
