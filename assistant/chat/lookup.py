@@ -210,6 +210,10 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
     kind = _kind(code)
     citations: list[str] = []
     if kind == "modifier":
+        if "hcpcs" not in (getattr(corpus, "imported", {}) or {}):
+            return (f"**Modifier {code}: unknown**: our modifiers corpus has the common CPT and Level II modifiers; "
+                    "the other Level II modifiers come with the CMS HCPCS file (`python -m assistant import hcpcs "
+                    "FILE`).", citations)
         return (f"**Modifier {code}: not a modifier I know.** It is neither in our modifiers corpus nor in the "
                 "imported CMS HCPCS file. Check the two characters (for example 25, 59, JW, XU).", citations)
     mue = _mue(edits, code, setting) if kind == "cpt" else None

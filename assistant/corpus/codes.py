@@ -38,18 +38,13 @@ _AFTER_WORD = re.compile(rf"\b(?:modifiers?|mods?)\b\s*[:#-]?\s*-?{_MOD_LIST}(?!
 _BEFORE_WORD = re.compile(rf"(?<![\w-])-?({_MOD})\s+modifiers?\b", re.IGNORECASE)
 # "99214-25", "J9271-JZ", "96413-59-XU", "J1745 -JZ": a code followed by hyphenated two-character suffixes.
 _ON_CODE = re.compile(r"(?<![\w.])(?:\d{5}|\d{4}[FTU]|[A-V]\d{4})((?:\s?-\s?[A-Z0-9]{2})+)(?![\w])", re.IGNORECASE)
-# HCPCS Level II modifiers that are not English words or common abbreviations: safe to read alone ("what does JW
-# mean"). Two-letter words (AT, ME, GO, IT ...) and numbers are modifiers only in one of the contexts above.
-DISTINCT_MODIFIERS: frozenset[str] = frozenset({
-    "JW", "JZ", "JG", "JB", "JC", "JD", "JE", "XE", "XS", "XP", "XU", "TC", "GA", "GY", "GZ", "GX", "KX", "LT", "RT",
-    "FY", "GT", "GQ", "FQ", "FR", "PO", "PN", "CR", "CS", "GW", "GV", "KO", "KP", "KQ", "QW", "TB", "JA", "QK",
-    "QX", "QY", "QZ", "FX", "FT", "GC", "GP", "GN", "GJ", "QS", "SA", "SB", "UB", "E1", "E2", "E3", "E4", "F1",
-    "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "FA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9",
-    "TA", "LC", "LD", "LM", "RC", "RI", "QM", "QN", "Q5", "Q6", "KE", "KH", "KI", "KJ", "NU", "RR", "UE",
-})
+# Modifiers read alone ("what does JW mean", "is TC billable"): Level II modifiers of the bundled modifiers corpus
+# that are not words or common abbreviations. Everything else (RT "right", PO "by mouth", CR, GT ...) is a modifier
+# only in one of the contexts above ("RT modifier", "modifier PO", "73030-RT"), so "IV push in RT arm" has none.
+DISTINCT_MODIFIERS: frozenset[str] = frozenset({"JW", "JZ", "XE", "XS", "XP", "XU", "GA", "GY", "GZ", "KX", "TC"})
 _ALONE = re.compile(r"(?<![\w-])(" + "|".join(sorted(DISTINCT_MODIFIERS)) + r")(?![\w-])", re.IGNORECASE)
-_ALONE_CASE_SENSITIVE = frozenset({"PO", "PN", "SA", "SB", "UB", "NU", "RR", "UE", "TA", "FA", "GP", "GN", "LC",
-                                   "LD", "LM", "RC", "RI", "CR", "CS", "TC", "LT", "RT", "GT"})
+# Read alone only when typed in capitals: "ga" (Georgia), "tc" could be anything in lower case.
+_ALONE_CASE_SENSITIVE = frozenset({"GA", "TC"})
 
 
 @dataclass(frozen=True)
@@ -148,7 +143,7 @@ def _modifier_spans(text: str, taken: list[tuple[int, int]]) -> list[CodeSpan]:
     for match in _ALONE.finditer(text):
         surface = match.group(1)
         if surface.upper() in _ALONE_CASE_SENSITIVE and surface != surface.upper():
-            continue  # "po" (by mouth), "rt" (route), "tc" ... count only when typed in capitals
+            continue  # "ga", "tc": count only when typed in capitals
         add(match.start(1), match.end(1))
     return found
 

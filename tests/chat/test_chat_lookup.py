@@ -205,6 +205,8 @@ def test_without_imports_an_unknown_code_is_unknown_not_invalid(tmp_path: Path):
     assert answer.route == "lookup" and answer.codes == []
     assert "96399: unknown" in answer.answer and "import" in answer.answer
     assert bare.ask("what is modifier 59").codes[0].code == "59"  # the bundled modifiers need no import
+    unknown = bare.ask("CR modifier")  # a Level II modifier that comes with the HCPCS file
+    assert unknown.codes == [] and "Modifier CR: unknown" in unknown.answer and "import hcpcs" in unknown.answer
 
 
 # --- the real CMS files (skipped without ../shared/data) -----------------------------------------------------------
