@@ -223,3 +223,55 @@ def test_a_question_with_other_services_is_left_to_the_units_route() -> None:
     assert not is_encounter(services)
     assert not is_encounter([_service(family="psychotherapy", minutes=53, words="psychotherapy 53 min"),
                              _service(family="iv_push", route="iv_push", drug="zofran", words="zofran IVP")])
+
+
+# --- python -m assistant encounter FILE.json ------------------------------------------------------------------------
+
+def _run_cli(tmp_path, text: str, as_json: bool = False) -> tuple[int, str, str]:
+    import io
+
+    from assistant.chat.encounter_route import encounter_command
+    from assistant.settings import Settings
+
+    path = tmp_path / "visit.json"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = encounter_command(path, as_json, Settings(), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+VISIT = ('{"setting": "facility", "administrations": [{"substance": "NS", "route": "iv_infusion", "minutes": 60}, '
+         '{"substance": "zofran", "route": "iv_push", "dose": 4, "dose_unit": "mg"}]}')
+
+
+def test_cli_codes_a_visit_file(tmp_path) -> None:
+    code, out, err = _run_cli(tmp_path, VISIT)
+    assert code == 0 and err == ""
+    assert out.startswith("**Report 96374 x1, 96361 x1, J2405 x4.**")
+
+
+def test_cli_json_carries_the_structured_result(tmp_path) -> None:
+    import json
+
+    code, out, _ = _run_cli(tmp_path, VISIT, as_json=True)
+    data = json.loads(out)
+    assert code == 0
+    assert [(line["code"], line["units"]) for line in data["result"]["lines"]] == [
+        ("96374", 1), ("96361", 1), ("J2405", 4)]
+    assert data["answer"].startswith("**Report")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("{not json", "not JSON (line 1, column 2", id="not-json"),
+        pytest.param('{"setting": "facility", "administrations": [{"route": "iv_push"}]}',
+                     "administrations.0.substance: Field required", id="missing-substance"),
+        pytest.param('{"setting": "home", "administrations": [{"substance": "x", "route": "iv_push"}]}',
+                     "setting: Input should be", id="bad-setting"),
+    ],
+)
+def test_cli_refuses_a_bad_file_naming_the_field(tmp_path, text: str, message: str) -> None:
+    code, out, err = _run_cli(tmp_path, text)
+    assert code == 2 and out == ""
+    assert message in err
