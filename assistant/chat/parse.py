@@ -250,10 +250,23 @@ _CODE_MINUTES = (
 )
 
 
+_CODE_NUMBER = re.compile(_CODE + r"\s*(?::|=|-)?\s*(?P<m>\d{1,3})(?![\w.])")
+_CODE_MINUTES_LIST = re.compile(
+    r"(?P<pairs>(?:\b(?:\d{5}|[a-v]\d{4})\s*(?::|=|-)?\s*\d{1,3}\s*(?:,|;|and|&|\+)\s*)+"
+    r"\b(?:\d{5}|[a-v]\d{4})\s*(?::|=|-)?\s*\d{1,3})\s*" + _MIN_UNIT
+)
+
+
 def parse_code_minutes(t: str) -> tuple[dict[str, int], list[tuple[int, int]]]:
     """Minutes given per code, and the text spans they used (so they are not read again as a duration)."""
     result: dict[str, int] = {}
     spans: list[tuple[int, int]] = []
+    # "97110 15, 97112 15, 97140 15, 97530 5 min": the minutes word after the last pair belongs to every pair.
+    for listed in _CODE_MINUTES_LIST.finditer(t):
+        for pair in _CODE_NUMBER.finditer(listed.group("pairs")):
+            code = pair.group("code").upper()
+            result[code] = result.get(code, 0) + int(pair.group("m"))
+        spans.append(listed.span())
     for pattern in _CODE_MINUTES:
         for match in pattern.finditer(t):
             if any(match.start() < end and start < match.end() for start, end in spans):

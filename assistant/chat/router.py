@@ -257,6 +257,8 @@ class Router:
     @staticmethod
     def _counts_services(parsed: ParsedQuestion) -> bool:
         """A push or injection question that asks for units needs no time ("chemo push how many units")."""
+        if parsed.family == "sedation" and field_values("sedation", parsed.text).get("gi_endoscopy"):
+            return True  # Medicare G0500 (sedation with a GI endoscopy): the engine says what time it needs
         return parsed.family in COUNT_FAMILIES and not parsed.codes and (
             parsed.asks_units or parsed.pushes is not None or parsed.injections is not None
         )
@@ -308,7 +310,7 @@ class Router:
                                     f"only {answers.FAMILY_NAMES[family]}. Ask about the other service separately.")
             requests.append(self._time_request(parsed, family, context))
             summary_parts.append(self._time_summary(parsed, family))
-        elif parsed.family in COUNT_FAMILIES:
+        elif parsed.family is not None and (parsed.family in COUNT_FAMILIES or self._counts_services(parsed)):
             requests.append(self._time_request(parsed, parsed.family, context))
             summary_parts.append(_sentence_case(answers.FAMILY_NAMES[parsed.family]))
         if parsed.dose is not None:
@@ -326,6 +328,8 @@ class Router:
             else:
                 requests.append(self._drug_request(parsed, drug, context))
                 summary_parts.append(f"Drug units, {drug.code} dose {parsed.dose:g} {parsed.dose_unit}")
+        if not requests:
+            return answers.help_answer("I could not tell which service to count: name it with its time or dose.")
         results = []
         try:
             for request in requests:
