@@ -147,6 +147,8 @@ _HORMONAL_ANTINEOPLASTIC: dict[str, str] = {
     "J9217": "leuprolide acetate (depot), 7.5 mg",
     "J9395": "fulvestrant, 25 mg",
     "J9202": "goserelin acetate implant, 3.6 mg",
+    # Derived: the same drug as J9217 (leuprolide acetate for cancer), billed per 1 mg.
+    "J9218": "leuprolide acetate, per 1 mg",
 }
 # Drugs outside J9 whose administration is chemotherapy/complex: "some specific monoclonal antibody agents, and
 # certain biologic response modifiers" (Noridian JE A; CMS Transmittal 129, 2004; encounters.md A7); infliximab and

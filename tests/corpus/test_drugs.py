@@ -163,6 +163,7 @@ def test_resolve_replaces_a_terminated_code(tiny: DrugDictionary):
         pytest.param("J9271", "chemotherapy", id="pembrolizumab-J9"),
         pytest.param("J9217", "hormonal_antineoplastic", id="leuprolide-cancer"),
         pytest.param("J9395", "hormonal_antineoplastic", id="fulvestrant"),
+        pytest.param("J9218", "hormonal_antineoplastic", id="leuprolide-per-mg-derived"),
         pytest.param("J1950", "therapeutic", id="leuprolide-non-cancer"),
         pytest.param("J0640", "therapeutic", id="leucovorin"),
         pytest.param("J2405", "therapeutic", id="antiemetic"),
