@@ -129,3 +129,13 @@ def test_an_ndc_is_never_a_cpt_code(labeler: int, product: int, package: int, fo
     spans = find_code_spans(text)
     assert [s.kind for s in spans if s.start <= text.index(ndc) < s.end] == ["ndc"]
     assert all(s.kind != "cpt" for s in spans)
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789-JjWwXxUuMmOoDdIiFfEeRr .,:")), max_size=60))
+def test_spans_never_overlap_and_point_at_the_text(text: str):
+    spans = find_code_spans(text)
+    for span in spans:
+        assert text[span.start:span.end] == span.surface
+        assert span.code == span.code.upper()
+    for first, second in zip(spans, spans[1:], strict=False):
+        assert first.end <= second.start

@@ -373,3 +373,22 @@ def test_a_configured_crosswalk_is_imported_on_start(settings: Settings):
     (summary,) = import_configured_files(configured)
     assert summary.startswith("Imported 5 NDCs")
     assert import_configured_files(configured) == []  # the same file is not imported twice
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = ["heparin", "lock", "flush", "solu", "medrol", "solu-medrol", "kenalog", "40", "mg", "zofran", "and", "x"]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=12), st.sampled_from([" ", "  ", ", ", "-"]))
+def test_mentions_never_overlap_and_point_at_the_text(words: list[str], joiner: str):
+    drugs = DrugDictionary([_record("J1642", ["heparin lock flush"]), _record("J1644", ["heparin"]),
+                            _record("J2919", ["solu-medrol"]), _record("J3301", ["kenalog-40", "kenalog"]),
+                            _record("J2405", ["zofran"])])
+    text = joiner.join(words)
+    mentions = drugs.find(text)
+    for mention in mentions:
+        assert text[mention.start:mention.end] == mention.surface and mention.candidates
+    for first, second in zip(mentions, mentions[1:], strict=False):
+        assert first.end <= second.start
