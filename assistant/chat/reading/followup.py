@@ -1,0 +1,110 @@
+"""Follow-ups: a turn merged with the earlier ones only when it is one (issue 10 item 5)."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from assistant.chat.reading.clock import MINUTES_PER_DAY
+from assistant.chat.reading.question import ParsedQuestion
+from assistant.chat.reading.switches import PAYER_NOTE_TEXTS
+from assistant.chat.reading.text import escape_user_text
+
+# --------------------------------------------------------------------------------------------------------
+# Follow-ups
+# --------------------------------------------------------------------------------------------------------
+
+_DURATION_FIELDS = ("minutes", "start", "end", "duration_text", "duration_unit", "code_minutes")
+_MERGED_FIELDS = tuple(
+    f.name for f in fields(ParsedQuestion)
+    if f.name not in {"text", "earlier_texts", "followup", "problems", "notes", "together", "asks_units", "family_cue"}
+)
+
+
+def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQuestion:
+    """`current` read in the context of `previous`: what the new turn says overrides, the rest carries over.
+
+    A new duration replaces the old one whole (a clock range and minutes never mix); a new dose replaces the
+    old dose; a new family keeps the old duration ("and for hydration?").
+    """
+    changes: dict[str, object] = {}
+    new_duration = current.has_duration or any("can't last" in p or "range" in p for p in current.problems)
+    for name in _MERGED_FIELDS:
+        if name in _DURATION_FIELDS and new_duration:
+            changes[name] = getattr(current, name)
+            continue
+        if name in {"dose", "dose_unit"} and current.dose is not None:
+            changes[name] = getattr(current, name)
+            continue
+        value = getattr(current, name)
+        changes[name] = value if value not in (None, (), {}) else getattr(previous, name)
+    changes["family_cue"] = current.family_cue or previous.family_cue
+    changes["problems"] = current.problems if (new_duration or current.problems) else previous.problems
+    # The payer's caveat stays until a new payer is named; the earlier duration's notes go with that duration.
+    payer_notes = tuple(n for n in previous.notes if n in PAYER_NOTE_TEXTS) if current.payer is None else ()
+    if new_duration:
+        changes["notes"] = (*payer_notes, *current.notes)
+    else:
+        kept = tuple(n for n in previous.notes if current.payer is None or n not in PAYER_NOTE_TEXTS)
+        changes["notes"] = (*kept, *current.notes)
+    changes["together"] = current.together or (previous.together and not current.has_quantity)
+    changes["asks_units"] = current.asks_units or previous.asks_units
+    changes["followup"] = True
+    if current.bare_number is not None and not new_duration and current.dose is None:
+        reading = _read_bare_number(previous, current.bare_number)
+        if "notes" in reading:
+            reading["notes"] = (*payer_notes, *current.notes, *reading["notes"])  # type: ignore[misc]
+        changes.update(reading)
+    changes["text"] = current.text
+    changes["earlier_texts"] = (*previous.earlier_texts, previous.text)
+    return replace(previous, **changes)
+
+
+def _read_bare_number(previous: ParsedQuestion, number: float) -> dict[str, object]:
+    """A unitless number in a follow-up read in the unit of the earlier turn, said so in a note; or a problem.
+
+    Never the old duration again: a turn that gives a number changes the quantity or is refused.
+    """
+    shown = f"{number:g}"
+    if previous.has_duration and previous.duration_unit is not None and previous.dose is None:
+        minutes = round(number * (60 if previous.duration_unit == "hours" else 1))
+        problems: tuple[str, ...] = ()
+        if minutes > MINUTES_PER_DAY:
+            problems = (f"{shown} {previous.duration_unit} is longer than a day (24 hours): time is counted per "
+                        "date of service, check the documented minutes",)
+        return {
+            "minutes": minutes, "start": None, "end": None, "code_minutes": None,
+            "duration_text": f"{shown} {previous.duration_unit}",
+            "problems": problems,
+            "notes": (f"I read {shown} as {previous.duration_unit}, as in your earlier question "
+                      f"({escape_user_text(previous.duration_text or '')}); ask again with the unit if that is not "
+                      "right.",),
+        }
+    if previous.dose is not None and not previous.has_duration:
+        return {
+            "dose": number,
+            "notes": (f"I read {shown} as {previous.dose_unit}, as in your earlier question; ask again with the "
+                      "unit if that is not right.",),
+        }
+    if previous.has_quantity:
+        return {"problems": (f"I can't tell what {shown} is (minutes, hours or a dose): ask again with the unit "
+                             f"(for example {shown} minutes)",)}
+    return {}
+
+
+def needs_context(parsed: ParsedQuestion) -> bool:
+    """True when a turn only makes sense with the turn before ("what about 3 hours?", "and for medicare?")."""
+    if parsed.followup:
+        return True
+    if parsed.codes or parsed.family is not None:
+        return False
+    # Issue 10 item 5: without a follow-up cue, only a short turn holding a quantity with its unit, or a payer or
+    # setting word, changes the last question. "my badge number is 5" (a bare number, no cue) is a new question.
+    if len(parsed.text.split()) > _SHORT_TURN_WORDS:
+        return False
+    return (
+        parsed.has_quantity or parsed.payer is not None or parsed.setting is not None or parsed.sites is not None
+        or parsed.pump_setups is not None or parsed.patient is not None
+    )
+
+
+_SHORT_TURN_WORDS = 6
