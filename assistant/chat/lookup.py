@@ -128,6 +128,12 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) ->
     if record.system == "MODIFIER":
         return _modifier_card(record), citations
     section = answers.lookup_section(record, corpus.add_ons_of(record.code), mue, _mue_loaded(edits, setting))
+    counts = _ptp_counts(edits, record.code, setting)
+    if counts is not None and sum(counts):
+        active, deleted = counts
+        quarter = _quarter(edits, "ptp") or "quarter unknown"
+        section += (f"\n\n**NCCI PTP:** {active} active edit{'s' if active != 1 else ''} name {record.code} "
+                    f"({quarter}{f'; {deleted} deleted' if deleted else ''}); ask with the other code to see one.")
     verdict = _verdict_line(record, corpus)
     return (f"{verdict}\n\n{section}" if verdict else section), citations
 

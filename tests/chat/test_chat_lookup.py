@@ -134,6 +134,13 @@ def test_terminated_code_names_its_replacement(small: Assistant, question, termi
     assert source_phrase in answer.answer
 
 
+def test_a_record_card_counts_its_ptp_edits(small: Assistant):
+    answer = small.ask("what is 99211")
+    assert answer.codes[0].code == "99211"
+    if callable(getattr(small.edits, "ptp_count", None)):
+        assert "**NCCI PTP:** 1 active edit names 99211 (2026 Q2)" in answer.answer
+
+
 def test_current_hcpcs_code_says_it_is_valid(small: Assistant):
     answer = small.ask("what is J9271")
     assert _codes(answer) == ["J9271"]
