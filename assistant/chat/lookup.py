@@ -132,7 +132,7 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) ->
     if counts is not None and sum(counts):
         active, deleted = counts
         quarter = _quarter(edits, "ptp") or "quarter unknown"
-        section += (f"\n\n**NCCI PTP:** {active} active edit{'s' if active != 1 else ''} name {record.code} "
+        section += (f"\n\n**NCCI PTP:** {active} active edit{'s name' if active != 1 else ' names'} {record.code} "
                     f"({quarter}{f'; {deleted} deleted' if deleted else ''}); ask with the other code to see one.")
     verdict = _verdict_line(record, corpus)
     return (f"{verdict}\n\n{section}" if verdict else section), citations
