@@ -37,6 +37,27 @@ class LookupCorpus(Protocol):
     def add_ons_of(self, code: str) -> list[CodeRecord]: ...
 
 
+class LookupRetriever(Protocol):
+    """What a look-up needs of the retriever: the exact record of a code, never by embedding."""
+
+    def lookup(self, code: str) -> CodeRecord | None: ...
+
+
+class LookupEdits(Protocol):
+    """What a look-up needs of the NCCI store (assistant.edits.EditsStore); `loaded` and `ptp_count` are used when
+    present."""
+
+    @property
+    def has_mue(self) -> bool: ...
+
+    @property
+    def has_ptp(self) -> bool: ...
+
+    def mue(self, code: str, setting: str = "professional") -> Any: ...
+
+    def info(self) -> dict[str, dict[str, Any]]: ...
+
+
 class Context(Protocol):
     """The route context (assistant.chat.router.RouteContext): payer, setting and notes to pass on."""
 
@@ -273,7 +294,8 @@ def _descriptor_line(record: CodeRecord) -> str:
 
 
 def lookup_answer(
-    codes: Sequence[str], corpus: Any, retriever: Any, edits: Any, context: Context | None = None,
+    codes: Sequence[str], corpus: LookupCorpus, retriever: LookupRetriever | None, edits: LookupEdits | None,
+    context: Context | None = None,
 ) -> Answer:
     """The look-up answer for every code typed (CPT, HCPCS, modifiers, NDCs), each with a verdict.
 
