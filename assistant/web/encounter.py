@@ -80,9 +80,11 @@ def _clock(value: str, row: int, column: str) -> datetime.time | None:
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
-def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str) -> Encounter:
-    """The tab's table as an `Encounter`; empty rows are skipped, a bad cell raises RowError naming it."""
+def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str, primary_row: int | None = None) -> Encounter:
+    """The tab's table as an `Encounter`; empty rows are skipped, a bad cell raises RowError naming it.
+    `primary_row` (1-based, as shown) is the professional's primary reason for the encounter."""
     administrations: list[dict[str, Any]] = []
+    index_of_row: dict[int, int] = {}
     for number, raw in enumerate(rows, start=1):
         cells = [("" if cell is None else str(cell)).strip() for cell in list(raw) + [""] * len(COLUMNS)]
         row = dict(zip(COLUMNS, cells, strict=False))
@@ -106,12 +108,20 @@ def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str) -> Encoun
             if not match or float(match.group(1)) <= 0:
                 raise RowError(f"row {number}, dose: '{row['dose']}' is not a dose (use 450 mg)")
             item["dose"], item["dose_unit"] = float(match.group(1)), match.group(2)
+        index_of_row[number] = len(administrations)
         administrations.append(item)
     if not administrations:
         raise RowError("the table is empty: add one row per drug or fluid given")
     number_days(administrations, [])  # a start more than 6 hours before the previous one is the next date
+    primary = None
+    if primary_row is not None:
+        if primary_row not in index_of_row:
+            raise RowError(f"primary reason: row {primary_row} is not a filled row of the table")
+        primary = index_of_row[primary_row]
     try:
-        return Encounter.model_validate({"setting": setting, "payer": payer, "administrations": administrations})
+        return Encounter.model_validate(
+            {"setting": setting, "payer": payer, "administrations": administrations, "primary": primary}
+        )
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(p) for p in problem.get("loc", ()))
@@ -124,10 +134,11 @@ def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str) -> Encoun
 def build_encounter_tab(assistant: Any) -> gr.Tab:
     """The "Encounter" tab: an editable table of administrations, setting and payer, and the coded result."""
 
-    def code(rows: Any, setting: str, payer: str) -> str:
+    def code(rows: Any, setting: str, payer: str, primary: float | None) -> str:
         values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
         try:
-            encounter = rows_to_encounter(values, setting, payer)
+            primary_row = int(primary) if primary and primary > 0 else None
+            encounter = rows_to_encounter(values, setting, payer, primary_row)
         except RowError as error:
             return f"**I can't read the table:** {error}."
         _, answer = code_structured(encounter, assistant.router)
@@ -141,13 +152,16 @@ def build_encounter_tab(assistant: Any) -> gr.Tab:
                                label="Setting", elem_id="ca-enc-setting")
             payer = gr.Radio([("CPT", "cpt"), ("Medicare", "medicare")], value="cpt", label="Rules",
                              elem_id="ca-enc-payer")
+            primary = gr.Number(value=None, precision=0, label="Primary reason (row; professional)",
+                                info="Empty or 0: the hierarchy is assumed and the answer says so.",
+                                elem_id="ca-enc-primary")
         table = gr.Dataframe(
             value=EXAMPLE_ROWS, headers=COLUMNS, datatype=["str"] * len(COLUMNS), column_count=(len(COLUMNS), "fixed"),
             row_count=(6, "dynamic"), interactive=True, label="Administrations", elem_id="ca-enc-table",
         )
         button = gr.Button("Code the encounter", variant="primary", elem_id="ca-enc-code")
         result = gr.Markdown("", elem_id="ca-enc-result", sanitize_html=True)
-        button.click(code, [table, setting, payer], [result], queue=False, api_visibility="private")
+        button.click(code, [table, setting, payer, primary], [result], queue=False, api_visibility="private")
     return tab
 
 

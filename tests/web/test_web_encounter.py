@@ -196,3 +196,12 @@ def test_encounter_tab_setting_selector_reaches_the_engine(page: Any, live_app: 
     page.locator("#ca-enc-code").click()
     result = page.locator("#ca-enc-result")
     expect(result).to_contain_text("professional", timeout=TIMEOUT_MS)
+
+
+def test_tab_primary_row_becomes_the_primary_index() -> None:
+    rows = [["", "", "", "", "", "", "", ""], ["zofran", "iv_push", "therapeutic", "", "", "", "", ""],
+            ["abx", "iv_infusion", "therapeutic", "", "", "60", "", ""]]
+    encounter = rows_to_encounter(rows, "professional", "cpt", primary_row=2)
+    assert encounter.primary == 0
+    with pytest.raises(RowError, match="row 1 is not a filled row"):
+        rows_to_encounter(rows, "professional", "cpt", primary_row=1)
