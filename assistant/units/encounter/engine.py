@@ -383,6 +383,10 @@ def code_encounter(
             if not item.is_iv and item.category is not None:
                 coder.code_other(item)
         book.drop_orphan_add_ons()
+        if encounter.setting == "professional" and any("96360" <= line.code <= "96379" for line in book.lines):
+            book.warn("Professional claim: 96360-96379 are reported by the physician only when the practice gave the "
+                      "service (e.g. in the office); given in a hospital facility, the facility reports them.")
+            book.cite(src.PHYSICIAN_IN_FACILITY)
         book.drug_lines(encounter.administrations)
         book.check_mue(mue_lookup)
         book.check_ptp(ptp_lookup)

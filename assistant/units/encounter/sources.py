@@ -105,3 +105,7 @@ DRUG_UNITS = (
 JW_JZ = "100-04 Ch. 17 §40 and MM13056: JW for a discarded amount, JZ when none was discarded (single-dose containers)"
 MUE = "CMS NCCI MUE tables (practitioner or outpatient hospital by setting)"
 PTP = "CMS NCCI procedure-to-procedure (PTP) edits"
+PHYSICIAN_IN_FACILITY = (
+    "CPT via AAPC (encounters.md A1): physicians do not report 96360-96379 for services given in a facility; the "
+    "facility reports them"
+)
