@@ -217,7 +217,7 @@ def _ndc_block(ndc: str, corpus: Any) -> tuple[str, list[CodeLine], list[str]]:
         title = record.title if record is not None else row.hcpcs_code
         package = ""
         if row.package_size is not None and row.package_quantity is not None:
-            package = f" ({row.package_quantity:g} x {row.package_size:g} per package)"
+            package = f" (crosswalk package size {row.package_size:g}, quantity {row.package_quantity:g})"
         quantity = (f"one package = **{row.bill_units_per_package:g} billing units** of {row.hcpcs_code}"
                     if row.bill_units_per_package is not None else "billing units per package not given")
         lines.append(f"**NDC {normal}** ({row.drug_name}, {row.labeler}): bill with **{row.hcpcs_code}** "
