@@ -81,6 +81,8 @@ def generic_names(descriptor: str, makers: frozenset[str] | set[str] = frozenset
     for name in names:
         if len(name) < 4 or name in _NOT_NAMES or not re.search(r"[a-z]{4}", name) or re.fullmatch(r"[\d\W]+", name):
             continue
+        if name.split()[0] in ("for", "with", "in", "and", "or", "per", "of"):
+            continue  # "(for depot suspension)" describes a form, it names no drug
         if len(name.split()) > 5 or name in kept or "unclassified" in name or "not otherwise" in name or (
             set(_tokens(name)) & {"therapeutically", "instillation", "braun", "auromedics"}
         ):

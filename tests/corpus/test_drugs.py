@@ -87,6 +87,8 @@ def _small_imports(settings: Settings) -> Corpus:
         pytest.param("Injection, heparin sodium, per 1000 units", ["heparin sodium"], id="per-units"),
         pytest.param("Infusion, normal saline solution, 1000 cc", ["normal saline"], id="infusion-lead"),
         pytest.param("Unclassified drugs", [], id="unclassified"),
+        pytest.param("Injection, leuprolide acetate (for depot suspension), 7.5 mg", ["leuprolide acetate"],
+                     id="form-in-parentheses"),
         pytest.param("Injection, heparin sodium (pfizer), not therapeutically equivalent to j1644, per 1000 units",
                      ["heparin sodium"], id="maker-in-parentheses"),
         pytest.param("Injection, crotalidae polyvalent immune fab (ovine), up to 1 gram",
