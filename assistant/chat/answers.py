@@ -141,12 +141,13 @@ def units_answer(
     return Answer(route="units", answer=text, codes=lines, citations=citations, warnings=warnings)
 
 
-def units_problem_answer(problems: Sequence[str], extra_warnings: Sequence[str] = ()) -> Answer:
+def units_problem_answer(problems: Sequence[Any], extra_warnings: Sequence[str] = ()) -> Answer:
     """A units question that cannot be counted as asked: route `units`, no codes, the reason in answer and warnings.
 
-    The problems are already coder-readable (and any user text in them escaped).
+    Each problem is a typed reading `Problem` (worded here by `problem_text`) or an already coder-readable sentence
+    (any user text in it escaped).
     """
-    problems = _dedupe(problems)
+    problems = _dedupe(problem_text(problem) for problem in problems)
     lead = "**I can't count units for this as asked:** " + "; ".join(problems) + "."
     lead = lead.replace("..", ".")
     text = _compose(lead, "Ask again with the documented time or dose, for example: *subq 150 minutes*.")
@@ -342,11 +343,33 @@ _PROBLEM_WORDING: dict[str, str] = {
     "nonpositive_count": "a count can't be {surface}: give how many were given, a positive number",
     "multiplied_dose": "I can't tell whether '{surface}' is one dose or several: give the total dose given (for "
                        "example 8 mg)",
+    "same_start_end": "the start and end times are the same ({surface}): give the time the service started and the "
+                      "time it ended",
+    "end_before_start": "the end time is before the start time ({surface}): check the times; if the service ran past "
+                        "noon or midnight, add am/pm (for example 11pm to 2am) or give the minutes",
+    "excluded_all": "the excluded time ({surface}) is all of the time or more: give the time to count",
+    "too_long": "{surface} is longer than a day (24 hours): time is counted per date of service, check the "
+                "documented minutes",
+    "repeat_push_gap": "a repeat push of the same drug is reported (+96376, facility only) only when it comes more "
+                       "than {gap} minutes after the first: how long after the first push was it given?",
+    "body_size": "the dose {surface} needs the patient's {what}: give it once (for example 82 kg) or the total dose",
+    "unclear_exclusion": "I can't tell which time to count around '{surface}': give the time of the service itself "
+                         "(for example 90 minutes)",
+    "part_of_time": "'{surface}' is part of the time, but which part to count is unclear: give the time of the "
+                    "service itself (for example 90 minutes)",
+    "unowned_time": "I can't tell which service '{surface}' is for: give each service's time separately (for "
+                    "example: chemo infusion 2 hours; hydration 1 hour)",
+    "time_of_other_service": "the time given ({surface}) is for another service than the one counted: give each "
+                             "service's time separately (for example: chemo infusion 2 hours; hydration 1 hour)",
+    "bare_number": "I can't tell what {surface} is (minutes, hours or a dose): ask again with the unit (for example "
+                   "{surface} minutes)",
 }
 
 
 def problem_text(problem: Any) -> str:
-    """The sentence a coder reads for a typed reading problem (its words escaped)."""
+    """The sentence a coder reads for a typed reading problem (its words escaped); a plain string passes through."""
+    if isinstance(problem, str):
+        return problem
     template = _PROBLEM_WORDING.get(problem.kind, "I could not read '{surface}'")
     return template.format(surface=escape_user_text(problem.surface), **problem.detail)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from assistant.chat.answers import problem_text
 from assistant.chat.reading import cues, timing
 from assistant.chat.reading import switches as words
 from assistant.chat.reading.clock import MINUTES_PER_DAY
 from assistant.chat.reading.cues import mask_negations, other_families_named, parse_family
 from assistant.chat.reading.followup import merge_followup, needs_context
+from assistant.chat.reading.problems import Problem
 from assistant.chat.reading.question import CareSetting, ParsedQuestion, Payer
 from assistant.chat.reading.spans import ClockRange, Dose, Duration, read
 from assistant.chat.reading.text import escape_user_text, has_words
@@ -31,7 +31,7 @@ def parse_question(text: str) -> ParsedQuestion:
     """Read one question. Never raises: input a units answer must refuse is listed in `problems`."""
     reading = read(text)
     t = reading.low  # lower-cased, same length as the question: every span below is a span of the question too
-    problems: list[str] = []
+    problems: list[Problem] = []
     notes: list[str] = []
 
     codes = tuple(find_codes(text))
@@ -41,8 +41,7 @@ def parse_question(text: str) -> ParsedQuestion:
         return not any(span[0] < e and s < span[1] for s, e in blocked)
 
     for match in words._DECIMAL_COMMA.finditer(t):
-        problems.append(f"I can't tell whether '{escape_user_text(match.group(0))}' uses a decimal comma or a "
-                        "thousands comma: type the amount without a comma (for example 1.5 g or 1500 mg)")
+        problems.append(Problem("decimal_comma", match.group(0), match.span()))
         blocked.append(match.span())
 
     start = end = None
@@ -55,24 +54,20 @@ def parse_question(text: str) -> ParsedQuestion:
         blocked.append(clock.span)
         duration_text = clock.surface.strip()
         if minutes == 0:
-            problems.append(f"the start and end times are the same ({escape_user_text(duration_text)}): "
-                            "give the time the service started and the time it ended")
+            problems.append(Problem("same_start_end", duration_text, clock.span))
         elif clock.backwards:
-            problems.append(f"the end time is before the start time ({escape_user_text(duration_text)}): "
-                            "check the times; if the service ran past noon or midnight, add am/pm "
-                            "(for example 11pm to 2am) or give the minutes")
+            problems.append(Problem("end_before_start", duration_text, clock.span))
 
     for problem in reading.problems:
         if not free(problem.span):
             continue
-        problems.append(problem_text(problem))
+        problems.append(problem)
         blocked.append(problem.span)
     read_durations = [d for d in reading.of(Duration) if free(d.span)]
     for match in words._UNREAD_SUM.finditer(t):
         if free(match.span()) and not any(match.start() < d.span[1] and d.span[0] < match.end()
                                           for d in read_durations):
-            problems.append(f"I can't read the sum '{escape_user_text(match.group(0))}': give the total time "
-                            "(for example 75 minutes)")
+            problems.append(Problem("unread_sum", match.group(0), match.span()))
             blocked.append(match.span())
 
     base = words._BASE_UNITS.search(t)
@@ -124,11 +119,10 @@ def parse_question(text: str) -> ParsedQuestion:
                      f"{escape_user_text(counted_from or '')}: {_format_minutes(minutes)} counted; ask again with "
                      "the time to count if that is not right.")
         if minutes <= 0:
-            problems.append(f"the excluded time ({escape_user_text(duration_text)}) is all of the time or more: "
-                            "give the time to count")
-    for total, typed, _ in durations:
+            problems.append(Problem("excluded_all", duration_text))
+    for total, typed, span in durations:
         if total < 0:
-            problems.append(f"a service can't last {escape_user_text(typed)}: time must be a positive duration")
+            problems.append(Problem("negative_duration", typed, span))
     units_typed = {unit_of.get(span) for _, _, span in durations}
     duration_unit = units_typed.pop() if clock is None and len(units_typed) == 1 else None
     if len(code_minutes) == 1 and minutes is None:
@@ -137,16 +131,14 @@ def parse_question(text: str) -> ParsedQuestion:
         duration_text = f"{minutes} min"
     over_a_day = minutes is not None and minutes > MINUTES_PER_DAY
     if over_a_day:
-        problems.append(f"{escape_user_text(duration_text or _format_minutes(minutes))} is longer than a day "
-                        "(24 hours): time is counted per date of service, check the documented minutes")
+        problems.append(Problem("too_long", duration_text or _format_minutes(minutes or 0)))
 
     doses = [d for d in reading.of(Dose) if free(d.span)]
     dose = (doses[0].amount, doses[0].unit, doses[0].surface) if doses else None
     if dose is not None and dose[1] in words._PER_BODY_SIZE:
         dose = words._per_body_size(dose, reading, notes, problems)
     if dose is not None and (multiplied_dose := words._MULTIPLIED_DOSE.search(t)):
-        problems.append(f"I can't tell whether '{escape_user_text(multiplied_dose.group(0))}' is one dose or "
-                        "several: give the total dose given (for example 8 mg)")
+        problems.append(Problem("multiplied_dose", multiplied_dose.group(0), multiplied_dose.span()))
 
     t_cues = mask_negations(t)
     t = words._digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
@@ -172,9 +164,7 @@ def parse_question(text: str) -> ParsedQuestion:
         # "second push, same drug": the repeat is not a new drug (+96375); only the first push counts as a push.
         pushes = 1
         if not push_gaps:
-            problems.append("a repeat push of the same drug is reported (+96376, facility only) only when it comes "
-                            f"more than {REPEAT_PUSH_MINIMUM_GAP} minutes after the first: how long after the first "
-                            "push was it given?")
+            problems.append(Problem("repeat_push_gap", "", detail={"gap": str(REPEAT_PUSH_MINIMUM_GAP)}))
         elif max(gap[0] for gap in push_gaps) > REPEAT_PUSH_MINIMUM_GAP:
             same_drug_pushes = 1
         else:

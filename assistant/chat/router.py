@@ -197,7 +197,7 @@ class Router:
         if not has_words(parsed.text):
             return answers.help_answer("I did not find a question in your message.")
         if parsed.problems:
-            if parsed.over_a_day and len(parsed.problems) == 1:
+            if len(parsed.problems) == 1 and parsed.problems[0].kind == "too_long":
                 # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
                 # (issue 11); anything else over a day is asked.
                 encounter = self._encounter_hook(self.services(parsed), context)

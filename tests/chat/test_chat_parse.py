@@ -6,6 +6,7 @@ from datetime import time
 
 import pytest
 
+from assistant.chat.answers import problem_text
 from assistant.chat.parse import (
     merge_followup,
     needs_context,
@@ -13,6 +14,11 @@ from assistant.chat.parse import (
     parse_family,
     parse_question,
 )
+
+
+def worded(parsed) -> list[str]:
+    """The parser's typed problems as the coder reads them (answers.problem_text words each kind)."""
+    return [problem_text(problem) for problem in parsed.problems]
 
 
 @pytest.mark.parametrize(
@@ -126,13 +132,13 @@ def test_clock_ranges(text: str, start: time, end: time, minutes: int) -> None:
 def test_problems_are_reported_not_dropped(text: str, problem_words: str) -> None:
     parsed = parse_question(text)
     assert parsed.problems, "a duration that cannot be counted must be reported"
-    assert any(problem_words in problem for problem in parsed.problems)
+    assert any(problem_words in problem for problem in worded(parsed))
 
 
 def test_problem_text_escapes_html() -> None:
     parsed = parse_question("subq <b>-3 hours</b>")
     assert parsed.problems
-    assert all("<" not in problem for problem in parsed.problems)
+    assert all("<" not in problem for problem in worded(parsed))
 
 
 @pytest.mark.parametrize(
@@ -360,7 +366,7 @@ def test_follow_up_bare_number(history: list[str], question: str, minutes: int, 
 )
 def test_follow_up_bare_number_that_cannot_be_placed(history: list[str], question: str, problem_words: str) -> None:
     parsed = parse_conversation(history, question)
-    assert any(problem_words in problem for problem in parsed.problems)
+    assert any(problem_words in problem for problem in worded(parsed))
 
 
 def test_follow_up_bare_number_changes_a_dose_in_its_unit() -> None:
@@ -502,7 +508,7 @@ def test_excluded_time_is_subtracted(text: str, minutes: int) -> None:
 )
 def test_unclear_excluded_time_is_asked(text: str, problem_words: str) -> None:
     parsed = parse_question(text)
-    assert any(problem_words in problem for problem in parsed.problems)
+    assert any(problem_words in problem for problem in worded(parsed))
 
 
 @pytest.mark.parametrize(
@@ -541,7 +547,7 @@ def test_time_of_another_service_is_not_added(text: str, family: str, minutes: i
     ],
 )
 def test_time_for_the_wrong_service_is_asked(text: str) -> None:
-    assert any("each service's time separately" in problem for problem in parse_question(text).problems)
+    assert any("each service's time separately" in problem for problem in worded(parse_question(text)))
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from assistant.chat.reading.clock import MINUTES_PER_DAY
+from assistant.chat.reading.problems import Problem
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.switches import PAYER_NOTE_TEXTS
 from assistant.chat.reading.text import escape_user_text
@@ -20,6 +21,11 @@ _MERGED_FIELDS = tuple(
 )
 
 
+# Problems that mean the turn gave a (bad) new duration: it replaces the old one, never the old duration again.
+_DURATION_PROBLEMS = frozenset({"negative_duration", "duration_range", "unread_fraction", "unread_sum", "too_long",
+                                "same_start_end", "end_before_start", "decimal_comma"})
+
+
 def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQuestion:
     """`current` read in the context of `previous`: what the new turn says overrides, the rest carries over.
 
@@ -27,7 +33,7 @@ def merge_followup(previous: ParsedQuestion, current: ParsedQuestion) -> ParsedQ
     old dose; a new family keeps the old duration ("and for hydration?").
     """
     changes: dict[str, object] = {}
-    new_duration = current.has_duration or any("can't last" in p or "range" in p for p in current.problems)
+    new_duration = current.has_duration or any(p.kind in _DURATION_PROBLEMS for p in current.problems)
     for name in _MERGED_FIELDS:
         if name in _DURATION_FIELDS and new_duration:
             changes[name] = getattr(current, name)
@@ -67,10 +73,9 @@ def _read_bare_number(previous: ParsedQuestion, number: float) -> dict[str, obje
     shown = f"{number:g}"
     if previous.has_duration and previous.duration_unit is not None and previous.dose is None:
         minutes = round(number * (60 if previous.duration_unit == "hours" else 1))
-        problems: tuple[str, ...] = ()
+        problems: tuple[Problem, ...] = ()
         if minutes > MINUTES_PER_DAY:
-            problems = (f"{shown} {previous.duration_unit} is longer than a day (24 hours): time is counted per "
-                        "date of service, check the documented minutes",)
+            problems = (Problem("too_long", f"{shown} {previous.duration_unit}"),)
         return {
             "minutes": minutes, "start": None, "end": None, "code_minutes": None,
             "duration_text": f"{shown} {previous.duration_unit}",
@@ -86,8 +91,7 @@ def _read_bare_number(previous: ParsedQuestion, number: float) -> dict[str, obje
                       "unit if that is not right.",),
         }
     if previous.has_quantity:
-        return {"problems": (f"I can't tell what {shown} is (minutes, hours or a dose): ask again with the unit "
-                             f"(for example {shown} minutes)",)}
+        return {"problems": (Problem("bare_number", shown),)}
     return {}
 
 

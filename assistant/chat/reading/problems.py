@@ -26,6 +26,8 @@ ProblemKind = Literal[
     "part_of_time",  # "30 min of that was a central line"
     "excluded_all",  # the excluded time is all of the time
     "unowned_time",  # a time whose service is unclear
+    "same_start_end",  # "9:00-9:00"
+    "body_size",  # "5 mg/kg" without the weight
     "time_of_other_service",  # the only time given belongs to another service
     "repeat_push_gap",  # a same-drug repeat push with no gap given
     "bare_number",  # a follow-up's unitless number that fits nothing

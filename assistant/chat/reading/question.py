@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
+from assistant.chat.reading.problems import Problem
+
 Payer = Literal["cpt", "medicare"]
 CareSetting = Literal["professional", "facility"]
 
@@ -47,7 +49,7 @@ class ParsedQuestion:
     together: bool = False  # billing-together words: with, same day, bundle, NCCI, modifier 59
     asks_units: bool = False  # "how many units", "how do I code", "bill": the coder wants a count
     followup: bool = False  # "what about ...", "and for medicare?"
-    problems: tuple[str, ...] = ()  # input a units answer must refuse, in coder-readable words
+    problems: tuple[Problem, ...] = ()  # input a units answer must refuse, typed (worded by answers.problem_text)
     over_a_day: bool = False  # the one time given is longer than 24 hours (the encounter engine splits by date)
     notes: tuple[str, ...] = ()  # assumptions worth a warning (two durations added up)
 

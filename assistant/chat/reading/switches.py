@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.chat.reading.problems import Problem
 from assistant.chat.reading.question import CareSetting, Payer
 from assistant.chat.reading.spans import BodySurfaceArea, Weight
 from assistant.chat.reading.text import escape_user_text
@@ -162,14 +163,13 @@ _PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg"
 
 
 def _per_body_size(
-    dose: tuple[float, str, str], reading: object, notes: list[str], problems: list[str]
+    dose: tuple[float, str, str], reading: object, notes: list[str], problems: list[Problem]
 ) -> tuple[float, str, str] | None:
     unit, size_kind = _PER_BODY_SIZE[dose[1]]
     sizes = reading.of(size_kind)  # type: ignore[attr-defined]
     if len(sizes) != 1:
         what = "weight (kg)" if size_kind is Weight else "body surface area (m2)"
-        problems.append(f"the dose {escape_user_text(dose[2])} needs the patient's {what}: give it once "
-                        "(for example 82 kg) or the total dose")
+        problems.append(Problem("body_size", dose[2], detail={"what": what}))
         return None
     size = sizes[0].kg if size_kind is Weight else sizes[0].m2
     total = round(dose[0] * size, 3)

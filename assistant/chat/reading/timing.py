@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.chat.reading.cues import _IMPLIED, parse_family
-from assistant.chat.reading.text import escape_user_text
+from assistant.chat.reading.problems import Problem
 
 # --------------------------------------------------------------------------------------------------------
 # Durations: "2.5 hours", "2 hrs 30 min", "2h30", "1:45", "90 min", "-3 hours"
@@ -38,7 +38,7 @@ def split_excluded_time(
     """
     counted: list[_DurationFound] = []
     excluded: list[_DurationFound] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     previous_end = 0
     for found in durations:
         total, typed, span = found
@@ -48,11 +48,9 @@ def split_excluded_time(
             if counted or by_minus_word:
                 excluded.append(found)
             else:
-                problems.append(f"I can't tell which time to count around '{escape_user_text(typed)}': give the "
-                                "time of the service itself (for example 90 minutes)")
+                problems.append(Problem("unclear_exclusion", typed, span))
         elif _PART_OF_TIME.match(after):
-            problems.append(f"'{escape_user_text(typed)}' is part of the time, but which part to count is unclear: "
-                            "give the time of the service itself (for example 90 minutes)")
+            problems.append(Problem("part_of_time", typed, span))
         else:
             counted.append(found)
         previous_end = span[1]
@@ -105,13 +103,10 @@ def durations_of_the_first_service(
             after = [seg[2] for seg in named if seg[0] > where]
             owner = before[-1] if before else after[0] if after else None
         if owner is None:
-            return [], [], [f"I can't tell which service '{escape_user_text(found[1])}' is for: give each service's "
-                            "time separately (for example: chemo infusion 2 hours; hydration 1 hour)"]
+            return [], [], [Problem("unowned_time", found[1], found[2])]
         (kept if _same_service(family, owner) else other).append(found)
     if not kept:
-        return [], [], [f"the time given ({escape_user_text(' + '.join(d[1] for d in other))}) is for another "
-                        "service than the one counted: give each service's time separately (for example: chemo "
-                        "infusion 2 hours; hydration 1 hour)"]
+        return [], [], [Problem("time_of_other_service", " + ".join(d[1] for d in other))]
     return kept, other, []
 
 

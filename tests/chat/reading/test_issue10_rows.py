@@ -46,7 +46,8 @@ def test_negative_dose_says_why(assistant) -> None:
 @pytest.mark.parametrize(
     ("question", "borrowed"),
     [
-        pytest.param("initial hospital inpatient care 80 minutes", {"99291", "99292"}, id="inpatient-not-critical-care"),
+        pytest.param("initial hospital inpatient care 80 minutes", {"99291", "99292"},
+                     id="inpatient-not-critical-care"),
         pytest.param("hospital discharge day management 45 minutes", {"90832", "90834", "90837"},
                      id="discharge-not-psychotherapy"),
     ],
