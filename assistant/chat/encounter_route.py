@@ -122,11 +122,11 @@ def is_encounter(services: Sequence[ServiceLike]) -> bool:
     admin = [s for s in services if _is_admin(s)]
     if not admin or any(_foreign(s) for s in services):
         return False
+    if not any(_route_of(s) is not None or s.pump or s.minutes for s in admin):
+        return False  # drugs and doses only ("hizentra 12,000 mg", "keytruda 200 mg and privigen 40 g"): drug units
     if len(admin) >= 2:
         return True
     one = admin[0]
-    if _route_of(one) is None and not one.pump and not one.minutes:
-        return False  # a drug and a dose only ("hizentra 12,000 mg"): drug units, the units route answers
     return bool(one.drug or one.code or one.pump or _FALLBACK_PATTERN.search(one.words) or (one.count or 1) > 1
                 or (one.minutes or 0) > 24 * 60)
 

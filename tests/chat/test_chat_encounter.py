@@ -275,3 +275,8 @@ def test_cli_refuses_a_bad_file_naming_the_field(tmp_path, text: str, message: s
     code, out, err = _run_cli(tmp_path, text)
     assert code == 2 and out == ""
     assert message in err
+
+
+def test_drugs_with_doses_and_no_administration_are_left_to_drug_units() -> None:
+    assert not is_encounter([_service(drug="keytruda", dose=200, dose_unit="mg", words="keytruda 200 mg"),
+                             _service(drug="privigen", dose=40, dose_unit="g", words="privigen 40 g")])
