@@ -135,6 +135,12 @@ class Router:
             match = self._drug_pattern.search(text)
             if match:
                 return self._one_package(self._drug_terms[match.group(0).casefold()], parsed, match.group(0))
+            # The drug dictionary (CODES: brand/generic names from the crosswalk and descriptors, NDCs in any shape).
+            dictionary = getattr(self.corpus, "drugs", None)
+            for mention in dictionary.find(text) if dictionary is not None and hasattr(dictionary, "find") else ():
+                candidates = [r for r in dictionary.resolve(mention.candidates) if r.billing_unit is not None]
+                if candidates:
+                    return self._one_package(candidates, parsed, mention.surface)
         return None, None
 
     @staticmethod
@@ -393,6 +399,10 @@ class Router:
                                     "check them with the encounter coding.")
             warnings.append("Each infusion keeps its own time: the first is the initial service, each later one a "
                             "sequential infusion of a new drug (CPT 96417); times are not added together.")
+        elif len([s for s in services if s.dose is not None]) >= 2 and not parsed.has_duration and not pushes:
+            # Several drugs with their doses and no administration service named: one drug line each (issue 12).
+            request = None
+            summary = "Drug units"
         elif len(pushes) >= 2 and len({s.drug or s.words for s in pushes}) == len(pushes):
             request = self._time_request(replace(parsed, pushes=len(pushes)), pushes[0].family or "iv_push",
                                          context)
@@ -400,7 +410,7 @@ class Router:
                        + ", ".join(escape_user_text(s.drug or s.words) for s in pushes))
         else:
             return None
-        requests = [request]
+        requests = [request] if request is not None else []
         for service in services:
             if service.dose is None:
                 continue
@@ -412,7 +422,9 @@ class Router:
                                 f"{why or 'name the drug (generic or brand) or its J code'}.")
                 continue
             requests.append(self._drug_request(one, drug, context))
-            summary += f"; drug units, {drug.code} dose {service.dose:g} {service.dose_unit}"
+            summary += f"; {drug.code} dose {service.dose:g} {service.dose_unit}"
+        if not requests:
+            return None
         try:
             results = [self._calculate(r) for r in requests]
         except UnitsError as error:

@@ -440,6 +440,21 @@ def _dose(ts: _Tokens, i: int) -> Match | None:
     return j + 1, Dose(ts.surface(i, j + 1), (ts.t[i].start, ts.t[j].end), amount, unit)
 
 
+def _bsa(ts: _Tokens, i: int) -> Match | None:
+    """"BSA 1.8", "BSA: 1.8 m2", "body surface area 1.8": a body surface area typed before its number."""
+    token = ts.get(i)
+    if token is None or token.text != "bsa":
+        return None
+    j = i + 1
+    while ts.text(j) in (":", "=", "of", "is"):
+        j += 1
+    value = ts.get(j)
+    if value is None or value.kind != "num" or value.value is None or value.value <= 0:
+        return None
+    end = j + 2 if ts.text(j + 1) in BSA_UNITS else j + 1
+    return end, BodySurfaceArea(ts.surface(i, end), (token.start, ts.t[end - 1].end), value.value)
+
+
 def _count(ts: _Tokens, i: int) -> Match | None:
     token = ts.get(i)
     if token is None:
@@ -517,11 +532,12 @@ def _code(ts: _Tokens, i: int) -> Match | None:
 
 RULES: tuple[Callable[[_Tokens, int], Match | None], ...] = (
     _duration_range, _sum, _product, _clock_range, _duration, _dose, _clock_alone, _count, _negation, _route,
-    _separator, _code,
+    _separator, _code, _bsa,
 )
 
 
-_START_WORDS = frozenset({"minus", "negative", "a", "an", "one", "half", "quarter", "x", "#", "times"}) | HOUR_WORDS \
+_START_WORDS = frozenset({"minus", "negative", "a", "an", "one", "half", "quarter", "x", "#", "times",
+                          "bsa"}) | HOUR_WORDS \
     | NEGATIONS | frozenset(r.split()[0] for r in ROUTES) | frozenset(r.split()[0] for r in SEPARATORS) \
     | frozenset({"noon", "midnight"})
 _START_PUNCT = frozenset({"-", "+", ",", ";", "&", "#", "@"})
