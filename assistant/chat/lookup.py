@@ -243,9 +243,13 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
                     "FILE`).", citations)
         return (f"**Modifier {code}: not a modifier I know.** It is neither in our modifiers corpus nor in the "
                 "imported CMS HCPCS file. Check the two characters (for example 25, 59, JW, XU).", citations)
-    mue = _mue(edits, code, setting) if kind == "cpt" else None
-    counts = _ptp_counts(edits, code, setting) if kind == "cpt" else None
-    if kind == "cpt" and (mue is not None or (counts is not None and sum(counts) > 0)):
+    terminated = getattr(corpus, "terminated", None)
+    retired = terminated(code) if callable(terminated) else None
+    if retired is not None:
+        return _terminated_text(retired, corpus) + "\n\n" + _descriptor_line(retired), [*retired.sources]
+    mue = _mue(edits, code, setting)
+    counts = _ptp_counts(edits, code, setting)
+    if mue is not None or (counts is not None and sum(counts) > 0):
         quarter = _quarter(edits, "mue") or _quarter(edits, "ptp") or "quarter unknown"
         facts = []
         if mue is not None:
@@ -255,6 +259,13 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
             active, deleted = counts
             facts.append(f"{active} active PTP edit{'s' if active != 1 else ''}"
                          + (f" ({deleted} deleted)" if deleted else ""))
+        if kind == "hcpcs":
+            imported = (getattr(corpus, "imported", {}) or {}).get("hcpcs")
+            where = f"the imported {imported}" if imported else "the bundled corpus (the HCPCS file is not imported)"
+            why = ("D codes are CDT dental codes, whose descriptors the ADA licenses" if code.startswith("D") else
+                   "it may be newer than that release: import the current HCPCS file for its descriptor")
+            facts.append(f"it is not in {where}; {why}")
+            return f"**{code}: a HCPCS code in the CMS NCCI tables, {quarter}**; " + "; ".join(facts) + ".", citations
         licensed = (getattr(corpus, "licensed_descriptors", None) or {}).get(code)
         if licensed:
             facts.append(f"descriptor from your licensed CPT file: {licensed}")
@@ -262,19 +273,15 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
         else:
             facts.append(CPT_LICENCE_HINT)
         return f"**{code}: a CPT code in the CMS NCCI tables, {quarter}**; " + "; ".join(facts) + ".", citations
-    terminated = getattr(corpus, "terminated", None)
-    retired = terminated(code) if callable(terminated) else None
-    if retired is not None:
-        return _terminated_text(retired, corpus) + "\n\n" + _descriptor_line(retired), [*retired.sources]
     near = _near_in_range(code, corpus)
     near_text = (" Codes of the same range: " + ", ".join(f"{r.code} ({r.title})" for r in near) + ".") if near else ""
     checked = []
     imported = getattr(corpus, "imported", {}) or {}
     if kind == "hcpcs" and "hcpcs" in imported:
         checked.append(f"the {imported['hcpcs']} (current and terminated codes)")
-    if kind == "cpt" and _mue_loaded(edits, setting):
+    if _mue_loaded(edits, setting):
         checked.append(f"the CMS NCCI MUE table ({_quarter(edits, 'mue') or 'quarter unknown'})")
-    if kind == "cpt" and edits is not None and getattr(edits, "has_ptp", False) and counts is not None:
+    if edits is not None and getattr(edits, "has_ptp", False) and counts is not None:
         checked.append("the NCCI PTP table")
     if kind == "cpt" and "cpt" in imported:
         checked.append("your licensed CPT file")

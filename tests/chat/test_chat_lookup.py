@@ -277,6 +277,21 @@ def test_real_every_hcpcs_code_has_a_verdict(real: Assistant):
     assert missing == []
 
 
+def test_real_every_code_of_the_mue_table_has_a_verdict(real: Assistant, shared_data: Path):
+    """No code CMS lists in the MUE table is ever called "not a valid code" (D codes are CDT dental codes, some
+    A codes are newer than the October 2025 HCPCS file)."""
+    from assistant.chat.lookup import lookup_answer
+
+    with (shared_data / "mue_practitioner_2026q2.csv").open(encoding="utf-8") as handle:
+        codes = [row["hcpcs_cpt_code"] for row in csv.DictReader(handle)]
+    wrong = [code for code in codes
+             if "not a valid code" in (text := lookup_answer([code], real.corpus, None, real.edits).answer)
+             or ": unknown" in text]
+    assert wrong == []
+    dental = lookup_answer(["D0150"], real.corpus, None, real.edits).answer
+    assert "D0150: a HCPCS code in the CMS NCCI tables, 2026 Q2" in dental and "CDT dental" in dental
+
+
 def test_real_ndc_lookup(real: Assistant):
     answer = real.ask("NDC 00006-3026-04")
     assert _codes(answer) == ["J9271"] and "**200 billing units**" in answer.answer
