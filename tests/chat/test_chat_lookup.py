@@ -266,11 +266,11 @@ def test_real_invalid_codes(real: Assistant, question: str):
     assert answer.codes == [] and "not a valid code" in answer.answer
 
 
-def test_real_every_hcpcs_code_has_a_verdict(real: Assistant):
+def test_real_every_hcpcs_code_has_a_verdict(real: Assistant, shared_data: Path):
     """Every code of the HCPCS file, current or terminated, is found (never "not a valid code")."""
     corpus = real.corpus
     missing = []
-    with (Path(REPO_ROOT).parent / "shared" / "data" / "hcpcs_2025_oct_anweb.csv").open(encoding="utf-8") as handle:
+    with (shared_data / "hcpcs_2025_oct_anweb.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["seqnum"] == "0010" and corpus.get(row["hcpc"]) is None and corpus.terminated(row["hcpc"]) is None:
                 missing.append(row["hcpc"])
