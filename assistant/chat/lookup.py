@@ -273,6 +273,12 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
         else:
             facts.append(CPT_LICENCE_HINT)
         return f"**{code}: a CPT code in the CMS NCCI tables, {quarter}**; " + "; ".join(facts) + ".", citations
+    if kind == "cpt" and code.endswith("F") and "cpt" not in (getattr(corpus, "imported", {}) or {}):
+        # Category II (performance measurement) codes are never in the NCCI MUE/PTP tables: their absence says
+        # nothing about validity.
+        return (f"**{code}: unknown**: a Category II (performance measurement) code shape; these codes are not in "
+                "the CMS NCCI tables, so only a licensed CPT file can confirm it (`python -m assistant import cpt "
+                "FILE`).", citations)
     near = _near_in_range(code, corpus)
     near_text = (" Codes of the same range: " + ", ".join(f"{r.code} ({r.title})" for r in near) + ".") if near else ""
     checked = []

@@ -108,6 +108,11 @@ def test_invalid_code_has_a_verdict_and_no_codes(small: Assistant, question: str
     assert any(code in warning and "not a valid code" in warning for warning in answer.warnings)
 
 
+def test_category_ii_code_is_unknown_not_invalid(small: Assistant):
+    answer = small.ask("what is 3008F")  # Category II codes are never in the NCCI tables
+    assert answer.codes == [] and "3008F: unknown" in answer.answer and "not a valid code" not in answer.answer
+
+
 def test_invalid_code_near_codes_only_from_the_same_range(small: Assistant):
     answer = small.ask("J0000")
     near = answer.answer.split("Codes of the same range:")[1]
