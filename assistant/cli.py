@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -61,8 +62,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     importer = importer_for(args.kind)
     try:
-        # --force: accept a file with under half the rows of the loaded table, or an older release (issue 12 item 8)
-        summary = importer(path, Settings(), force=True) if args.force else importer(path, Settings())
+        # --force: accept a file with under half the rows of the loaded table, or an older release (issue 12 item 8);
+        # passed only to importers that have the guard.
+        forced = args.force and "force" in inspect.signature(importer).parameters
+        summary = importer(path, Settings(), force=True) if forced else importer(path, Settings())
     except ValueError as error:  # importers raise ValueError subclasses naming the file and line
         print(f"import {args.kind}: {error}", file=sys.stderr)
         return 1
