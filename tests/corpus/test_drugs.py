@@ -394,3 +394,18 @@ def test_mentions_never_overlap_and_point_at_the_text(words: list[str], joiner: 
         assert text[mention.start:mention.end] == mention.surface and mention.candidates
     for first, second in zip(mentions, mentions[1:], strict=False):
         assert first.end <= second.start
+
+
+def test_cpt_import_has_the_shrink_guard(settings: Settings):
+    from assistant.corpus.importers.cpt import import_cpt
+
+    full = settings.resolved_data_dir / "licensed.txt"
+    full.parent.mkdir(parents=True, exist_ok=True)
+    full.write_text("code\tdescriptor\n96369\tMade-up wording one\n96370\tMade-up wording two\n96371\tThree\n",
+                    encoding="utf-8")
+    import_cpt(full, settings)
+    cut = settings.resolved_data_dir / "licensed_cut.txt"
+    cut.write_text("code\tdescriptor\n96369\tMade-up wording one\n", encoding="utf-8")
+    with pytest.raises(ShrinkingImportError, match="1 CPT codes, under half of the 3"):
+        import_cpt(cut, settings)
+    assert "Imported 1 CPT descriptor" in import_cpt(cut, settings, force=True)

@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.corpus.importers.common import ImportFileError, csv_rows, normalise_header, text_encoding, write_overlay
+from assistant.corpus.importers.common import (
+    ImportFileError,
+    csv_rows,
+    normalise_header,
+    refuse_shrinking,
+    text_encoding,
+    write_overlay,
+)
 from assistant.corpus.loader import CPT_OVERLAY, load_records
 
 if TYPE_CHECKING:
@@ -40,7 +47,7 @@ def _delimiter(path: Path) -> str:
         return "\t" if "\t" in first_line else ("|" if "|" in first_line else ",")
 
 
-def import_cpt(path: Path, settings: Settings) -> str:
+def import_cpt(path: Path, settings: Settings, *, force: bool = False) -> str:
     """Read the licensed CPT file at `path`, write the `cpt.json` overlay and return a one-line summary.
 
     Each row is a code and its descriptor (extra columns are ignored; with a header row, the columns named like
@@ -79,6 +86,7 @@ def import_cpt(path: Path, settings: Settings) -> str:
 
     if not descriptors:
         raise ImportFileError(path, "no CPT codes found")
+    refuse_shrinking(settings, path, CPT_OVERLAY, "codes", len(descriptors), None, force=force, what="CPT codes")
     bundled = {record.code for record in load_records(Path(settings.corpus_dir))}
     described = sum(1 for code in descriptors if code in bundled)
     source = f"Licensed CPT file {path.name}"
