@@ -24,7 +24,7 @@ def test_ask_jsonl_prints_one_json_line_per_request_including_invalid_json():
     assert len(lines) == 3
     assert lines[1]["route"] == "error"
     assert lines[2]["route"] == "help"
-    assert all(set(line) == {"route", "answer", "codes", "citations", "warnings"} for line in lines)
+    assert all(set(line) == {"route", "answer", "codes", "citations", "warnings", "reading"} for line in lines)
 
 
 def test_ask_json_prints_one_contract_object():
