@@ -56,13 +56,15 @@ def encounter_router(assistant: Any) -> APIRouter:
 
 # --- the tab -------------------------------------------------------------------------------------------------------
 
-COLUMNS = ["substance", "route", "category", "start", "stop", "minutes", "dose", "site"]
+COLUMNS = ["substance", "route", "category", "start", "stop", "minutes", "dose", "site", "pump", "kvo"]
 ROUTES = ["iv_infusion", "iv_push", "injection", "sc_infusion", "intralesional", "intrathecal"]
 EXAMPLE_ROWS = [
-    ["normal saline", "iv_infusion", "hydration", "09:00", "11:30", "", "", ""],
-    ["zofran", "iv_push", "", "09:05", "", "", "4 mg", ""],
-    ["rituxan", "iv_infusion", "", "09:30", "13:30", "", "700 mg", ""],
+    ["normal saline", "iv_infusion", "hydration", "09:00", "11:30", "", "", "", "", ""],
+    ["zofran", "iv_push", "", "09:05", "", "", "4 mg", "", "", ""],
+    ["rituxan", "iv_infusion", "", "09:30", "13:30", "", "700 mg", "", "", ""],
 ]
+_YES = {"yes", "y", "true", "1", "x"}
+_NO = {"", "no", "n", "false", "0"}
 _DOSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµ]+)\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):?(\d{2})\s*$")
 
@@ -103,6 +105,11 @@ def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str, primary_r
             if not row["minutes"].isdigit():
                 raise RowError(f"row {number}, minutes: '{row['minutes']}' is not a whole number of minutes")
             item["minutes"] = int(row["minutes"])
+        for flag, field in (("pump", "pump"), ("kvo", "keep_open")):
+            value = row[flag].casefold()
+            if value not in _YES | _NO:
+                raise RowError(f"row {number}, {flag}: '{row[flag]}' is not yes or no")
+            item[field] = value in _YES
         if row["dose"]:
             match = _DOSE.match(row["dose"])
             if not match or float(match.group(1)) <= 0:
@@ -131,21 +138,30 @@ def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str, primary_r
         raise RowError(f"{where}: {problem['msg']}") from error
 
 
+def code_rows(
+    assistant: Any, rows: Any, setting: str, payer: str, primary: float | None = None
+) -> tuple[str, EncounterResult | None]:
+    """What the tab's button does: the table (a DataFrame or a list of rows) coded; the Markdown and the result
+    (None when the table cannot be read; the Markdown then names the row and column)."""
+    values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
+    try:
+        primary_row = int(primary) if primary and primary > 0 else None
+        encounter = rows_to_encounter(values, setting, payer, primary_row)
+    except RowError as error:
+        return f"**I can't read the table:** {error}.", None
+    result, answer = code_structured(encounter, assistant.router)
+    return answer.answer, result
+
+
 def build_encounter_tab(assistant: Any) -> gr.Tab:
     """The "Encounter" tab: an editable table of administrations, setting and payer, and the coded result."""
 
     def code(rows: Any, setting: str, payer: str, primary: float | None) -> str:
-        values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
-        try:
-            primary_row = int(primary) if primary and primary > 0 else None
-            encounter = rows_to_encounter(values, setting, payer, primary_row)
-        except RowError as error:
-            return f"**I can't read the table:** {error}."
-        _, answer = code_structured(encounter, assistant.router)
-        return answer.answer
+        return code_rows(assistant, rows, setting, payer, primary)[0]
 
     with gr.Tab("Encounter", id="encounter", elem_id="ca-encounter-tab") as tab:
-        gr.Markdown("One row per drug or fluid given: its route, clock times (or minutes), dose and access site. "
+        gr.Markdown("One row per drug or fluid given: its route, clock times (or minutes), dose and access site; "
+                    "*pump* yes for a pump started for a prolonged infusion, *kvo* yes for keep-open fluid. "
                     "The whole visit is coded together.")
         with gr.Row(equal_height=True):
             setting = gr.Radio([("Facility", "facility"), ("Professional", "professional")], value="facility",
@@ -165,4 +181,4 @@ def build_encounter_tab(assistant: Any) -> gr.Tab:
     return tab
 
 
-__all__ = ["EncounterResponse", "RowError", "build_encounter_tab", "encounter_router", "rows_to_encounter"]
+__all__ = ["EncounterResponse", "RowError", "build_encounter_tab", "code_rows", "encounter_router", "rows_to_encounter"]

@@ -205,3 +205,55 @@ def test_tab_primary_row_becomes_the_primary_index() -> None:
     assert encounter.primary == 0
     with pytest.raises(RowError, match="row 1 is not a filled row"):
         rows_to_encounter(rows, "professional", "cpt", primary_row=1)
+
+
+# Issue 11's table as the tab's rows (substance, route, category, start, stop, minutes, dose, site): what the tab's
+# button codes, through the same function (code_rows) the browser test clicks.
+TAB_ROWS = [
+    ("ns-during-antibiotic-hopd", "facility",
+     [["NS", "iv_infusion", "", "09:00", "10:00", "", "", ""],
+      ["antibiotic", "iv_infusion", "therapeutic", "09:00", "10:00", "", "", ""]], {"96365": 1}),
+    ("ed-ns-60-plus-zofran-push", "facility",
+     [["NS", "iv_infusion", "", "", "", "60", "", ""], ["zofran", "iv_push", "", "", "", "", "", ""]],
+     {"96374": 1, "96361": 1}),
+    ("vanco-60-then-drug-b-100", "facility",
+     [["vanco", "iv_infusion", "", "09:00", "10:00", "", "", ""],
+      ["drug B", "iv_infusion", "therapeutic", "10:00", "11:40", "", "", ""]], {"96365": 1, "96367": 1, "96366": 1}),
+    ("carboplatin-450mg-30min", "professional", [["carboplatin", "iv_infusion", "", "", "", "30", "450 mg", ""]],
+     {"96413": 1, "J9045": 9}),
+    ("keytruda-200mg-30min", "professional", [["keytruda", "iv_infusion", "", "", "", "30", "200 mg", ""]],
+     {"96413": 1, "J9271": 200}),
+    ("lupron-depot-22.5mg-im", "professional", [["lupron depot", "injection", "", "", "", "", "22.5 mg", ""]],
+     {"96402": 1, "J9217": 3}),
+    ("premeds-then-chemo", "facility",
+     [["zofran", "iv_push", "", "09:00", "", "", "", ""], ["dexamethasone", "iv_push", "", "09:05", "", "", "", ""],
+      ["chemo", "iv_infusion", "chemotherapy", "09:15", "10:15", "", "", ""]], {"96413": 1, "96375": 2}),
+    ("chemo-2h-then-hydration-1h", "professional",
+     [["chemo", "iv_infusion", "chemotherapy", "09:00", "11:00", "", "", ""],
+      ["NS", "iv_infusion", "hydration", "11:00", "12:00", "", "", ""]], {"96413": 1, "96415": 1, "96361": 1}),
+]
+
+
+@pytest.mark.parametrize(("setting", "rows", "expected"), [r[1:] for r in TAB_ROWS], ids=[r[0] for r in TAB_ROWS])
+def test_tab_codes_issue_11_rows(assistant: Any, setting: str, rows: list[list[str]],
+                                 expected: dict[str, int]) -> None:
+    from assistant.web.encounter import code_rows
+
+    text, result = code_rows(assistant, rows, setting, "cpt")
+    assert result is not None, text
+    assert _billed(result.model_dump()) == expected
+    assert "Billable lines" in text
+
+
+def test_tab_pump_and_kvo_columns(assistant: Any) -> None:
+    from assistant.web.encounter import code_rows
+
+    pump = [["5-FU", "iv_infusion", "", "", "", "2760", "", "", "yes", ""]]
+    text, result = code_rows(assistant, pump, "professional", "cpt")
+    assert result is not None and _billed(result.model_dump()) == {"96416": 1}, text
+    kvo = [["NS", "iv_infusion", "", "09:00", "09:45", "", "", "", "", "yes"],
+           ["rocephin", "iv_infusion", "therapeutic", "09:45", "10:15", "", "", "", "", ""]]
+    text, result = code_rows(assistant, kvo, "facility", "cpt")
+    assert result is not None and _billed(result.model_dump()) == {"96365": 1}, text
+    with pytest.raises(RowError, match="row 1, pump"):
+        rows_to_encounter([["5-FU", "iv_infusion", "", "", "", "60", "", "", "maybe", ""]], "facility", "cpt")
