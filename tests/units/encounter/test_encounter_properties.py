@@ -109,3 +109,45 @@ def test_adding_an_administration_never_removes_the_initial_service(
     after = code_encounter(grown)
     if any(line.code in INITIAL for line in before.lines) and not after.questions:
         assert any(line.code in INITIAL for line in after.lines)
+
+
+def _maybe_time() -> st.SearchStrategy[datetime.time | None]:
+    return st.none() | st.builds(datetime.time, st.integers(0, 23), st.integers(0, 59))
+
+
+ANY_ADMINISTRATION = st.builds(
+    Administration,
+    substance=st.sampled_from(["NS", "drug a", "drug b", "J9271", "J9217", "zofran", "LR"]),
+    category=st.none() | st.sampled_from(["chemotherapy", "therapeutic", "hydration"]),
+    hormonal=st.none() | st.booleans(),
+    route=st.sampled_from(["iv_infusion", "iv_push", "sc_infusion", "injection", "intralesional", "intrathecal"]),
+    start=_maybe_time(),
+    stop=_maybe_time(),
+    minutes=st.none() | st.integers(-5, 3000),
+    day=st.integers(0, 2),
+    dose=st.none() | st.floats(-1, 1000, allow_nan=False),
+    dose_unit=st.none() | st.sampled_from(["mg", "g", "mL", "units", "furlongs"]),
+    drug_code=st.none() | st.sampled_from(["J9271", "J2405", "J9999"]),
+    billing_quantity=st.none() | st.sampled_from([0.1, 1.0, 10.0]),
+    billing_unit=st.none() | st.sampled_from(["mg", "mL"]),
+    site=st.none() | st.sampled_from(["port", "left arm"]),
+    pump=st.booleans(),
+    keep_open=st.booleans(),
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.builds(
+        Encounter,
+        setting=st.sampled_from(["facility", "professional"]),
+        payer=st.sampled_from(["cpt", "medicare"]),
+        administrations=st.lists(ANY_ADMINISTRATION, min_size=1, max_size=6),
+        primary=st.none() | st.integers(0, 7),
+    )
+)
+def test_any_valid_encounter_is_coded_or_asked_never_a_crash(encounter: Encounter) -> None:
+    result = code_encounter(encounter)
+    assert not (result.questions and result.lines)
+    assert all(line.units > 0 and line.why and line.citation for line in result.lines)
+    assert len(result.timeline) == len(encounter.administrations)
