@@ -209,6 +209,9 @@ def _duration(ts: _Tokens, i: int) -> Match | None:
             return j + 1, Problem("unread_fraction", ts.surface(i, j + 1), (ts.t[i].start, ts.t[j].end))
         if value is None:
             return None
+        if ts.text(j) == "-" and (ts.is_hour(j + 1) or ts.is_min(j + 1)) and ts.text(j + 1) not in ("h", "m") \
+                and ts.t[j].start == ts.t[j - 1].end:
+            j += 1  # "45-minute infusion", "2-hour"
         if ts.text(j) == "/" and ts.is_hour(j + 1) or ts.text(j) in ("per", "an", "a") and ts.is_hour(j + 1):
             return j + 2, Rate(ts.surface(i, j + 2), (ts.t[i].start, ts.t[j + 1].end))
         if ts.is_hour(j):

@@ -7,6 +7,7 @@ Hypothesis is derandomized on CI (tests/conftest.py); locally it explores, and a
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -57,8 +58,10 @@ def words(n: int, hyphen: bool = True) -> str:
 def forms(minutes: int) -> list[str]:
     """The surface forms of a duration (at least 12 for every count with whole hours and minutes)."""
     hours, rest = divmod(minutes, 60)
-    found = [f"{minutes} minutes", f"{minutes} min", f"{minutes} mins", f"{minutes}min",
-             f"{words(minutes)} minutes", f"{words(minutes, hyphen=False)} minutes"]
+    found = [f"{minutes} minutes", f"{minutes} min", f"{minutes} mins", f"{minutes}min", f"{minutes} minute",
+             f"{minutes}-minute", f"{minutes} mn", f"{minutes}m", f"{minutes} mins.", f"0:{minutes:02d}" if minutes < 60
+             else f"{minutes} MIN", f"{words(minutes)} minutes", f"{words(minutes, hyphen=False)} minutes",
+             f"{words(minutes)} min"]
     if hours:
         found += [f"{hours} hours {rest} minutes", f"{hours}h {rest}m", f"{hours}h{rest:02d}", f"{hours} hr {rest}",
                   f"{hours} hour {rest}", f"{hours}:{rest:02d}", f"{words(hours)} hours and {words(rest)} minutes",
@@ -132,3 +135,17 @@ def test_two_services_keep_their_own_times(pair: tuple[str, str], a: int, b: int
     services = read_services(text)
     assert [s.minutes for s in services] == [a, b], (text, services)
     assert [s.family for s in services] == list(pair), (text, [s.family for s in services])
+
+
+# The minute counts where a time family changes its answer somewhere (rules.md: 8-minute rule, 16/23/31/38/53 min
+# thresholds, 30-minute hour boundaries, 74/75, 104/105, a day), both sides of each.
+BOUNDARIES = (1, 7, 8, 15, 16, 22, 23, 29, 30, 31, 37, 38, 52, 53, 59, 60, 61, 74, 75, 89, 90, 91, 104, 105, 119, 120,
+              121, 150, 151, 180, 181, 210, 211, 480, 481, 1439, 1440)
+
+
+@pytest.mark.parametrize("family", sorted(CUES))
+def test_every_family_every_form_at_every_boundary(family: str) -> None:
+    for minutes in BOUNDARIES:
+        for form in forms(minutes):
+            check(family, minutes, form, "{cue} {d}")
+            check(family, minutes, form, "how do I code {cue} {d}")
