@@ -133,7 +133,8 @@ def parse_question(text: str) -> ParsedQuestion:
     if over_a_day:
         problems.append(Problem("too_long", duration_text or _format_minutes(minutes or 0)))
 
-    doses = [d for d in reading.of(Dose) if free(d.span)]
+    # A dose followed by "vial(s)" is the container's size, not the dose given.
+    doses = [d for d in reading.of(Dose) if free(d.span) and not words.AFTER_DOSE_IS_CONTAINER.match(t[d.span[1]:])]
     dose = (doses[0].amount, doses[0].unit, doses[0].surface) if doses else None
     if dose is not None and dose[1] in words._PER_BODY_SIZE:
         dose = words._per_body_size(dose, reading, notes, problems)
@@ -142,6 +143,7 @@ def parse_question(text: str) -> ParsedQuestion:
 
     t_cues = mask_negations(t)
     t = words._digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
+    vial = words._VIALS.search(t)
     sites = pumps = None
     if m := words._SITES.search(t):
         sites = int(m.group("n"))
@@ -234,6 +236,10 @@ def parse_question(text: str) -> ParsedQuestion:
         followup=bool(words._FOLLOWUP.search(t)),
         problems=tuple(problems),
         over_a_day=over_a_day,
+        vial_size=float(vial.group("size")) if vial else None,
+        vial_unit={"ml": "mL", "unit": "units"}.get(vial.group("unit"), vial.group("unit")) if vial else None,
+        vials=int(vial.group("n")) if vial and vial.group("n") else None,
+        single_dose=(vial.group("kind") == "single" if vial.group("kind") else None) if vial else None,
         notes=tuple(notes),
         duration_unit=duration_unit,
         bare_number=words._bare_number(t, codes) if dose is None and minutes is None and clock is None else None,

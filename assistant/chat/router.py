@@ -24,7 +24,7 @@ from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
-from assistant.contract import Answer
+from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
@@ -351,7 +351,37 @@ class Router:
         warnings.extend(parsed.notes)
         summary = "; ".join(summary_parts) + f", {answers.setting_name(results[0].setting)}"
         codes = sorted(codes_in_answer)
-        return answers.units_answer(results, self.descriptions(codes), summary, warnings, notes)
+        answer = answers.units_answer(results, self.descriptions(codes), summary, warnings, notes)
+        if drug is not None and parsed.vial_size is not None and parsed.dose is not None:
+            self._add_waste_lines(answer, parsed, drug, context)
+        return answer
+
+    @staticmethod
+    def _add_waste_lines(answer: Answer, parsed: ParsedQuestion, drug: CodeRecord, context: RouteContext) -> None:
+        """The vial a dose came from, typed with it: Medicare Part B single-dose containers put the discarded amount
+        on its own JW line, or JZ on the line when nothing was discarded (100-04 Ch 17 section 40; MM13056), by
+        `units.drugs.waste_lines`; other payers and multi-dose vials take neither."""
+        from assistant.units import UnitsError
+        from assistant.units.drugs import waste_lines
+
+        assert drug.billing_unit is not None and parsed.dose is not None and parsed.vial_size is not None
+        try:
+            lines, notes = waste_lines(
+                drug.code, parsed.dose, parsed.dose_unit or "", drug.billing_unit.quantity, drug.billing_unit.unit,
+                parsed.vial_size, parsed.vial_unit or "", parsed.vials, single_dose=parsed.single_dose is not False,
+                payer=context.payer)
+        except UnitsError as error:
+            answer.warnings.append(f"JW/JZ not worked out: {escape_user_text(str(error))}")
+            return
+        shown = []
+        for line in lines:
+            name = f"{line.code}-{line.modifier}" if line.modifier else line.code
+            shown.append(f"{name} x{line.units}" + (f" ({escape_user_text(line.note)})" if line.note else ""))
+            if line.modifier == "JW":
+                answer.codes.append(CodeLine(code=f"{line.code}-JW", units=line.units,
+                                             description=f"{drug.title}: amount discarded (JW)"))
+        answer.answer += "\n\n**Single-dose container (JW/JZ):** " + "; ".join(shown) + "."
+        answer.warnings.extend(notes)
 
     _DRUG_ADMINISTRATION = frozenset({"hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion",
                                       "chemo_push", "subq_infusion"})

@@ -50,6 +50,10 @@ class ParsedQuestion:
     asks_units: bool = False  # "how many units", "how do I code", "bill": the coder wants a count
     followup: bool = False  # "what about ...", "and for medicare?"
     problems: tuple[Problem, ...] = ()  # input a units answer must refuse, typed (worded by answers.problem_text)
+    vial_size: float | None = None  # a container typed with the dose ("from two 100 mg single-dose vials")
+    vial_unit: str | None = None
+    vials: int | None = None
+    single_dose: bool | None = None  # single-dose (True) or multi-dose (False) container, when said
     over_a_day: bool = False  # the one time given is longer than 24 hours (the encounter engine splits by date)
     notes: tuple[str, ...] = ()  # assumptions worth a warning (two durations added up)
 

@@ -11,6 +11,12 @@ from assistant.chat.reading.question import CareSetting, Payer
 from assistant.chat.reading.spans import BodySurfaceArea, Weight
 from assistant.chat.reading.text import escape_user_text
 
+# The container a dose was drawn from (Medicare JW/JZ, 100-04 Ch 17 section 40): "two 100 mg single-dose vials".
+_CONTAINER_WORDS = (r"(?:(?P<kind>single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?"
+                    r"(?:vials?|syringes?|containers?|bottles?)\b")
+_VIALS = re.compile(r"(?:(?P<n>\d+)\s+(?:x\s+)?)?(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\s+"
+                    + _CONTAINER_WORDS)
+AFTER_DOSE_IS_CONTAINER = re.compile(r"\s*" + _CONTAINER_WORDS)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "another": 2, "additional": 2}
 
 
