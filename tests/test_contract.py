@@ -25,7 +25,9 @@ class _EchoAssistant:
 
 def test_answer_json_has_exactly_the_contract_fields():
     answer = Answer(route="units", answer="Report 96369 x1.", codes=[{"code": "96369", "units": 1}])
-    assert set(json.loads(answer.model_dump_json())) == {"route", "answer", "codes", "citations", "warnings"}
+    # issue 10 item 6 added `reading` (how the question was read); nothing else in the contract changed
+    assert set(json.loads(answer.model_dump_json())) == {"route", "answer", "codes", "citations", "warnings", "reading"}
+    assert answer.reading == []
     assert answer.codes[0].description == ""
 
 
