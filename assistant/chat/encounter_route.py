@@ -330,7 +330,8 @@ class _Renamed:
 def _default_name(service: ServiceLike, category: str | None) -> str:
     if category == "hydration":
         return "hydration"
-    return {"chemotherapy": "chemotherapy drug", "therapeutic": "therapeutic drug"}.get(category or "", "drug")
+    return {"chemotherapy": "chemotherapy (drug not named)", "therapeutic": "therapeutic drug (not named)"}.get(
+        category or "", "drug (not named)")
 
 
 def _place_during(rows: list[dict[str, Any]]) -> set[int]:

@@ -51,6 +51,7 @@ class _Coder(OtherRoutes):
         self.book = book
         self.facility = encounter.setting == "facility"
         self.concurrent_reported = False
+        self.single_candidate = True
 
     # --- time -------------------------------------------------------------------------------------------------
 
@@ -192,6 +193,7 @@ class _Coder(OtherRoutes):
                 self.book.cite(src.HYDRATION_INITIAL)
             return
         initial = self.choose_initial(candidates)
+        self.single_candidate = len(candidates) == 1
         self.code_initial(initial, modifiers)
         for item in sorted(infusions, key=lambda i: (i.start if i.start is not None else DAY * 1000, i.index)):
             if item is not initial:
@@ -218,20 +220,27 @@ class _Coder(OtherRoutes):
                         h.notes.append(f"not reported: {hydration_minutes} drug-free minutes in all, under 31")
 
     def code_initial(self, item: Item, modifiers: tuple[str, ...]) -> None:
-        reason = ("facility hierarchy: chemotherapy > therapeutic > hydration, infusion > push > injection"
-                  if self.facility else "the primary reason for the encounter (professional)")
+        if self.facility:
+            reason = "facility hierarchy: chemotherapy > therapeutic > hydration, infusion > push > injection"
+        elif self.encounter.primary == item.index:
+            reason = "professional: the primary reason for the encounter"
+        elif self.single_candidate:
+            reason = "professional: the only initial-type service of the encounter"
+        else:
+            reason = "professional: assumed the primary reason, see the warning"
         item.notes.append("initial service")
         minutes = item.counted or item.minutes or 0
         if item.kind == "infusion" and item.category == "chemotherapy":
             self._hours(item, minutes, "96413", "96415", "chemo_infusion",
-                        f"96413 initial: {item.name} chemotherapy infusion, {minutes} minutes ({reason})",
+                        f"96413 initial: chemotherapy infusion of {item.name}, {minutes} minutes ({reason})",
                         src.CHEMO_HOURS, modifiers)
         elif item.kind == "infusion":
             self._hours(item, minutes, "96365", "96366", "iv_infusion",
-                        f"96365 initial: {item.name} infusion, {minutes} minutes ({reason})", src.IV_HOURS, modifiers)
+                        f"96365 initial: infusion of {item.name}, {minutes} minutes ({reason})", src.IV_HOURS,
+                        modifiers)
         else:
             code = "96409" if item.category == "chemotherapy" else "96374"
-            self.book.add(code, 1, f"{code} initial: {item.name} IV push ({reason})",
+            self.book.add(code, 1, f"{code} initial: IV push of {item.name} ({reason})",
                           src.CHEMO_PUSH if code == "96409" else src.PUSHES, [item.index], item.day, modifiers)
             item.codes.append(code)
             item.billed = True
