@@ -1,8 +1,12 @@
-"""The lexical ranker: BM25 (rank-bm25) over each record's title, lay terms and code, with a coder-aware tokenizer.
+"""The lexical ranker: BM25 (rank-bm25) over each record's title, lay terms, official descriptor and code, with a
+coder-aware tokenizer.
 
-Dense embeddings of a general-purpose model miss coders' shorthand ("subq", "SCIG", "NS bolus", "ther ex");
-exact word matches on the lay terms catch it. The tokenizer folds the spellings coders use for the same word:
-"sub-q", "sub q", "Sub-Q" and "subq" all become `subq`; plurals and case do not matter; codes stay whole.
+Dense embeddings of a general-purpose model miss coders' shorthand ("subq", "SCIG", "NS bolus", "ther ex") and
+brand names ("rocephin", "keytruda"); exact word matches on the lay terms catch them. The official descriptor
+(the CMS HCPCS long description, once imported) is indexed too: CMS's short descriptions are abbreviated ("Admin
+influenza virus vac"), the long ones carry the words coders type (issue 12 item 6). The tokenizer folds the
+spellings coders use for the same word: "sub-q", "sub q", "Sub-Q" and "subq" all become `subq`; plurals and case
+do not matter; codes stay whole; CMS abbreviations ("inj", "admin") meet the words they stand for.
 """
 
 from __future__ import annotations
@@ -32,10 +36,39 @@ ABBREVIATIONS: dict[str, str] = {
     "eval": "evaluation", "reeval": "reevaluation", "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour",
     "addl": "additional", "add'l": "additional", "subcut": "subq", "subcutaneou": "subq", "chemotherapy": "chemo",
     "psych": "psychiatric", "w": "with",
+    # CMS short-description abbreviations (HCPCS Level II file) and coders' words for the same thing.
+    "inj": "injection", "admin": "administration", "vac": "vaccine", "vacc": "vaccine", "flu": "influenza",
+    "im": "intramuscular", "neb": "nebulizer", "cath": "catheter", "hosp": "hospital", "scrn": "screening",
+    "stim": "stimulation", "trach": "tracheostomy", "supp": "supply", "suppl": "supply", "wc": "wheelchair",
+    "whlchr": "wheelchair", "sys": "system", "elec": "electric",
 }
 
-# A lay term counts as a whole phrase from two words on; single words are BM25's job.
-MIN_PHRASE_WORDS = 2
+# Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A
+# question's dose is rarely the code's billing unit (Keytruda 200 mg bills J9271 per 1 mg), so these words count
+# for less in BM25 than the words naming the drug or the service.
+QUANTITY_WORDS = frozenset(
+    ["mg", "mcg", "g", "gm", "gram", "kg", "ml", "cc", "unit", "iu", "l", "liter", "litre", "dose", "vial", "mgkg",
+     "mgm2", "m2", "meq", "mmol", "million", "per", "each", "up"]
+)
+QUANTITY_WEIGHT = 0.3
+
+# A lay term counts as a whole phrase from one word on: a one-word lay term is a name ("rocephin", "keytruda",
+# "subq") that a question containing it means, however common the question's other words are. Single-word terms
+# must have this many characters (two-letter shorthand like "IG" or "SC" is left to BM25).
+MIN_PHRASE_WORDS = 1
+MIN_SINGLE_WORD_CHARS = 4
+# A short title is a name too ("Apligraf", "Lightweight wheelchair"): titles of up to this many words are matched
+# whole like lay terms.
+MAX_TITLE_PHRASE_WORDS = 3
+# A one-word lay term or a short title counts as a name only when one of its words is specific: found in at most
+# NAME_MAX_RECORDS records and at most NAME_MAX_SHARE of the corpus ("rocephin", "apligraf"; not "pump", "shot",
+# "chemo", which many records share). Lay terms of two or more words were written as phrases and always count.
+NAME_MAX_RECORDS = 12
+NAME_MAX_SHARE = 0.05
+# The official descriptor adds its distinct words not already in the title or lay terms, at most this many (the
+# first ones: a descriptor states what the code is first, then lists inclusions). Some CMS long descriptions run
+# to 400 words; BM25's length normalisation would otherwise bury those records.
+DESCRIPTOR_WORDS = 32
 
 # Words, allowing inner joiners: "sub-q", "e/m", "port-a-cath", "ringer's", "0.9".
 _WORD = re.compile(r"[0-9a-z]+(?:[-/'.][0-9a-z]+)*")
@@ -43,7 +76,8 @@ _JOINERS = re.compile(r"[-/'.]")
 
 
 def _stem(token: str) -> str:
-    """Fold English plurals so "infusions" meets "infusion" and "minutes" meets "minute"; codes stay whole."""
+    """Fold English plurals and -ing so "infusions" meets "infusion" and "minutes" meets "minute"; codes stay
+    whole."""
     if any(ch.isdigit() for ch in token) or len(token) < 4:
         return token
     if token.endswith("ies") and len(token) > 4:
@@ -52,6 +86,8 @@ def _stem(token: str) -> str:
         return token[:-2]
     if token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
+    if len(token) >= 7 and token.endswith("ing"):  # "strengthening" meets "strengthen", "walking" meets "walk"
+        return token[:-3]
     return token
 
 
@@ -119,25 +155,37 @@ class LexicalIndex:
         self._title_tokens: list[frozenset[str]] = []
         self._lay_tokens: list[list[tuple[str, frozenset[str]]]] = []
         self._postings: dict[str, list[int]] = {}
-        # Every lay term as a phrase: (record position, lay term, its distinct words); words -> phrase ids.
-        self._phrases: list[tuple[int, str, int]] = []
+        # Every lay term (and short title) as a phrase: (record position, text, its distinct words, where);
+        # words -> phrase ids.
+        self._phrases: list[tuple[int, str, int, str]] = []
         self._phrase_postings: dict[str, list[int]] = {}
+        candidates: list[tuple[int, str, frozenset[str], str]] = []
         for position, record in enumerate(self.records):
             title = tokenize(record.title)
             lay = [(term, frozenset(tokenize(term))) for term in record.lay_terms]
             code = [record.code.casefold()]
-            document = title + [token for _, terms in lay for token in sorted(terms)] + code
+            lay_words = [token for _, terms in lay for token in sorted(terms)]
+            document = title + lay_words + _descriptor_words(record, set(title) | set(lay_words)) + code
             documents.append(document)
             self._title_tokens.append(frozenset(title))
             self._lay_tokens.append(lay)
             for token in set(document):
                 self._postings.setdefault(token, []).append(position)
-            for term, terms in lay:
-                if len(terms) >= MIN_PHRASE_WORDS:
-                    phrase_id = len(self._phrases)
-                    self._phrases.append((position, term, len(terms)))
-                    for token in terms:
-                        self._phrase_postings.setdefault(token, []).append(phrase_id)
+            names = [(term, terms, "lay terms") for term, terms in lay]
+            if 0 < len(set(title)) <= MAX_TITLE_PHRASE_WORDS:
+                names.append((record.title, frozenset(title), "title"))
+            for term, terms, where in names:
+                if len(terms) >= MIN_PHRASE_WORDS and (
+                        len(terms) > 1 or len(next(iter(terms), "")) >= MIN_SINGLE_WORD_CHARS):
+                    candidates.append((position, term, terms, where))
+        name_limit = max(2, min(NAME_MAX_RECORDS, int(NAME_MAX_SHARE * len(self.records))))
+        for position, term, terms, where in candidates:
+            written_phrase = where == "lay terms" and len(terms) > 1
+            if written_phrase or any(len(self._postings.get(token, ())) <= name_limit for token in terms):
+                phrase_id = len(self._phrases)
+                self._phrases.append((position, term, len(terms), where))
+                for token in terms:
+                    self._phrase_postings.setdefault(token, []).append(phrase_id)
         # rank-bm25 wants a non-empty corpus; an empty one simply finds nothing.
         self._bm25: BM25Okapi | None = BM25Okapi(documents) if documents else None
         # rank-bm25 fits the statistics (idf with its epsilon floor, average length); its scorer loops in Python
@@ -154,20 +202,22 @@ class LexicalIndex:
                 tf = np.asarray([bm25.doc_freqs[position][token] for position in positions], dtype=float)
                 self._tf_postings[token] = (ids, tf)
 
-    def bm25_scores(self, tokens: list[str]) -> np.ndarray:
+    def bm25_scores(self, tokens: list[str], weights: list[float] | None = None) -> np.ndarray:
         """BM25 (Okapi, rank-bm25's parameters and idf) of every record for `tokens`; zero for records sharing
-        no word with them. Repeated tokens count again, as in rank-bm25."""
+        no word with them. Repeated tokens count again, as in rank-bm25. `weights` scales each token's part
+        (default 1: exactly rank-bm25's score)."""
         scores = np.zeros(len(self.records))
         if self._bm25 is None:
             return scores
         k1 = self._bm25.k1
-        for token in tokens:
+        for position, token in enumerate(tokens):
             posting = self._tf_postings.get(token)
             if posting is None:
                 continue
             ids, tf = posting
             idf = self._bm25.idf.get(token) or 0.0
-            scores[ids] += idf * (tf * (k1 + 1) / (tf + self._length_norm[ids]))
+            weight = weights[position] if weights is not None else 1.0
+            scores[ids] += weight * idf * (tf * (k1 + 1) / (tf + self._length_norm[ids]))
         return scores
 
     def search(
@@ -184,7 +234,7 @@ class LexicalIndex:
         if self._bm25 is None or not tokens:
             return LexicalRankings([], [])
         query_tokens = frozenset(tokens)
-        scores = self.bm25_scores(tokens)
+        scores = self.bm25_scores(tokens, [QUANTITY_WEIGHT if _is_quantity(token) else 1.0 for token in tokens])
         candidates = np.flatnonzero(scores > 0)
         if len(candidates) == 0:
             return LexicalRankings([], [])
@@ -204,15 +254,16 @@ class LexicalIndex:
         for token in query_tokens:
             for phrase_id in self._phrase_postings.get(token, ()):
                 seen_words[phrase_id] = seen_words.get(phrase_id, 0) + 1
-        longest: dict[int, tuple[int, str]] = {}
+        longest: dict[int, tuple[int, str, str]] = {}
         for phrase_id, count in seen_words.items():
-            position, term, size = self._phrases[phrase_id]
-            if (count == size and size > longest.get(position, (0, ""))[0]
+            position, term, size, where = self._phrases[phrase_id]
+            if (count == size and size > longest.get(position, (0, "", ""))[0]
                     and (allowed is None or allowed(self.records[position]))):
-                longest[position] = (size, term)
+                longest[position] = (size, term, where)
         by_phrase = sorted(longest, key=lambda position: (-longest[position][0], -scores[position], position))
         phrase = [LexicalMatch(position, float(longest[position][0]),
-                               f"matched '{longest[position][1]}' in its lay terms") for position in by_phrase[:k]]
+                               f"matched '{longest[position][1]}' in its {longest[position][2]}")
+                  for position in by_phrase[:k]]
         return LexicalRankings(bm25, phrase)
 
     def _explain(self, position: int, query_tokens: frozenset[str]) -> str:
@@ -232,3 +283,28 @@ class LexicalIndex:
         if title_words:
             return "matched " + ", ".join(f"'{word}'" for word in title_words) + " in its title"
         return "shares words with your question"
+
+
+_QUANTITY = re.compile(r"\d[\d.]*[a-z]*\d*")  # "200", "2.5", "200mg", "1g", "5mgkg"
+_CPT_SHAPE = re.compile(r"\d{4}[0-9ftu]")  # a typed CPT code is a name, not an amount
+
+
+def _is_quantity(token: str) -> bool:
+    """A number or a dose ("200", "2.5", "200mg") or a unit or amount word ("mg", "ml", "units"), not a code."""
+    if token in QUANTITY_WORDS:
+        return True
+    return bool(_QUANTITY.fullmatch(token)) and not _CPT_SHAPE.fullmatch(token)
+
+
+def _descriptor_words(record: CodeRecord, known: set[str]) -> list[str]:
+    """The official descriptor's first DESCRIPTOR_WORDS distinct words that the title and lay terms lack."""
+    if not record.official_descriptor:
+        return []
+    words: list[str] = []
+    for token in tokenize(record.official_descriptor):
+        if token not in known:
+            known.add(token)
+            words.append(token)
+            if len(words) == DESCRIPTOR_WORDS:
+                break
+    return words

@@ -3,9 +3,12 @@
 Order of a search's hits:
 1. codes typed in the question that exist in the corpus ("what is 96369", "CPT 96370?", "j1559"), in the order
    typed, never found by embedding;
-2. the rest, by reciprocal-rank fusion (Cormack et al. 2009) of three rankings: dense (cosine over the embedded
-   record text, in Chroma), BM25 (over title, lay terms and code) and whole lay terms (records with a lay term
-   of two or more words that the question contains entirely, longest first).
+2. the rest, by reciprocal-rank fusion (Cormack et al. 2009) of three rankings: whole lay terms (records with a
+   lay term, or a drug name, that the question contains entirely, longest first), BM25 (over title, lay terms,
+   official descriptor and code) and dense (cosine over the embedded record text, in Chroma). Equal fused scores
+   go to the lexical side (an exact word match beats a vague likeness: "rocephin" must never find a wheelchair
+   caster), then each fused score is scaled by the record's code-range prior (`RANK_PRIORS`: quality-data codes
+   and terminated codes yield to the billable, current code the words name).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -50,6 +54,56 @@ LEXICAL_WEIGHT = 1.0
 PHRASE_WEIGHT = 1.0
 # An exact code typed in the question ranks above every fused score (the fused maximum is 3 / (RRF_K + 1)).
 EXACT_SCORE = 1.0
+
+
+@dataclass(frozen=True)
+class RankPrior:
+    """A code range whose records yield to others in the fused ranking: the fused score is multiplied by `factor`.
+    Rules as data: `pattern` matches the whole code and `system` (if set) the record's system; `unless` is a cue
+    in the question that lifts the prior (the question asks for exactly this kind of code); `reason` says why."""
+
+    pattern: re.Pattern[str]
+    factor: float
+    reason: str
+    system: str | None = None
+    unless: re.Pattern[str] | None = None
+    typed_code_lifts: bool = False  # the record's own code typed as a word, as written ("JW", not "jw"), lifts it
+
+    def applies(self, record: CodeRecord, question: str) -> bool:
+        if self.system is not None and record.system != self.system:
+            return False
+        if not self.pattern.fullmatch(record.code):
+            return False
+        if self.typed_code_lifts and re.search(rf"(?<![\w-]){re.escape(record.code)}(?![\w-])", question):
+            return False
+        return self.unless is None or not self.unless.search(question)
+
+
+RANK_PRIORS: tuple[RankPrior, ...] = (
+    RankPrior(
+        re.compile(r"G[89]\d{3}|M1\d{3}|\d{4}F"), 0.35,
+        "quality-data codes: HCPCS G8000-G9999 and M1000-M1999 and CPT Category II (####F) report quality measures "
+        "for MIPS and pay nothing (CMS MIPS quality measure specifications; CPT Category II introduction), so a "
+        "question naming a service or drug means the billable code",
+    ),
+    RankPrior(
+        re.compile(r"[A-Z0-9]{2}"), 0.5,
+        "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
+        "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
+        system="MODIFIER",
+        unless=re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE),
+        typed_code_lifts=True,
+    ),
+)
+# A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
+# older dates of service (CMS HCPCS Level II file, TERM_DT field).
+TERMINATED_FACTOR = 0.35
+# ... unless the question asks for the old code: then a terminated code is what it means, and it is not demoted.
+ASKS_FOR_OLD_CODE = re.compile(
+    r"\b(?:old|older|former|previous|terminated|deleted|discontinued|retired|expired|ended)\b"
+    r"(?:\W+\w+){0,2}?\W+(?:codes?|hcpcs|j-?codes?)\b|\bterminated\b|\bbefore\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 # A filter keeping at most this many records ranks them from their cached vectors (4,096 x 384 floats = 6 MB).
 SMALL_FILTER = 4096
 # A larger filter takes the allowed codes out of an unfiltered query 8x deeper when that leaves at least this many.
@@ -247,11 +301,12 @@ class Retriever:
         reasons: dict[str, str] = {}
         for match in [*lexical.phrase[::-1], *lexical.bm25[::-1]]:  # best reason wins: whole lay term, then BM25
             reasons[self.lexical.records[match.index].code] = match.why
-        fused = _fuse([
-            (dense, DENSE_WEIGHT),
+        rankings = [  # lexical first: equal scores keep first-seen order
+            (self._codes(lexical.phrase), _phrase_weights(lexical.phrase)),
             (self._codes(lexical.bm25), LEXICAL_WEIGHT),
-            (self._codes(lexical.phrase), PHRASE_WEIGHT),
-        ])
+            (dense, DENSE_WEIGHT),
+        ]
+        fused = self._with_priors(text, _fuse(rankings))
         dense_top = set(dense[:3])
         for code, score in fused:
             if code in seen:
@@ -269,6 +324,18 @@ class Retriever:
             if len(hits) >= k:
                 break
         return hits
+
+    def _with_priors(self, text: str, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """The fused scores scaled by each record's prior (RANK_PRIORS, TERMINATED_FACTOR), best first again."""
+        today = date.today()
+        old_wanted = bool(ASKS_FOR_OLD_CODE.search(text))
+        scaled: list[tuple[str, float]] = []
+        for code, value in fused:
+            record = self.corpus.get(code)
+            if record is not None:
+                value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
+            scaled.append((code, value))
+        return sorted(scaled, key=lambda item: -item[1])
 
     def _codes(self, matches: list[LexicalMatch]) -> list[str]:
         return [self.lexical.records[match.index].code for match in matches]
@@ -350,7 +417,8 @@ class Retriever:
     def lexical_ranking(self, text: str, depth: int, family: str | None = None, system: str | None = None) -> list[str]:
         """Codes by the lexical side alone (BM25 and whole lay terms, fused), best first; for evaluation."""
         lexical = self.lexical.rank(text, depth, _filter(family, system.upper() if system else None))
-        fused = _fuse([(self._codes(lexical.bm25), LEXICAL_WEIGHT), (self._codes(lexical.phrase), PHRASE_WEIGHT)])
+        fused = _fuse([(self._codes(lexical.phrase), _phrase_weights(lexical.phrase)),
+                       (self._codes(lexical.bm25), LEXICAL_WEIGHT)])
         return [code for code, _ in fused][:depth]
 
     def bm25_ranking(self, text: str, depth: int) -> list[str]:
@@ -358,13 +426,36 @@ class Retriever:
         return self._codes(self.lexical.rank(text, depth).bm25)
 
 
-def _fuse(rankings: list[tuple[list[str], float]]) -> list[tuple[str, float]]:
-    """Weighted reciprocal-rank fusion: each ranking gives weight / (RRF_K + rank); ties keep first-seen order."""
+def prior_of(
+    record: CodeRecord, today: date | None = None, *, terminated_wanted: bool = False, question: str = ""
+) -> float:
+    """How much a record's fused score counts (1.0 for most): see RANK_PRIORS and TERMINATED_FACTOR."""
+    factor = 1.0
+    for prior in RANK_PRIORS:
+        if prior.applies(record, question):
+            factor *= prior.factor
+    terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
+    if terminated and not terminated_wanted:
+        factor *= TERMINATED_FACTOR
+    return factor
+
+
+def _fuse(rankings: list[tuple[list[str], float | list[float]]]) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion: each ranking gives weight / (RRF_K + rank) (a weight per position when a
+    list is given); ties keep first-seen order."""
     fused: dict[str, float] = {}
     for codes, weight in rankings:
         for rank, code in enumerate(codes, start=1):
-            fused[code] = fused.get(code, 0.0) + weight / (RRF_K + rank)
+            share = weight[rank - 1] if isinstance(weight, list) else weight
+            fused[code] = fused.get(code, 0.0) + share / (RRF_K + rank)
     return sorted(fused.items(), key=lambda item: -item[1])
+
+
+def _phrase_weights(matches: list[LexicalMatch]) -> list[float]:
+    """PHRASE_WEIGHT scaled by each match's phrase length over the longest one matched: a question containing the
+    two-word lay term "intrathecal methotrexate" means that record more than the records named "methotrexate"."""
+    longest = max((match.score for match in matches), default=1.0) or 1.0
+    return [PHRASE_WEIGHT * match.score / longest for match in matches]
 
 
 def _common_prefix(left: str, right: str) -> str:
