@@ -86,13 +86,14 @@ def main(argv: list[str] | None = None) -> int:
 def reading_timings(assistant: object, questions: list[str], repeat: int) -> tuple[list[float], list[float]]:
     """Milliseconds (wall, CPU) to read each question (the reader's caches are cleared: each read is a first read)."""
     from assistant.chat.parse import parse_conversation
-    from assistant.chat.reading import cues
+    from assistant.chat.reading import cues, spans
 
     timings: list[float] = []
     cpu: list[float] = []
     for _ in range(repeat):
         for question in questions:
             cues._matching_families.cache_clear()
+            spans.read.cache_clear()
             start, start_cpu = time.perf_counter(), time.process_time()
             parsed = parse_conversation([], question)
             assistant.router.services(parsed)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.chat.reading.clock import clock_candidates, ends_before_start, pick_span
 from assistant.chat.reading.problems import Problem
@@ -546,8 +547,10 @@ _START_WORDS = frozenset({"minus", "negative", "a", "an", "one", "half", "quarte
 _START_PUNCT = frozenset({"-", "+", ",", ";", "&", "#", "@"})
 
 
+@lru_cache(maxsize=512)
 def read(text: str) -> Reading:
-    """Tokenize and compose: every typed span of the question, and the problems met on the way."""
+    """Tokenize and compose: every typed span of the question, and the problems met on the way (cached: the parser,
+    the services and the reading trail all read the same question; a `Reading` is immutable)."""
     low, tokens = tokenize(text)
     ts = _Tokens(low, tokens)
     spans: list[Span] = []
