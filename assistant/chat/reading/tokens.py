@@ -86,7 +86,17 @@ def _code_spans(text: str, low: str) -> list[tuple[int, int, str]]:
             for match in re.finditer(rf"(?<![\w.]){re.escape(code.lower())}(?![\w.])", low):
                 spans.append((match.start(), match.end(), code))
         return sorted(spans)
-    return [(span.start, span.end, span.code) for span in find_code_spans(text)]
+    return [(span.start, span.end, span.code) for span in find_code_spans(text)
+            if not _an_amount(low, span.start, span.end)]
+
+
+_AMOUNT_AFTER = re.compile(r"\.\d|\s*(?:mg|g|mcg|units?|ml|cc|iu|min|mins|minutes?|hrs?|hours?)\b")
+
+
+def _an_amount(low: str, start: int, end: int) -> bool:
+    """A code-shaped number that is an amount: "-10.5 mg" after a code is a dose, not modifier 10; "10000 units"."""
+    shape = low[start:end]
+    return shape.isdigit() and bool(_AMOUNT_AFTER.match(low, end))
 
 
 def tokenize(text: str) -> tuple[str, list[Token]]:

@@ -149,3 +149,22 @@ def test_every_family_every_form_at_every_boundary(family: str) -> None:
         for form in forms(minutes):
             check(family, minutes, form, "{cue} {d}")
             check(family, minutes, form, "how do I code {cue} {d}")
+
+
+@given(amount=st.one_of(st.integers(min_value=-5000, max_value=0),
+                        st.floats(min_value=-500, max_value=0, allow_nan=False)),
+       unit=st.sampled_from(["mg", "g", "mcg", "units", "mL"]),
+       drug=st.sampled_from(["zofran", "ceftriaxone", "J1885"]))
+@example(amount=-4, unit="mg", drug="zofran")
+@example(amount=-10.5, unit="mg", drug="J1885")  # found locally: "-10" after a code was read as modifier 10
+@example(amount=0, unit="mg", drug="zofran")
+def test_a_dose_that_is_not_positive_is_refused(amount: float, unit: str, drug: str) -> None:
+    shown = f"{amount:g}"
+    parsed = parse_question(f"{drug} {shown} {unit}")
+    assert parsed.problems, f"{drug} {shown} {unit} was not refused"
+
+
+@given(word=st.sampled_from(["chemo", "pump"]), negation=st.sampled_from(["no ", "non-", "not ", "without ", "w/o "]))
+def test_a_negated_cue_is_never_used(word: str, negation: str) -> None:
+    parsed = parse_question(f"IV infusion 9 hours, {negation}{word}")
+    assert parsed.family == "iv_infusion" and parsed.prolonged_pump is None
