@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,7 +24,8 @@ from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
-from assistant.contract import Answer, CodeLine
+from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
+from assistant.contract import Answer
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
@@ -206,7 +207,7 @@ class Router:
             if len(parsed.problems) == 1 and parsed.problems[0].kind == "too_long":
                 # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
                 # (issue 11); anything else over a day is asked.
-                encounter = self._encounter_hook(self.services(parsed), context)
+                encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
                     return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
@@ -290,10 +291,10 @@ class Router:
         from assistant.units import UnitsError
 
         services = self.services(parsed) if not parsed.earlier_texts else []
-        encounter = self._encounter_hook(services, context)
+        encounter = encounter_hook(self, services, context)
         if encounter is not None:
             return encounter
-        several = self._several_services(parsed, services, context)
+        several = several_services(self, parsed, services, context)
         if several is not None:
             return several
         requests: list[dict[str, Any]] = []
@@ -353,118 +354,8 @@ class Router:
         codes = sorted(codes_in_answer)
         answer = answers.units_answer(results, self.descriptions(codes), summary, warnings, notes)
         if drug is not None and parsed.vial_size is not None and parsed.dose is not None:
-            self._add_waste_lines(answer, parsed, drug, context)
+            add_waste_lines(answer, parsed, drug, context)
         return answer
-
-    @staticmethod
-    def _add_waste_lines(answer: Answer, parsed: ParsedQuestion, drug: CodeRecord, context: RouteContext) -> None:
-        """The vial a dose came from, typed with it: Medicare Part B single-dose containers put the discarded amount
-        on its own JW line, or JZ on the line when nothing was discarded (100-04 Ch 17 section 40; MM13056), by
-        `units.drugs.waste_lines`; other payers and multi-dose vials take neither."""
-        from assistant.units import UnitsError
-        from assistant.units.drugs import waste_lines
-
-        assert drug.billing_unit is not None and parsed.dose is not None and parsed.vial_size is not None
-        try:
-            lines, notes = waste_lines(
-                drug.code, parsed.dose, parsed.dose_unit or "", drug.billing_unit.quantity, drug.billing_unit.unit,
-                parsed.vial_size, parsed.vial_unit or "", parsed.vials, single_dose=parsed.single_dose is not False,
-                payer=context.payer)
-        except UnitsError as error:
-            answer.warnings.append(f"JW/JZ not worked out: {escape_user_text(str(error))}")
-            return
-        shown = []
-        for line in lines:
-            name = f"{line.code}-{line.modifier}" if line.modifier else line.code
-            shown.append(f"{name} x{line.units}" + (f" ({escape_user_text(line.note)})" if line.note else ""))
-            if line.modifier == "JW":
-                answer.codes.append(CodeLine(code=f"{line.code}-JW", units=line.units,
-                                             description=f"{drug.title}: amount discarded (JW)"))
-        answer.answer += "\n\n**Single-dose container (JW/JZ):** " + "; ".join(shown) + "."
-        answer.warnings.extend(notes)
-
-    _DRUG_ADMINISTRATION = frozenset({"hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion",
-                                      "chemo_push", "subq_infusion"})
-
-    def _encounter_hook(self, services: list[Service], context: RouteContext) -> Answer | None:
-        """Drug-administration services go to ENC's encounter engine (assistant/chat/encounter_route.py) when it
-        is there; None = not an encounter it codes (the single-family path below answers)."""
-        administrations = [s for s in services if s.family in self._DRUG_ADMINISTRATION]
-        # A whole visit (several administrations), or one drug given by a stated time or route; a lone timed
-        # service or a dose question ("Hizentra 10 grams how many units") stays with the single-family path.
-        one_given = len(administrations) == 1 and administrations[0].drug is not None and (
-            administrations[0].minutes is not None or administrations[0].start is not None
-            or administrations[0].route in ("im", "sc", "iv_push", "injection"))
-        if len(administrations) < 2 and not one_given:
-            return None
-        try:
-            from assistant.chat.encounter_route import answer_encounter  # type: ignore[import-not-found]
-        except ImportError:
-            return None
-        return answer_encounter(services, context, self)  # type: ignore[no-any-return]
-
-    def _several_services(
-        self, parsed: ParsedQuestion, services: list[Service], context: RouteContext
-    ) -> Answer | None:
-        """Until the encounter engine codes whole visits: several infusions of one chemo family keep their own time
-        (the first is initial, each further one a sequential infusion: CPT 96413/96415, 96417), and several pushes
-        of different drugs are an initial push and each new drug's sequential push (CPT 96374, 96375), each drug with
-        its own dose line. Anything else is answered by the single-family path."""
-        from assistant.units import UnitsError
-
-        chemo = [s for s in services if s.family == "chemo_infusion" and s.minutes is not None]
-        pushes = [s for s in services if s.family in ("iv_push", "chemo_push")]
-        warnings = list(context.warnings)
-        if len(chemo) >= 2 and len(chemo) == len([s for s in services if s.minutes is not None]):
-            first = chemo[0]
-            request = self._time_request(replace(parsed, minutes=first.minutes, start=first.start, end=first.end,
-                                                 sequential_infusions=len(chemo) - 1), "chemo_infusion", context)
-            summary = (f"{_sentence_case(answers.FAMILY_NAMES['chemo_infusion'])}, "
-                       + ", then ".join(f"{escape_user_text(s.drug or 'infusion')} "
-                                        f"{answers.format_minutes(s.minutes or 0)}" for s in chemo))
-            for later in chemo[1:]:
-                if (later.minutes or 0) > 90:
-                    warnings.append(f"The sequential infusion ({escape_user_text(later.words)}) ran "
-                                    f"{later.minutes} minutes: its own further hours are not counted in this answer; "
-                                    "check them with the encounter coding.")
-            warnings.append("Each infusion keeps its own time: the first is the initial service, each later one a "
-                            "sequential infusion of a new drug (CPT 96417); times are not added together.")
-        elif len([s for s in services if s.dose is not None]) >= 2 and not parsed.has_duration and not pushes:
-            # Several drugs with their doses and no administration service named: one drug line each (issue 12).
-            request = None
-            summary = "Drug units"
-        elif len(pushes) >= 2 and len({s.drug or s.words for s in pushes}) == len(pushes):
-            request = self._time_request(replace(parsed, pushes=len(pushes)), pushes[0].family or "iv_push",
-                                         context)
-            summary = (f"{_sentence_case(answers.FAMILY_NAMES[pushes[0].family or 'iv_push'])}, "
-                       + ", ".join(escape_user_text(s.drug or s.words) for s in pushes))
-        else:
-            return None
-        requests = [request] if request is not None else []
-        for service in services:
-            if service.dose is None:
-                continue
-            one = replace(parsed, text=service.words, codes=service.codes, dose=service.dose,
-                          dose_unit=service.dose_unit, earlier_texts=())
-            drug, why = self.find_drug(one)
-            if drug is None:
-                warnings.append(f"No drug line for {escape_user_text(service.words)}: "
-                                f"{why or 'name the drug (generic or brand) or its J code'}.")
-                continue
-            requests.append(self._drug_request(one, drug, context))
-            summary += f"; {drug.code} dose {service.dose:g} {service.dose_unit}"
-        if not requests:
-            return None
-        try:
-            results = [self._calculate(r) for r in requests]
-        except UnitsError as error:
-            return answers.units_problem_answer([escape_user_text(str(error)).rstrip(".")], warnings)
-        codes_in_answer = {line.code for r in results for line in r.lines if line.units}
-        warnings.extend(self._orphan_add_on_warnings(codes_in_answer))
-        warnings.extend(parsed.notes)
-        summary += f", {answers.setting_name(results[0].setting)}"
-        return answers.units_answer(results, self.descriptions(sorted(codes_in_answer)), summary, warnings,
-                                    list(context.notes))
 
     def not_counted_answer(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """A time for a service no family cue, code or lay term names: say so, offer a search, bill nothing."""
