@@ -168,3 +168,18 @@ def test_a_dose_that_is_not_positive_is_refused(amount: float, unit: str, drug: 
 def test_a_negated_cue_is_never_used(word: str, negation: str) -> None:
     parsed = parse_question(f"IV infusion 9 hours, {negation}{word}")
     assert parsed.family == "iv_infusion" and parsed.prolonged_pump is None
+
+
+@given(text=st.text(max_size=120))
+@example(text="İstanbul 5 mg")  # a character whose lower case is longer: spans must stay spans of the question
+@example(text="\u2212 4 mg\u00a0x\u00d72")
+def test_reading_never_raises_and_every_span_is_in_the_question(text: str) -> None:
+    from assistant.chat.reading.spans import read
+
+    reading = read(text)
+    assert len(reading.low) == len(text)
+    for span in reading.spans:
+        start, end = span.span
+        assert 0 <= start <= end <= len(text)
+    read_services(text)
+    parse_question(text)
