@@ -80,6 +80,10 @@ _RELATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 _SITE = re.compile(r"\b(?:second|2nd|separate|another|different|new)\s+(?:iv\s+|vascular\s+|access\s+)?site\b"
                    r"|\b(?:left|right)\s+(?:arm|hand|forearm|ac|antecubital|port)\b|\bport\b")
 _PUMP = re.compile(r"\bpumps?\b")
+_NEW_DRUG = re.compile(r"\b(?:second|2nd|third|3rd|new|another|different)\s+(?:drug|med\w*|agent|antibiotic)\b")
+# Words that make a part with its own time another service ("second drug 45 min sequential").
+_NEW_SERVICE = re.compile(r"\b(?:sequential(?:ly)?|concurrent(?:ly)?|(?:second|2nd|third|3rd|new|another|different)"
+                          r"\s+(?:drug|med\w*|infusion|bag|agent|antibiotic|chemo\w*))\b")
 _GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between)\b")
 _GAP_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 # Family from the route and category when no cue names one (CPT 96360-96379, 96401-96417 by route and substance).
@@ -121,8 +125,8 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
         # 100 min", "rituxan 0930-1330"): times are never summed across services. "then another 45 min" (no words
         # of its own) stays with the service before it.
         current = groups[-1] if groups else pending
-        own_time = _has_time(reading, part) and any(_has_time(reading, p) for p in current) \
-            and bool(_content_words(reading, part))
+        own_time = _has_time(reading, part) and any(_has_time(reading, p) for p in current) and (
+            bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1])))
         if own_time and not groups:
             groups.append(pending)
             groups.append([part])
@@ -240,6 +244,8 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     if drug_words is None and family in _ADMINISTRATION and given:
         content = [w for part in group for w in _content_words(reading, part)]
         drug_words = " ".join(content[:3]) or None
+    if drug_words is None and (named := _NEW_DRUG.search(masked)):
+        drug_words = named.group(0)  # "second drug": another substance, as typed (never the first one again)
     if route is None and (drug_here or drug_words) and minutes is not None:
         route = "iv_infusion"  # a drug given over a time is an infusion
     if family is None and route is not None:
@@ -274,11 +280,22 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     )
 
 
+_INFUSIONS = frozenset({"iv_infusion", "chemo_infusion", "subq_infusion"})
+
+
 def _share_routes(services: list[Service]) -> list[Service]:
     """"zofran and dexamethasone IVP": a drug with no route or time takes the route of the next service."""
     from dataclasses import replace
 
     out = list(services)
+    # "IV infusion 2 hrs then second drug 45 min sequential": a later part with its own time and no service words of
+    # its own continues the kind of service before it (another infusion), never adds its time to the first one.
+    for i in range(1, len(out)):
+        here, before = out[i], out[i - 1]
+        if here.family is None and here.route is None and here.minutes is not None and before.family in _INFUSIONS \
+                and here.relation in ("sequential", "concurrent", "then", "during"):
+            out[i] = replace(here, family=before.family, route=before.route,
+                             category=here.category or before.category)
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if here.route is None and here.minutes is None and here.drug is not None and after.route is not None:
