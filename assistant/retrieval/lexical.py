@@ -40,7 +40,7 @@ ABBREVIATIONS: dict[str, str] = {
     "inj": "injection", "admin": "administration", "vac": "vaccine", "vacc": "vaccine", "flu": "influenza",
     "im": "intramuscular", "neb": "nebulizer", "cath": "catheter", "hosp": "hospital", "scrn": "screening",
     "stim": "stimulation", "trach": "tracheostomy", "supp": "supply", "suppl": "supply", "wc": "wheelchair",
-    "whlchr": "wheelchair", "sys": "system", "elec": "electric",
+    "whlchr": "wheelchair", "sys": "system", "elec": "electric", "cc": "ml",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A

@@ -87,6 +87,12 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         "question naming a service or drug means the billable code",
     ),
     RankPrior(
+        re.compile(r"S\d{4}"), 0.7,
+        "S codes are temporary national codes for private payers and Medicaid; Medicare does not accept them (CMS "
+        "HCPCS Level II coding procedures, 'Temporary National Codes (Non-Medicare)'), so an equal Medicare code "
+        "comes first",
+    ),
+    RankPrior(
         re.compile(r"[A-Z0-9]{2}"), 0.5,
         "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
         "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",

@@ -81,6 +81,7 @@ def test_equal_fused_scores_keep_the_first_ranking_order():
         pytest.param("flu shot", ["influenza", "shot"], id="flu"),
         pytest.param("strengthening exercises", ["strengthen", "exercise"], id="ing-folded"),
         pytest.param("sing", ["sing"], id="short-ing-word-kept"),
+        pytest.param("1000 cc", ["1000", "ml"], id="cc-is-ml"),
     ],
 )
 def test_tokenizer_folds_cms_abbreviations_and_ing(text, expected):
@@ -105,6 +106,8 @@ TODAY = date(2026, 12, 2)
         pytest.param("3074F", "CPT", None, "blood pressure", 0.35, id="cpt-category-ii"),
         pytest.param("G7999", "HCPCS", None, "anything", 1.0, id="G7999-is-billable"),
         pytest.param("M0201", "HCPCS", None, "covid vaccine at home", 1.0, id="M0xxx-is-billable"),
+        pytest.param("S0119", "HCPCS", None, "ondansetron 4 mg", 0.7, id="S-code-non-medicare"),
+        pytest.param("J2405", "HCPCS", None, "ondansetron 4 mg", 1.0, id="J-code"),
         pytest.param("J1040", "HCPCS", date(2024, 3, 31), "depo-medrol 80 mg", 0.35, id="terminated"),
         pytest.param("J1040", "HCPCS", date(2024, 3, 31), "depo-medrol 80 mg, the old code", 1.0,
                      id="terminated-asked-for"),
