@@ -166,7 +166,7 @@ def _duration(ts: _Tokens, i: int) -> Match | None:
                                      sign * round((value + part) * 60))
             # "1 hour 30", "2h30": H hour M with the minutes' unit left off (never read as H hours alone).
             bare = ts.get(j + 1)
-            if bare is not None and bare.kind == "num" and not bare.words and bare.value is not None \
+            if bare is not None and bare.kind == "num" and bare.value is not None \
                     and bare.value == int(bare.value) and 0 <= bare.value < 60 and not _owned(ts, j + 2):
                 return j + 2, Duration(ts.surface(i, j + 2), (ts.t[i].start, bare.end),
                                        sign * round(value * 60 + bare.value))
@@ -182,6 +182,11 @@ def _duration(ts: _Tokens, i: int) -> Match | None:
     if ts.is_hour(k) and ts.text(k) not in ("h", "m"):
         if ts.text(k + 1) == "and" and ts.text(k + 2) in ("a", "one") and ts.text(k + 3) == "half":
             return k + 4, Duration(ts.surface(i, k + 4), (ts.t[i].start, ts.t[k + 3].end), 90)
+        bare = ts.get(k + 1)
+        if k > i and bare is not None and bare.kind == "num" and bare.value is not None \
+                and bare.value == int(bare.value) and 0 <= bare.value < 60 and not _owned(ts, k + 2):
+            # "an hour 30", "an hour thirty": H hour M with H = 1
+            return k + 2, Duration(ts.surface(i, k + 2), (ts.t[i].start, bare.end), 60 + round(bare.value))
         if k > i:
             return k + 1, Duration(ts.surface(i, k + 1), (ts.t[i].start, ts.t[k].end), 60, unit="hours")
     # "half an hour", "a half hour", "half-hour", "a quarter of an hour", "three quarters of an hour"
@@ -528,8 +533,8 @@ def _checks(ts: _Tokens, spans: list[Span], used: list[bool]) -> list[Problem]:
         if used[i] or token.kind != "num":
             continue
         before, after = ts.get(i - 1), ts.get(i + 1)
-        near = any(t is not None and not used[k] and t.text in _NEAR_WORDS
-                   for k, t in ((i - 1, before), (i + 1, after)) if 0 <= k < len(used))
+        # next to a time, dose or count word (read or not): a number no rule read there is asked about
+        near = any(t is not None and t.text in _NEAR_WORDS for t in (before, after))
         base_units = "base" in (ts.text(i - 1), ts.text(i - 2))  # "base units 5": read by the anesthesia reader
         if near and not base_units and not _owned(ts, i + 1) and ts.text(i - 1) not in ("x", "#"):
             problems.append(Problem("unread_number", token.text, token.span))

@@ -65,7 +65,9 @@ def forms(minutes: int) -> list[str]:
     if hours:
         found += [f"{hours} hours {rest} minutes", f"{hours}h {rest}m", f"{hours}h{rest:02d}", f"{hours} hr {rest}",
                   f"{hours} hour {rest}", f"{hours}:{rest:02d}", f"{words(hours)} hours and {words(rest)} minutes",
-                  f"{hours} hrs, {rest} min"]
+                  f"{hours} hrs, {rest} min", f"{words(hours)} {'hour' if hours == 1 else 'hours'} {words(rest)}"]
+        if hours == 1:
+            found += [f"an hour {rest}", f"an hour {words(rest)}"]
         if rest == 0:
             found += [f"{hours} hours", f"{words(hours)} hours"]
         if rest == 30:
@@ -108,6 +110,7 @@ def test_every_timed_family_has_a_cue() -> None:
 @example(family="psychotherapy", minutes=53, template="{cue} {d}", data=None)
 @example(family="iv_infusion", minutes=110, template="{cue} {d}", data=None)
 @example(family="hydration", minutes=1440, template="{cue} {d}", data=None)
+@example(family="critical_care", minutes=90, template="how do I code {cue} {d}", data=None)  # "one hour thirty" was 60
 def test_a_duration_reads_as_the_truth_or_asks(family: str, minutes: int, template: str, data: object) -> None:
     candidates = forms(minutes)
     # an @example runs every form; a generated case draws one
