@@ -182,6 +182,11 @@ def _duration(ts: _Tokens, i: int) -> Match | None:
     if ts.is_hour(k) and ts.text(k) not in ("h", "m"):
         if ts.text(k + 1) == "and" and ts.text(k + 2) in ("a", "one") and ts.text(k + 3) == "half":
             return k + 4, Duration(ts.surface(i, k + 4), (ts.t[i].start, ts.t[k + 3].end), 90)
+        extra = ts.number(k + 2) if ts.text(k + 1) in ("and", ",") else None
+        if extra is not None and extra[0] is not None and not extra[2] and ts.is_min(extra[1]):
+            # "an hour and 15 minutes", "hour and fifteen minutes"
+            end = extra[1] + 1
+            return end, Duration(ts.surface(i, end), (ts.t[i].start, ts.t[end - 1].end), 60 + round(extra[0]))
         bare = ts.get(k + 1)
         if k > i and bare is not None and bare.kind == "num" and bare.value is not None \
                 and bare.value == int(bare.value) and 0 <= bare.value < 60 and not _owned(ts, k + 2):

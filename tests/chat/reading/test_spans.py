@@ -75,6 +75,13 @@ def test_number_words_keep_their_span_in_the_question() -> None:
         pytest.param("3 x 15 min", 45, id="product-before"),
         pytest.param("45 min x2", 90, id="product-after"),
         pytest.param("-3 hours", -180, id="negative-kept-for-the-refusal"),
+        pytest.param("one hour thirty", 90, id="words-h-hour-m"),
+        pytest.param("an hour 30", 90, id="an-hour-m"),
+        pytest.param("an hour and fifteen minutes", 75, id="an-hour-and-m-minutes"),
+        pytest.param("hour and 15 min", 75, id="hour-and-m-no-article"),
+        pytest.param("1 ½ hours", 90, id="spaced-half-glyph"),
+        pytest.param("90 minute", 90, id="singular-unit"),
+        pytest.param("45-minute", 45, id="hyphenated-unit"),
     ],
 )
 def test_durations(text: str, minutes: int) -> None:
