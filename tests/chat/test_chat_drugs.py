@@ -1,9 +1,9 @@
 """Drug questions through `Assistant.ask` with the real CMS files imported into a private data directory (issue 12
 item 2): brand and generic names, billing units, weight-based doses, several drugs, JW/JZ.
 
-Rows marked xfail need the reader (READ, issue 10: assistant/chat/reading) or the router's drug path to pass the
-new pieces through (mg/kg with the weight, one line per drug, vial sizes); the dictionary and the arithmetic they
-need are tested in tests/corpus/test_drugs.py and tests/units/test_drug_units.py.
+The reader (assistant/chat/reading) passes the new pieces through (mg/kg with the weight, one line per drug, vial
+sizes); the dictionary and the arithmetic they need are tested in tests/corpus/test_drugs.py and
+tests/units/test_drug_units.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from assistant.corpus.loader import load_corpus
 from assistant.edits import FILENAME, EditsStore
 from assistant.edits.importers import import_mue
 from assistant.settings import REPO_ROOT, Settings
-
-NEEDS_READER = "needs the reader/router drug path (READ, issue 10) to pass this through"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +62,9 @@ def test_issue_examples(real: Assistant, question: str, expected: dict[str, int]
 READER_ROWS = [
     pytest.param("infliximab 5 mg/kg, 82 kg", {"J1745": 41}, id="mg-per-kg"),
     pytest.param("paclitaxel 175 mg/m2, BSA 1.8", {"J9267": 315}, id="mg-per-m2"),
-    pytest.param("zofran 4 mg IVP and toradol 30 mg IVP", {"J2405": 4, "J1885": 2}, id="two-drugs"),
+    # Issue 10's row: two pushes of different drugs are 96374 + 96375 beside each drug's own line.
+    pytest.param("zofran 4 mg IVP and toradol 30 mg IVP", {"96374": 1, "96375": 1, "J2405": 4, "J1885": 2},
+                 id="two-drugs"),
     pytest.param("keytruda 200 mg and privigen 40 g", {"J9271": 200, "J1459": 80}, id="two-drugs-by-brand"),
     # corpus.drugs.find reads the NDC as Keytruda (tests/corpus/test_drugs.py); the router's find_drug must use it
     pytest.param("NDC 00006-3026-02 200 mg", {"J9271": 200}, id="ndc-with-dose"),
@@ -85,17 +85,14 @@ def test_waste_rows_for_the_reader(real: Assistant, question: str, expected: tup
     code, units, modifier, wasted = expected
     answer = real.ask(question, payer="medicare")
     shown = modifier in answer.answer and (not wasted or f"{code}-JW" in answer.answer or "JW x" in answer.answer)
-    if not shown:
-        pytest.xfail(NEEDS_READER)
+    assert shown, answer.answer
     assert _lines(answer).get(code) == units
 
 
 @pytest.mark.parametrize(("question", "expected"), READER_ROWS)
 def test_rows_for_the_reader(real: Assistant, question: str, expected: dict[str, int]):
     answer = real.ask(question, payer="medicare")
-    if _lines(answer) != expected:
-        pytest.xfail(NEEDS_READER)
-    assert _lines(answer) == expected
+    assert _lines(answer) == expected, answer.answer
 
 
 def test_a_terminated_code_is_never_counted(real: Assistant):
