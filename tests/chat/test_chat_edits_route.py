@@ -7,13 +7,11 @@ questions go through `Assistant.ask`; the same questions also go straight to the
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from assistant.chat import router as router_module
 from assistant.chat.assistant import Assistant
 from assistant.chat.edits_chat import answer_edits_question
 from assistant.edits import EditsStore
@@ -43,11 +41,6 @@ OPH_MUE_CSV = """hcpcs_cpt_code,outpatient_hospital_services_mue_values,mai,mai_
 96376,3,3,Date of Service Edit: Clinical,Clinical: Data
 96372,6,3,Date of Service Edit: Clinical,Clinical: Data
 """
-
-WIRED = "answer_edits_question" in inspect.getsource(router_module)
-needs_wiring = pytest.mark.xfail(not WIRED, reason="Router.answer does not call answer_edits_question yet (READ "
-                                 "wires the hook, issue 10 item 8)", strict=False)
-
 
 @dataclass
 class _Parsed:
@@ -113,7 +106,6 @@ def test_mue_questions_hook(loaded: Assistant, question: str, lead: str, exceeds
     assert any("exceed" in warning for warning in answer.warnings) is exceeds
 
 
-@needs_wiring
 @pytest.mark.parametrize(("question", "lead", "exceeds"), MUE_QUESTIONS)
 def test_mue_questions_ask(loaded: Assistant, question: str, lead: str, exceeds: bool) -> None:
     answer = loaded.ask(question)
@@ -188,7 +180,6 @@ def test_facility_ptp_without_the_oph_table_says_so(loaded: Assistant) -> None:
     assert "indicator 0" not in answer.answer
 
 
-@needs_wiring
 @pytest.mark.parametrize(
     ("question", "words"),
     [
@@ -226,7 +217,6 @@ def test_scrub_facility_claim_without_oph_tables(loaded: Assistant) -> None:
     assert "MUE of 0" not in answer.answer and "indicator 0" not in answer.answer
 
 
-@needs_wiring
 def test_scrub_ask(loaded: Assistant) -> None:
     answer = loaded.ask("scrub 99214-25, 96372, J1885 x4, 36415")
     assert answer.route == "edits" and "4 of 4 lines pass" in answer.answer

@@ -144,11 +144,9 @@ def test_lookups_ignore_case_and_spaces(bundled: Corpus) -> None:
 
 
 def test_time_rules_are_units_engine_families() -> None:
-    units = pytest.importorskip("assistant.units")
-    families = getattr(units, "FAMILIES", None)
-    if families is None:
-        pytest.skip("assistant.units does not export FAMILIES yet")
-    assert set(TIME_RULES) == set(families)
+    from assistant.units import FAMILIES
+
+    assert set(TIME_RULES) == set(FAMILIES)
 
 
 # --- wording: our own, never the AMA descriptor -------------------------------------------------------------
