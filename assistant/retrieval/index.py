@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 INDEX_DIRNAME = "index"
 # Chroma refuses adds above `client.get_max_batch_size()` (5,461 here); 1,000 keeps every call well inside it.
 CHUNK_SIZE = 1000
-# Records embedded (and added) per step: at 60-150 records/s on 2 cores the progress bar moves every 1-2 s.
-EMBED_CHUNK = 128
+# Records embedded (and added) per step: at 30-150 records/s on 2 cores the progress bar moves every 0.5-2 s.
+EMBED_CHUNK = 64
 # Progress of a refresh as (stage, done, total): "copying", "loading the model", "embedding", "switching", "done".
 ProgressHook = Callable[[str, int, int], None]
 COSINE = {"hnsw:space": "cosine"}
