@@ -7,7 +7,7 @@ Order of a search's hits:
    lay term, or a drug name, that the question contains entirely, longest first), BM25 (over title, lay terms,
    official descriptor and code) and dense (cosine over the embedded record text, in Chroma). Equal fused scores
    go to the lexical side (an exact word match beats a vague likeness: "rocephin" must never find a wheelchair
-   caster), then each fused score is scaled by the record's code-range prior (`RANK_PRIORS`: quality-data codes
+   caster), then each fused score is scaled by the record's code-range prior (`priors.RANK_PRIORS`: quality-data codes
    and terminated codes yield to the billable, current code the words name).
 """
 
@@ -36,6 +36,7 @@ from assistant.retrieval.index import (
     refresh_index,
 )
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
+from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -56,60 +57,6 @@ PHRASE_WEIGHT = 1.0
 EXACT_SCORE = 1.0
 
 
-@dataclass(frozen=True)
-class RankPrior:
-    """A code range whose records yield to others in the fused ranking: the fused score is multiplied by `factor`.
-    Rules as data: `pattern` matches the whole code and `system` (if set) the record's system; `unless` is a cue
-    in the question that lifts the prior (the question asks for exactly this kind of code); `reason` says why."""
-
-    pattern: re.Pattern[str]
-    factor: float
-    reason: str
-    system: str | None = None
-    unless: re.Pattern[str] | None = None
-    typed_code_lifts: bool = False  # the record's own code typed as a word, as written ("JW", not "jw"), lifts it
-
-    def applies(self, record: CodeRecord, question: str) -> bool:
-        if self.system is not None and record.system != self.system:
-            return False
-        if not self.pattern.fullmatch(record.code):
-            return False
-        if self.typed_code_lifts and re.search(rf"(?<![\w-]){re.escape(record.code)}(?![\w-])", question):
-            return False
-        return self.unless is None or not self.unless.search(question)
-
-
-RANK_PRIORS: tuple[RankPrior, ...] = (
-    RankPrior(
-        re.compile(r"G[89]\d{3}|M1\d{3}|\d{4}F"), 0.35,
-        "quality-data codes: HCPCS G8000-G9999 and M1000-M1999 and CPT Category II (####F) report quality measures "
-        "for MIPS and pay nothing (CMS MIPS quality measure specifications; CPT Category II introduction), so a "
-        "question naming a service or drug means the billable code",
-    ),
-    RankPrior(
-        re.compile(r"S\d{4}"), 0.7,
-        "S codes are temporary national codes for private payers and Medicaid; Medicare does not accept them (CMS "
-        "HCPCS Level II coding procedures, 'Temporary National Codes (Non-Medicare)'), so an equal Medicare code "
-        "comes first",
-    ),
-    RankPrior(
-        re.compile(r"[A-Z0-9]{2}"), 0.5,
-        "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
-        "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
-        system="MODIFIER",
-        unless=re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE),
-        typed_code_lifts=True,
-    ),
-)
-# A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
-# older dates of service (CMS HCPCS Level II file, TERM_DT field).
-TERMINATED_FACTOR = 0.35
-# ... unless the question asks for the old code: then a terminated code is what it means, and it is not demoted.
-ASKS_FOR_OLD_CODE = re.compile(
-    r"\b(?:old|older|former|previous|terminated|deleted|discontinued|retired|expired|ended)\b"
-    r"(?:\W+\w+){0,2}?\W+(?:codes?|hcpcs|j-?codes?)\b|\bterminated\b|\bbefore\s+(?:19|20)\d\d\b",
-    re.IGNORECASE,
-)
 # A filter keeping at most this many records ranks them from their cached vectors (4,096 x 384 floats = 6 MB).
 SMALL_FILTER = 4096
 # A larger filter takes the allowed codes out of an unfiltered query 8x deeper when that leaves at least this many.
@@ -430,20 +377,6 @@ class Retriever:
     def bm25_ranking(self, text: str, depth: int) -> list[str]:
         """Codes by BM25 alone, best first; for evaluation."""
         return self._codes(self.lexical.rank(text, depth).bm25)
-
-
-def prior_of(
-    record: CodeRecord, today: date | None = None, *, terminated_wanted: bool = False, question: str = ""
-) -> float:
-    """How much a record's fused score counts (1.0 for most): see RANK_PRIORS and TERMINATED_FACTOR."""
-    factor = 1.0
-    for prior in RANK_PRIORS:
-        if prior.applies(record, question):
-            factor *= prior.factor
-    terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
-    if terminated and not terminated_wanted:
-        factor *= TERMINATED_FACTOR
-    return factor
 
 
 def _fuse(rankings: list[tuple[list[str], float | list[float]]]) -> list[tuple[str, float]]:

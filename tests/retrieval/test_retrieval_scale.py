@@ -10,7 +10,8 @@ import pytest
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.embeddings import record_text
 from assistant.retrieval.lexical import LexicalIndex, tokenize
-from assistant.retrieval.retriever import ASKS_FOR_OLD_CODE, _fuse, prior_of
+from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
+from assistant.retrieval.retriever import _fuse
 from eval.retrieval import QUESTIONS, evaluate, load_questions
 
 

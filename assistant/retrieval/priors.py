@@ -1,0 +1,82 @@
+"""Code-range priors of the fused ranking: rules as data (issue 12 item 6, "code families do not crowd each other
+out"). Each prior scales a record's fused score; `reason` says why and names the source. A cue in the question can
+lift a prior: the question asks for exactly that kind of code ("what does JW mean", "the old code").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.corpus.records import CodeRecord
+
+
+@dataclass(frozen=True)
+class RankPrior:
+    """A code range whose records yield to others in the fused ranking: the fused score is multiplied by `factor`.
+    Rules as data: `pattern` matches the whole code and `system` (if set) the record's system; `unless` is a cue
+    in the question that lifts the prior (the question asks for exactly this kind of code); `reason` says why."""
+
+    pattern: re.Pattern[str]
+    factor: float
+    reason: str
+    system: str | None = None
+    unless: re.Pattern[str] | None = None
+    typed_code_lifts: bool = False  # the record's own code typed as a word, as written ("JW", not "jw"), lifts it
+
+    def applies(self, record: CodeRecord, question: str) -> bool:
+        if self.system is not None and record.system != self.system:
+            return False
+        if not self.pattern.fullmatch(record.code):
+            return False
+        if self.typed_code_lifts and re.search(rf"(?<![\w-]){re.escape(record.code)}(?![\w-])", question):
+            return False
+        return self.unless is None or not self.unless.search(question)
+
+
+RANK_PRIORS: tuple[RankPrior, ...] = (
+    RankPrior(
+        re.compile(r"G[89]\d{3}|M1\d{3}|\d{4}F"), 0.35,
+        "quality-data codes: HCPCS G8000-G9999 and M1000-M1999 and CPT Category II (####F) report quality measures "
+        "for MIPS and pay nothing (CMS MIPS quality measure specifications; CPT Category II introduction), so a "
+        "question naming a service or drug means the billable code",
+    ),
+    RankPrior(
+        re.compile(r"S\d{4}"), 0.7,
+        "S codes are temporary national codes for private payers and Medicaid; Medicare does not accept them (CMS "
+        "HCPCS Level II coding procedures, 'Temporary National Codes (Non-Medicare)'), so an equal Medicare code "
+        "comes first",
+    ),
+    RankPrior(
+        re.compile(r"[A-Z0-9]{2}"), 0.5,
+        "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
+        "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
+        system="MODIFIER",
+        unless=re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE),
+        typed_code_lifts=True,
+    ),
+)
+# A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
+# older dates of service (CMS HCPCS Level II file, TERM_DT field).
+TERMINATED_FACTOR = 0.35
+# ... unless the question asks for the old code: then a terminated code is what it means, and it is not demoted.
+ASKS_FOR_OLD_CODE = re.compile(
+    r"\b(?:old|older|former|previous|terminated|deleted|discontinued|retired|expired|ended)\b"
+    r"(?:\W+\w+){0,2}?\W+(?:codes?|hcpcs|j-?codes?)\b|\bterminated\b|\bbefore\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
+def prior_of(
+    record: CodeRecord, today: date | None = None, *, terminated_wanted: bool = False, question: str = ""
+) -> float:
+    """How much a record's fused score counts (1.0 for most): see RANK_PRIORS and TERMINATED_FACTOR."""
+    factor = 1.0
+    for prior in RANK_PRIORS:
+        if prior.applies(record, question):
+            factor *= prior.factor
+    terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
+    if terminated and not terminated_wanted:
+        factor *= TERMINATED_FACTOR
+    return factor
