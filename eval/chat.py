@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(data_dir=args.data_dir or Path(temp), hcpcs_file=None, mue_file=None, ptp_file=None,
                             asp_file=None, cpt_file=None, llm_model=None)
         assistant = Assistant.from_settings(settings)
+        assistant.retriever.warm_up()  # the model loads lazily; build the index once before the cases
         missed = run(cases, assistant, verbose=args.verbose)
     return 1 if missed else 0
 
