@@ -2,8 +2,8 @@
 
 `answer_encounter(services, context, router)` returns None when the services are not a drug-administration
 encounter the engine should code as a whole (one timed service with no drug is left to the units route). Drugs
-resolve to HCPCS codes and administration categories through the corpus drug dictionary (`corpus.drugs`); a small
-sourced table below covers oncology drugs the bundled corpus lacks until an HCPCS import adds them.
+resolve to HCPCS codes and administration categories through the corpus drug dictionary (`corpus.drugs`) only:
+drug names live in the corpus (`corpus/drugs.yaml`, the imported HCPCS/NDC files), never in a list here.
 """
 
 from __future__ import annotations
@@ -39,41 +39,6 @@ _PLACEHOLDER = re.compile(
 )
 _WORD_ROUTES = ((re.compile(r"\bintrathecal\b", re.I), "intrathecal"),
                 (re.compile(r"\bintralesional\b", re.I), "intralesional"))
-
-
-@dataclass(frozen=True)
-class FallbackDrug:
-    code: str
-    quantity: float
-    unit: str
-
-
-# Oncology drugs the bundled corpus does not carry yet: billing units from the CMS ASP payment-limit file, Jan-Mar
-# 2026 (hcpcs_code_dosage); categories from assistant.units.encounter.catalog (encounters.md A7). Used only when the
-# corpus drug dictionary does not know the name.
-_ASP = "CMS ASP payment-limit file 2026Q1 (hcpcs_code_dosage)"
-FALLBACK_DRUGS: dict[str, FallbackDrug] = {
-    **dict.fromkeys(("keytruda", "pembrolizumab"), FallbackDrug("J9271", 1, "mg")),
-    **dict.fromkeys(("lupron depot", "eligard", "leuprolide depot"), FallbackDrug("J9217", 7.5, "mg")),
-    **dict.fromkeys(("rituxan", "rituximab", "truxima", "ruxience"), FallbackDrug("J9312", 10, "mg")),
-    **dict.fromkeys(("herceptin", "trastuzumab"), FallbackDrug("J9355", 10, "mg")),
-    **dict.fromkeys(("5-fu", "5fu", "fluorouracil", "adrucil"), FallbackDrug("J9190", 500, "mg")),
-    **dict.fromkeys(("oxaliplatin", "eloxatin"), FallbackDrug("J9263", 0.5, "mg")),
-    **dict.fromkeys(("leucovorin",), FallbackDrug("J0640", 50, "mg")),
-    **dict.fromkeys(("levoleucovorin", "fusilev"), FallbackDrug("J0641", 0.5, "mg")),
-    **dict.fromkeys(("faslodex", "fulvestrant"), FallbackDrug("J9395", 25, "mg")),
-    **dict.fromkeys(("velcade", "bortezomib"), FallbackDrug("J9041", 0.1, "mg")),
-    **dict.fromkeys(("opdivo", "nivolumab"), FallbackDrug("J9299", 1, "mg")),
-    **dict.fromkeys(("avastin", "bevacizumab"), FallbackDrug("J9035", 10, "mg")),
-    **dict.fromkeys(("cisplatin",), FallbackDrug("J9060", 10, "mg")),
-    **dict.fromkeys(("gemcitabine", "gemzar"), FallbackDrug("J9201", 200, "mg")),
-    **dict.fromkeys(("doxorubicin", "adriamycin"), FallbackDrug("J9000", 10, "mg")),
-    **dict.fromkeys(("zoladex", "goserelin"), FallbackDrug("J9202", 3.6, "mg")),
-}
-_FALLBACK_PATTERN = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(FALLBACK_DRUGS, key=len, reverse=True)) + r")(?![\w-])",
-    re.I,
-)
 
 
 class ServiceLike(Protocol):
@@ -117,9 +82,16 @@ def _cell(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(str(text).split()))
 
 
-def is_encounter(services: Sequence[ServiceLike]) -> bool:
-    """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range."""
-    admin = [s for s in services if _is_admin(s)]
+def _drug_named(words: str, router: RouterLike | None) -> bool:
+    """The words name a drug the corpus knows (`corpus.drugs`); False without a router or a dictionary."""
+    drugs = getattr(getattr(router, "corpus", None), "drugs", None) if router is not None else None
+    return drugs is not None and bool(drugs.find(words))
+
+
+def is_encounter(services: Sequence[ServiceLike], router: RouterLike | None = None) -> bool:
+    """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range. With a
+    router, a drug the corpus knows in a service's words counts as a named drug."""
+    admin = [s for s in services if _is_admin(s, router)]
     if not admin or any(_foreign(s) for s in services):
         return False
     if not any(_route_of(s) is not None or s.pump or s.minutes for s in admin):
@@ -127,7 +99,7 @@ def is_encounter(services: Sequence[ServiceLike]) -> bool:
     if len(admin) >= 2:
         return True
     one = admin[0]
-    return bool(one.drug or one.code or one.pump or _FALLBACK_PATTERN.search(one.words) or (one.count or 1) > 1
+    return bool(one.drug or one.code or one.pump or _drug_named(one.words, router) or (one.count or 1) > 1
                 or (one.minutes or 0) > 24 * 60)
 
 
@@ -149,23 +121,27 @@ def _route_of(service: ServiceLike) -> str | None:
     return route
 
 
-def _is_admin(service: ServiceLike) -> bool:
-    """A drug administration: its family says so, or (no family) a route, a pump, or a drug we can name."""
+def _is_admin(service: ServiceLike, router: RouterLike | None = None) -> bool:
+    """A drug administration: its family says so, or (no family) a route, a pump, or a drug the corpus names."""
     if service.family in ADMIN_FAMILIES:
         return True
     if service.family is not None:
         return False
-    return bool(service.route in _ROUTES or service.pump or service.drug or _FALLBACK_PATTERN.search(service.words))
+    return bool(service.route in _ROUTES or service.pump or service.drug or _drug_named(service.words, router))
 
 
 def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
-    """The drug's code, billing unit and administration category: corpus first, then the sourced fallback."""
-    return resolve_name(service.drug, service.code, service.words, router)
+    """The drug's code, billing unit and administration category, from the corpus. Fluids (hydration) are not
+    looked up by their words: "IV fluids" names a saline bag, not the drug of the service."""
+    fluid = service.category == "hydration" or service.family == "hydration"
+    return resolve_name(service.drug, service.code, "" if fluid else service.words, router)
 
 
 def resolve_name(drug: str | None, code: str | None, words: str, router: RouterLike) -> DrugInfo | None:
     """A drug named by code or words: the corpus record (one candidate only; several = not resolved, never the
-    first), else the sourced fallback table; None when unknown."""
+    first). The drug words are matched whole first, then searched for a corpus name ("started 5-FU pump"), as are
+    the service's words when no drug words were read; one drug found is used, two different drugs are not
+    resolved. None when unknown."""
     corpus = router.corpus
     record = None
     how = ""
@@ -179,17 +155,19 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:
             return None
+    if record is None and drugs is not None and (drug or words):
+        mentions = [(m.surface, drugs.resolve(m.candidates)) for m in drugs.find(drug or words)]
+        codes = {r.code for _surface, found in mentions for r in found}
+        if len(codes) > 1:
+            return None  # two drugs, or a name several codes share: not resolved, never the first
+        if mentions and codes:
+            surface, (record, *_rest) = mentions[0]
+            how = f"'{surface}' is {record.code} in the corpus"
     if record is not None:
         quantity = record.billing_unit.quantity if record.billing_unit else None
         unit = record.billing_unit.unit if record.billing_unit else None
         category, hormonal = _category_of(record.code, drugs)
         return DrugInfo(record.code, quantity, unit, category, hormonal, how)
-    match = _FALLBACK_PATTERN.search(drug or words)
-    if match:
-        fallback = FALLBACK_DRUGS[match.group(1).casefold()]
-        category, hormonal = _category_of(fallback.code, drugs)
-        return DrugInfo(fallback.code, fallback.quantity, fallback.unit, category, hormonal,
-                        f"'{match.group(1)}' is {fallback.code} ({_ASP})")
     if code:
         category, hormonal = _category_of(code.strip().upper(), drugs)
         return DrugInfo(code.strip().upper(), None, None, category, hormonal, f"{code} as typed")
@@ -259,7 +237,7 @@ def to_encounter(
     questions: list[str] = []
     rows: list[dict[str, Any]] = []
     for service in services:
-        if not _is_admin(service):
+        if not _is_admin(service, router):
             notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
             continue
         placeholder = bool(service.drug and _PLACEHOLDER.match(service.drug.strip()))
@@ -404,7 +382,7 @@ def number_days(rows: list[dict[str, Any]], notes: list[str]) -> None:
 
 def answer_encounter(services: Sequence[ServiceLike], context: Any, router: RouterLike) -> Answer | None:
     """The whole-encounter answer (route "units"), or None when the services are not an encounter to code."""
-    if not is_encounter(services):
+    if not is_encounter(services, router):
         return None
     try:
         encounter, notes, placed = to_encounter(services, context, router)

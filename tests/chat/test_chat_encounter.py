@@ -78,7 +78,7 @@ SERVICE_ROWS = [
       _service(family="iv_infusion", route="iv_infusion", drug="rituxan", start=_t("09:30"), end=_t("13:30"),
                dose=700, dose_unit="mg", words="rituxan 700 mg 0930-1330")],
      {"96413": 1, "96415": 3, "96375": 1, "J9312": 70}),
-    ("keytruda-by-fallback-table", "professional",
+    ("keytruda-named-in-the-words-found-in-the-corpus", "professional",
      [_service(family="iv_infusion", route="iv_infusion", minutes=30, dose=200, dose_unit="mg",
                words="keytruda 200 mg IV over 30 min")],
      {"96413": 1, "J9271": 200}),
@@ -114,7 +114,7 @@ SERVICE_ROWS = [
       _service(family="iv_infusion", route="iv_infusion", drug="b", minutes=100, relation="sequential",
                words="drug B sequential 100 min")],
      {"96365": 1, "96367": 1, "96366": 1}),
-    ("5fu-pump-named-by-the-fallback-table", "professional",
+    ("5fu-pump-named-in-the-words-found-in-the-corpus", "professional",
      [_service(pump=True, minutes=2760, words="started 5-FU pump to run 46 hrs at home")],
      {"96416": 1}),
 ]
@@ -143,6 +143,28 @@ def test_an_unknown_drug_is_asked_not_guessed(assistant) -> None:
     assert answer is not None
     assert answer.codes == []
     assert "I need to know more" in answer.answer
+
+
+def test_drugs_resolve_only_through_the_corpus(assistant) -> None:
+    """Drug names come from the corpus (corpus/drugs.yaml, imports), never from a list in the chat layer: a router
+    whose corpus lacks Keytruda leaves it unnamed and the category is asked, never borrowed."""
+    from assistant.chat.encounter_route import resolve_name
+    from assistant.chat.router import Router
+    from assistant.corpus.loader import Corpus
+
+    router = assistant.router
+    info = resolve_name(None, None, "keytruda 200 mg IV over 30 min", router)
+    assert info is not None and (info.code, info.quantity, info.unit, info.category) == ("J9271", 1, "mg",
+                                                                                       "chemotherapy")
+    lupron = resolve_name("lupron depot", None, "lupron depot 22.5 mg IM", router)
+    assert lupron is not None and (lupron.code, lupron.quantity, lupron.hormonal) == ("J9217", 7.5, True)
+    # two different drugs in one service's words: not resolved (never the first)
+    assert resolve_name(None, None, "keytruda and rituxan", router) is None
+    without = Router(Corpus([r for r in router.corpus.records if r.code != "J9271"]), router.retriever, None)
+    assert resolve_name(None, None, "keytruda 200 mg IV over 30 min", without) is None
+    services = [_service(family="iv_infusion", route="iv_infusion", minutes=30, dose=200, dose_unit="mg",
+                         words="keytruda 200 mg IV over 30 min")]
+    assert is_encounter(services, router) and not is_encounter(services, without)
 
 
 def test_timeline_says_why_hydration_is_not_reported(assistant) -> None:

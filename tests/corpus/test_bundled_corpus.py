@@ -55,6 +55,9 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     ("00790 00811 00812 00813", "anesthesia", "anesthesia"),
     ("J1559 J1561 J1569 J1100 J0696 J3420 J2405 J1885 J7030 J7040 J7050 J1040 J0690 J3370 J1642 J2270 J9045 "
      "J9267 J1745 J0585 J1010 J3373 J1644 J1050", "drugs", "drug_units"),
+    # oncology and hormonal anti-cancer drugs (moved from the chat's encounter adapter into the corpus)
+    ("J9271 J9217 J9312 J9355 J9190 J9263 J0640 J0641 J9395 J9041 J9299 J9035 J9060 J9201 J9000 J9202", "drugs",
+     "drug_units"),
     # CPT and HCPCS Level II modifiers coders use most, in our own words (issue 12 item 3)
     ("24 25 26 50 51 52 53 57 58 59 73 74 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
 ]
@@ -86,6 +89,11 @@ TERMS = [
     ("chemo push", "96409"), ("crit care", "99291"), ("CC time", "99291"), ("ther ex", "97110"),
     ("manual therapy", "97140"), ("neuro re-ed", "97112"), ("port flush", "96523"), ("IV push", "96374"),
     ("heparin", "J1644"), ("depo-provera", "J1050"), ("modifier 59", "59"), ("jw modifier", "JW"),
+    ("keytruda", "J9271"), ("pembrolizumab", "J9271"), ("lupron depot", "J9217"), ("eligard", "J9217"),
+    ("rituxan", "J9312"), ("herceptin", "J9355"), ("5-FU", "J9190"), ("oxaliplatin", "J9263"),
+    ("leucovorin", "J0640"), ("levoleucovorin", "J0641"), ("faslodex", "J9395"), ("velcade", "J9041"),
+    ("opdivo", "J9299"), ("avastin", "J9035"), ("cisplatin", "J9060"), ("gemcitabine", "J9201"),
+    ("adriamycin", "J9000"), ("zoladex", "J9202"),
 ]
 
 
