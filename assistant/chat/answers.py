@@ -114,15 +114,28 @@ def units_answer(
     else:
         reasons = [r.not_billable_reason for r in results if getattr(r, "not_billable_reason", None)]
         lead = "**Nothing billable for this time.** " + (" ".join(reasons) if reasons else "")
-    time_units = [r.anesthesia_time_units for r in results if getattr(r, "anesthesia_time_units", None) is not None]
     time_line = ""
-    if time_units:
-        minutes = results[0].minutes
-        time_line = (f"**Anesthesia time units: {time_units[0]:.1f}** ({minutes} minutes / 15, rounded to one "
-                     f"decimal); add the procedure's base units.")
-        if not lines:
-            lead = f"**Anesthesia time units: {time_units[0]:.1f}.**"
-            time_line = f"{minutes} minutes / 15, rounded to one decimal; add the procedure's base units."
+    anesthesia = next((r for r in results if getattr(r, "anesthesia_time_units", None) is not None), None)
+    if anesthesia is not None:
+        # 100-04 Ch. 12 s50: the anesthesia claim line carries the minutes, not units; never show them as units.
+        minutes = anesthesia.minutes
+        time_units = anesthesia.anesthesia_time_units
+        base = getattr(anesthesia, "anesthesia_base_units", None)
+        total = getattr(anesthesia, "anesthesia_total_units", None)
+        sum_text = (f"{base:g} base + {time_units:.1f} time = **{total:.1f} units**" if base is not None
+                    and total is not None else "add the procedure's base units")
+        time_line = (f"**Anesthesia time units: {time_units:.1f}** ({minutes} minutes / 15, rounded to one "
+                     f"decimal); {sum_text}.")
+        anesthesia_codes = {line.code for line in anesthesia.lines}
+        minute_lines = [line for line in lines if line.code in anesthesia_codes]
+        if minute_lines:
+            others = [line for line in lines if line.code not in anesthesia_codes]
+            lead = (f"**Report {', '.join(line.code for line in minute_lines)} with {minutes} minutes of anesthesia "
+                    "time** (the claim line's quantity is minutes)"
+                    + (f", and {_join_codes(others)}." if others else "."))
+        elif not lines:
+            lead = f"**Anesthesia time units: {time_units:.1f}.**"
+    table_lines = [line for line in lines if anesthesia is None or line.code not in {x.code for x in anesthesia.lines}]
     rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
     citations = _dedupe(c for r in results for c in r.citations)
     warnings = _dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
@@ -132,7 +145,7 @@ def units_answer(
         lead,
         f"_{summary}, {rules}._" if summary else f"_{rules}._",
         *notes,
-        _table(lines, with_units=True) if lines else "",
+        _table(table_lines, with_units=True) if table_lines else "",
         time_line,
         "\n\n".join(rule_lines),
         _bullets("Sources", citations),
