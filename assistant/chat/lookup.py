@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -300,6 +301,9 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
             f"{', '.join(checked)}. Check the number.{near_text}", citations)
 
 
+_IN_NCCI_TABLES = re.compile(r"\*\*\S+: a (?:CPT|HCPCS) code in the CMS NCCI tables")
+
+
 def _descriptor_line(record: CodeRecord) -> str:
     if record.official_descriptor:
         return f"**Official descriptor** ({record.official_source or 'CMS HCPCS file'}): {record.official_descriptor}"
@@ -349,6 +353,10 @@ def lookup_answer(
         text, found_citations = _not_found(code, corpus, edits, setting)
         blocks.append(text)
         citations.extend(found_citations)
+        if _IN_NCCI_TABLES.match(text):
+            # A code the CMS tables know is a real code: it belongs in `codes` (only invalid/unknown ones never do).
+            lines.append(CodeLine(code=code, description="a code in the CMS NCCI tables (its descriptor needs the "
+                                  "CPT licence file or the current HCPCS file)"))
         lead = text.split("**")[1] if text.startswith("**") else code
         verdicts.append(lead.rstrip(".:"))
         if "not a valid code" in text or ": unknown" in text:

@@ -89,8 +89,8 @@ def test_cpt_code_in_the_ncci_tables(small: Assistant):
     assert "36415: a CPT code in the CMS NCCI tables, 2026 Q2" in answer.answer
     assert "MUE 2, MAI 3" in answer.answer and "import cpt" in answer.answer
     assert not any("not found" in w for w in answer.warnings)
-    if callable(getattr(small.edits, "ptp_count", None)):
-        assert "3 active PTP edits (1 deleted)" in answer.answer  # 36416, 36591, 99211; 36000 is deleted (9)
+    assert [line.code for line in answer.codes] == ["36415"]  # a real code is in `codes`; only invalid ones never are
+    assert "3 active PTP edits (1 deleted)" in answer.answer  # 36416, 36591, 99211; 36000 is deleted (9)
 
 
 @pytest.mark.parametrize(
