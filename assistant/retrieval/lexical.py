@@ -19,6 +19,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.coder_names import extra_lay_terms
 
 # Words that say nothing about which code is meant. "code", "cpt" and "bill" appear in nearly every question.
 STOPWORDS = frozenset(
@@ -74,6 +75,16 @@ DESCRIPTOR_WORDS = 32
 _WORD = re.compile(r"[0-9a-z]+(?:[-/'.][0-9a-z]+)*")
 _JOINERS = re.compile(r"[-/'.]")
 
+# Negation scope. CMS descriptors tell siblings apart by what they lack: "foam dressing ... without adhesive
+# border" (A6209) vs "with any size adhesive border" (A6212), "non-emergency transport" (A0426) vs "emergency
+# transport" (A0427), "non-compounded" (J7613) vs "compounded" (J7610). Counting the words after "without" as
+# matches ranks the record a question rules out. So a word after a negator, up to the next comma, semicolon,
+# colon, bracket or "with", becomes `NEGATED + word` (on both sides: "catheter without latex" still meets the
+# record that says "without latex"), and "non-X" yields `NEGATED + x` besides its joined form.
+NEGATORS = frozenset(["without", "w/o", "non", "not", "no"])
+NEGATED = "no_"
+_SCOPE_END = re.compile(r"[,;:()\[\]]")
+
 
 def _stem(token: str) -> str:
     """Fold English plurals and -ing so "infusions" meets "infusion" and "minutes" meets "minute"; codes stay
@@ -100,8 +111,24 @@ def tokenize(text: str) -> list[str]:
     """
     tokens: list[str] = []
     previous: str | None = None
-    for match in _WORD.finditer(text.casefold()):
+    negated = False
+    last_end = 0
+    lowered = text.casefold()
+    for match in _WORD.finditer(lowered):
         word = match.group(0)
+        if negated and (_SCOPE_END.search(lowered, last_end, match.start()) or word == "with"):
+            negated = False
+        last_end = match.end()
+        if word in NEGATORS:  # opens a negation scope (see NEGATORS); the negator itself is not a token
+            negated = True
+            previous = None
+            continue
+        if word.startswith("non-") and len(word) > 4:  # "non-esrd": the joined form and the negated rest
+            rest = word[4:].replace("-", "")
+            tokens.append(_stem(word.replace("-", "")))
+            tokens.append(NEGATED + ABBREVIATIONS.get(_stem(rest), _stem(rest)))
+            previous = None
+            continue
         if re.fullmatch(r"\d+(?:\.\d+)+", word):  # a decimal number ("2.5", "0.9") stays one token
             forms = [word]
         elif "'" in word:  # a possessive or contraction: "ringer's" -> ringers (-> ringer)
@@ -118,7 +145,7 @@ def tokenize(text: str) -> list[str]:
             stemmed = _stem(form)
             stemmed = ABBREVIATIONS.get(stemmed, stemmed)
             if stemmed not in STOPWORDS and (len(stemmed) > 1 or stemmed.isdigit()):
-                tokens.append(stemmed)
+                tokens.append(NEGATED + stemmed if negated else stemmed)
         previous = word if word not in STOPWORDS else None
     return tokens
 
@@ -160,9 +187,10 @@ class LexicalIndex:
         self._phrases: list[tuple[int, str, int, str]] = []
         self._phrase_postings: dict[str, list[int]] = {}
         candidates: list[tuple[int, str, frozenset[str], str]] = []
+        extra = extra_lay_terms()  # coders' names no CMS record carries ("hoyer lift", "AWV"): coder_names.py
         for position, record in enumerate(self.records):
             title = tokenize(record.title)
-            lay = [(term, frozenset(tokenize(term))) for term in record.lay_terms]
+            lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *extra.get(record.code, ()))]
             code = [record.code.casefold()]
             lay_words = [token for _, terms in lay for token in sorted(terms)]
             document = title + lay_words + _descriptor_words(record, set(title) | set(lay_words)) + code

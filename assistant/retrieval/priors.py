@@ -57,6 +57,49 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         typed_code_lifts=True,
     ),
 )
+
+
+@dataclass(frozen=True)
+class QualifierPrior:
+    """A descriptor qualifier that restricts a code to a setting or a product the question must state: a record whose
+    official descriptor matches `descriptor` counts `factor` unless the question matches `unless`. Sibling codes
+    share every other word ("Injection, darbepoetin alfa, 1 microgram" for ESRD on dialysis or not), so without a
+    cue the general sibling comes first."""
+
+    descriptor: re.Pattern[str]
+    factor: float
+    reason: str
+    unless: re.Pattern[str]
+
+    def applies(self, record: CodeRecord, question: str) -> bool:
+        text = record.official_descriptor or ""
+        return bool(self.descriptor.search(text)) and not self.unless.search(question)
+
+
+QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
+    QualifierPrior(
+        re.compile(r"\bfor (?:esrd|dialysis)\b|\besrd on dialysis\b", re.IGNORECASE), 0.7,
+        "ESRD/dialysis-only siblings (J0882, Q0139, A4772 ...) are billed by dialysis facilities for ESRD patients "
+        "(Medicare Claims Processing Manual 100-04 Ch. 8, ESRD claims); a question that names neither ESRD nor "
+        "dialysis means the general (non-ESRD) code",
+        re.compile(r"\b(?:esrd|dialy[sz]\w*|renal failure|kidney failure|hemodialysis)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"(?<!non-)(?<!non )\bcompounded\b", re.IGNORECASE), 0.7,
+        "compounded inhalation drugs have their own HCPCS codes beside the FDA-approved final products (HCPCS "
+        "J7604-J7699 descriptors: 'compounded product' vs 'fda-approved final product, non-compounded'); a question "
+        "that does not say compounded means the FDA-approved product",
+        re.compile(r"\bcompound\w*", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"\bnot therapeutically equivalent to\b", re.IGNORECASE), 0.5,
+        "CMS gives a 505(b)(2) product that is 'not therapeutically equivalent to' the reference drug its own code "
+        "(HCPCS descriptors, e.g. J2471 vs J2470; CMS ASP pricing files list them apart); the generic name alone "
+        "means the reference code",
+        re.compile(r"\b(?:not therapeutically|505\s*\(?b\)?|hikma|fresenius|baxter|sandoz|accord|teva)\b",
+                   re.IGNORECASE),
+    ),
+)
 # A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
 # older dates of service (CMS HCPCS Level II file, TERM_DT field).
 TERMINATED_FACTOR = 0.35
@@ -76,6 +119,9 @@ def prior_of(
     for prior in RANK_PRIORS:
         if prior.applies(record, question):
             factor *= prior.factor
+    for qualifier in QUALIFIER_PRIORS:
+        if qualifier.applies(record, question):
+            factor *= qualifier.factor
     terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
     if terminated and not terminated_wanted:
         factor *= TERMINATED_FACTOR

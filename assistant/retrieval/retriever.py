@@ -37,6 +37,7 @@ from assistant.retrieval.index import (
 )
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
+from assistant.retrieval.sizes import question_sizes, size_factor
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -282,11 +283,13 @@ class Retriever:
         """The fused scores scaled by each record's prior (RANK_PRIORS, TERMINATED_FACTOR), best first again."""
         today = date.today()
         old_wanted = bool(ASKS_FOR_OLD_CODE.search(text))
+        wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         scaled: list[tuple[str, float]] = []
         for code, value in fused:
             record = self.corpus.get(code)
             if record is not None:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
+                value *= size_factor(record, wanted_sizes)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

@@ -1,0 +1,122 @@
+"""Sizes stated in a question matched against the sizes a record's title and descriptor name (issue 12 item 6).
+
+CMS splits many supplies and fluids into sibling codes that differ only by a size: normal saline 250 cc (J7050),
+500 ml (J7040), 1000 cc (J7030); a syringe of "1 cc or less" (A4206) or "3 cc" (A4208); low osmolar contrast
+"300-399 mg/ml" (Q9967) or "400 or greater" (Q9951); a dressing "16 sq. in. or less" or "more than 16 ... 48". The
+words name the family and the number names the sibling, but BM25 counts a number as one weak word. So a record
+whose descriptor names a size that contains the question's size (same dimension, after converting liters to ml,
+grams to mg, micrograms to mg) gets its fused score multiplied by SIZE_MATCH_FACTOR. A record stating no size, or a
+different one, is left alone: a drug's dose is rarely its billing unit ("keytruda 200 mg" bills J9271 per 1 mg),
+so a mismatch is no evidence against a record.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.corpus.records import CodeRecord
+
+SIZE_MATCH_FACTOR = 1.3
+# Only package and device sizes pick a sibling. A drug's mass or unit dose does not: the question's dose is a
+# multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
+# mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
+MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french"])
+
+# unit word -> (dimension, factor to the dimension's base unit)
+_UNITS: dict[str, tuple[str, float]] = {
+    "ml": ("volume", 1.0), "cc": ("volume", 1.0), "l": ("volume", 1000.0), "liter": ("volume", 1000.0),
+    "litre": ("volume", 1000.0),
+    "mg": ("mass", 1.0), "g": ("mass", 1000.0), "gm": ("mass", 1000.0), "gram": ("mass", 1000.0),
+    "mcg": ("mass", 0.001), "microgram": ("mass", 0.001),
+    "unit": ("units", 1.0), "u": ("units", 1.0),
+    "sq in": ("area_in", 1.0), "sq cm": ("area_cm", 1.0), "fr": ("french", 1.0), "french": ("french", 1.0),
+}
+_UNIT = (r"(?P<unit>ml|cc|liters?|litres?|l|mg|mcg|micrograms?|grams?|gm|g|units?|u|sq\.?\s*in(?:ch(?:es)?)?\.?"
+         r"|sq\.?\s*cm|fr(?:ench)?)(?![a-z])")
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_QUANTITY = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
+# Ranges in descriptors: "300-399 mg/ml", "up to 1000 cc", "16 sq. in. or less", "<=16 sq in", "400 or greater
+# mg/ml", "more than 16 sq. in. but less than or equal to 48 sq. in.".
+_RANGE = re.compile(rf"(?<![\w.])(?P<low>{_NUMBER})\s*(?:-|to)\s*(?P<value>{_NUMBER})\s*{_UNIT}"
+                    rf"|more\s+than\s+(?P<low2>{_NUMBER})\s*[a-z. ]*?\s+but\s+less\s+than(?:\s+or\s+equal\s+to)?"
+                    rf"\s*(?P<value2>{_NUMBER})\s*(?P<unit2>sq\.?\s*in(?:ch(?:es)?)?\.?|sq\.?\s*cm|ml|cc|mg)",
+                    re.IGNORECASE)
+_UP_TO = re.compile(rf"(?:up\s+to|<=|<|less\s+than(?:\s+or\s+equal\s+to)?)\s*(?P<value>{_NUMBER})\s*{_UNIT}",
+                    re.IGNORECASE)
+_OR_LESS = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}\s*or\s+less", re.IGNORECASE)
+_AT_LEAST = re.compile(rf"(?:>=|>|more\s+than|greater\s+than)\s*(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
+_OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Size:
+    """A size or a range of sizes in one dimension, in its base unit (ml, mg, units, square inches ...)."""
+
+    dimension: str
+    low: float
+    high: float
+
+    def contains(self, other: Size) -> bool:
+        return self.dimension == other.dimension and self.low <= other.low and other.high <= self.high
+
+
+def _unit(word: str) -> tuple[str, float] | None:
+    key = re.sub(r"[\s.]+", " ", word.casefold()).strip()
+    if key.startswith("sq in"):
+        key = "sq in"
+    elif key.startswith("sq cm"):
+        key = "sq cm"
+    elif key not in _UNITS:
+        key = key.rstrip("s")
+    return _UNITS.get(key)
+
+
+def _value(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def question_sizes(text: str) -> list[Size]:
+    """The sizes a question states, each as an exact value ("1000 ml", "1 liter", "16 sq in")."""
+    sizes: list[Size] = []
+    for match in _QUANTITY.finditer(text):
+        unit = _unit(match.group("unit"))
+        if unit is not None:
+            value = _value(match.group("value")) * unit[1]
+            sizes.append(Size(unit[0], value, value))
+    return sizes
+
+
+def record_sizes(record: CodeRecord) -> list[Size]:
+    """The sizes and size ranges a record's title and official descriptor name."""
+    sizes: list[Size] = []
+    for text in (record.title, record.official_descriptor or ""):
+        spans: list[tuple[int, int]] = []
+        for pattern, kind in ((_RANGE, "range"), (_UP_TO, "up"), (_OR_LESS, "up"), (_AT_LEAST, "at least"),
+                              (_OR_MORE, "at least"), (_QUANTITY, "exact")):
+            for match in pattern.finditer(text):
+                if any(start <= match.start() < end for start, end in spans):
+                    continue  # already read as part of a range
+                two = kind == "range" and match.group("low2") is not None  # "more than A ... less than B"
+                unit = _unit(match.group("unit2") if two else match.group("unit"))
+                if unit is None:
+                    continue
+                dimension, factor = unit
+                value = _value(match.group("value2" if two else "value")) * factor
+                if kind == "range":
+                    low, high = _value(match.group("low2" if two else "low")) * factor, value
+                else:
+                    low, high = {"up": (0.0, value), "at least": (value, math.inf)}.get(kind, (value, value))
+                sizes.append(Size(dimension, low, high))
+                spans.append((match.start(), match.end()))
+    return sizes
+
+
+def size_factor(record: CodeRecord, wanted: list[Size]) -> float:
+    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's, else 1.0."""
+    if not wanted:
+        return 1.0
+    stated = record_sizes(record)
+    return SIZE_MATCH_FACTOR if any(size.contains(want) for size in stated for want in wanted
+                                    if want.dimension in MATCHED_DIMENSIONS) else 1.0
