@@ -1,0 +1,153 @@
+"""Table-driven tests of the ranking rules added for CMS scale (issue 12 item 6): negation scope in the tokenizer,
+size matching, qualifier priors and the sourced coder-names table. Each rule is tested on both sides: where it
+applies and where it must not. Small hand-made records; no model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus.records import CodeRecord
+from assistant.retrieval.coder_names import CODER_NAMES, extra_lay_terms
+from assistant.retrieval.lexical import LexicalIndex, tokenize
+from assistant.retrieval.priors import QUALIFIER_PRIORS, prior_of
+from assistant.retrieval.sizes import SIZE_MATCH_FACTOR, question_sizes, record_sizes, size_factor
+
+
+def record(code: str, title: str, descriptor: str, lay_terms: list[str] | None = None) -> CodeRecord:
+    return CodeRecord(code=code, system="HCPCS", family="hcpcs", title=title, lay_terms=lay_terms or [],
+                      description="A record made for a retrieval rule test, in our own words.",
+                      official_descriptor=descriptor)
+
+
+# --- negation scope -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "has", "lacks"),
+    [
+        pytest.param("foam dressing, without adhesive border, each", ["no_adhesive", "no_border", "each"],
+                     ["adhesive", "border"], id="without-until-comma"),
+        pytest.param("pouch; without barrier attached, with filter", ["no_barrier", "filter"], ["barrier"],
+                     id="scope-ends-at-comma-then-with"),
+        pytest.param("walker w/o seat", ["no_seat"], ["seat"], id="w-slash-o"),
+        pytest.param("darbepoetin (non-esrd use)", ["nonesrd", "no_esrd"], ["esrd"], id="non-prefix"),
+        pytest.param("foam dressing with adhesive border", ["adhesive", "border"], ["no_adhesive"], id="with-is-plain"),
+        pytest.param("emergency transport", ["emergency"], ["no_emergency"], id="no-negator"),
+        pytest.param("sub-q injection", ["subq", "injection"], ["no_subq"], id="joined-words-unchanged"),
+    ],
+)
+def test_words_after_a_negator_are_negated(text, has, lacks):
+    tokens = tokenize(text)
+    assert all(token in tokens for token in has), tokens
+    assert not any(token in tokens for token in lacks), tokens
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("foam dressing with adhesive border", "A6212", id="with-border"),
+        pytest.param("foam dressing without adhesive border", "A6209", id="without-border"),
+        pytest.param("als emergency transport", "A0427", id="emergency"),
+        pytest.param("als non-emergency transport", "A0426", id="non-emergency"),
+    ],
+)
+def test_bm25_prefers_the_sibling_that_has_what_the_question_says(question, expected):
+    index = LexicalIndex([
+        record("A6209", "Foam dressing no border", "Foam dressing, wound cover, without adhesive border, each"),
+        record("A6212", "Foam dressing with border", "Foam dressing, wound cover, with any size adhesive border, each"),
+        record("A0426", "Ambulance ALS 1 non-emergency", "Ambulance, advanced life support, non-emergency transport"),
+        record("A0427", "Ambulance ALS 1 emergency", "Ambulance, advanced life support, emergency transport"),
+    ])
+    assert index.records[index.rank(question).bm25[0].index].code == expected
+
+
+# --- sizes ----------------------------------------------------------------------------------------------------
+SALINE_1000 = record("J7030", "Normal saline 1000 cc", "Infusion, normal saline solution, 1000 cc")
+SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline solution, sterile (500 ml = 1 unit)")
+SYRINGE_1 = record("A4206", "1 cc syringe", "Syringe with needle, sterile, 1 cc or less, each")
+DRESSING_48 = record("A6197", "Alginate drsg >16 <=48 sq in", "Alginate dressing, pad size more than 16 sq. in. but "
+                     "less than or equal to 48 sq. in., each dressing")
+CONTRAST = record("Q9967", "Locm 300-399mg/ml iodine,1ml", "Low osmolar contrast, 300-399 mg/ml iodine, per ml")
+ORAL_4MG = record("S0119", "Ondansetron, oral, 4 mg", "Ondansetron, oral, 4 mg")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "factor"),
+    [
+        pytest.param(SALINE_1000, "normal saline 1000 ml", SIZE_MATCH_FACTOR, id="ml-meets-cc"),
+        pytest.param(SALINE_1000, "NS 1 liter", SIZE_MATCH_FACTOR, id="liter-converted"),
+        pytest.param(SALINE_500, "normal saline 1000 ml", 1.0, id="other-size-not-boosted"),
+        pytest.param(SALINE_500, "normal saline", 1.0, id="no-size-in-question"),
+        pytest.param(SYRINGE_1, "syringe 0.5 cc", SIZE_MATCH_FACTOR, id="or-less-contains-smaller"),
+        pytest.param(SYRINGE_1, "syringe 3 cc", 1.0, id="or-less-excludes-larger"),
+        pytest.param(DRESSING_48, "alginate 20 sq in", SIZE_MATCH_FACTOR, id="more-than-less-than-range-inside"),
+        pytest.param(DRESSING_48, "alginate 60 sq in", 1.0, id="range-outside"),
+        pytest.param(ORAL_4MG, "ondansetron 4 mg IV", 1.0, id="a-drug-dose-never-picks-a-code"),
+        pytest.param(CONTRAST, "contrast 300 mg", 1.0, id="mass-not-matched"),
+    ],
+)
+def test_a_size_in_the_question_lifts_the_sibling_naming_it(rec, question, factor):
+    assert size_factor(rec, question_sizes(question)) == factor
+
+
+def test_sizes_are_read_in_base_units():
+    assert [(s.dimension, s.low, s.high) for s in question_sizes("1 liter, 250 ml, 1 g")] == [
+        ("volume", 1000.0, 1000.0), ("volume", 250.0, 250.0), ("mass", 1000.0, 1000.0)]
+    assert ("volume", 0.0, 1.0) in [(s.dimension, s.low, s.high) for s in record_sizes(SYRINGE_1)]
+
+
+# --- qualifier priors -----------------------------------------------------------------------------------------
+ESRD = record("J0882", "Darbepoetin alfa, esrd use", "Injection, darbepoetin alfa, 1 microgram (for esrd on dialysis)")
+NON_ESRD = record("J0881", "Darbepoetin alfa, non-esrd", "Injection, darbepoetin alfa, 1 microgram (non-esrd use)")
+COMPOUNDED = record("J7610", "Albuterol comp con", "Albuterol, inhalation solution, compounded product, 1 mg")
+NON_COMPOUNDED = record("J7613", "Albuterol non-comp unit", "Albuterol, inhalation solution, non-compounded, 1 mg")
+NOT_EQUIVALENT = record("J2471", "Inj pantoprazole(hikma) 40mg",
+                        "Injection, pantoprazole (hikma), not therapeutically equivalent to j2470, 40 mg")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "demoted"),
+    [
+        pytest.param(ESRD, "aranesp 100 mcg", True, id="esrd-code-without-cue"),
+        pytest.param(ESRD, "aranesp 100 mcg dialysis patient", False, id="esrd-code-with-dialysis"),
+        pytest.param(ESRD, "aranesp for ESRD", False, id="esrd-code-with-esrd"),
+        pytest.param(NON_ESRD, "aranesp 100 mcg", False, id="non-esrd-never"),
+        pytest.param(COMPOUNDED, "albuterol nebulizer solution", True, id="compounded-without-cue"),
+        pytest.param(COMPOUNDED, "compounded albuterol", False, id="compounded-asked"),
+        pytest.param(NON_COMPOUNDED, "albuterol nebulizer solution", False, id="non-compounded-never"),
+        pytest.param(NOT_EQUIVALENT, "pantoprazole 40 mg IV", True, id="not-equivalent-without-cue"),
+        pytest.param(NOT_EQUIVALENT, "pantoprazole hikma", False, id="not-equivalent-labeler-named"),
+    ],
+)
+def test_a_restricting_qualifier_yields_unless_the_question_states_it(rec, question, demoted):
+    assert (prior_of(rec, question=question) < 1.0) is demoted
+
+
+def test_every_qualifier_prior_names_a_source():
+    assert all(prior.reason and 0 < prior.factor < 1 for prior in QUALIFIER_PRIORS)
+
+
+# --- coder names ----------------------------------------------------------------------------------------------
+def test_every_coder_name_row_names_a_source_and_codes():
+    assert all(row.source and row.codes and row.terms for row in CODER_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("hoyer lift", "E0630", id="trade-name"),
+        pytest.param("initial AWV", "G0438", id="cms-abbreviation-initial"),
+        pytest.param("subsequent AWV", "G0439", id="cms-abbreviation-subsequent"),
+    ],
+)
+def test_coder_names_reach_their_codes(question, expected):
+    index = LexicalIndex([
+        record("E0630", "Patient lift hydraulic", "Patient lift, hydraulic or mechanical"),
+        record("E0635", "Patient lift electric", "Patient lift, electric, with seat or sling"),
+        record("G0438", "Ppps, initial visit", "Annual wellness visit; initial visit"),
+        record("G0439", "Ppps, subseq visit", "Annual wellness visit, subsequent visit"),
+    ])
+    assert index.records[index.rank(question).bm25[0].index].code == expected
+
+
+def test_coder_names_add_nothing_to_other_codes():
+    extra = extra_lay_terms()
+    assert "E0635" not in extra and "hoyer lift" in extra["E0630"]
