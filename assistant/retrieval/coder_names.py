@@ -34,6 +34,9 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("nexplanon", "implanon"), ("J7307",),
               "FDA labels: NEXPLANON and IMPLANON are etonogestrel implants; HCPCS J7307 'Etonogestrel (contraceptive) "
               "implant system, including implant and supplies'"),
+    CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
+              "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
+              "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
 )
 
 

@@ -42,6 +42,11 @@ ABBREVIATIONS: dict[str, str] = {
     "im": "intramuscular", "neb": "nebulizer", "cath": "catheter", "hosp": "hospital", "scrn": "screening",
     "stim": "stimulation", "trach": "tracheostomy", "supp": "supply", "suppl": "supply", "wc": "wheelchair",
     "whlchr": "wheelchair", "sys": "system", "elec": "electric", "cc": "ml",
+    # CMS short descriptions of the hearing-aid V codes ("Hearing aid, digit, bin, bte"; "Hearing aid, prog, mon").
+    "digit": "digital", "bin": "binaural", "binau": "binaural", "binaur": "binaural", "mon": "monaural",
+    "monau": "monaural", "prog": "programmable",
+    # Coders say "machine" for what CMS descriptors call a "device" ("CPAP machine" = E0601 "... (cpap) device").
+    "machine": "device",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A
@@ -81,7 +86,10 @@ _JOINERS = re.compile(r"[-/'.]")
 # matches ranks the record a question rules out. So a word after a negator, up to the next comma, semicolon,
 # colon, bracket or "with", becomes `NEGATED + word` (on both sides: "catheter without latex" still meets the
 # record that says "without latex"), and "non-X" yields `NEGATED + x` besides its joined form.
-NEGATORS = frozenset(["without", "w/o", "non", "not", "no"])
+NEGATORS = frozenset(["without", "w/o", "non"])
+# "not" and "no" negate only the next word: "not otherwise specified", "not meeting criteria for high risk" (G0121
+# is still about high risk, as a screening for those who are not), "no side rails".
+SHORT_NEGATORS = frozenset(["not", "no"])
 NEGATED = "no_"
 _SCOPE_END = re.compile(r"[,;:()\[\]]")
 
@@ -99,7 +107,25 @@ def _stem(token: str) -> str:
         return token[:-1]
     if len(token) >= 7 and token.endswith("ing"):  # "strengthening" meets "strengthen", "walking" meets "walk"
         return token[:-3]
+    if len(token) >= 6 and token.endswith("ated"):  # "lactated" meets "lactate" (J7120 "Ringers lactate")
+        return token[:-1]
     return token
+
+
+# CMS writes some multi-word phrases as abbreviations in one descriptor and in full in its sibling ("Hearing aid,
+# digital, binaural, bte" V5261 beside "Hearing aid, monaural, behind the ear" V5060). The full phrase is folded to
+# the abbreviation on both sides before tokenizing, so either spelling meets both records. Longest first.
+PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{phrase}\b"), abbreviation) for phrase, abbreviation in (
+        ("completely in (?:the )?canal", "cic"), ("behind (?:the )?ear", "bte"), ("in (?:the )?canal", "itc"),
+        ("in (?:the )?ear", "ite"), ("receiver in (?:the )?canal", "ric"),
+        # DME MAC LCD L33718 "Positive Airway Pressure (PAP) Devices": CPAP, bi-level and auto devices are all PAP
+        # devices, and their supplies (A7030-A7039) are "used with positive airway pressure device".
+        ("positive airway pressure", "pap"),
+    )
+)
+# A word that also names its kind: a coder's "CPAP mask" or "CPAP tubing" means the PAP supply (L33718 above).
+ALSO_MEANS: dict[str, str] = {"cpap": "pap", "bipap": "pap", "apap": "pap"}
 
 
 def tokenize(text: str) -> list[str]:
@@ -111,16 +137,19 @@ def tokenize(text: str) -> list[str]:
     """
     tokens: list[str] = []
     previous: str | None = None
-    negated = False
+    negated = one_word = False
     last_end = 0
     lowered = text.casefold()
+    for pattern, abbreviation in PHRASE_ABBREVIATIONS:
+        lowered = pattern.sub(abbreviation, lowered)
     for match in _WORD.finditer(lowered):
         word = match.group(0)
         if negated and (_SCOPE_END.search(lowered, last_end, match.start()) or word == "with"):
             negated = False
         last_end = match.end()
-        if word in NEGATORS:  # opens a negation scope (see NEGATORS); the negator itself is not a token
+        if word in NEGATORS or word in SHORT_NEGATORS:  # opens a negation scope; the negator is not a token
             negated = True
+            one_word = word in SHORT_NEGATORS
             previous = None
             continue
         if word.startswith("non-") and len(word) > 4:  # "non-esrd": the joined form and the negated rest
@@ -146,6 +175,10 @@ def tokenize(text: str) -> list[str]:
             stemmed = ABBREVIATIONS.get(stemmed, stemmed)
             if stemmed not in STOPWORDS and (len(stemmed) > 1 or stemmed.isdigit()):
                 tokens.append(NEGATED + stemmed if negated else stemmed)
+                if stemmed in ALSO_MEANS:
+                    tokens.append(NEGATED + ALSO_MEANS[stemmed] if negated else ALSO_MEANS[stemmed])
+        if negated and one_word and word not in STOPWORDS:
+            negated = False
         previous = word if word not in STOPWORDS else None
     return tokens
 
@@ -192,7 +225,8 @@ class LexicalIndex:
             title = tokenize(record.title)
             lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *extra.get(record.code, ()))]
             code = [record.code.casefold()]
-            lay_words = [token for _, terms in lay for token in sorted(terms)]
+            # A defined acronym is a BM25 word, not a whole name: "CPAP full face mask" must still find the mask.
+            lay_words = [token for _, terms in lay for token in sorted(terms)] + descriptor_acronyms(record)
             document = title + lay_words + _descriptor_words(record, set(title) | set(lay_words)) + code
             documents.append(document)
             self._title_tokens.append(frozenset(title))
@@ -336,3 +370,24 @@ def _descriptor_words(record: CodeRecord, known: set[str]) -> list[str]:
             if len(words) == DESCRIPTOR_WORDS:
                 break
     return words
+
+
+# "Continuous positive airway pressure (cpap) device" (E0601): a descriptor that defines an acronym in brackets
+# right after the words it abbreviates makes the acronym that record's name, as coders type it ("CPAP machine").
+# Only a bracketed word whose letters are the initials of the words just before it counts (joining words like "of"
+# may be skipped), so "(hikma)" or "(1 piece)" are not acronyms.
+_ACRONYM = re.compile(r"((?:[a-z]+[\s-]+){2,8})\(([a-z]{3,6})\)", re.IGNORECASE)
+_ACRONYM_SKIP = frozenset(["of", "and", "the", "for", "in", "on", "to", "a", "an", "or"])
+
+
+def descriptor_acronyms(record: CodeRecord) -> list[str]:
+    """Acronyms the record's official descriptor defines ("(cpap)" after "continuous positive airway pressure")."""
+    found: list[str] = []
+    for match in _ACRONYM.finditer(record.official_descriptor or ""):
+        acronym = match.group(2).casefold()
+        words = [word.casefold() for word in re.split(r"[\s-]+", match.group(1)) if word]
+        initials = [word[0] for word in words if word not in _ACRONYM_SKIP]
+        if "".join(initials[-len(acronym):]) == acronym:
+            found.append(acronym)
+    return found
+

@@ -71,9 +71,14 @@ class QualifierPrior:
     reason: str
     unless: re.Pattern[str]
 
+    named_lifts: bool = False  # the descriptor's captured name (group 1) typed in the question lifts the prior
+
     def applies(self, record: CodeRecord, question: str) -> bool:
-        text = record.official_descriptor or ""
-        return bool(self.descriptor.search(text)) and not self.unless.search(question)
+        match = self.descriptor.search(record.official_descriptor or "")
+        if match is None or self.unless.search(question):
+            return False
+        named = match.group(1) if self.named_lifts and match.groups() else None
+        return not (named and re.search(rf"\b{re.escape(named)}\b", question, re.IGNORECASE))
 
 
 QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
@@ -97,6 +102,24 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         "(HCPCS descriptors, e.g. J2471 vs J2470; CMS ASP pricing files list them apart); the generic name alone "
         "means the reference code",
         re.compile(r"\b(?:not therapeutically|505\s*\(?b\)?|hikma|fresenius|baxter|sandoz|accord|teva)\b",
+                   re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"^injection, [^,(]+\((?!non-|for |nos\b|noc\b)([a-z][a-z -]{2,})\)", re.IGNORECASE), 0.7,
+        "a product-specific drug code names its product in brackets ('Injection, midazolam (seizalam), 1 mg' J2253 "
+        "beside 'midazolam hydrochloride, per 1 mg' J2250; CMS HCPCS Level II descriptors and the ASP NDC-HCPCS "
+        "crosswalk assign each product its code); a question naming only the molecule means the code without a "
+        "product, and a question naming the product lifts this",
+        re.compile(r"(?!)"),
+        named_lifts=True,
+    ),
+    QualifierPrior(
+        re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
+        "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
+        "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
+        "Q4101 before 'skin substitute, NOS' Q4100). Drug NOS codes are left alone: 'pemetrexed, NOS' (J9305) is the "
+        "code for every product not named in its own code",
+        re.compile(r"\b(?:nos|noc|not otherwise|unlisted|unclassified|unspecified|miscellaneous|misc)\b",
                    re.IGNORECASE),
     ),
 )

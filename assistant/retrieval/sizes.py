@@ -22,7 +22,7 @@ SIZE_MATCH_FACTOR = 1.3
 # Only package and device sizes pick a sibling. A drug's mass or unit dose does not: the question's dose is a
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
-MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french"])
+MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count"])
 
 # unit word -> (dimension, factor to the dimension's base unit)
 _UNITS: dict[str, tuple[str, float]] = {
@@ -48,6 +48,13 @@ _UP_TO = re.compile(rf"(?:up\s+to|<=|<|less\s+than(?:\s+or\s+equal\s+to)?)\s*(?P
 _OR_LESS = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}\s*or\s+less", re.IGNORECASE)
 _AT_LEAST = re.compile(rf"(?:>=|>|more\s+than|greater\s+than)\s*(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 _OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}", re.IGNORECASE)
+# Package counts: supplies are billed per box of N ("Blood glucose test or reagent strips ..., per 50 strips"
+# A4253); coders type "box of 50", "50 count", "pack of 100". A descriptor's "per N" with no unit after it (or a
+# plain noun: "per 50 strips") is a count; "per 10 mg" is not.
+_COUNT_QUESTION = re.compile(r"\b(?:box|pack|package|packet|bottle|case|vial|bag)s?\s+of\s+(?P<value>\d+)\b"
+                             r"|(?<![\w.])(?P<value2>\d+)\s*(?:count|ct|pack|per\s+box)\b", re.IGNORECASE)
+_COUNT_RECORD = re.compile(r"\bper\s+(?P<value>\d+)\b(?!\s*(?:%|\.\d|" + _UNIT.replace("(?P<unit>", "(?:")
+                           + r"|min|hour|day|week|month))", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ def question_sizes(text: str) -> list[Size]:
         if unit is not None:
             value = _value(match.group("value")) * unit[1]
             sizes.append(Size(unit[0], value, value))
+    for match in _COUNT_QUESTION.finditer(text):
+        value = _value(match.group("value") or match.group("value2"))
+        sizes.append(Size("count", value, value))
     return sizes
 
 
@@ -110,6 +120,9 @@ def record_sizes(record: CodeRecord) -> list[Size]:
                     low, high = {"up": (0.0, value), "at least": (value, math.inf)}.get(kind, (value, value))
                 sizes.append(Size(dimension, low, high))
                 spans.append((match.start(), match.end()))
+        for match in _COUNT_RECORD.finditer(text):
+            value = _value(match.group("value"))
+            sizes.append(Size("count", value, value))
     return sizes
 
 
