@@ -8,7 +8,7 @@ import pytest
 
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.coder_names import CODER_NAMES, extra_lay_terms
-from assistant.retrieval.lexical import LexicalIndex, tokenize
+from assistant.retrieval.lexical import LexicalIndex, descriptor_acronyms, tokenize
 from assistant.retrieval.priors import QUALIFIER_PRIORS, prior_of
 from assistant.retrieval.sizes import SIZE_MATCH_FACTOR, question_sizes, record_sizes, size_factor
 
@@ -151,3 +151,91 @@ def test_coder_names_reach_their_codes(question, expected):
 def test_coder_names_add_nothing_to_other_codes():
     extra = extra_lay_terms()
     assert "E0635" not in extra and "hoyer lift" in extra["E0630"]
+
+
+# --- product-specific and NOS priors --------------------------------------------------------------------------
+BRANDED = record("J2253", "Inj midazolam (seizalam)", "Injection, midazolam (seizalam), 1 mg", ["seizalam"])
+GENERIC = record("J2250", "Inj midazolam hydrochloride", "Injection, midazolam hydrochloride, per 1 mg")
+SUPPLY_NOS = record("Q4100", "Skin substitute, nos", "Skin substitute, not otherwise specified")
+DRUG_NOS = record("J9305", "Pemetrexed nos", "Injection, pemetrexed, not otherwise specified, 10 mg")
+NAMED_SIZE = record("A4253", "Glucose strips", "Injection, glucose (0.5 ml), per 50 strips")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "demoted"),
+    [
+        pytest.param(BRANDED, "midazolam 2 mg", True, id="product-code-molecule-only"),
+        pytest.param(BRANDED, "seizalam 2 mg", False, id="product-code-product-named"),
+        pytest.param(GENERIC, "midazolam 2 mg", False, id="molecule-code-never"),
+        pytest.param(NAMED_SIZE, "glucose", False, id="bracketed-amount-is-not-a-product"),
+        pytest.param(SUPPLY_NOS, "apligraf skin substitute", True, id="supply-nos-yields"),
+        pytest.param(SUPPLY_NOS, "skin substitute not otherwise specified", False, id="supply-nos-asked"),
+        pytest.param(SUPPLY_NOS, "unlisted skin substitute", False, id="supply-nos-unlisted"),
+        pytest.param(DRUG_NOS, "pemetrexed 500 mg", False, id="drug-nos-is-the-generic-code"),
+    ],
+)
+def test_product_and_nos_priors(rec, question, demoted):
+    assert (prior_of(rec, question=question) < 1.0) is demoted
+
+
+# --- folding: -ated, short negators, phrase abbreviations, PAP, acronyms ---------------------------------------
+@pytest.mark.parametrize(
+    ("left", "right", "meet"),
+    [
+        pytest.param("lactated ringers", "Ringers lactate", True, id="ated-folds"),
+        pytest.param("behind the ear", "bte", True, id="behind-the-ear-is-bte"),
+        pytest.param("hearing aid digit bin", "hearing aid digital binaural", True, id="v-code-abbreviations"),
+        pytest.param("completely in the canal", "cic", True, id="cic"),
+        pytest.param("CPAP tubing", "tubing used with positive airway pressure device", True, id="cpap-is-pap"),
+        pytest.param("CPAP machine", "cpap device", True, id="machine-is-device"),
+        pytest.param("in the ear", "behind the ear", False, id="ite-is-not-bte"),
+        pytest.param("bed with rails", "bed without rails", False, id="without-never-meets-with"),
+    ],
+)
+def test_spellings_meet_or_stay_apart(left, right, meet):
+    shared = (set(tokenize(left)) & set(tokenize(right))) - {"bed", "hear", "aid", "tubing"}
+    assert bool(shared) is meet, (tokenize(left), tokenize(right))
+
+
+@pytest.mark.parametrize(
+    ("text", "negated", "plain"),
+    [
+        pytest.param("not otherwise specified", ["no_otherwise"], ["specified"], id="not-negates-one-word"),
+        pytest.param("not meeting criteria for high risk", ["no_meet"], ["high", "risk"], id="not-stops-after-one"),
+        pytest.param("without side rails, with mattress", ["no_side", "no_rail"], ["mattress"], id="without-to-comma"),
+    ],
+)
+def test_negator_scope(text, negated, plain):
+    tokens = tokenize(text)
+    assert all(token in tokens for token in negated) and all(token in tokens for token in plain), tokens
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "acronyms"),
+    [
+        pytest.param("Continuous positive airway pressure (cpap) device", ["cpap"], id="initials"),
+        pytest.param("a personalized prevention plan of service (pps), initial", ["pps"], id="skips-of"),
+        pytest.param("Injection, pantoprazole (hikma), 40 mg", [], id="a-labeler-is-not-an-acronym"),
+        pytest.param("Ostomy pouch, with filter (1 piece), each", [], id="digits-are-not"),
+    ],
+)
+def test_descriptor_acronyms(descriptor, acronyms):
+    assert descriptor_acronyms(record("E0601", "Some device", descriptor)) == acronyms
+
+
+@pytest.mark.parametrize(
+    ("question", "factor"),
+    [
+        pytest.param("glucose test strips box of 50", SIZE_MATCH_FACTOR, id="box-of-n-meets-per-n"),
+        pytest.param("glucose strips 50 count", SIZE_MATCH_FACTOR, id="n-count"),
+        pytest.param("glucose strips box of 100", 1.0, id="other-count"),
+        pytest.param("glucose strips 50 mg", 1.0, id="a-dose-is-not-a-count"),
+    ],
+)
+def test_package_counts(question, factor):
+    strips = record("A4253", "Blood glucose strips", "Blood glucose test or reagent strips, per 50 strips")
+    assert size_factor(strips, question_sizes(question)) == factor
+
+
+def test_per_amount_is_not_a_count():
+    assert all(size.dimension != "count" for size in record_sizes(record("J1100", "Inj x", "Injection, x, per 10 mg")))
