@@ -67,6 +67,9 @@ _TOKEN = re.compile(
     r"|(?P<unit>mg/kg|mcg/kg|units/kg|mg/m2|mg/m²|mg/m\^2|m²|m\^2|(?<=[\d\s])m2(?![a-z0-9])|w/o|e/m|e&m|sub-q|sub-cut"
     r"|b/l|y/o)"
     r"|(?P<frac>(?<![\d.])\d+\s*/\s*\d+(?![\d/]))"
+    # A name with digits glued after its letters ("B12", "D5W", "A1c", "q4h", "COVID19") is one word, never a number:
+    # "B12 injection" once read as 12 injections. Not "x2" (a count) and not after a digit ("2h30" is a duration).
+    r"|(?P<name>(?<![a-z0-9.])(?!x\d+(?![a-z]))[a-z]+\d+[a-z0-9]*)"
     r"|(?P<num>(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?<!\d)\.\d+)"
     r"|(?P<half>[½¼¾])"
     r"|(?P<word>[a-zµ]+(?:'[a-z]+)?)"
@@ -108,6 +111,8 @@ def tokenize(text: str) -> tuple[str, list[Token]]:
     for start, end, code in [*codes, (len(low), len(low), "")]:
         for match in _TOKEN.finditer(low, position, start):
             kind = match.lastgroup or "punct"
+            if kind == "name":
+                kind = "word"
             glued = match.start() > 0 and not low[match.start() - 1].isspace()
             value: float | None = None
             if kind == "num":

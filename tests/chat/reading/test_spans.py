@@ -47,6 +47,24 @@ def test_numbers(text: str, value: float) -> None:
     assert [t.value for t in tokens if t.kind == "num"] == [value]
 
 
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        pytest.param("B12 injection", [], id="vitamin-b12-is-a-name"),
+        pytest.param("D5W 500 ml", [500], id="d5w-is-a-name"),
+        pytest.param("A1c 7.2", [7.2], id="a1c-is-a-name"),
+        pytest.param("q4h", [], id="q4h-is-a-name"),
+        pytest.param("zofran x2", [2], id="x2-is-a-count"),
+        pytest.param("2h30", [2, 30], id="2h30-keeps-its-numbers"),
+        pytest.param("1hr30", [1, 30], id="1hr30-keeps-its-numbers"),
+    ],
+)
+def test_digits_glued_after_letters_are_part_of_a_name(text: str, numbers: list[float]) -> None:
+    """'B12 injection 1000 mcg IM' once counted 96372 x12: the 12 of a name is never a number."""
+    _, tokens = tokenize(text)
+    assert [t.value for t in tokens if t.kind == "num"] == numbers
+
+
 def test_number_words_keep_their_span_in_the_question() -> None:
     low, tokens = tokenize("subq Forty-Five minutes")
     number = next(t for t in tokens if t.kind == "num")
