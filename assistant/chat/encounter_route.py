@@ -278,9 +278,9 @@ def to_encounter(
         if service.dose is not None and drug is not None and category != "hydration":
             row.update(dose=service.dose, dose_unit=service.dose_unit, drug_code=drug.code,
                        billing_quantity=drug.quantity, billing_unit=drug.unit)
-        rows.append({**row, "_relation": service.relation})
+        rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None)})
         for extra in range(max((service.count or 1) - 1, 0)):
-            copy = {**row, "dose": None, "_relation": None}
+            copy = {**row, "dose": None, "_relation": None, "_gap": None}
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
@@ -357,6 +357,13 @@ def _place_in_sequence(rows: list[dict[str, Any]]) -> set[int]:
             end = begin + other["minutes"]
         else:
             end = begin
+        if row.get("_gap") is not None:
+            end += row["_gap"]  # "zofran IVP ... again 45 min later": it starts 45 minutes after the one before
+        elif row["route"] == "iv_push" and other["route"] == "iv_push" and row["substance"] == other["substance"] \
+                and end == begin:
+            # A same-drug repeat push with no gap given: placing it would invent the gap that decides 96376
+            # (more than 30 minutes, facility). Leave it unplaced so the engine asks when it was given.
+            continue
         if end >= 24 * 60:
             continue
         row["start"] = datetime.time(end // 60, end % 60)

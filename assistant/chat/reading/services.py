@@ -36,6 +36,7 @@ class Service:
     negated: tuple[str, ...] = ()
     weight_kg: float | None = None  # a patient weight stated in this part (for mg/kg doses)
     bsa_m2: float | None = None  # a body surface area stated in this part (for mg/m2 doses)
+    gap_minutes: int | None = None  # "45 min later": the time since the service before (never this one's own time)
 
 
 
@@ -224,8 +225,9 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         category = drug_here[0][2]
     # The time between two pushes ("20 min later", "after 40 min", "45 min apart") is not a service's time (CPT: it only
     # decides whether a same-drug repeat push is reported).
-    durations = [s for s in spans if isinstance(s, Duration) and not _GAP_AFTER.match(reading.low[s.span[1]:])
-                 and not _GAP_BEFORE.search(reading.low[:s.span[0]])]
+    gaps = [s for s in spans if isinstance(s, Duration) and (_GAP_AFTER.match(reading.low[s.span[1]:])
+                                                              or _GAP_BEFORE.search(reading.low[:s.span[0]]))]
+    durations = [s for s in spans if isinstance(s, Duration) and s not in gaps]
     clocks = [s for s in spans if isinstance(s, ClockRange)]
     points = [s for s in spans if isinstance(s, ClockPoint)]
     minutes = sum(d.minutes for d in durations) if durations else None
@@ -277,6 +279,7 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         site=reading.text[begin + site.start():begin + site.end()] if site else None,
         words=words, span=(begin, finish), codes=codes, negated=negated,
         weight_kg=weights[0].kg if weights else None, bsa_m2=areas[0].m2 if areas else None,
+        gap_minutes=gaps[0].minutes if len(gaps) == 1 else None,
     )
 
 

@@ -276,3 +276,19 @@ def test_a_mar_reads_as_three_services_with_clock_times() -> None:
 
 def test_time_between_pushes_is_not_service_time() -> None:
     assert read_services("second push same drug 20 min later")[0].minutes is None
+
+
+@pytest.mark.parametrize(
+    ("question", "gaps", "minutes"),
+    [
+        pytest.param("zofran IVP, then zofran IVP again 45 min later", [None, 45], [None, None], id="n-min-later"),
+        pytest.param("zofran IVP, then zofran IVP after 40 minutes", [None, 40], [None, None], id="after-n-minutes"),
+        pytest.param("zofran IVP, then toradol IVP", [None, None], [None, None], id="no-gap-typed"),
+        pytest.param("IV infusion 45 min, then zofran IVP", [None, None], [45, None], id="own-time-is-no-gap"),
+    ],
+)
+def test_the_gap_before_a_service_is_read_apart_from_its_own_time(question: str, gaps: list, minutes: list) -> None:
+    """'45 min later' is the time since the service before (it decides 96376), never the service's own time."""
+    services = read_services(question)
+    assert [s.gap_minutes for s in services] == gaps
+    assert [s.minutes for s in services] == minutes
