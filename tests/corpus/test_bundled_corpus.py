@@ -58,6 +58,8 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     # oncology and hormonal anti-cancer drugs (moved from the chat's encounter adapter into the corpus)
     ("J9271 J9217 J9312 J9355 J9190 J9263 J0640 J0641 J9395 J9041 J9299 J9035 J9060 J9201 J9000 J9202", "drugs",
      "drug_units"),
+    # their subcutaneous co-formulations with hyaluronidase, so the longer name never lands on the IV code
+    ("J9311 J9356 J9289", "drugs", "drug_units"),
     # CPT and HCPCS Level II modifiers coders use most, in our own words (issue 12 item 3)
     ("24 25 26 50 51 52 53 57 58 59 73 74 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
 ]
@@ -94,6 +96,7 @@ TERMS = [
     ("leucovorin", "J0640"), ("levoleucovorin", "J0641"), ("faslodex", "J9395"), ("velcade", "J9041"),
     ("opdivo", "J9299"), ("avastin", "J9035"), ("cisplatin", "J9060"), ("gemcitabine", "J9201"),
     ("adriamycin", "J9000"), ("zoladex", "J9202"),
+    ("rituxan hycela", "J9311"), ("herceptin hylecta", "J9356"), ("opdivo qvantig", "J9289"),
 ]
 
 
