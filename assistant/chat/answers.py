@@ -27,12 +27,6 @@ EXAMPLE_QUESTIONS = (
 # once there, `assistant.units.FAMILY_NAMES`), never a second hard-coded list.
 FAMILY_NAMES: dict[str, str] = dict(_UNITS_FAMILY_NAMES)
 
-IMPORT_HINT = (
-    "Import the CMS quarterly tables with `python -m assistant import ptp PATH` (NCCI PTP edits) and "
-    "`python -m assistant import mue PATH` (MUE)."
-)
-
-
 def rule_set_name(payer: str) -> str:
     """The name of the rules used, as the answer states it."""
     return "Medicare rules" if payer == "medicare" else "CPT rules"
@@ -240,63 +234,6 @@ def lookup_answer(records: Sequence[Any], sections: Sequence[str], missing: Sequ
 # --------------------------------------------------------------------------------------------------------
 # edits
 # --------------------------------------------------------------------------------------------------------
-
-
-def edits_not_loaded_answer(codes: Sequence[str], descriptions: dict[str, str]) -> Answer:
-    """PTP question while the NCCI tables are not imported: say so and give the import command."""
-    lines = [CodeLine(code=c, description=descriptions.get(c, "")) for c in codes]
-    text = _compose(
-        f"**The NCCI/MUE tables are not loaded, so I can't check {', '.join(codes)} against the PTP edits.**",
-        IMPORT_HINT,
-        _table(lines, with_units=False),
-    )
-    return Answer(route="edits", answer=text, codes=lines, warnings=["The NCCI/MUE tables are not loaded."])
-
-
-def edits_answer(
-    codes: Sequence[str],
-    descriptions: dict[str, str],
-    edits: Sequence[Any],
-    describe_indicator: Any,
-    quarter: str | None,
-    mue_notes: Sequence[str] = (),
-) -> Answer:
-    """Each PTP edit between the codes: column 1/column 2, the modifier indicator in plain words, rationale, quarter."""
-    lines = [CodeLine(code=c, description=descriptions.get(c, "")) for c in codes]
-    table_name = f"the {quarter} NCCI PTP table" if quarter else "the imported NCCI PTP table"
-    citations: list[str] = []
-    blocks: list[str] = []
-    active = [edit for edit in edits if not getattr(edit, "deleted", edit.modifier_indicator == 9)]
-    deleted = [edit for edit in edits if edit not in active]
-    if not active:
-        blocks.append(f"**No PTP edit exists between {', '.join(codes)} in {table_name}.** They are not paired "
-                      "by NCCI; other payer policies can still apply.")
-        citations.append(f"CMS NCCI PTP edits ({quarter or 'imported table'})")
-    else:
-        lead_parts = [f"{edit.column1} (column 1) and {edit.column2} (column 2), modifier indicator "
-                      f"{edit.modifier_indicator}" for edit in active]
-        blocks.append("**NCCI PTP edit: " + "; ".join(lead_parts) + ".**")
-    for edit in [*active, *deleted]:
-        edit_quarter = getattr(edit, "quarter", None) or quarter
-        column1 = f"{edit.column1} {descriptions.get(edit.column1, '')}".rstrip()
-        column2 = f"{edit.column2} {descriptions.get(edit.column2, '')}".rstrip()
-        heading = f"### {edit.column1} / {edit.column2}" + (" (deleted edit)" if edit in deleted else "")
-        detail = [
-            heading,
-            f"- Column 1 (the code that is paid): {column1}",
-            f"- Column 2 (not paid with column 1 unless the indicator allows): {column2}",
-            f"- Modifier indicator {edit.modifier_indicator}: {describe_indicator(edit.modifier_indicator)}",
-        ]
-        if getattr(edit, "rationale", None):
-            detail.append(f"- Rationale: {edit.rationale}")
-        source = getattr(edit, "source", None) or "CMS NCCI PTP"
-        detail.append(f"- Table: {source}" + (f", {edit_quarter}" if edit_quarter else ""))
-        blocks.append("\n".join(detail))
-        citations.append(getattr(edit, "citation", None) or f"CMS NCCI PTP edits ({edit_quarter or 'imported'})")
-    blocks.append(_table(lines, with_units=False))
-    if mue_notes:
-        blocks.append(_bullets("MUE", mue_notes))
-    return Answer(route="edits", answer=_compose(*blocks), codes=lines, citations=_dedupe(citations))
 
 
 # --------------------------------------------------------------------------------------------------------

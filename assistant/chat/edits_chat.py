@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from assistant.chat.answers import _bullets, _cell, _compose, _dedupe  # one Markdown toolkit for every answer
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
 from assistant.edits import (
@@ -472,21 +473,12 @@ def _codes_table(lines: Sequence[CodeLine]) -> str:
     return "\n".join(rows)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
 
 
-def _bullets(title: str, items: Iterable[str]) -> str:
-    items = [item for item in items if item]
-    return f"**{title}:**\n" + "\n".join(f"- {item}" for item in items) if items else ""
 
 
-def _dedupe(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(item for item in items if item))
 
 
-def _compose(*blocks: str) -> str:
-    return "\n\n".join(block for block in blocks if block).strip() + "\n"
 
 
 __all__ = [

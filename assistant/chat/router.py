@@ -452,23 +452,11 @@ class Router:
     # --- edits ------------------------------------------------------------------------------------------
 
     def edits_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
-        """NCCI PTP edits between the typed codes (issue 7), or how to load the tables."""
-        codes = list(parsed.codes)
-        descriptions = self.descriptions(codes)
-        if self.edits is None or not self.edits.has_ptp:
-            answer = answers.edits_not_loaded_answer(codes, descriptions)
-        else:
-            from assistant.edits import describe_modifier_indicator
+        """NCCI PTP edits between the typed codes, from the claim setting's table (never the other setting's), or
+        how to load it: the same answer as the edits hook gives (`edits_chat.ptp_answer`)."""
+        from assistant.chat.edits_chat import ptp_answer
 
-            edits = self.edits.pairs(codes)
-            quarter = (self.edits.info().get("ptp") or {}).get("quarter")
-            mue_notes = []
-            if self.edits.has_mue:
-                for code in codes:
-                    entry = self.edits.mue(code)
-                    if entry is not None:
-                        mue_notes.append(f"{code}: MUE {entry.value} (MAI {entry.mai}, {entry.mai_description})")
-            answer = answers.edits_answer(codes, descriptions, edits, describe_modifier_indicator, quarter, mue_notes)
+        answer = ptp_answer(list(parsed.codes), context.setting, self)
         answer.warnings.extend(context.warnings)
         return answer
 
