@@ -11,9 +11,13 @@ How an import runs (one generic loader; what differs between tables is the `Layo
    Any error (a malformed row, Ctrl-C, a crash, a full disk) rolls the whole transaction back: the previous
    table keeps answering, and readers in other threads or processes never see a half-loaded table (WAL mode).
 3. A malformed row raises `EditsImportError` (a ValueError) naming the file, the line and the field.
-4. Guard (issue 12 item 8): a file with under half the rows of the loaded table, or of an older quarter than the
-   loaded one, raises `ImportRefusedError` saying why, unless `force=True` (`--force` on the command line); the
-   loaded table stays.
+4. Guard (issue 12 item 8, issue 24): a file with more than 5% fewer rows than the loaded table
+   (`assistant.importguard.MAX_ROW_DROP`), or of an older quarter than the loaded one, raises `ImportRefusedError`
+   saying why, unless `force=True` (`--force` on the command line); the loaded table stays. A file cut short (its
+   last line without a line break), a control character (NUL ...) or a value outside its column's range (a MUE
+   value over 999,999) raises `EditsImportError` naming the file and line, whatever `force` says.
+5. After the switch the file is compacted (VACUUM) when the old table left over a quarter of it free, so a
+   replaced PTP table does not grow edits.sqlite3 by its own size each quarter.
 
 Deleted PTP edits (modifier indicator 9) are kept: they answer "this edit was deleted", not "no edit". A PTP row
 whose deletion date is on or before the start of the file's quarter (today, when the quarter is unknown) is
@@ -22,6 +26,7 @@ stored as deleted too (indicator 9): CMS no longer applies it. Deleted add-on co
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -49,6 +54,7 @@ from assistant.edits.layouts import (
     Layout,
 )
 from assistant.edits.models import MAI_MEANINGS
+from assistant.importguard import ImportGuardError, drop_text, guarded_lines, too_few_rows
 
 BATCH_ROWS = 50_000
 HEADER_SEARCH_ROWS = 20  # copyright and title lines CMS puts before the header
@@ -194,8 +200,9 @@ def _delimiter(lines: list[str]) -> str:
 
 def _rows(path: Path, text: IO[str], layout: Layout, progress: _Progress, reference: date) -> Iterator[tuple]:
     """Checked rows ready to insert, one at a time; `progress.line` is the line of the row last yielded."""
-    head = [line for line in (text.readline() for _ in range(HEADER_SEARCH_ROWS + 5)) if line]
-    reader = csv.reader(itertools.chain(head, text), delimiter=_delimiter(head), strict=True)
+    lines = guarded_lines(path, text)  # refuses control characters and a last line cut short (issue 24)
+    head = list(itertools.islice(lines, HEADER_SEARCH_ROWS + 5))
+    reader = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(head), strict=True)
     positions, header_line = _find_header(path, reader, layout)
     width = max(position for position in positions if position is not None) + 1
     keys = [position for position in positions[: layout.key_columns]]
@@ -284,13 +291,13 @@ def _refuse_older_quarter(path: Path, layout: Layout, loaded: tuple | None, quar
 
 
 def _refuse_shrinking(path: Path, layout: Layout, loaded: tuple | None, rows: int) -> None:
-    if loaded is None or rows * 2 >= loaded[0]:
+    if loaded is None or not too_few_rows(rows, loaded[0]):
         return
     loaded_rows, loaded_quarter, source = loaded
     raise ImportRefusedError(
         path,
-        f"refused: the file has {rows:,} {layout.label}, under half of the {loaded_rows:,} in the loaded "
-        f"{layout.title} ({loaded_quarter or 'quarter unknown'}, {source}), which stays. Is the file truncated? "
+        f"refused: {drop_text(rows, loaded_rows, layout.label, 'the loaded ' + layout.title)} "
+        f"({loaded_quarter or 'quarter unknown'}, {source}), which stays. Is the file truncated? "
         "To replace the table anyway, import again with --force.",
     )
 
@@ -378,7 +385,10 @@ def _load(
                 ) as bar,
             ):
                 rows = _rows(path, text, layout, progress, reference)
-                _load_rows(connection, path, layout, rows, progress, raw, bar, batch_rows)
+                try:
+                    _load_rows(connection, path, layout, rows, progress, raw, bar, batch_rows)
+                except ImportGuardError as error:
+                    raise EditsImportError(path, error.reason, line=error.line) from None
             if progress.rows == 0:
                 raise EditsImportError(path, f"no {layout.label} in the file (only a header?); nothing was replaced")
             if not force:
@@ -407,12 +417,24 @@ def _load(
         # Fold the WAL back into the database file so it does not linger at the size of the load. Readers may
         # hold it open: wait briefly, then leave the rest to a later checkpoint (never block the web app).
         connection.execute("PRAGMA busy_timeout = 2000")
+        _compact(connection)
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     except sqlite3.DatabaseError as error:  # locked for longer than the timeout, disk full, not a database
         raise EditsImportError(db_path, f"the edits database could not be written: {error}") from None
     finally:
         connection.close()
     return _summary(path, layout, effective, progress, time.perf_counter() - started)
+
+
+def _compact(connection: sqlite3.Connection) -> None:
+    """VACUUM when over a quarter of the file is free pages (the replaced table's): the staging table was built
+    beside the old one, so without this the file keeps both sizes (issue 24: 84 -> 131 MB per PTP replacement).
+    Readers keep reading meanwhile (WAL); if the database is busy the compaction waits for the next import."""
+    free = connection.execute("PRAGMA freelist_count").fetchone()[0]
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    if pages and free * 4 > pages:
+        with contextlib.suppress(sqlite3.OperationalError):  # busy (another import began): the next one compacts
+            connection.execute("VACUUM")
 
 
 def _summary(path: Path, layout: Layout, quarter: str | None, progress: _Progress, seconds: float) -> str:

@@ -43,6 +43,19 @@ def check_count(text: str) -> int:
     return int(value)
 
 
+# A MUE is a unit count per line or per day: the largest in the 2026 Q2 practitioner table is 90,000. A value past
+# this is a damaged file (and past 2**63 would not even fit SQLite's integer), never a limit (issue 24).
+MAX_MUE_VALUE = 999_999
+
+
+def check_mue_value(text: str) -> int:
+    """A MUE value: a whole number of units from 0 to MAX_MUE_VALUE."""
+    value = text.strip()
+    if value.isdigit() and (len(value) > len(str(MAX_MUE_VALUE)) or int(value) > MAX_MUE_VALUE):
+        raise ValueError(f"{value[:20]}{'...' if len(value) > 20 else ''} is outside the MUE range 0-{MAX_MUE_VALUE:,}")
+    return check_count(text)
+
+
 def check_mai(text: str) -> int:
     """CMS files give "3" or "3 Date of Service Edit: Clinical"; the leading digit is the indicator."""
     match = re.match(r"\s*(\d)\b", text)
@@ -155,7 +168,7 @@ MUE_LAYOUT = Layout(
     label="MUE values",
     title="practitioner MUE table",
     command="mue",
-    columns=(*_MUE_COMMON, Column(_PRACTITIONER_VALUE_NAMES[0], check_count, aliases=_PRACTITIONER_VALUE_NAMES[1:]),
+    columns=(*_MUE_COMMON, Column(_PRACTITIONER_VALUE_NAMES[0], check_mue_value, aliases=_PRACTITIONER_VALUE_NAMES[1:]),
              *_MUE_TAIL),
     create_sql=schema.CREATE_MUE,
     insert_sql=schema.INSERT_MUE,
@@ -170,7 +183,7 @@ MUE_OPH_LAYOUT = Layout(
     label="MUE values",
     title="outpatient hospital MUE table",
     command="mue-oph",
-    columns=(*_MUE_COMMON, Column(_OPH_VALUE_NAMES[0], check_count, aliases=_OPH_VALUE_NAMES[1:]), *_MUE_TAIL),
+    columns=(*_MUE_COMMON, Column(_OPH_VALUE_NAMES[0], check_mue_value, aliases=_OPH_VALUE_NAMES[1:]), *_MUE_TAIL),
     create_sql=schema.CREATE_MUE,
     insert_sql=schema.INSERT_MUE,
     key_columns=1,

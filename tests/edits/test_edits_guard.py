@@ -1,5 +1,5 @@
-"""Imports that cannot shrink a table by accident (issue 12 item 8): under half the rows, or an older quarter, is
-refused unless forced, with a message saying why; the loaded table stays."""
+"""Imports that cannot shrink a table by accident (issue 12 item 8, issue 24): more than 5% fewer rows, or an older
+quarter, is refused unless forced, with a message saying why; the loaded table stays."""
 
 from __future__ import annotations
 
@@ -27,21 +27,22 @@ def _ptp_rows(count: int) -> list[str]:
     return [f"{90000 + number:05d},96372,1,Rationale" for number in range(count)]
 
 
-# Loaded: 10 rows. The boundary is half: 5 rows are accepted, 4 refused.
+# Loaded: 20 rows. The boundary is a 5% drop: 19 rows are accepted, 18 (10% fewer) refused.
 @pytest.mark.parametrize(
     ("rows", "force", "accepted"),
     [
-        pytest.param(4, False, False, id="under-half-refused"),
-        pytest.param(5, False, True, id="exactly-half-accepted"),
-        pytest.param(6, False, True, id="over-half-accepted"),
-        pytest.param(10, False, True, id="same-size-accepted"),
-        pytest.param(1, True, True, id="under-half-forced"),
+        pytest.param(18, False, False, id="ten-percent-fewer-refused"),
+        pytest.param(1, False, False, id="one-row-refused"),
+        pytest.param(19, False, True, id="five-percent-fewer-accepted"),
+        pytest.param(20, False, True, id="same-size-accepted"),
+        pytest.param(25, False, True, id="larger-accepted"),
+        pytest.param(1, True, True, id="shrinking-forced"),
     ],
 )
 def test_shrinking_mue_import(
     settings: Settings, store: EditsStore, write_mue: WriteTable, rows: int, force: bool, accepted: bool
 ) -> None:
-    import_mue(write_mue("mue_2026q2.csv", _mue_rows(10)), settings, progress=False)
+    import_mue(write_mue("mue_2026q2.csv", _mue_rows(20)), settings, progress=False)
     new = write_mue("mue_2026q3.csv", _mue_rows(rows, value=7))
     if accepted:
         import_mue(new, settings, progress=False, force=force)
@@ -50,10 +51,11 @@ def test_shrinking_mue_import(
     with pytest.raises(ImportRefusedError) as caught:
         import_mue(new, settings, progress=False)
     message = str(caught.value)
-    assert f"the file has {rows:,} MUE values, under half of the 10 in the loaded practitioner MUE table" in message
+    assert (f"the file has {rows:,} MUE values, {100 * (20 - rows) / 20:.1f}% fewer than the 20 in the loaded "
+            "practitioner MUE table") in message
     assert "mue_2026q2.csv" in message and "which stays" in message and "--force" in message
     assert isinstance(caught.value, EditsImportError) and isinstance(caught.value, ValueError)
-    assert store.info()["mue"]["rows"] == 10 and store.mue("90000").value == 3  # the loaded table stays
+    assert store.info()["mue"]["rows"] == 20 and store.mue("90000").value == 3  # the loaded table stays
 
 
 @pytest.mark.parametrize(
@@ -121,7 +123,7 @@ def test_cli_refuses_then_force_imports(tmp_path: Path, write_mue: WriteTable) -
     command = [sys.executable, "-m", "assistant", "import", "mue", str(small)]
     refused = subprocess.run(command, cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=300)
     assert refused.returncode == 1
-    assert "refused: the file has 3 MUE values, under half of the 10" in refused.stderr
+    assert "refused: the file has 3 MUE values, 70.0% fewer than the 10 in the loaded" in refused.stderr
     forced = subprocess.run([*command, "--force"], cwd=REPO_ROOT, env=environment, capture_output=True, text=True,
                             timeout=300)
     assert forced.returncode == 0, forced.stderr
