@@ -20,6 +20,8 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from assistant.importguard import ImportGuardError, drop_text, guarded_lines, release_key, too_few_rows
+
 OVERLAY_NAME = "anesthesia_base_units.json"
 _ANESTHESIA_CODE = re.compile(r"0\d{4}")  # 00100-01999 (and 01xxx), five digits starting with 0
 
@@ -50,10 +52,19 @@ def _column(header: list[str], path: Path, line: int, *names: str) -> int:
 
 def parse_base_units(path: Path) -> dict[str, float]:
     """Anesthesia code -> base units from a CSV or tab-separated base-unit file."""
+    try:
+        return _parse(path)
+    except ImportGuardError as error:  # a control character or a last line cut short
+        raise BaseUnitFileError(str(error)) from None
+
+
+def _parse(path: Path) -> dict[str, float]:
     text = path.read_text(encoding="utf-8-sig", errors="replace")
     sample = text[:4000]
     dialect = "excel-tab" if sample.count("\t") > sample.count(",") else "excel"
-    rows = csv.reader(text.splitlines(), dialect=dialect)
+    # A control character or a last line cut short is refused (issue 24); ImportGuardError is a ValueError.
+    lines = guarded_lines(path, text.splitlines(keepends=True))
+    rows = csv.reader(lines, dialect=dialect)
     header: list[str] | None = None
     line = 0
     for row in rows:
@@ -68,11 +79,11 @@ def parse_base_units(path: Path) -> dict[str, float]:
     base_at = _column(header, path, line, "base units", "base unit", "base")
     table: dict[str, float] = {}
     for number, row in enumerate(rows, start=line + 1):
-        if len(row) <= max(code_at, base_at):
-            continue
-        code = row[code_at].strip().upper()
+        code = row[code_at].strip().upper() if len(row) > code_at else ""
         if not _ANESTHESIA_CODE.fullmatch(code):
             continue
+        if len(row) <= base_at:  # an anesthesia code without its base units: a short (cut) row
+            raise BaseUnitFileError(f"{path}: line {number}: {code} has no base units ({len(row)} field(s))")
         raw = row[base_at].strip()
         try:
             value = float(raw)
@@ -86,15 +97,38 @@ def parse_base_units(path: Path) -> dict[str, float]:
     return table
 
 
+def _refuse_shrinking(path: Path, target: Path, rows: int, release: tuple[int, int] | None) -> None:
+    """A file with more than 5% fewer codes than the loaded overlay, or of an older year, is refused (issue 24)."""
+    try:
+        loaded = json.loads(target.read_text())
+    except (OSError, ValueError):
+        return  # nothing loaded (or unreadable): nothing to compare with
+    loaded_rows = len(loaded.get("base_units") or {})
+    if too_few_rows(rows, loaded_rows):
+        where = f"the loaded table from {Path(str(loaded.get('source'))).name}"
+        raise BaseUnitFileError(f"{path}: refused: {drop_text(rows, loaded_rows, 'anesthesia codes', where)}, "
+                                "which stays. Is the file truncated? To replace it anyway, import again with --force")
+    old = tuple(loaded["release"]) if isinstance(loaded.get("release"), list) else None
+    if release is not None and old is not None and release < old:
+        raise BaseUnitFileError(f"{path}: refused: the file is for {release[0]}, older than the loaded {old[0]} "
+                                "table, which stays. To go back on purpose, import again with --force")
+
+
 def import_anesthesia_base(path: Path, settings: DataDirSettings, *, force: bool = False) -> str:
     """Read the file and write the overlay atomically under data_dir/imports; return a one-line summary.
 
-    `force` is accepted for the command line's --force and changes nothing: the whole table is always replaced."""
+    A file with more than 5% fewer codes than the loaded one, or of an older year (from the file name), is
+    refused unless `force`; the loaded table stays."""
+    path = Path(path)
     table = parse_base_units(path)
     target = settings.resolved_data_dir / "imports" / OVERLAY_NAME
+    release = release_key(path.name)
+    if not force:
+        _refuse_shrinking(path, target, len(table), release)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"source": str(path), "base_units": table}, indent=1, sort_keys=True))
+    payload = {"source": str(path), "release": list(release) if release else None, "base_units": table}
+    temporary.write_text(json.dumps(payload, indent=1, sort_keys=True))
     os.replace(temporary, target)
     return f"Imported base units of {len(table)} anesthesia codes from {path}"
 

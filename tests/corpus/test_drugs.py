@@ -231,7 +231,7 @@ def test_ndc_wrong_file_is_refused(settings: Settings):
 def test_a_truncated_file_is_refused_unless_forced(settings: Settings):
     _small_imports(settings)
     small = _write(settings.resolved_data_dir / "ndc_2026q1_cut.csv", NDC_HEADER, _ndc_rows()[:2])
-    with pytest.raises(ShrinkingImportError, match=r"2 NDCs, under half of the 5 in the loaded table.*--force"):
+    with pytest.raises(ShrinkingImportError, match=r"2 NDCs, 60.0% fewer than the 5 in the loaded table.*--force"):
         import_ndc(small, settings)
     overlay = json.loads((settings.resolved_data_dir / "imports" / "ndc.json").read_text())
     assert len(overlay["ndcs"]) == 5  # nothing was replaced
@@ -248,10 +248,13 @@ def test_an_older_quarter_is_refused_unless_forced(settings: Settings):
     assert "Q2 2026" in import_ndc(newer, settings)
 
 
-def test_half_the_rows_is_still_accepted(settings: Settings):
+def test_a_smaller_release_within_five_percent_is_accepted(settings: Settings):
     _small_imports(settings)  # 5 NDCs
-    path = _write(settings.resolved_data_dir / "ndc_2026q1_b.csv", NDC_HEADER, _ndc_rows()[:3])  # 3 NDCs of 5
-    assert "Imported 3 NDCs" in import_ndc(path, settings)
+    path = _write(settings.resolved_data_dir / "ndc_2026q1_b.csv", NDC_HEADER, _ndc_rows()[:5])  # all 5 NDCs of 5
+    assert "Imported 5 NDCs" in import_ndc(path, settings)
+    path = _write(settings.resolved_data_dir / "ndc_2026q1_c.csv", NDC_HEADER, _ndc_rows()[:4])  # 20% fewer
+    with pytest.raises(ShrinkingImportError, match=r"20.0% fewer .*at most 5%"):
+        import_ndc(path, settings)
 
 
 @pytest.mark.parametrize(
@@ -359,12 +362,12 @@ def test_asp_import_has_the_same_guard(settings: Settings):
     header = ["hcpcs_code", "short_description", "hcpcs_code_dosage"]
     rows = [["J9271", "Inj pembrolizumab", "1 MG"], ["J1459", "Privigen", "500 MG"], ["J3301", "Kenalog", "10 MG"]]
     import_asp(_write(settings.resolved_data_dir / "asp_2026q1.csv", header, rows), settings)
-    with pytest.raises(ShrinkingImportError, match="1 drug codes, under half of the 3"):
+    with pytest.raises(ShrinkingImportError, match="1 drug codes, 66.7% fewer than the 3"):
         import_asp(_write(settings.resolved_data_dir / "asp_2026q1_cut.csv", header, rows[:1]), settings)
     with pytest.raises(ShrinkingImportError, match="Q4 2025 release, older than the loaded Q1 2026"):
         import_asp(_write(settings.resolved_data_dir / "asp_2025q4.csv", header, rows), settings)
-    assert "Imported billing units of 2 drug codes" in import_asp(
-        _write(settings.resolved_data_dir / "asp_2026q1_two.csv", header, rows[:2]), settings)
+    assert "Imported billing units of 3 drug codes" in import_asp(
+        _write(settings.resolved_data_dir / "asp_2026q1_two.csv", header, rows), settings)
 
 
 def test_a_configured_crosswalk_is_imported_on_start(settings: Settings):
@@ -406,6 +409,6 @@ def test_cpt_import_has_the_shrink_guard(settings: Settings):
     import_cpt(full, settings)
     cut = settings.resolved_data_dir / "licensed_cut.txt"
     cut.write_text("code\tdescriptor\n96369\tMade-up wording one\n", encoding="utf-8")
-    with pytest.raises(ShrinkingImportError, match="1 CPT codes, under half of the 3"):
+    with pytest.raises(ShrinkingImportError, match="1 CPT codes, 66.7% fewer than the 3"):
         import_cpt(cut, settings)
     assert "Imported 1 CPT descriptor" in import_cpt(cut, settings, force=True)

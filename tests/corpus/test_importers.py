@@ -109,7 +109,7 @@ def test_a_truncated_hcpcs_file_cannot_replace_the_loaded_one(
     import_hcpcs(shared_data / HCPCS_FILE, settings, today=AFTER_THE_FILE)
     header, rows = _csv_head(shared_data / HCPCS_FILE, {"J0696", "J1559"})
     cut = _write_csv(tmp_path / "hcpcs_2025_oct_anweb_cut.csv", header, rows)
-    with pytest.raises(ShrinkingImportError, match=r"2 codes in force, under half of the 7,258.*--force"):
+    with pytest.raises(ShrinkingImportError, match=r"2 codes in force, 100.0% fewer than the 7,258.*--force"):
         import_hcpcs(cut, settings, today=AFTER_THE_FILE)
     assert len(_overlay(settings, "hcpcs.json")["codes"]) == HCPCS_CODES_NOT_TERMINATED
     older = _write_csv(tmp_path / "hcpcs_2025_jan_anweb.csv", header, rows)
@@ -125,7 +125,8 @@ def test_hcpcs_termination_is_judged_on_the_given_day(shared_data: Path, private
     small = _write_csv(private_settings.resolved_data_dir / "hcpcs_2024_jan_anweb.csv", header, rows)
     import_hcpcs(small, private_settings, today=date(2024, 3, 31))  # the last day J1040 may be billed
     assert set(_overlay(private_settings, "hcpcs.json")["codes"]) == {"J1040", "J1559"}
-    import_hcpcs(small, private_settings, today=date(2024, 4, 1))
+    # force: one code of two ends, a 50% drop the shrink guard would refuse (tested on its own)
+    import_hcpcs(small, private_settings, today=date(2024, 4, 1), force=True)
     assert set(_overlay(private_settings, "hcpcs.json")["codes"]) == {"J1559"}
 
 
@@ -219,7 +220,7 @@ def test_reimport_replaces_the_overlay(shared_data: Path, private_settings: Sett
     both = _write_csv(private_settings.resolved_data_dir / "both.csv", header, rows)
     one = _write_csv(private_settings.resolved_data_dir / "one.csv", header, [r for r in rows if r[0] == "J0696"])
     import_hcpcs(both, private_settings, today=AFTER_THE_FILE)
-    import_hcpcs(one, private_settings, today=AFTER_THE_FILE)
+    import_hcpcs(one, private_settings, today=AFTER_THE_FILE, force=True)  # force: half the codes
     assert set(_overlay(private_settings, "hcpcs.json")["codes"]) == {"J0696"}
 
 

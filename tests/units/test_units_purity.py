@@ -49,5 +49,17 @@ def test_units_modules_import_only_stdlib_pydantic_and_units():
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
             for name in names:
-                ok = name.split(".")[0] in allowed_roots or name.startswith("assistant.units")
+                # assistant.importguard: the importers' shared checks, itself standard library only (below)
+                ok = name.split(".")[0] in allowed_roots or name.startswith("assistant.units") or name == LEAF
                 assert ok, f"{path.name} imports {name}"
+
+
+LEAF = "assistant.importguard"
+
+
+def test_the_shared_import_guard_is_a_standard_library_leaf():
+    allowed_roots = set(sys.stdlib_module_names) | {"__future__"}
+    tree = ast.parse((REPO / "assistant" / "importguard.py").read_text())
+    names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
+    assert names and all(name.split(".")[0] in allowed_roots for name in names), names

@@ -23,6 +23,8 @@ from assistant.corpus.loader import ASP_OVERLAY
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
+# The largest billing unit in the 2026 Q1 file is 600,000 units (J2540); past a billion is a damaged file (issue 24).
+MAX_DOSAGE = 1e9
 _HCPCS_CODE = re.compile(r"[A-Z0-9]\d{3}[A-Z0-9]")
 # "100 MG", "0.1 ML", "100,000 UNITS", "up to 5 MG", "1 million PFU": a number, then the unit.
 _DOSAGE = re.compile(r"^(?:up\s+to\s+)?(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(\S.*)$", re.IGNORECASE)
@@ -87,8 +89,10 @@ def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
         if code in codes:
             raise ImportFileError(path, f"code {code} is listed twice", line)
         quantity, unit = parse_dosage(dosage)
-        if quantity is not None and quantity <= 0:
-            raise ImportFileError(path, f"code {code}: dosage {dosage!r} is not a positive amount", line)
+        if quantity is not None and not 0 < quantity <= MAX_DOSAGE:
+            raise ImportFileError(
+                path, f"code {code}: dosage {dosage[:40]!r} is not a positive amount up to {MAX_DOSAGE:,.0f}", line
+            )
         if quantity is None:
             without_quantity += 1
         short = cells[columns["short_description"]].strip() if "short_description" in columns else ""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.corpus.loader import IMPORTS_DIRNAME
+from assistant.importguard import ImportGuardError, check_cells, drop_text, guarded_lines, too_few_rows
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -60,10 +61,12 @@ def text_encoding(path: Path) -> str:
 
 
 def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
-    """Stream (line number, cells) for each non-empty row; the line is where the row starts in the file."""
+    """Stream (line number, cells) for each non-empty row; the line is where the row starts in the file.
+
+    A control character or a last line cut short is refused (assistant.importguard, issue 24)."""
     encoding = text_encoding(path)
     with path.open(encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        reader = csv.reader(guarded_lines(path, handle), delimiter=delimiter)
         start = 1
         try:
             for cells in reader:
@@ -72,6 +75,8 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, list[str]]
                     yield line, cells
         except csv.Error as error:
             raise ImportFileError(path, f"not readable as CSV: {error}", line=reader.line_num) from error
+        except ImportGuardError as error:
+            raise ImportFileError(path, error.reason, line=error.line) from None
 
 
 def xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -86,6 +91,10 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         sheet = workbook.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = ["" if value is None else _cell_text(value) for value in values]
+            try:
+                check_cells(path, number, cells)  # NUL and other control characters (issue 24)
+            except ImportGuardError as error:
+                raise ImportFileError(path, error.reason, line=error.line) from None
             if any(cell.strip() for cell in cells):
                 yield number, cells
     finally:
@@ -162,8 +171,9 @@ def refuse_shrinking(
     settings: Settings, path: Path, filename: str, table: str, rows: int, release: str | None, *, force: bool,
     what: str = "rows",
 ) -> None:
-    """Refuse (ShrinkingImportError) an import that has under half the rows of the loaded overlay's `table`, or an
-    older release than the loaded one, unless `force`. Nothing is written when it refuses."""
+    """Refuse (ShrinkingImportError) an import that has more than 5% fewer rows than the loaded overlay's `table`
+    (assistant.importguard.MAX_ROW_DROP, issue 24), or an older release than the loaded one, unless `force`.
+    Nothing is written when it refuses."""
     if force:
         return
     loaded_path = settings.resolved_data_dir / IMPORTS_DIRNAME / filename
@@ -174,10 +184,10 @@ def refuse_shrinking(
     except (OSError, ValueError):
         return  # an unreadable overlay is replaced; the loader names it meanwhile
     loaded_rows = len(loaded.get(table) or {})
-    if loaded_rows and rows * 2 < loaded_rows:
+    if too_few_rows(rows, loaded_rows):
+        where = f"the loaded table from {loaded.get('file', 'the last import')}"
         raise ShrinkingImportError(
-            path, f"refused: the file has {rows:,} {what}, under half of the {loaded_rows:,} in the loaded table "
-            f"(from {loaded.get('file', 'the last import')}); a truncated file would silently replace it. "
+            path, f"refused: {drop_text(rows, loaded_rows, what, where)}; a truncated file would silently replace it. "
             "If this is intended, import again with --force",
         )
     new_order, old_order = release_order(release), release_order(loaded.get("release"))

@@ -17,6 +17,7 @@ from assistant.corpus.importers.common import (
     csv_rows,
     normalise_header,
     refuse_shrinking,
+    release_label,
     text_encoding,
     write_overlay,
 )
@@ -86,11 +87,13 @@ def import_cpt(path: Path, settings: Settings, *, force: bool = False) -> str:
 
     if not descriptors:
         raise ImportFileError(path, "no CPT codes found")
-    refuse_shrinking(settings, path, CPT_OVERLAY, "codes", len(descriptors), None, force=force, what="CPT codes")
+    release = release_label(path)  # "cpt_2026q1.txt": an older release than the loaded one is refused (issue 24)
+    refuse_shrinking(settings, path, CPT_OVERLAY, "codes", len(descriptors), release, force=force, what="CPT codes")
     bundled = {record.code for record in load_records(Path(settings.corpus_dir))}
     described = sum(1 for code in descriptors if code in bundled)
     source = f"Licensed CPT file {path.name}"
-    write_overlay(settings, CPT_OVERLAY, {"kind": "cpt", "source": source, "file": path.name, "codes": descriptors})
+    write_overlay(settings, CPT_OVERLAY, {"kind": "cpt", "source": source, "file": path.name, "release": release,
+                                          "codes": descriptors})
     return (
         f"Imported {len(descriptors):,} CPT descriptor{'' if len(descriptors) == 1 else 's'} from {path.name} "
         f"({described:,} describe codes in the "

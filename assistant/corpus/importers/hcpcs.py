@@ -128,8 +128,8 @@ def import_hcpcs(path: Path, settings: Settings, today: date | None = None, *, f
         long_text = cell("long_description")
         if not code:
             raise ImportFileError(path, "the row has no code in column hcpc", line)
-        if not seqnum_text.isdigit():
-            raise ImportFileError(path, f"column seqnum: {seqnum_text!r} is not a number", line)
+        if not seqnum_text.isdigit() or len(seqnum_text) > 4:  # "0010", "0020" ...: four digits (issue 24)
+            raise ImportFileError(path, f"column seqnum: {seqnum_text[:20]!r} is not a number of 1-4 digits", line)
         is_modifier = recid in _MODIFIER_RECIDS or (not recid and len(code) == 2)
         if recid and recid not in _PROCEDURE_RECIDS | _MODIFIER_RECIDS:
             raise ImportFileError(path, f"column recid: unknown record type {recid!r} (expected 3, 4, 7 or 8)", line)

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 NDC_OVERLAY = "ndc.json"
+# Package sizes and billing units per package: the largest in the 2026 Q1 crosswalk is 50,000; past a billion is a
+# damaged file (issue 24).
+MAX_COUNT = 1e9
 _HCPCS_CODE = re.compile(r"[A-Z]\d{4}")
 _COLUMN_ALIASES = {
     "hcpcs_code": ("hcpcs_code", "hcpcs", "_2026_code", "code"),
@@ -53,6 +56,8 @@ def _number(path: Path, line: int, column: str, text: str) -> float | None:
         raise ImportFileError(path, f"column {column}: {text!r} is not a number", line) from None
     if value < 0:
         raise ImportFileError(path, f"column {column}: {text!r} is negative", line)
+    if not value <= MAX_COUNT:  # also NaN and inf, which float() reads (issue 24)
+        raise ImportFileError(path, f"column {column}: {text[:40]!r} is outside 0-{MAX_COUNT:,.0f}", line)
     return value
 
 
