@@ -51,6 +51,10 @@ class Settings(BaseSettings):
 
     # --- conversation ----------------------------------------------------------------------------------
     max_question_chars: int = Field(2000, description="Longer questions are answered on their first part.")
+    max_history_turns: int = Field(
+        10, ge=0, description="Earlier user turns read for a follow-up: the latest ones, each cut to "
+        "max_question_chars (issue 24: bounded reading work whatever the history sent)."
+    )
     llm_model: str | None = Field(
         None, description="Optional LangChain chat model (init_chat_model id) that only rephrases answers."
     )

@@ -298,6 +298,7 @@ _PROBLEM_WORDING: dict[str, str] = {
     "end_before_start": "the end time is before the start time ({surface}): check the times; if the service ran past "
                         "noon or midnight, add am/pm (for example 11pm to 2am) or give the minutes",
     "excluded_all": "the excluded time ({surface}) is all of the time or more: give the time to count",
+    "out_of_range": "{surface} is outside the range this assistant counts ({limit}): check the documented number",
     "too_long": "{surface} is longer than a day (24 hours): time is counted per date of service, check the "
                 "documented minutes",
     "repeat_push_gap": "a repeat push of the same drug is reported (+96376, facility only) only when it comes more "

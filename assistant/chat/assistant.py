@@ -150,7 +150,9 @@ class Assistant:
         if len(question) > limit:
             question = question[:limit]
             warnings.append(f"Your question was longer than {limit:,} characters; I answered its first {limit:,}.")
-        earlier = _user_turns(history)
+        # Bounded work whatever the client sends (issue 24): the latest turns only, each cut like a question.
+        turns = self.settings.max_history_turns
+        earlier = [turn[:limit] for turn in _user_turns(history)[-turns:]] if turns else []
         parsed = parse_conversation(earlier, question)
         context = RouteContext(
             # The question's own words win over the request's payer/setting, which win over the defaults.

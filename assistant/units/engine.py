@@ -11,12 +11,14 @@ from assistant.units.anesthesia import BaseUnitsLookup, with_base_units
 from assistant.units.errors import (
     ConflictingTimesError,
     InvalidCountError,
+    InvalidDoseError,
     MissingDetailError,
     NonPositiveDurationError,
     SameStartEndError,
     TooLongError,
     UnknownFamilyError,
 )
+from assistant.units.limits import in_range, out_of_range_text
 from assistant.units.models import MueLookup, Payer, UnitsRequest, UnitsResult
 from assistant.units.outcome import Outcome
 from assistant.units.registry import NOUNS, REGISTRY, TIMED_FAMILIES
@@ -96,6 +98,11 @@ def _check_counts(request: UnitsRequest) -> None:
     for name, value in counts.items():
         if value is not None and value < 0:
             raise InvalidCountError(f"{value} {name} is impossible: give how many were given (0 or more).")
+        if value is not None and not in_range("count", value):  # bounded work and no absurd line (issue 24)
+            raise InvalidCountError(out_of_range_text("count", f"{value:,} {name}") + ".")
+    for name, amount in (("a dose of", request.dose), ("a billing unit of", request.billing_quantity)):
+        if amount is not None and not in_range("dose", amount):
+            raise InvalidDoseError(out_of_range_text("dose", f"{name} {amount:g}") + ".")
 
 
 def _mue_warnings(outcome: Outcome, mue_lookup: MueLookup) -> None:

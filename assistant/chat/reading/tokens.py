@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from assistant.chat.reading.vocabulary import COUNT_WORDS, ONES, SCALES, TENS
 from assistant.corpus.codes import find_codes
+from assistant.units.limits import MAX_NUMBER, number_too_long
 
 # kind: num | frac | clock | word | unit | code | punct
 Kind = str
@@ -115,8 +116,8 @@ def tokenize(text: str) -> tuple[str, list[Token]]:
                 kind = "word"
             glued = match.start() > 0 and not low[match.start() - 1].isspace()
             value: float | None = None
-            if kind == "num":
-                value = float(match.group(0).replace(",", ""))
+            if kind == "num":  # past 14 digits: no value, never inf and an OverflowError later (issue 24)
+                value = None if number_too_long(match.group(0)) else float(match.group(0).replace(",", ""))
             elif kind == "half":
                 kind, value = "num", _HALVES[match.group(0)]
             tokens.append(Token(kind, match.group(0), match.start(), match.end(), value, glued=glued))
@@ -207,7 +208,8 @@ def compose_number_words(tokens: list[Token], low: str = "") -> list[Token]:
         value = total + current
         first, final = tokens[i], tokens[last]
         text = low[first.start:final.end] if low else " ".join(t.text for t in tokens[i:last + 1])
-        out.append(Token("num", text, first.start, final.end, float(value),
+        # "million million ...": past 14 digits no value (float() would overflow), as for digits (issue 24)
+        out.append(Token("num", text, first.start, final.end, float(value) if value < MAX_NUMBER else None,
                          words=True, glued=first.glued))
         i = last + 1
     return out

@@ -14,6 +14,7 @@ from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter, EncounterResult, PtpLookup, TimelineRow
 from assistant.units.encounter.reading import DAY, Item, read_items
 from assistant.units.encounter.routes import OtherRoutes, further_hour_units
+from assistant.units.limits import Kind, in_range, out_of_range_text
 
 INITIAL_NAMES = {
     ("chemotherapy", "infusion"): "96413",
@@ -32,7 +33,10 @@ def _clock(minute: int | None) -> str:
 
 def _blocks(item: Item, minutes: int) -> list[tuple[int, int]]:
     """(day, minutes) blocks: one continuous run up to 24 hours, dated on its start date; longer runs are split
-    into 24-hour blocks, each dated on the date it starts (CPM4 §230.2 line-item dates; encounters.md A9)."""
+    into 24-hour blocks, each dated on the date it starts (CPM4 §230.2 line-item dates; encounters.md A9).
+
+    At most 7 blocks: `code_encounter` refuses minutes past the service range first (units/limits.py, issue 24:
+    99999999999 minutes made this loop grow the server to 4 GB)."""
     blocks: list[tuple[int, int]] = []
     offset = 0
     while minutes > 0:
@@ -360,6 +364,9 @@ def code_encounter(
     ptp_lookup: PtpLookup | None = None,
 ) -> EncounterResult:
     """Code one encounter: lines with why and source, the timeline, warnings, questions (then no lines)."""
+    refused = _out_of_range(encounter)
+    if refused:  # a number no one documented: said, never counted (bounded work, issue 24)
+        return EncounterResult(setting=encounter.setting, payer=encounter.payer, questions=refused)
     reading = read_items(encounter.administrations)
     book = Book(payer=encounter.payer, warnings=list(reading.warnings), questions=list(reading.questions),
                 citations=list(dict.fromkeys(reading.citations)), unconfirmed=reading.unconfirmed)
@@ -412,6 +419,29 @@ def code_encounter(
         edits=book.edits,
         unconfirmed=book.unconfirmed,
     )
+
+
+def _out_of_range(encounter: Encounter) -> list[str]:
+    """What is outside the sane ranges of units/limits.py (the count of administrations, each one's minutes, day
+    and dose, and the minutes of the whole encounter), one sentence each; [] when all is in range."""
+    administrations = encounter.administrations
+    if not in_range("administrations", len(administrations)):
+        return [out_of_range_text("administrations", f"{len(administrations):,} administrations")]
+    problems: list[str] = []
+    for number, adm in enumerate(administrations, start=1):
+        checks: list[tuple[Kind, float | None, str]] = [
+            ("service_minutes", adm.minutes, f"{adm.minutes} minutes"),
+            ("day", adm.day, f"day {adm.day}"),
+            ("dose", adm.dose, f"a dose of {adm.dose:g}" if adm.dose is not None else ""),
+            ("dose", adm.billing_quantity, f"a billing unit of {adm.billing_quantity:g}"
+             if adm.billing_quantity is not None else ""),
+        ]
+        problems.extend(f"administration {number} ({adm.substance[:40]}): {out_of_range_text(kind, shown)}"
+                        for kind, value, shown in checks if value is not None and not in_range(kind, value))
+    total = sum(abs(adm.minutes or 0) for adm in administrations)
+    if not problems and not in_range("visit_minutes", total):
+        problems.append(out_of_range_text("visit_minutes", f"{total:,} minutes in all"))
+    return problems
 
 
 def _row(item: Item) -> TimelineRow:
