@@ -78,6 +78,31 @@ class Settings(BaseSettings):
         "'self'", description="CSP frame-ancestors: who may frame the chat, e.g. \"'self' https://portal.example.org\"."
     )
     api_docs: bool = Field(False, description="Serve Swagger UI at /docs (it loads its scripts from a CDN).")
+    # --- server limits (issue 24 item 4; docs/security.md) ---------------------------------------------------
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="A connection must send a request's headers within this time (slow headers: closed)."
+    )
+    body_timeout_seconds: float = Field(
+        30.0, gt=0, description="A request's body must arrive within this time, or the request gets 408."
+    )
+    keep_alive_seconds: int = Field(
+        90, gt=0, description="Idle keep-alive connections close after this (longer than nginx's 75 s default)."
+    )
+    max_concurrent_requests: int = Field(
+        64, gt=0, description="Requests answered at once (every route but /healthz); more get 503 with Retry-After."
+    )
+    max_connections: int = Field(
+        1000, gt=0, description="Open connections per process (uvicorn limit_concurrency): keep under LimitNOFILE."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Peers (addresses or networks) whose trusted user header is honoured; from others it is ignored.",
+    )
+    audit_log: Path | None = Field(
+        None, description="Audit log file (who, when, route, answer kind; never question text), rotated daily; "
+        "default data_dir/logs/audit.log."
+    )
+    audit_log_days: int = Field(90, ge=1, description="Daily audit log files kept.")
 
     @cached_property
     def resolved_data_dir(self) -> Path:

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse
 
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
+from assistant.web.limits import ConcurrencyLimitMiddleware
 from assistant.web.logs import install_access_log_filter
 from assistant.web.middleware import (
     USER_SCOPE_KEY,
@@ -86,7 +87,11 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     # 401/413 carry CORS headers for an allowed origin and the portal's script can read them), the guard (before
     # any body is read), then the body limit.
     token = settings.api_token.get_secret_value() if settings.api_token else None
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                       body_timeout=settings.body_timeout_seconds)
+    # Issue 24 item 4: at most max_concurrent_requests answered at once, 503 beyond (inside the guard: a refused
+    # request costs nothing and is never counted).
+    app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
     app.add_middleware(GuardMiddleware, token=token, user_header=settings.trusted_user_header)
     app.add_middleware(
         CORSMiddleware,

@@ -12,6 +12,7 @@ Guarding by middleware (not per route) covers routes added later (the Encounter 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import Iterable
@@ -150,7 +151,7 @@ class GuardMiddleware:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008, "reason": "credentials required"})
                 return
-            await _send_json(send, 401, {"detail": self.refusal()}, [(b"www-authenticate", b"Bearer")])
+            await send_json(send, 401, {"detail": self.refusal()}, [(b"www-authenticate", b"Bearer")])
             return
         scope = dict(scope)
         scope[USER_SCOPE_KEY] = user
@@ -174,10 +175,14 @@ class BodySizeLimitMiddleware:
     a body within the limit is handed on unchanged. The body is never logged or echoed.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, disabled_paths: Iterable[str] = UPLOAD_PATHS) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, disabled_paths: Iterable[str] = UPLOAD_PATHS,
+                 body_timeout: float | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.disabled_paths = frozenset(disabled_paths)
+        # Issue 24 item 4: a body trickled in (one byte a minute) held a connection and a task; the whole body must
+        # arrive within body_timeout seconds, else 408.
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -188,7 +193,7 @@ class BodySizeLimitMiddleware:
             await self._refuse(send)
             return
         if get_route_path(scope) in self.disabled_paths:
-            await _send_json(send, 404, {"detail": "File upload is turned off: the chat takes no files."})
+            await send_json(send, 404, {"detail": "File upload is turned off: the chat takes no files."})
             return
         if declared == 0 or (declared is None and not _has_chunked_body(scope)):
             await self.app(scope, receive, send)  # no body (GET, HEAD, OPTIONS ...): nothing to count
@@ -197,8 +202,16 @@ class BodySizeLimitMiddleware:
         # Read the whole body here (the app would anyway) so an oversized one never reaches the app's parser.
         chunks: list[bytes] = []
         size = 0
+        deadline = None if self.body_timeout is None else asyncio.get_running_loop().time() + self.body_timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(
+                    receive(), None if deadline is None else max(0.0, deadline - asyncio.get_running_loop().time())
+                )
+            except TimeoutError:
+                await send_json(send, 408, {"detail": "The request body did not arrive in time."},
+                                [(b"connection", b"close")])
+                return
             if message["type"] == "http.disconnect":
                 return
             chunk = message.get("body", b"")
@@ -222,10 +235,11 @@ class BodySizeLimitMiddleware:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        await _send_json(send, 413, {"detail": f"Request body is larger than the {self.max_bytes:,}-byte limit."})
+        await send_json(send, 413, {"detail": f"Request body is larger than the {self.max_bytes:,}-byte limit."})
 
 
-async def _send_json(send: Send, status: int, payload: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_json(send: Send, status: int, payload: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """A small JSON response (refusals: 401, 404, 408, 413, 503)."""
     body = json.dumps(payload).encode()
     await send({
         "type": "http.response.start",

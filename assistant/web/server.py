@@ -6,6 +6,7 @@ import argparse
 import socket
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
 
@@ -29,18 +30,12 @@ class _AnnouncingServer(uvicorn.Server):
         print(f"Coding assistant ready at http://{self.config.host}:{port}{self.prefix}/", flush=True)
 
 
-def build_server(settings: Settings) -> uvicorn.Server:
-    """The Assistant (built once: corpus, index, edits) wrapped in the web app and a configured uvicorn server.
-    The embedding model loads in the background (`start_warm_up`): units and look-ups answer at once."""
-    from assistant import Assistant
-    from assistant.web.app import create_app, start_warm_up
+def uvicorn_config(app: Any, settings: Settings) -> uvicorn.Config:
+    """The uvicorn configuration of `app` under `settings`: the limits of docs/security.md (issue 24 item 4)."""
+    from assistant.web.limits import protocol_with_header_timeout
     from assistant.web.logs import uvicorn_log_config
-    from assistant.web.middleware import normalize_prefix
 
-    assistant = Assistant.from_settings(settings)
-    start_warm_up(assistant)
-    app = create_app(assistant, settings)
-    config = uvicorn.Config(
+    return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -53,8 +48,25 @@ def build_server(settings: Settings) -> uvicorn.Server:
         # Keep idle connections open longer than a portal proxy does (nginx keepalive_timeout defaults to 75 s):
         # with uvicorn's 5 s default, a proxy or client reusing a connection just as the server closes it gets a
         # reset instead of an answer.
-        timeout_keep_alive=90,
+        timeout_keep_alive=settings.keep_alive_seconds,
+        # Issue 24 item 4 (docs/security.md): request headers within header_timeout_seconds or the connection is
+        # closed; at most max_connections open connections (uvicorn answers 503 beyond), under systemd's LimitNOFILE.
+        http=protocol_with_header_timeout(settings.header_timeout_seconds),
+        limit_concurrency=settings.max_connections,
     )
+
+
+def build_server(settings: Settings) -> uvicorn.Server:
+    """The Assistant (built once: corpus, index, edits) wrapped in the web app and a configured uvicorn server.
+    The embedding model loads in the background (`start_warm_up`): units and look-ups answer at once."""
+    from assistant import Assistant
+    from assistant.web.app import create_app, start_warm_up
+    from assistant.web.middleware import normalize_prefix
+
+    assistant = Assistant.from_settings(settings)
+    start_warm_up(assistant)
+    app = create_app(assistant, settings)
+    config = uvicorn_config(app, settings)
     server = _AnnouncingServer(config)
     server.prefix = normalize_prefix(settings.root_path)
     return server
