@@ -9,7 +9,6 @@ credential is enough), `settings.frame_ancestors` (CSP). See docs/web.md.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,17 @@ from fastapi.responses import FileResponse
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
 from assistant.web.limits import ConcurrencyLimitMiddleware
-from assistant.web.logs import install_access_log_filter
+from assistant.web.logs import AuditedAssistant, AuditLogMiddleware, audit_logger, install_access_log_filter
 from assistant.web.middleware import (
     USER_SCOPE_KEY,
     BodySizeLimitMiddleware,
     GuardMiddleware,
+    PeerMiddleware,
     RootPathMiddleware,
     SecurityHeadersMiddleware,
     normalize_prefix,
 )
+from assistant.web.surface import SurfaceMiddleware
 from assistant.web.ui import CSS, HEAD, THEME, TITLE, build_chat
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,9 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     setting) -> Answer`; `health()` is used by /healthz when present). Building is cheap: no model loads here."""
     settings = settings or Settings()
     install_access_log_filter()
-    # Gradio would write any file it receives to the system temp folder: keep its folder inside the data directory
-    # (uploads themselves are refused by BodySizeLimitMiddleware).
-    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.resolved_data_dir / "gradio-tmp"))
+    assistant = AuditedAssistant(assistant)  # each answer's kind reaches the audit line (never its text)
+    # Gradio's temp folder is set inside the data directory before Gradio is imported (assistant/web/__init__.py);
+    # uploads and every other file route are refused anyway (SurfaceMiddleware).
     app = FastAPI(
         title=TITLE,
         summary="Cited, reproducible answers to medical-coding questions.",
@@ -87,12 +88,17 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     # 401/413 carry CORS headers for an allowed origin and the portal's script can read them), the guard (before
     # any body is read), then the body limit.
     token = settings.api_token.get_secret_value() if settings.api_token else None
+    # Issue 24 item 5: only the routes the chat and the API use (404 for Gradio's ~70 others: upload,
+    # process_recording, proxy=, file=, vibe-edit, run-history, monitoring ...), innermost: inside the guard and
+    # the body limit (an oversized body is 413 on any path).
+    app.add_middleware(SurfaceMiddleware, api_docs=settings.api_docs)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                        body_timeout=settings.body_timeout_seconds)
     # Issue 24 item 4: at most max_concurrent_requests answered at once, 503 beyond (inside the guard: a refused
     # request costs nothing and is never counted).
     app.add_middleware(ConcurrencyLimitMiddleware, limit=settings.max_concurrent_requests)
-    app.add_middleware(GuardMiddleware, token=token, user_header=settings.trusted_user_header)
+    app.add_middleware(GuardMiddleware, token=token, user_header=settings.trusted_user_header,
+                       trusted_proxies=settings.trusted_proxies)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -103,6 +109,11 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RootPathMiddleware, root_path=settings.root_path)
+    # Issue 24: the audit trail (who, when, route, answer kind; never question text), then, outermost, the TCP peer
+    # recorded before X-Forwarded-For is applied (only from ASSISTANT_TRUSTED_PROXIES).
+    audit_path = settings.audit_log or settings.resolved_data_dir / "logs" / "audit.log"
+    app.add_middleware(AuditLogMiddleware, logger=audit_logger(audit_path, settings.audit_log_days))
+    app.add_middleware(PeerMiddleware, trusted_proxies=settings.trusted_proxies)
 
     chat = build_chat(assistant, settings)
     guarded = bool(token or settings.trusted_user_header)

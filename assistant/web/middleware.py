@@ -13,6 +13,7 @@ Guarding by middleware (not per route) covers routes added later (the Encounter 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import secrets
 from collections.abc import Iterable
@@ -22,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The scope key where the guard leaves who was let in (the trusted header's user, or "api-token").
 USER_SCOPE_KEY = "assistant.user"
+# A callback the audit log leaves in the scope: the guard tells it who was let in (issue 24 audit trail).
+AUDIT_SCOPE_KEY = "assistant.audit"
 
 # Paths that answer without credentials: a load balancer or the portal must be able to probe the app.
 OPEN_PATHS = frozenset({"/healthz"})
@@ -68,6 +71,26 @@ class RootPathMiddleware:
         await self.app(scope, receive, send)
 
 
+def content_security_policy(frame_ancestors: str) -> str:
+    """The page's CSP (issue 24 item 5): everything from this server only, nothing from outside. Gradio's page
+    needs inline scripts and styles (its config is an inline script) and data:/blob: images and fonts; no other
+    origin is ever needed (the chat loads nothing from outside, docs/web.md "Privacy")."""
+    return "; ".join((
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self' data: blob:",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ))
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers to every HTTP response that does not set them itself.
 
@@ -82,18 +105,22 @@ class SecurityHeadersMiddleware:
         self.headers: list[tuple[bytes, bytes]] = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"same-origin"),
-            (b"content-security-policy", f"frame-ancestors {ancestors}".encode()),
+            (b"content-security-policy", content_security_policy(ancestors).encode()),
         ]
+        # Swagger UI (/docs, only with ASSISTANT_API_DOCS) loads its scripts from a CDN: framing rule only there.
+        self.docs_headers = [*self.headers[:2], (b"content-security-policy", f"frame-ancestors {ancestors}".encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        headers = self.docs_headers if get_route_path(scope).startswith("/docs") else self.headers
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", ())}
-                extra = [(name, value) for name, value in self.headers if name not in present]
+                extra = [(name, value) for name, value in headers if name not in present]
                 if extra:
                     message = dict(message)
                     message["headers"] = [*message.get("headers", ()), *extra]
@@ -113,11 +140,13 @@ class GuardMiddleware:
     """
 
     def __init__(self, app: ASGIApp, token: str | None, user_header: str | None,
-                 open_paths: Iterable[str] = OPEN_PATHS) -> None:
+                 open_paths: Iterable[str] = OPEN_PATHS, trusted_proxies: Iterable[str] | None = None) -> None:
         self.app = app
         self.token = token.encode() if token else None
         self.user_header = user_header.strip().lower().encode() if user_header and user_header.strip() else None
         self.open_paths = frozenset(open_paths)
+        # Issue 24: the user header is honoured only from these peers (the portal's proxy); None: from any peer.
+        self.trusted = None if trusted_proxies is None else TrustedPeers(trusted_proxies)
 
     @property
     def enabled(self) -> bool:
@@ -127,10 +156,11 @@ class GuardMiddleware:
         """Who the request's credentials name, or None when it carries none that count."""
         bearer: bytes | None = None
         named: str | None = None
+        header = self.user_header if self.trusted is None or self.trusted.contains(peer_of(scope)) else None
         for name, value in scope.get("headers", ()):
             if name == b"authorization" and value[:7].lower() == b"bearer ":
                 bearer = value[7:].strip()
-            elif self.user_header is not None and name == self.user_header:
+            elif header is not None and name == header:
                 named = value.decode("latin-1").strip() or None
         if named is not None:
             return named
@@ -155,6 +185,9 @@ class GuardMiddleware:
             return
         scope = dict(scope)
         scope[USER_SCOPE_KEY] = user
+        tell = scope.get(AUDIT_SCOPE_KEY)
+        if callable(tell):
+            tell(scope)
         await self.app(scope, receive, send)
 
     def refusal(self) -> str:
@@ -164,6 +197,60 @@ class GuardMiddleware:
         if self.user_header is not None:
             needs.append(f"the {self.user_header.decode()} header set by the portal's proxy")
         return "This app requires " + " or ".join(needs) + "."
+
+
+PEER_SCOPE_KEY = "assistant.peer"
+
+
+def peer_of(scope: Scope) -> str | None:
+    """The address of the TCP peer (recorded by PeerMiddleware before proxy headers rewrite `client`)."""
+    peer = scope.get(PEER_SCOPE_KEY)
+    if isinstance(peer, str):
+        return peer
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+class TrustedPeers:
+    """Addresses and networks ("127.0.0.1", "10.0.0.0/8", "::1"); a name that is not an address matches itself."""
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        self.names: set[str] = set()
+        for entry in entries:
+            try:
+                self.networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            except ValueError:
+                self.names.add(entry.strip())
+
+    def contains(self, host: str | None) -> bool:
+        if host is None:
+            return False
+        if host in self.names:
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+
+class PeerMiddleware:
+    """Outermost: records the TCP peer in the scope, then applies X-Forwarded-For/-Proto (uvicorn's
+    ProxyHeadersMiddleware) only from the trusted proxies. Serve with uvicorn's own proxy headers off
+    (build_server does; `--no-proxy-headers` on the command line), so the peer seen here is the real one."""
+
+    def __init__(self, app: ASGIApp, trusted_proxies: Iterable[str]) -> None:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        self.app = ProxyHeadersMiddleware(app, trusted_hosts=list(trusted_proxies))  # type: ignore[arg-type]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and PEER_SCOPE_KEY not in scope:
+            scope = dict(scope)
+            client = scope.get("client")
+            scope[PEER_SCOPE_KEY] = client[0] if client else None
+        await self.app(scope, receive, send)  # type: ignore[arg-type]
 
 
 class BodySizeLimitMiddleware:

@@ -42,8 +42,9 @@ def uvicorn_config(app: Any, settings: Settings) -> uvicorn.Config:
         # No uvicorn root_path: RootPathMiddleware applies ASSISTANT_ROOT_PATH whether the proxy strips the prefix
         # or keeps it (uvicorn's would prepend it to a kept prefix a second time: 404 on every path).
         log_config=uvicorn_log_config(),
-        # Client addresses come from the proxy's X-Forwarded-For only when the proxy is on this machine.
-        forwarded_allow_ips="127.0.0.1",
+        # Proxy headers are applied by the app itself (PeerMiddleware), only from ASSISTANT_TRUSTED_PROXIES, after
+        # recording the real peer: the trusted user header counts only from those peers (issue 24).
+        proxy_headers=False,
         server_header=False,
         # Keep idle connections open longer than a portal proxy does (nginx keepalive_timeout defaults to 75 s):
         # with uvicorn's 5 s default, a proxy or client reusing a connection just as the server closes it gets a

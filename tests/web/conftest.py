@@ -65,7 +65,9 @@ def make_settings() -> Callable[..., Settings]:
     """Settings for a test app: defaults plus the given web fields (never the environment's token or origins)."""
 
     def make(**overrides: Any) -> Settings:
-        base: dict[str, Any] = {"api_token": None, "cors_origins": [], "root_path": "", "trusted_user_header": None}
+        # TestClient's peer is "testclient": trusted like the loopback proxy (issue 24 ASSISTANT_TRUSTED_PROXIES).
+        base: dict[str, Any] = {"api_token": None, "cors_origins": [], "root_path": "", "trusted_user_header": None,
+                                "trusted_proxies": ["127.0.0.1", "::1", "testclient"]}
         base.update(overrides)
         return Settings(**base)
 
