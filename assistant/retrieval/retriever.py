@@ -160,6 +160,7 @@ class Retriever:
                         on_progress(stage, done, total)
 
                 encoder = self._embeddings if self._embeddings is not None else embeddings_for(self.settings)
+                self._embeddings = encoder  # kept: a reloaded corpus's retriever shares it (issue 24, no 2nd model)
                 report = refresh_index(self.settings, self.corpus, progress=progress, embeddings=encoder,
                                        on_progress=hook)
                 if not getattr(encoder, "loaded", True):
@@ -178,6 +179,12 @@ class Retriever:
                 raise
             self.state = "ready"
             return report
+
+    @property
+    def embeddings(self) -> Embeddings | None:
+        """The encoder this retriever uses (None before warm-up when none was given): a retriever built for a
+        reloaded corpus shares it instead of loading the model again (assistant/web/live.py)."""
+        return self._embeddings
 
     def index_status(self) -> dict[str, Any]:
         """The active index generation, how many vectors it holds and the warm-up state (what /healthz reports).

@@ -21,6 +21,7 @@ from fastapi.responses import FileResponse
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
 from assistant.web.limits import ConcurrencyLimitMiddleware
+from assistant.web.live import LiveAssistant
 from assistant.web.logs import AuditedAssistant, AuditLogMiddleware, audit_logger, install_access_log_filter
 from assistant.web.middleware import (
     USER_SCOPE_KEY,
@@ -60,6 +61,8 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     setting) -> Answer`; `health()` is used by /healthz when present). Building is cheap: no model loads here."""
     settings = settings or Settings()
     install_access_log_filter()
+    if hasattr(assistant, "corpus") and hasattr(assistant, "settings"):  # a real Assistant (issue 24 item 6):
+        assistant = LiveAssistant(assistant)  # new imports and index generations are served without a restart
     assistant = AuditedAssistant(assistant)  # each answer's kind reaches the audit line (never its text)
     # Gradio's temp folder is set inside the data directory before Gradio is imported (assistant/web/__init__.py);
     # uploads and every other file route are refused anyway (SurfaceMiddleware).
