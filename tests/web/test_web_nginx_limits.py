@@ -27,9 +27,9 @@ pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
 
 
 def hardening_block() -> str:
-    """The ```nginx block of docs/security.md."""
+    """The ```nginx hardening block of docs/security.md (the Chroma block is tagged ```nginx chroma)."""
     blocks = re.findall(r"```nginx\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
-    assert len(blocks) == 1, "docs/security.md should hold exactly one nginx block"
+    assert len(blocks) == 1, "docs/security.md should hold exactly one untagged nginx block"
     return blocks[0]
 
 
