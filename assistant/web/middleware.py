@@ -73,11 +73,12 @@ class RootPathMiddleware:
 
 def content_security_policy(frame_ancestors: str) -> str:
     """The page's CSP (issue 24 item 5): everything from this server only, nothing from outside. Gradio's page
-    needs inline scripts and styles (its config is an inline script) and data:/blob: images and fonts; no other
-    origin is ever needed (the chat loads nothing from outside, docs/web.md "Privacy")."""
+    needs inline scripts and styles (its config is an inline script), 'unsafe-eval' (it runs the `js=` handlers,
+    e.g. the question counter, through `new Function`: without it the page stays blank) and data:/blob: images
+    and fonts; no other origin is ever needed (the chat loads nothing from outside, docs/web.md "Privacy")."""
     return "; ".join((
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
