@@ -62,7 +62,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     importer = importer_for(args.kind)
     try:
-        # --force: accept a file with under half the rows of the loaded table, or an older release (issue 12 item 8);
+        # --force: accept a file with over 5% fewer rows than the loaded table, or an older release (issue 24; never a
+        # cut, damaged or out-of-range file);
         # passed only to importers that have the guard.
         forced = args.force and "force" in inspect.signature(importer).parameters
         summary = importer(path, Settings(), force=True) if forced else importer(path, Settings())
@@ -117,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=sorted(IMPORTERS))
     imp.add_argument("path")
     imp.add_argument("--force", action="store_true",
-                     help="import even a file much smaller than the loaded table, or an older release")
+                     help="import even a file over 5%% smaller than the loaded table, or an older release")
     imp.set_defaults(handler=_cmd_import)
 
     index = commands.add_parser("index", help="build or refresh the vector index")
