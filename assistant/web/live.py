@@ -89,6 +89,9 @@ class LiveAssistant:
         seen = self._disk()
         if seen == self._served:
             return False
+        if self._only_our_own_index(seen):
+            self._served, self._releases = seen, self._read_releases()
+            return False
         with self._lock:
             if self._building is not None and self._building.is_alive():
                 if wait:
@@ -101,6 +104,19 @@ class LiveAssistant:
         if wait:
             building.join()
         return True
+
+    def _only_our_own_index(self, seen: Fingerprint) -> bool:
+        """True when only the manifest changed and it names the generation the current retriever already serves
+        (this process's own warm-up built it): nothing to reload."""
+        changed = set(seen) ^ set(self._served)
+        if not changed or any(not name.startswith("manifest-") for name, _, _ in changed):
+            return False
+        try:
+            status = self.current.retriever.index_status()
+        except Exception:  # noqa: BLE001 (no retriever or a broken one: reload to be safe)
+            return False
+        active = (self._read_releases().get("index") or {}).get("active")
+        return bool(active) and status.get("collection") == active
 
     def _rebuild(self, seen: Fingerprint) -> None:
         old = self.current
