@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
+from assistant.chat.edits_chat import mue_lookup_for
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
@@ -179,21 +180,15 @@ class Router:
             "with its own code, so name the code, or the product and the package sizes actually given"
         )
 
+    def mue_lookup_for(self, setting: str) -> Callable[[str], Any] | None:
+        """The units engine's MUE look-up from the claim setting's table only (practitioner for professional,
+        outpatient hospital for facility; `edits_chat.mue_lookup_for` over `edits.ClaimEdits`), or None when that
+        table is not loaded. The encounter route finds it by this name."""
+        return mue_lookup_for(self.edits, setting)
+
     def mue_lookup(self) -> Callable[[str], Any] | None:
-        """An adapter from EditsStore.mue to the units engine's MueLimit, or None when MUE is not loaded."""
-        if self.edits is None or not self.edits.has_mue:
-            return None
-        from assistant.units import MueLimit
-
-        store = self.edits
-
-        def lookup(code: str) -> Any:
-            entry = store.mue(code)
-            if entry is None:
-                return None
-            return MueLimit(code=entry.code, value=entry.value, mai=entry.mai, mai_description=entry.mai_description)
-
-        return lookup
+        """The practitioner (professional claim) MUE look-up; a route with a claim setting uses `mue_lookup_for`."""
+        return self.mue_lookup_for("professional")
 
     # ---------------------------------------------------------------------------------------------------
     # routing
@@ -371,7 +366,7 @@ class Router:
     def _calculate(self, fields: dict[str, Any]) -> Any:
         from assistant.units import UnitsRequest, calculate
 
-        return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup())
+        return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup_for(fields["setting"]))
 
     @staticmethod
     def _time_summary(parsed: ParsedQuestion, family: str) -> str:

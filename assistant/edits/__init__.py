@@ -3,6 +3,7 @@
 A leaf library: it imports nothing else of ours (see docs/architecture.md and docs/edits.md).
 """
 
+from assistant.edits.lookup import ClaimEdits, EditsTables, other_setting
 from assistant.edits.models import (
     AOC_TYPE_MEANINGS,
     MAI_MEANINGS,
@@ -27,6 +28,9 @@ __all__ = [
     "SETTINGS",
     "TABLE_LABELS",
     "AddOnEdit",
+    "ClaimEdits",
+    "EditsTables",
+    "other_setting",
     "Setting",
     "table_for",
     "MAI_MEANINGS",

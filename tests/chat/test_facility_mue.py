@@ -1,0 +1,99 @@
+"""A facility question never reads a practitioner table (issue 21 item 3).
+
+With practitioner 96372 MUE = 4 and outpatient hospital 96372 MUE = 6 loaded, "5 IM injections, facility" had
+warned "96372 x5 exceeds its MUE of 4": the units route read the practitioner table for a facility claim. The
+values are test data in the CMS layouts. No model is loaded: these questions never search.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.chat.assistant import Assistant
+from assistant.corpus.loader import load_corpus
+from assistant.edits import FILENAME, EditsStore
+from assistant.edits.importers import import_mue, import_mue_oph
+from assistant.settings import Settings
+
+PRACTITIONER_MUE = """hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,mue_rationale
+96372,4,3,Date of Service Edit: Clinical,Clinical: Data
+"""
+HOSPITAL_MUE = """hcpcs_cpt_code,outpatient_hospital_services_mue_values,mai,mai_description,mue_rationale
+96372,6,3,Date of Service Edit: Clinical,Clinical: Data
+"""
+# Reads that name no setting are practitioner reads (the store's defaults and its has_mue / has_ptp flags).
+_PRACTITIONER_FLAGS = {"has_mue", "has_ptp"}
+
+
+class RecordingStore:
+    """The real store, noting the claim setting of every read (and any practitioner-only flag read)."""
+
+    def __init__(self, store: EditsStore) -> None:
+        self.store = store
+        self.settings_read: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _PRACTITIONER_FLAGS:
+            self.settings_read.append("professional")
+        attribute = getattr(self.store, name)
+        if not callable(attribute):
+            return attribute
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            if name in ("loaded", "mue", "ptp", "pairs", "ptp_count"):
+                given = kwargs.get("setting", args[-1] if name in ("loaded", "mue") and len(args) == 2 else None)
+                self.settings_read.append(given or "professional")
+            return attribute(*args, **kwargs)
+
+        return recorded
+
+
+@pytest.fixture(scope="module")
+def both_tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Any]:
+    data_dir: Path = tmp_path_factory.mktemp("facility-mue")
+    settings = Settings(data_dir=data_dir)
+    (data_dir / "mue_practitioner_2026q2.csv").write_text(PRACTITIONER_MUE)
+    (data_dir / "MCR_MUE_OutpatientHospitalServices_2026q2.csv").write_text(HOSPITAL_MUE)
+    import_mue(data_dir / "mue_practitioner_2026q2.csv", settings, progress=False)
+    import_mue_oph(data_dir / "MCR_MUE_OutpatientHospitalServices_2026q2.csv", settings, progress=False)
+    return settings, load_corpus(settings)
+
+
+def _ask(both_tables: tuple[Settings, Any], question: str) -> tuple[Any, RecordingStore]:
+    settings, corpus = both_tables
+    recording = RecordingStore(EditsStore(settings.resolved_data_dir / FILENAME))
+    answer = Assistant(settings, corpus, None, recording).ask(question)  # type: ignore[arg-type]
+    return answer, recording
+
+
+def _mue_warnings(answer: Any) -> list[str]:
+    return [warning for warning in answer.warnings if "MUE" in warning]
+
+
+def test_five_im_injections_facility_is_within_the_hospital_mue(both_tables: tuple[Settings, Any]) -> None:
+    answer, recording = _ask(both_tables, "5 IM injections, facility")
+    assert {line.code: line.units for line in answer.codes} == {"96372": 5}
+    assert _mue_warnings(answer) == []
+    assert recording.settings_read, "the MUE table was never consulted"
+    assert set(recording.settings_read) == {"facility"}
+
+
+@pytest.mark.parametrize(
+    ("question", "units", "limit", "table", "setting"),
+    [
+        pytest.param("7 IM injections, facility", 7, 6, "outpatient hospital MUE table", "facility", id="facility-7"),
+        pytest.param("5 IM injections", 5, 4, "practitioner MUE table", "professional", id="professional-5"),
+    ],
+)
+def test_units_over_the_settings_mue_warn_with_its_table(
+    both_tables: tuple[Settings, Any], question: str, units: int, limit: int, table: str, setting: str
+) -> None:
+    answer, recording = _ask(both_tables, question)
+    assert {line.code: line.units for line in answer.codes} == {"96372": units}
+    warnings = _mue_warnings(answer)
+    assert len(warnings) == 1
+    assert f"96372 x{units} exceeds its MUE of {limit}" in warnings[0] and table in warnings[0]
+    assert set(recording.settings_read) == {setting}
