@@ -36,6 +36,7 @@ class EditsTables(Protocol):
     def loaded(self, kind: str, setting: str = ...) -> bool: ...
     def mue(self, code: str, setting: str = ...) -> MueEntry | None: ...
     def pairs(self, codes: Iterable[str], *, include_deleted: bool = ..., setting: str = ...) -> list[PtpEdit]: ...
+    def ptp_count(self, code: str, setting: str = ...) -> tuple[int, int]: ...
     def addon(self, code: str) -> AddOnEdit | None: ...
     def info(self) -> dict[str, dict[str, Any]]: ...
     @property
@@ -107,6 +108,12 @@ class ClaimEdits:
         if self.store is None:
             return []
         return list(self.store.pairs(codes, include_deleted=include_deleted, setting=self.setting))
+
+    def ptp_count(self, code: str) -> tuple[int, int] | None:
+        """(active, deleted) PTP edits of this setting's table naming `code`, or None when the table is not loaded."""
+        if self.store is None or not self.loaded("ptp"):
+            return None
+        return self.store.ptp_count(code, self.setting)
 
     def addon(self, code: str) -> AddOnEdit | None:
         """The add-on code edit of `code` from the CMS add-on table, or None (not an add-on there, or not loaded)."""

@@ -97,3 +97,19 @@ def test_units_over_the_settings_mue_warn_with_its_table(
     assert len(warnings) == 1
     assert f"96372 x{units} exceeds its MUE of {limit}" in warnings[0] and table in warnings[0]
     assert set(recording.settings_read) == {setting}
+
+
+@pytest.mark.parametrize(
+    ("question", "limit", "setting"),
+    [
+        pytest.param("what is 96372, facility", "MUE 6", "facility", id="facility"),
+        pytest.param("what is 96372", "MUE 4", "professional", id="professional"),
+    ],
+)
+def test_a_code_card_shows_the_settings_mue(
+    both_tables: tuple[Settings, Any], question: str, limit: str, setting: str
+) -> None:
+    answer, recording = _ask(both_tables, question)
+    assert answer.route == "lookup"
+    assert limit in answer.answer
+    assert set(recording.settings_read) == {setting}

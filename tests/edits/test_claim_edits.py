@@ -76,6 +76,10 @@ class RecordingStore:
         self.settings_read.append(setting)
         return self.store.pairs(codes, include_deleted=include_deleted, setting=setting)
 
+    def ptp_count(self, code: str, setting: str = "professional") -> tuple[int, int]:
+        self.settings_read.append(setting)
+        return self.store.ptp_count(code, setting)
+
     def addon(self, code: str) -> Any:
         return self.store.addon(code)
 
@@ -104,6 +108,7 @@ def test_each_setting_answers_from_its_own_tables(
     assert tables.release("mue") == "2026 Q2" and tables.release("ptp") == "2026 Q2"
     lookup = tables.mue_lookup()
     assert lookup is not None and lookup("96372") == entry
+    assert tables.ptp_count(pair[1]) == (1, 0)
     ptp_lookup = tables.ptp_lookup()
     assert ptp_lookup is not None and [(e.column1, e.column2) for e in ptp_lookup(list(pair))] == [pair]
 
@@ -116,6 +121,7 @@ def test_a_claim_never_reads_the_other_settings_tables(both: EditsStore, setting
     tables.pairs(["96374", "96375", "96376"])
     tables.loaded("mue")
     tables.not_loaded_note("ptp")
+    tables.ptp_count("96376")
     assert tables.mue_lookup() is not None and tables.ptp_lookup() is not None
     assert recording.settings_read, "nothing was read"
     assert set(recording.settings_read) == {setting}
@@ -135,6 +141,7 @@ def test_facility_without_hospital_tables_is_not_loaded_and_says_how_to_import(
     assert not facility.loaded("mue") and not facility.loaded("ptp")
     assert facility.mue_lookup() is None and facility.ptp_lookup() is None
     assert facility.mue("96372") is None and facility.pairs(["96374", "96376"]) == []
+    assert facility.ptp_count("96376") is None
     note = facility.not_loaded_note("mue")
     assert note is not None and "outpatient hospital MUE table is not loaded" in note and "import mue-oph" in note
     professional = ClaimEdits(practitioner_only, "professional")
