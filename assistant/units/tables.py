@@ -465,11 +465,3 @@ __all__ = [
     "TimedFamily",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """`FAMILIES` and `TIMED_FAMILIES` moved to the family registry; old imports from here keep working."""
-    if name in ("FAMILIES", "TIMED_FAMILIES"):
-        from assistant.units import registry
-
-        return getattr(registry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

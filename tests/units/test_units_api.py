@@ -15,7 +15,8 @@ from assistant.units import (
     calculate,
     calculate_minutes,
 )
-from assistant.units.tables import TIMED_FAMILIES, TITLES
+from assistant.units.registry import TIMED_FAMILIES
+from assistant.units.tables import TITLES
 
 FAMILY_NAMES = {
     "subq_infusion", "hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push",

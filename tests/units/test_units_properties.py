@@ -16,8 +16,8 @@ from assistant.units import (
 )
 from assistant.units.anesthesia import medicare_time_units
 from assistant.units.drugs import billing_units
+from assistant.units.registry import TIMED_FAMILIES
 from assistant.units.rules import midpoint_units
-from assistant.units.tables import TIMED_FAMILIES
 from assistant.units.therapy import medicare_allocation
 
 # 96416 starts a pump infusion of more than 8 hours: from 481 minutes it replaces the hourly 96413/96415 count with

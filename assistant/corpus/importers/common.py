@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.corpus.loader import IMPORTS_DIRNAME
+from assistant.corpus.files import IMPORTS_DIRNAME
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
