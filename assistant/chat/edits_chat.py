@@ -37,7 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from assistant.chat.answers import _bullets, _cell, _compose, _dedupe  # one Markdown toolkit for every answer
+from assistant.chat.answers import bullets, cell, compose, dedupe  # one Markdown toolkit for every answer
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
 from assistant.edits import (
@@ -175,7 +175,7 @@ def _not_loaded(kind: str, setting: str, codes: Sequence[str], router: EditsRout
                  "against it.")
     from assistant.edits import EditsStore
 
-    text = _compose(
+    text = compose(
         f"**The {label} is not loaded, so I can't check the {what} of {', '.join(codes)} for a {setting} claim.**"
         + other,
         f"Import it with `{EditsStore.import_hint(table)}`.",
@@ -262,8 +262,8 @@ def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router
             f"- Rationale: {entry.rationale}" if entry.rationale else "",
             _mai_advice(entry.mai, given, entry.value),
         ]).rstrip())
-    text = _compose("**" + "; ".join(leads) + ".**", *blocks)
-    return Answer(route="edits", answer=text, codes=lines, citations=_dedupe(citations), warnings=warnings)
+    text = compose("**" + "; ".join(leads) + ".**", *blocks)
+    return Answer(route="edits", answer=text, codes=lines, citations=dedupe(citations), warnings=warnings)
 
 
 def _mai_advice(mai: int, given: int | None, value: int) -> str:
@@ -338,8 +338,8 @@ def ptp_answer(
             if entry is not None:
                 notes.append(f"{code}: MUE {entry.value} (MAI {entry.mai}, {entry.mai_description}; "
                              f"{entry.table_label})")
-        blocks.append(_bullets("MUE", notes))
-    return Answer(route="edits", answer=_compose(*blocks), codes=lines, citations=_dedupe(citations))
+        blocks.append(bullets("MUE", notes))
+    return Answer(route="edits", answer=compose(*blocks), codes=lines, citations=dedupe(citations))
 
 
 # --- scrubbing ---------------------------------------------------------------------------------------------------
@@ -449,9 +449,9 @@ def scrub_result_answer(result: ScrubResult, router: EditsRouter | None = None) 
     rows = ["| # | Line | Verdict | Why | Fix |", "|---|---|---|---|---|"]
     for number, line in enumerate(result.lines, start=1):
         why = "; ".join(finding.message for finding in line.findings) or "no edit applies"
-        rows.append(f"| {number} | {_cell(line.line.display)} | {line.verdict} | {_cell(why)} | {_cell(line.fix)} |")
+        rows.append(f"| {number} | {cell(line.line.display)} | {line.verdict} | {cell(why)} | {cell(line.fix)} |")
     lead = f"**{result.summary}**"
-    text = _compose(lead, "\n".join(rows), _bullets("Notes", result.notes))
+    text = compose(lead, "\n".join(rows), bullets("Notes", result.notes))
     codes = [CodeLine(code=line.line.code, units=line.line.units, description=title(line.line.code))
              for line in result.lines]
     warnings = [f"Line {number} ({line.line.display}): {line.fix}" for number, line in enumerate(result.lines, 1)
@@ -462,7 +462,7 @@ def scrub_result_answer(result: ScrubResult, router: EditsRouter | None = None) 
 # --- Markdown helpers --------------------------------------------------------------------------------------------
 def _codes_table(lines: Sequence[CodeLine]) -> str:
     rows = ["| Code | What it is |", "|---|---|"]
-    rows += [f"| {line.code} | {_cell(line.description)} |" for line in lines]
+    rows += [f"| {line.code} | {cell(line.description)} |" for line in lines]
     return "\n".join(rows)
 
 

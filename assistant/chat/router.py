@@ -26,7 +26,7 @@ from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
-from assistant.contract import Answer
+from assistant.contract import Answer, Payer, Setting
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
@@ -56,8 +56,8 @@ def _sentence_case(text: str) -> str:
 class RouteContext:
     """Everything a route needs besides the question: resolved payer/setting and notes to pass on."""
 
-    payer: str
-    setting: str
+    payer: Payer
+    setting: Setting
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

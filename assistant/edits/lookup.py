@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from assistant.edits.models import SETTINGS, TABLE_LABELS, AddOnEdit, MueEntry, PtpEdit, Setting, table_for
+from assistant.edits.models import TABLE_LABELS, AddOnEdit, MueEntry, PtpEdit, table_for
+from assistant.units.vocabulary import SETTINGS, Setting
 
 EditKind = Literal["mue", "ptp"]
 MueEntryLookup = Callable[[str], MueEntry | None]
