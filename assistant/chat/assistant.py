@@ -19,6 +19,8 @@ from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
 from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep, Setting
+from assistant.corpus.loader import load_corpus
+from assistant.edits import EditsStore
 from assistant.edits.scrubber import ClaimLine, ScrubResult
 from assistant.settings import Settings
 from assistant.units.encounter import Encounter, EncounterResult
@@ -66,8 +68,7 @@ class Assistant:
         index and loads the model on the first search or `retriever.warm_up()`) and the NCCI edits store in
         `data_dir/edits.sqlite3`. The optional rephrasing model is loaded only when `settings.llm_model` is set
         (or passed in as `chat_model`)."""
-        from assistant.corpus.loader import load_corpus
-        from assistant.edits import EditsStore
+        # Lazy (the documented exception): code that wires its own parts never imports the retrieval stack (~1 s).
         from assistant.retrieval import build_retriever
 
         settings = settings or Settings()

@@ -40,10 +40,13 @@ from typing import Any, Protocol, TextIO
 from assistant.chat.answers import bullets, cell, compose, dedupe  # one Markdown toolkit for every answer
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
+from assistant.corpus.loader import load_corpus
 from assistant.edits import (
+    FILENAME,
     SETTINGS,
     TABLE_LABELS,
     ClaimEdits,
+    EditsStore,
     describe_mai,
     describe_modifier_indicator,
     table_for,
@@ -57,6 +60,7 @@ from assistant.edits.scrubber import (
     parse_claim_lines,
     scrub,
 )
+from assistant.units import MueLimit
 
 
 class ParsedText(Protocol):
@@ -173,8 +177,6 @@ def _not_loaded(kind: str, setting: str, codes: Sequence[str], router: EditsRout
     if setting == "facility":
         other = (" The practitioner table applies to professional claims only, so I did not check a facility claim "
                  "against it.")
-    from assistant.edits import EditsStore
-
     text = compose(
         f"**The {label} is not loaded, so I can't check the {what} of {', '.join(codes)} for a {setting} claim.**"
         + other,
@@ -194,8 +196,6 @@ def mue_lookup_for(store: Any, setting: str) -> Callable[[str], Any] | None:
     entries = ClaimEdits(store, setting).mue_lookup()  # type: ignore[arg-type]
     if entries is None:
         return None
-    from assistant.units import MueLimit
-
     def lookup(code: str) -> Any:
         entry = entries(code)
         if entry is None:
@@ -407,9 +407,6 @@ def scrub_command(text: str | None, json_file: Path | None, setting: str | None,
     Exit status: 0 every line passes, 1 a line needs a fix or would be denied (or could not be checked), 2 the
     input was not understood (the message says why)."""
     import json as json_module
-
-    from assistant.corpus.loader import load_corpus
-    from assistant.edits import FILENAME, EditsStore
 
     out, err = out or sys.stdout, err or sys.stderr
     if (text is None) == (json_file is None):

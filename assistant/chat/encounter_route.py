@@ -531,8 +531,7 @@ def encounter_command(path: Path, as_json: bool, settings: Any, out: TextIO | No
             where = ".".join(str(p) for p in problem.get("loc", ())) or "the file"
             err.write(f"{path}: {where}: {problem['msg']}\n")
         return 2
-    router = Assistant.from_settings(settings).router
-    result, answer = code_structured(encounter, router)
+    result, answer = Assistant.from_settings(settings).code_encounter(encounter)
     if as_json:
         out.write(json.dumps({"result": result.model_dump(mode="json"), "answer": answer.answer}) + "\n")
     else:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from assistant.chat import answers
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import normalize_ndc
 from assistant.corpus.records import CodeRecord
@@ -128,8 +129,6 @@ def _near_in_range(code: str, corpus: LookupCorpus, k: int = 5) -> list[CodeReco
 
 def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) -> tuple[str, list[str]]:
     """A record's card and its citations (the router's card layout, plus the verdict line)."""
-    from assistant.chat import answers
-
     mue = _mue(edits, record.code, setting) if record.system != "MODIFIER" else None
     citations = list(record.sources)
     if mue is not None:

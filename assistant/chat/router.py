@@ -21,13 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
-from assistant.chat.edits_chat import mue_lookup_for
+from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
+from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
 from assistant.contract import Answer, Payer, Setting
-from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
+from assistant.corpus.codes import find_code_spans, find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
@@ -228,10 +229,6 @@ class Router:
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
         if not parsed.codes or parsed.has_duration:
-            return None
-        try:
-            from assistant.chat.edits_chat import answer_edits_question
-        except ImportError:  # the edits chat module is optional: the edits route below still answers PTP pairs
             return None
         return answer_edits_question(parsed, context, self)
 
@@ -437,9 +434,6 @@ class Router:
 
     def lookup_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Each typed code, modifier and NDC with a verdict (assistant/chat/lookup.py, issue 12 items 1-3)."""
-        from assistant.chat.lookup import lookup_answer
-        from assistant.corpus.codes import find_code_spans
-
         typed = list(dict.fromkeys(span.code for span in find_code_spans(parsed.text)))
         codes = [*typed, *(code for code in parsed.codes if code not in typed)]
         return lookup_answer(codes, self.corpus, self.retriever, self.edits, context)
@@ -449,8 +443,6 @@ class Router:
     def edits_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """NCCI PTP edits between the typed codes, from the claim setting's table (never the other setting's), or
         how to load it: the same answer as the edits hook gives (`edits_chat.ptp_answer`)."""
-        from assistant.chat.edits_chat import ptp_answer
-
         answer = ptp_answer(list(parsed.codes), context.setting, self)
         answer.warnings.extend(context.warnings)
         return answer
