@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from assistant.edits.lookup import ClaimEdits, EditsTables
 from assistant.edits.models import TABLE_LABELS, PtpEdit, table_for
+from assistant.units.vocabulary import Setting
 
 Verdict = Literal["pass", "check", "fix", "deny"]
 _SEVERITY: dict[str, int] = {"pass": 0, "check": 1, "fix": 2, "deny": 3}
@@ -165,7 +166,7 @@ class LineResult:
 class ScrubResult:
     """Every line's result, notes for the whole claim (tables not loaded ...), and the sources used."""
 
-    setting: str
+    setting: Setting
     lines: list[LineResult]
     notes: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
@@ -248,13 +249,13 @@ def scrub(
     lines: Sequence[ClaimLine],
     store: EditsLookups | None,
     *,
-    setting: str = "professional",
+    setting: Setting = "professional",
     addons: Mapping[str, Sequence[str]] | None = None,
     validity: Callable[[str], str | None] | None = None,
 ) -> ScrubResult:
     """Check the claim lines as a whole (see the module docstring). `addons`: add-on code -> its primaries (from
     the corpus); `validity(code)`: None for a valid code, else the reason ("terminated 2024-12-31; use J1010")."""
-    tables = ClaimEdits(store, setting)  # type: ignore[arg-type]  # ValueError for an unknown setting
+    tables = ClaimEdits(store, setting)  # ValueError for an unknown setting
     results = [LineResult(line) for line in lines]
     result = ScrubResult(setting=setting, lines=results)
     for item in results:
@@ -273,7 +274,7 @@ def scrub(
     return result
 
 
-def _missing_table(result: ScrubResult, kind: str, setting: str) -> None:
+def _missing_table(result: ScrubResult, kind: str, setting: Setting) -> None:
     label = TABLE_LABELS[table_for(kind, setting)]
     what = "MUE" if kind == "mue" else "PTP pairs"
     command = {"mue": "mue", "ptp": "ptp"}[kind] + ("-oph" if setting == "facility" else "")
