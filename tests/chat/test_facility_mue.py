@@ -15,7 +15,7 @@ import pytest
 from assistant.chat.assistant import Assistant
 from assistant.corpus.loader import load_corpus
 from assistant.edits import FILENAME, EditsStore
-from assistant.edits.importers import import_mue, import_mue_oph
+from assistant.edits.importers import import_mue, import_mue_oph, import_ptp
 from assistant.settings import Settings
 
 PRACTITIONER_MUE = """hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,mue_rationale
@@ -23,6 +23,9 @@ PRACTITIONER_MUE = """hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,
 """
 HOSPITAL_MUE = """hcpcs_cpt_code,outpatient_hospital_services_mue_values,mai,mai_description,mue_rationale
 96372,6,3,Date of Service Edit: Clinical,Clinical: Data
+"""
+PRACTITIONER_PTP = """column1,column2,modifier_indicator,ptp_edit_rationale
+96374,96376,0,Misuse of Column Two code with Column One code
 """
 # Reads that name no setting are practitioner reads (the store's defaults and its has_mue / has_ptp flags).
 _PRACTITIONER_FLAGS = {"has_mue", "has_ptp"}
@@ -59,6 +62,8 @@ def both_tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Any
     (data_dir / "MCR_MUE_OutpatientHospitalServices_2026q2.csv").write_text(HOSPITAL_MUE)
     import_mue(data_dir / "mue_practitioner_2026q2.csv", settings, progress=False)
     import_mue_oph(data_dir / "MCR_MUE_OutpatientHospitalServices_2026q2.csv", settings, progress=False)
+    (data_dir / "ptp_practitioner_2026q2.csv").write_text(PRACTITIONER_PTP)  # no hospital PTP table: never borrowed
+    import_ptp(data_dir / "ptp_practitioner_2026q2.csv", settings, progress=False)
     return settings, load_corpus(settings)
 
 
@@ -113,3 +118,33 @@ def test_a_code_card_shows_the_settings_mue(
     assert answer.route == "lookup"
     assert limit in answer.answer
     assert set(recording.settings_read) == {setting}
+
+
+# Every route that reads the NCCI tables, asked for each setting: the reads name that setting only.
+ROUTES = [
+    pytest.param("5 IM injections", "units", id="units"),
+    pytest.param("ondansetron 4 mg IV push and 2 IM injections", "units", id="encounter"),
+    pytest.param("what is 96372", "lookup", id="lookup"),
+    pytest.param("is 96372 x5 over the MUE", "edits", id="mue-question"),
+    pytest.param("scrub 96372 x5, 96374", "edits", id="scrub"),
+    pytest.param("96374 with 96376", "edits", id="ptp-pair"),
+]
+
+
+@pytest.mark.parametrize("setting", ["facility", "professional"])
+@pytest.mark.parametrize(("question", "route"), ROUTES)
+def test_every_route_reads_only_the_claim_settings_tables(
+    both_tables: tuple[Settings, Any], question: str, route: str, setting: str
+) -> None:
+    answer, recording = _ask(both_tables, f"{question}, {setting}")
+    assert answer.route == route and answer.codes
+    assert recording.settings_read, "no NCCI table was consulted"
+    assert set(recording.settings_read) == {setting}
+
+
+def test_a_facility_pair_question_says_the_hospital_ptp_table_is_missing(both_tables: tuple[Settings, Any]) -> None:
+    answer, _ = _ask(both_tables, "96374 with 96376, facility")
+    assert "outpatient hospital PTP table is not loaded" in answer.answer
+    assert "modifier indicator 0" not in answer.answer  # the practitioner edit is not borrowed
+    professional, _ = _ask(both_tables, "96374 with 96376, professional")
+    assert "modifier indicator 0" in professional.answer and "practitioner PTP table" in professional.answer
