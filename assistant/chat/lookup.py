@@ -23,7 +23,7 @@ from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import normalize_ndc
 from assistant.corpus.records import CodeRecord
 from assistant.corpus.replacements import replacement_for
-from assistant.edits import SETTINGS, ClaimEdits
+from assistant.edits import SETTINGS, ClaimEdits, EditsTables
 
 NCCI_MODIFIER_SOURCE = "NCCI Policy Manual for Medicare Services, Ch I section E (modifiers and modifier indicators)"
 _BYPASS_MODIFIERS = ("59", "XE", "XS", "XP", "XU")
@@ -46,19 +46,8 @@ class LookupRetriever(Protocol):
     def lookup(self, code: str) -> CodeRecord | None: ...
 
 
-class LookupEdits(Protocol):
-    """What a look-up needs of the NCCI store (assistant.edits.EditsStore); `loaded` and `ptp_count` are used when
-    present."""
-
-    @property
-    def has_mue(self) -> bool: ...
-
-    @property
-    def has_ptp(self) -> bool: ...
-
-    def mue(self, code: str, setting: str = "professional") -> Any: ...
-
-    def info(self) -> dict[str, dict[str, Any]]: ...
+# What a look-up needs of the NCCI store: the one setting-aware look-up's protocol (assistant/edits/lookup.py).
+LookupEdits = EditsTables
 
 
 class Context(Protocol):
