@@ -11,7 +11,7 @@ from typing import TextIO
 from pydantic import ValidationError
 
 from assistant.contract import Answer, AskRequest
-from assistant.imports import IMPORTERS, importer_for
+from assistant.imports import IMPORTERS, import_configured_files, importer_for
 from assistant.settings import Settings
 
 
@@ -75,7 +75,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
-    from assistant.imports import import_configured_files
     from assistant.retrieval.index import refresh_from_settings
 
     settings = Settings()

@@ -1,7 +1,8 @@
 """The `ask` contract: what every front end (CLI, API, chat UI, evaluation) sends and receives.
 
 Keep it stable: other layers, the JSON API and the evaluation sets are written against these models.
-This module imports nothing from the rest of the package.
+This module imports nothing from the rest of the package but the shared vocabulary (`assistant.units.vocabulary`:
+`Payer` and `Setting` are declared there once and re-exported here).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.units.vocabulary import Payer, Setting
+
 Route = Literal["units", "lookup", "search", "edits", "help", "error"]
-Payer = Literal["cpt", "medicare"]
-CareSetting = Literal["professional", "facility"]
+CareSetting = Setting  # the older name of the claim setting, kept for the front ends that import it
 
 
 class Message(BaseModel):

@@ -13,11 +13,13 @@ import argparse
 import os
 import random
 import resource
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from assistant.edits import FILENAME, EditsStore
@@ -95,11 +97,13 @@ def main(argv: list[str] | None = None) -> int:
 
         # Half the pairs have an edit (sampled across the whole table, half of those asked in reversed order);
         # the other half are random pairs of codes from the table (some happen to have an edit, most do not).
-        connection = store._connection()
-        assert connection is not None
-        edited = connection.execute(
-            "SELECT column1, column2 FROM ptp ORDER BY random() LIMIT ?", (args.lookups // 2,)
-        ).fetchall()
+        # The sample is drawn on the benchmark's own read-only connection to the database file (the store's
+        # connections are its own business).
+        database = (settings.resolved_data_dir / FILENAME).resolve().as_uri() + "?mode=ro"
+        with closing(sqlite3.connect(database, uri=True)) as connection:
+            edited = connection.execute(
+                "SELECT column1, column2 FROM ptp ORDER BY random() LIMIT ?", (args.lookups // 2,)
+            ).fetchall()
         rng = random.Random(args.seed)
         codes = [code for pair in edited for code in pair]
         pairs = [(b, a) if rng.random() < 0.5 else (a, b) for a, b in edited]

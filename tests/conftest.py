@@ -1,4 +1,8 @@
-"""Suite-wide guards: no network but loopback, and a private data directory for every test session."""
+"""Suite-wide guards: no network but loopback, and a private data directory for every test session.
+
+Also: the `shared_data` fixture (skips locally without the CMS files, fails under CI=true) and the `slow` marker,
+put on every test that loads the embedding model (`pytest -m "not slow"` is the fast loop; a plain run runs all).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev")
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+settings.load_profile("ci" if ON_CI else "dev")
 
 # Before anything imports the assistant: a throwaway data directory, and no CMS files unless a test asks.
 _SESSION_DATA = Path(tempfile.mkdtemp(prefix="assistant-test-data-"))
@@ -68,12 +73,38 @@ socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+def require_shared_data(path: Path, on_ci: bool) -> Path:
+    """`path` when it holds the CMS files; else skip the test, or fail it on CI (CI has the files, so a wrong path
+    must not turn the ~190 tests that read them into silent skips)."""
+    if path.is_dir() and any(path.iterdir()):
+        return path
+    message = f"CMS reference files not found at {path}"
+    if on_ci:
+        pytest.fail(message + " (CI=true: the CI checkout has them; fix the path or the checkout)", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The read-only CMS files beside the project; tests that need them skip when they are absent."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"CMS reference files not found at {SHARED_DATA}")
-    return SHARED_DATA
+    """The read-only CMS files beside the project (../shared/data): skipped when absent locally, failed on CI."""
+    return require_shared_data(SHARED_DATA, ON_CI)
+
+
+# Fixtures that load the embedding model (directly or through what they build): a test using any is `slow`.
+MODEL_FIXTURES = frozenset({"assistant", "real_embeddings"})
+# Test modules whose own processes load the model (path relative to the repository), with why.
+MODEL_MODULES = {
+    "tests/web/test_web_workers.py": "its uvicorn workers build the index and load the model",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` every test that loads the embedding model, so `pytest -m "not slow"` runs without it."""
+    for item in items:
+        path = Path(str(getattr(item, "path", ""))).resolve()
+        module = path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else ""
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())) or module in MODEL_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ the warnings. Text typed by the user is escaped before it is echoed (no raw HTML
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,29 +53,36 @@ def _join_codes(lines: Sequence[CodeLine]) -> str:
 def _table(lines: Sequence[CodeLine], with_units: bool) -> str:
     if with_units:
         rows = ["| Code | Units | What it is |", "|---|---|---|"]
-        rows += [f"| {line.code} | {line.units} | {_cell(line.description)} |" for line in lines]
+        rows += [f"| {line.code} | {line.units} | {cell(line.description)} |" for line in lines]
     else:
         rows = ["| Code | What it is |", "|---|---|"]
-        rows += [f"| {line.code} | {_cell(line.description)} |" for line in lines]
+        rows += [f"| {line.code} | {cell(line.description)} |" for line in lines]
     return "\n".join(rows)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "/").replace("\n", " ")
+# The characters that would end a table cell, start Markdown emphasis, a link, a heading or an HTML tag.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
 
 
-def _bullets(title: str, items: Iterable[str]) -> str:
+def cell(text: object) -> str:
+    """Text as one Markdown table cell (or list item): whitespace runs and line breaks become one space, and the
+    characters Markdown would read (pipe, emphasis, link, heading, HTML) are backslash-escaped, so a description,
+    a reason or the user's own words never break the table. The one escaping function of every answer."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def bullets(title: str, items: Iterable[str]) -> str:
     items = [item for item in items if item]
     if not items:
         return ""
     return f"**{title}:**\n" + "\n".join(f"- {item}" for item in items)
 
 
-def _dedupe(items: Iterable[str]) -> list[str]:
+def dedupe(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _compose(*blocks: str) -> str:
+def compose(*blocks: str) -> str:
     return "\n\n".join(block for block in blocks if block).strip() + "\n"
 
 
@@ -131,19 +139,19 @@ def units_answer(
             lead = f"**Anesthesia time units: {time_units:.1f}.**"
     table_lines = [line for line in lines if anesthesia is None or line.code not in {x.code for x in anesthesia.lines}]
     rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
-    citations = _dedupe(c for r in results for c in r.citations)
-    warnings = _dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
+    citations = dedupe(c for r in results for c in r.citations)
+    warnings = dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
     if any(getattr(r, "unconfirmed", False) for r in results) and not any("unconfirmed" in w.lower() for w in warnings):
         warnings.append("This rule is UNCONFIRMED in a primary source: check it before you bill.")
-    text = _compose(
+    text = compose(
         lead,
         f"_{summary}, {rules}._" if summary else f"_{rules}._",
         *notes,
         _table(table_lines, with_units=True) if table_lines else "",
         time_line,
         "\n\n".join(rule_lines),
-        _bullets("Sources", citations),
-        _bullets("Warnings", warnings),
+        bullets("Sources", citations),
+        bullets("Warnings", warnings),
     )
     return Answer(route="units", answer=text, codes=lines, citations=citations, warnings=warnings)
 
@@ -154,11 +162,11 @@ def units_problem_answer(problems: Sequence[Any], extra_warnings: Sequence[str] 
     Each problem is a typed reading `Problem` (worded here by `problem_text`) or an already coder-readable sentence
     (any user text in it escaped).
     """
-    problems = _dedupe(problem_text(problem) for problem in problems)
+    problems = dedupe(problem_text(problem) for problem in problems)
     lead = "**I can't count units for this as asked:** " + "; ".join(problems) + "."
     lead = lead.replace("..", ".")
-    text = _compose(lead, "Ask again with the documented time or dose, for example: *subq 150 minutes*.")
-    return Answer(route="units", answer=text, codes=[], warnings=_dedupe([*problems, *extra_warnings]))
+    text = compose(lead, "Ask again with the documented time or dose, for example: *subq 150 minutes*.")
+    return Answer(route="units", answer=text, codes=[], warnings=dedupe([*problems, *extra_warnings]))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -202,7 +210,7 @@ def lookup_section(record: Any, add_ons: Sequence[Any], mue: Any | None, mue_loa
     else:
         parts.append("**MUE:** the MUE table is not loaded (`python -m assistant import mue PATH`).")
     if record.sources:
-        parts.append(_bullets("Sources", record.sources))
+        parts.append(bullets("Sources", record.sources))
     return "\n\n".join(parts)
 
 
@@ -227,8 +235,8 @@ def lookup_answer(records: Sequence[Any], sections: Sequence[str], missing: Sequ
             codes.extend(CodeLine(code=r.code, description=r.title) for r in near if r.code not in
                          {c.code for c in codes})
         blocks.insert(0 if not records else len(blocks), f"**{message}**{near_text}")
-    citations = _dedupe([*(s for r in records for s in r.sources), *mue_citations])
-    return Answer(route="lookup", answer=_compose(*blocks), codes=codes, citations=citations, warnings=warnings)
+    citations = dedupe([*(s for r in records for s in r.sources), *mue_citations])
+    return Answer(route="lookup", answer=compose(*blocks), codes=codes, citations=citations, warnings=warnings)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -250,10 +258,10 @@ def search_answer(hits: Sequence[Any], notes: Sequence[str] = ()) -> Answer:
     rows = ["| # | Code | What it is | Why it fits |", "|---|---|---|---|"]
     for rank, hit in enumerate(hits, start=1):
         add_on = f" (add-on to {', '.join(hit.record.add_on_to)})" if hit.record.add_on_to else ""
-        rows.append(f"| {rank} | {hit.code} | {_cell(hit.record.title)}{add_on} | {_cell(hit.why)} |")
+        rows.append(f"| {rank} | {hit.code} | {cell(hit.record.title)}{add_on} | {cell(hit.why)} |")
     tip = "Ask with a time or dose (for example *subq 150 minutes*) to get units, or type a code for its details."
-    citations = _dedupe(s for h in hits[:1] for s in h.record.sources)
-    return Answer(route="search", answer=_compose(lead, *notes, "\n".join(rows), tip), codes=codes,
+    citations = dedupe(s for h in hits[:1] for s in h.record.sources)
+    return Answer(route="search", answer=compose(lead, *notes, "\n".join(rows), tip), codes=codes,
                   citations=citations)
 
 
@@ -332,7 +340,7 @@ def not_counted_answer(question: str, typed_time: str, hits: Sequence[Any], warn
     """
     what = echo(question)
     lines = [CodeLine(code=hit.code, units=None, description=hit.record.title) for hit in hits]
-    text = _compose(
+    text = compose(
         f"I can't count units for this service: *{what}* does not name a service whose time rule I have "
         f"(I never apply another service's rule to a time{f' like {typed_time}' if typed_time else ''}).",
         "Codes that may fit, as a search (check each one's time rule in its descriptor):\n\n" + _table(lines, False)

@@ -12,12 +12,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat.edits_chat import scrub_lines
+from assistant.chat.encounter_route import code_structured
 from assistant.chat.parse import has_words, parse_conversation
 from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
-from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep
+from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep, Setting
+from assistant.corpus.loader import load_corpus
+from assistant.edits import EditsStore
+from assistant.edits.scrubber import ClaimLine, ScrubResult
 from assistant.settings import Settings
+from assistant.units.encounter import Encounter, EncounterResult
 
 __all__ = ["EXAMPLE_QUESTIONS", "Assistant", "help_answer"]
 
@@ -62,8 +68,7 @@ class Assistant:
         index and loads the model on the first search or `retriever.warm_up()`) and the NCCI edits store in
         `data_dir/edits.sqlite3`. The optional rephrasing model is loaded only when `settings.llm_model` is set
         (or passed in as `chat_model`)."""
-        from assistant.corpus.loader import load_corpus
-        from assistant.edits import EditsStore
+        # Lazy (the documented exception): code that wires its own parts never imports the retrieval stack (~1 s).
         from assistant.retrieval import build_retriever
 
         settings = settings or Settings()
@@ -104,6 +109,16 @@ class Assistant:
             },
             "llm": self.settings.llm_model if self.chat_model is not None else None,
         }
+
+    def code_encounter(self, encounter: Encounter) -> tuple[EncounterResult, Answer]:
+        """Code a structured encounter (the API, the CLI, the Encounter tab): drugs resolved through the corpus, MUE
+        and PTP from the encounter's setting's tables, the Markdown answer rendered."""
+        return code_structured(encounter, self.router)
+
+    def scrub(self, lines: Sequence[ClaimLine], setting: Setting | None = None) -> ScrubResult:
+        """Scrub claim lines against the NCCI tables of `setting` (the configured default when None), with the
+        corpus's add-on primaries and code validity (assistant/edits/scrubber.py)."""
+        return scrub_lines(lines, setting or self.settings.default_setting, self.edits, self.corpus)
 
     def ask(
         self,

@@ -37,11 +37,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from assistant.chat.answers import _bullets, _cell, _compose, _dedupe  # one Markdown toolkit for every answer
+from assistant.chat.answers import bullets, cell, compose, dedupe  # one Markdown toolkit for every answer
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
+from assistant.corpus.loader import load_corpus
 from assistant.edits import (
+    FILENAME,
+    SETTINGS,
     TABLE_LABELS,
+    ClaimEdits,
+    EditsStore,
     describe_mai,
     describe_modifier_indicator,
     table_for,
@@ -55,6 +60,7 @@ from assistant.edits.scrubber import (
     parse_claim_lines,
     scrub,
 )
+from assistant.units import MueLimit
 
 
 class ParsedText(Protocol):
@@ -156,10 +162,9 @@ def _store(router: EditsRouter) -> Any:
     return getattr(router, "edits", None)
 
 
-def _loaded(store: Any, kind: str, setting: str) -> bool:
-    if store is None:
-        return False
-    return bool(store.loaded(kind, setting))
+def _tables(router: EditsRouter, setting: str) -> ClaimEdits:
+    """The NCCI tables of the claim's setting: the one setting-aware look-up (assistant/edits/lookup.py)."""
+    return ClaimEdits(_store(router), setting)  # type: ignore[arg-type]  # the callers pass a checked setting
 
 
 def _not_loaded(kind: str, setting: str, codes: Sequence[str], router: EditsRouter) -> Answer:
@@ -172,9 +177,7 @@ def _not_loaded(kind: str, setting: str, codes: Sequence[str], router: EditsRout
     if setting == "facility":
         other = (" The practitioner table applies to professional claims only, so I did not check a facility claim "
                  "against it.")
-    from assistant.edits import EditsStore
-
-    text = _compose(
+    text = compose(
         f"**The {label} is not loaded, so I can't check the {what} of {', '.join(codes)} for a {setting} claim.**"
         + other,
         f"Import it with `{EditsStore.import_hint(table)}`.",
@@ -188,12 +191,13 @@ def mue_lookup_for(store: Any, setting: str) -> Callable[[str], Any] | None:
     """The units engine's MUE look-up (code -> `assistant.units.MueLimit` | None) from the table of `setting`
     (practitioner for "professional", outpatient hospital for "facility"), or None when that table is not loaded.
     Never the other setting's table: pair it with `edits_table_note(store, "mue", setting)` for the answer."""
-    if store is None or setting not in ("professional", "facility") or not store.loaded("mue", setting):
+    if setting not in SETTINGS:
         return None
-    from assistant.units import MueLimit
-
+    entries = ClaimEdits(store, setting).mue_lookup()  # type: ignore[arg-type]
+    if entries is None:
+        return None
     def lookup(code: str) -> Any:
-        entry = store.mue(code, setting)
+        entry = entries(code)
         if entry is None:
             return None
         return MueLimit(code=entry.code, value=entry.value, mai=entry.mai,
@@ -205,35 +209,24 @@ def mue_lookup_for(store: Any, setting: str) -> Callable[[str], Any] | None:
 def ptp_lookup_for(store: Any, setting: str) -> Callable[[list[str]], list[Any]] | None:
     """Every PTP edit among a list of codes from the table of `setting` (the encounter engine's `ptp_lookup`), or
     None when that table is not loaded. Never the other setting's table."""
-    if store is None or setting not in ("professional", "facility") or not store.loaded("ptp", setting):
+    if setting not in SETTINGS:
         return None
-
-    def lookup(codes: list[str]) -> list[Any]:
-        return list(store.pairs(codes, setting=setting))
-
-    return lookup
+    return ClaimEdits(store, setting).ptp_lookup()  # type: ignore[arg-type]
 
 
 def edits_table_note(store: Any, kind: str, setting: str) -> str | None:
     """A warning for an answer whose lines were not checked because the setting's table is not loaded (None when it
     is loaded, or when no table of that kind is loaded at all: the answers then say nothing about MUE/PTP)."""
-    if store is None or setting not in ("professional", "facility") or store.loaded(kind, setting):
+    if setting not in SETTINGS or kind not in ("mue", "ptp"):
         return None
-    other = "professional" if setting == "facility" else "facility"
-    if not store.loaded(kind, other):
-        return None
-    table = table_for(kind, setting)
-    what = "MUE" if kind == "mue" else "PTP edits"
-    return (f"{what} not checked: the {TABLE_LABELS[table]} is not loaded (the {TABLE_LABELS[table_for(kind, other)]} "
-            f"applies to {other} claims only); import it with `python -m assistant import "
-            f"{kind}{'-oph' if setting == 'facility' else ''} FILE`.")
+    return ClaimEdits(store, setting).not_loaded_note(kind)  # type: ignore[arg-type]
 
 
 # --- MUE ---------------------------------------------------------------------------------------------------------
 def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router: EditsRouter) -> Answer:
     """Each code's MUE from the setting's table; units typed next to a code are checked against it."""
-    store = _store(router)
-    if not _loaded(store, "mue", setting):
+    tables = _tables(router, setting)
+    if not tables.loaded("mue"):
         return _not_loaded("mue", setting, codes, router)
     blocks: list[str] = []
     leads: list[str] = []
@@ -247,7 +240,7 @@ def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router
             leads.append(f"{code}: {given} units is not a unit count (it must be 1 or more)")
             warnings.append(f"{code}: {given} units can't be billed; a unit count is 1 or more.")
             continue
-        entry = store.mue(code, setting)
+        entry = tables.mue(code)
         if entry is None:
             leads.append(f"{code}: no MUE in the {TABLE_LABELS[table_for('mue', setting)]}")
             blocks.append(f"### {code}\n- No MUE is listed for {code} in the imported "
@@ -269,8 +262,8 @@ def mue_answer(codes: Sequence[str], units: dict[str, int], setting: str, router
             f"- Rationale: {entry.rationale}" if entry.rationale else "",
             _mai_advice(entry.mai, given, entry.value),
         ]).rstrip())
-    text = _compose("**" + "; ".join(leads) + ".**", *blocks)
-    return Answer(route="edits", answer=text, codes=lines, citations=_dedupe(citations), warnings=warnings)
+    text = compose("**" + "; ".join(leads) + ".**", *blocks)
+    return Answer(route="edits", answer=text, codes=lines, citations=dedupe(citations), warnings=warnings)
 
 
 def _mai_advice(mai: int, given: int | None, value: int) -> str:
@@ -297,14 +290,14 @@ def ptp_answer(
 ) -> Answer:
     """Each PTP edit between the codes in the setting's table, the modifier indicator in plain words, whether a
     modifier can bypass it and which, and the MUE of each code from the same setting's table."""
-    store = _store(router)
-    if not _loaded(store, "ptp", setting):
+    tables = _tables(router, setting)
+    if not tables.loaded("ptp"):
         return _not_loaded("ptp", setting, codes, router)
     modifiers = modifiers or {}
     table_label = TABLE_LABELS[table_for("ptp", setting)]
-    quarter = (store.info().get(table_for("ptp", setting)) or {}).get("quarter")
+    quarter = tables.release("ptp")
     lines = [CodeLine(code=code, description=_title(router, code)) for code in codes]
-    edits = store.pairs(codes, setting=setting)
+    edits = tables.pairs(codes)
     active = [edit for edit in edits if not edit.deleted]
     deleted = [edit for edit in edits if edit.deleted]
     blocks: list[str] = []
@@ -336,17 +329,17 @@ def ptp_answer(
     if active and any(edit.modifier_allowed for edit in active):
         citations.append("NCCI Policy Manual for Medicare Services, chapter I, section E (modifiers and modifier "
                          "indicators)")
-    blocks.append(derived_table_note(store, table_for("ptp", setting)))
+    blocks.append(derived_table_note(tables.store, tables.table("ptp")))
     blocks.append(_codes_table(lines))
-    if _loaded(store, "mue", setting):
+    if tables.loaded("mue"):
         notes = []
         for code in codes:
-            entry = store.mue(code, setting)
+            entry = tables.mue(code)
             if entry is not None:
                 notes.append(f"{code}: MUE {entry.value} (MAI {entry.mai}, {entry.mai_description}; "
                              f"{entry.table_label})")
-        blocks.append(_bullets("MUE", notes))
-    return Answer(route="edits", answer=_compose(*blocks), codes=lines, citations=_dedupe(citations))
+        blocks.append(bullets("MUE", notes))
+    return Answer(route="edits", answer=compose(*blocks), codes=lines, citations=dedupe(citations))
 
 
 # --- scrubbing ---------------------------------------------------------------------------------------------------
@@ -415,9 +408,6 @@ def scrub_command(text: str | None, json_file: Path | None, setting: str | None,
     input was not understood (the message says why)."""
     import json as json_module
 
-    from assistant.corpus.loader import load_corpus
-    from assistant.edits import FILENAME, EditsStore
-
     out, err = out or sys.stdout, err or sys.stderr
     if (text is None) == (json_file is None):
         err.write("scrub: give either the claim lines in quotes or --json FILE.\n")
@@ -456,9 +446,9 @@ def scrub_result_answer(result: ScrubResult, router: EditsRouter | None = None) 
     rows = ["| # | Line | Verdict | Why | Fix |", "|---|---|---|---|---|"]
     for number, line in enumerate(result.lines, start=1):
         why = "; ".join(finding.message for finding in line.findings) or "no edit applies"
-        rows.append(f"| {number} | {_cell(line.line.display)} | {line.verdict} | {_cell(why)} | {_cell(line.fix)} |")
+        rows.append(f"| {number} | {cell(line.line.display)} | {line.verdict} | {cell(why)} | {cell(line.fix)} |")
     lead = f"**{result.summary}**"
-    text = _compose(lead, "\n".join(rows), _bullets("Notes", result.notes))
+    text = compose(lead, "\n".join(rows), bullets("Notes", result.notes))
     codes = [CodeLine(code=line.line.code, units=line.line.units, description=title(line.line.code))
              for line in result.lines]
     warnings = [f"Line {number} ({line.line.display}): {line.fix}" for number, line in enumerate(result.lines, 1)
@@ -469,7 +459,7 @@ def scrub_result_answer(result: ScrubResult, router: EditsRouter | None = None) 
 # --- Markdown helpers --------------------------------------------------------------------------------------------
 def _codes_table(lines: Sequence[CodeLine]) -> str:
     rows = ["| Code | What it is |", "|---|---|"]
-    rows += [f"| {line.code} | {_cell(line.description)} |" for line in lines]
+    rows += [f"| {line.code} | {cell(line.description)} |" for line in lines]
     return "\n".join(rows)
 
 

@@ -20,15 +20,10 @@ from pydantic import ValidationError
 from assistant.contract import Answer, CodeLine
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
+from assistant.units.registry import ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
 
-ADMIN_FAMILIES = frozenset(
-    {"iv_infusion", "iv_push", "injection", "hydration", "chemo_infusion", "chemo_push", "subq_infusion"}
-)
-_FAMILY_CATEGORY = {"chemo_infusion": "chemotherapy", "chemo_push": "chemotherapy", "hydration": "hydration"}
-_FAMILY_ROUTE = {
-    "iv_infusion": "iv_infusion", "hydration": "iv_infusion", "chemo_infusion": "iv_infusion",
-    "iv_push": "iv_push", "chemo_push": "iv_push", "injection": "injection", "subq_infusion": "sc_infusion",
-}
+# The drug-administration families, their engine routes and categories: declared once, in units/registry.py.
+ADMIN_FAMILIES, _FAMILY_CATEGORY, _FAMILY_ROUTE = ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
 _ROUTES = {"iv_infusion": "iv_infusion", "iv_push": "iv_push", "sc_infusion": "sc_infusion", "injection": "injection",
            "im": "injection", "sc": "injection", "intralesional": "intralesional", "intrathecal": "intrathecal"}
 _KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep(?:ing)?[- ](?:the\s+)?(?:line|vein)?\s*open|to keep open)\b", re.I)
@@ -536,8 +531,7 @@ def encounter_command(path: Path, as_json: bool, settings: Any, out: TextIO | No
             where = ".".join(str(p) for p in problem.get("loc", ())) or "the file"
             err.write(f"{path}: {where}: {problem['msg']}\n")
         return 2
-    router = Assistant.from_settings(settings).router
-    result, answer = code_structured(encounter, router)
+    result, answer = Assistant.from_settings(settings).code_encounter(encounter)
     if as_json:
         out.write(json.dumps({"result": result.model_dump(mode="json"), "answer": answer.answer}) + "\n")
     else:

@@ -18,10 +18,12 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from assistant.chat import answers
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import normalize_ndc
 from assistant.corpus.records import CodeRecord
 from assistant.corpus.replacements import replacement_for
+from assistant.edits import SETTINGS, ClaimEdits, EditsTables
 
 NCCI_MODIFIER_SOURCE = "NCCI Policy Manual for Medicare Services, Ch I section E (modifiers and modifier indicators)"
 _BYPASS_MODIFIERS = ("59", "XE", "XS", "XP", "XU")
@@ -44,19 +46,8 @@ class LookupRetriever(Protocol):
     def lookup(self, code: str) -> CodeRecord | None: ...
 
 
-class LookupEdits(Protocol):
-    """What a look-up needs of the NCCI store (assistant.edits.EditsStore); `loaded` and `ptp_count` are used when
-    present."""
-
-    @property
-    def has_mue(self) -> bool: ...
-
-    @property
-    def has_ptp(self) -> bool: ...
-
-    def mue(self, code: str, setting: str = "professional") -> Any: ...
-
-    def info(self) -> dict[str, dict[str, Any]]: ...
+# What a look-up needs of the NCCI store: the one setting-aware look-up's protocol (assistant/edits/lookup.py).
+LookupEdits = EditsTables
 
 
 class Context(Protocol):
@@ -79,41 +70,27 @@ def _kind(code: str) -> str:
     return "cpt"
 
 
+def _tables(edits: Any, setting: str) -> ClaimEdits:
+    """The claim setting's NCCI tables (the one setting-aware look-up); an unknown setting reads the practitioner
+    tables, as a professional claim."""
+    return ClaimEdits(edits, setting if setting in SETTINGS else "professional")  # type: ignore[arg-type]
+
+
 def _mue(edits: Any, code: str, setting: str) -> Any:
-    if edits is None or not getattr(edits, "has_mue", False):
-        return None
-    try:
-        return edits.mue(code, setting=setting)
-    except TypeError:  # an older store without settings
-        return edits.mue(code)
+    return _tables(edits, setting).mue(code)
 
 
 def _mue_loaded(edits: Any, setting: str) -> bool:
-    if edits is None:
-        return False
-    loaded = getattr(edits, "loaded", None)
-    return bool(loaded("mue", setting)) if callable(loaded) else bool(getattr(edits, "has_mue", False))
+    return _tables(edits, setting).loaded("mue")
 
 
 def _ptp_counts(edits: Any, code: str, setting: str) -> tuple[int, int] | None:
-    """(active, deleted) PTP edits that name `code`, when the store can count them; else None."""
-    counter = getattr(edits, "ptp_count", None)
-    if edits is None or not callable(counter) or not getattr(edits, "has_ptp", False):
-        return None
-    try:
-        counts = counter(code, setting=setting)
-    except TypeError:
-        counts = counter(code)
-    if isinstance(counts, int):
-        return counts, 0
-    return int(counts[0]), int(counts[1])
+    """(active, deleted) PTP edits of the setting's table that name `code`; None when that table is not loaded."""
+    return _tables(edits, setting).ptp_count(code)
 
 
-def _quarter(edits: Any, table: str) -> str | None:
-    try:
-        return (edits.info().get(table) or {}).get("quarter")
-    except AttributeError:
-        return None
+def _quarter(edits: Any, kind: str, setting: str) -> str | None:
+    return _tables(edits, setting).release(kind)  # type: ignore[arg-type]
 
 
 def _mue_text(mue: Any) -> str:
@@ -141,8 +118,6 @@ def _near_in_range(code: str, corpus: LookupCorpus, k: int = 5) -> list[CodeReco
 
 def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) -> tuple[str, list[str]]:
     """A record's card and its citations (the router's card layout, plus the verdict line)."""
-    from assistant.chat import answers
-
     mue = _mue(edits, record.code, setting) if record.system != "MODIFIER" else None
     citations = list(record.sources)
     if mue is not None:
@@ -153,7 +128,7 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) ->
     counts = _ptp_counts(edits, record.code, setting)
     if counts is not None and sum(counts):
         active, deleted = counts
-        quarter = _quarter(edits, "ptp") or "quarter unknown"
+        quarter = _quarter(edits, "ptp", setting) or "quarter unknown"
         section += (f"\n\n**NCCI PTP:** {active} active edit{'s name' if active != 1 else ' names'} {record.code} "
                     f"({quarter}{f'; {deleted} deleted' if deleted else ''}); ask with the other code to see one.")
     verdict = _verdict_line(record, corpus)
@@ -251,7 +226,7 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
     mue = _mue(edits, code, setting)
     counts = _ptp_counts(edits, code, setting)
     if mue is not None or (counts is not None and sum(counts) > 0):
-        quarter = _quarter(edits, "mue") or _quarter(edits, "ptp") or "quarter unknown"
+        quarter = _quarter(edits, "mue", setting) or _quarter(edits, "ptp", setting) or "quarter unknown"
         facts = []
         if mue is not None:
             facts.append(_mue_text(mue))
@@ -287,8 +262,8 @@ def _not_found(code: str, corpus: Any, edits: Any, setting: str) -> tuple[str, l
     if kind == "hcpcs" and "hcpcs" in imported:
         checked.append(f"the {imported['hcpcs']} (current and terminated codes)")
     if _mue_loaded(edits, setting):
-        checked.append(f"the CMS NCCI MUE table ({_quarter(edits, 'mue') or 'quarter unknown'})")
-    if edits is not None and getattr(edits, "has_ptp", False) and counts is not None:
+        checked.append(f"the CMS NCCI MUE table ({_quarter(edits, 'mue', setting) or 'quarter unknown'})")
+    if counts is not None:
         checked.append("the NCCI PTP table")
     if kind == "cpt" and "cpt" in imported:
         checked.append("your licensed CPT file")

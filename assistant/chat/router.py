@@ -21,12 +21,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
+from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
+from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
-from assistant.contract import Answer
-from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
+from assistant.contract import Answer, Payer, Setting
+from assistant.corpus.codes import find_code_spans, find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
@@ -55,8 +57,8 @@ def _sentence_case(text: str) -> str:
 class RouteContext:
     """Everything a route needs besides the question: resolved payer/setting and notes to pass on."""
 
-    payer: str
-    setting: str
+    payer: Payer
+    setting: Setting
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -179,21 +181,15 @@ class Router:
             "with its own code, so name the code, or the product and the package sizes actually given"
         )
 
+    def mue_lookup_for(self, setting: str) -> Callable[[str], Any] | None:
+        """The units engine's MUE look-up from the claim setting's table only (practitioner for professional,
+        outpatient hospital for facility; `edits_chat.mue_lookup_for` over `edits.ClaimEdits`), or None when that
+        table is not loaded. The encounter route finds it by this name."""
+        return mue_lookup_for(self.edits, setting)
+
     def mue_lookup(self) -> Callable[[str], Any] | None:
-        """An adapter from EditsStore.mue to the units engine's MueLimit, or None when MUE is not loaded."""
-        if self.edits is None or not self.edits.has_mue:
-            return None
-        from assistant.units import MueLimit
-
-        store = self.edits
-
-        def lookup(code: str) -> Any:
-            entry = store.mue(code)
-            if entry is None:
-                return None
-            return MueLimit(code=entry.code, value=entry.value, mai=entry.mai, mai_description=entry.mai_description)
-
-        return lookup
+        """The practitioner (professional claim) MUE look-up; a route with a claim setting uses `mue_lookup_for`."""
+        return self.mue_lookup_for("professional")
 
     # ---------------------------------------------------------------------------------------------------
     # routing
@@ -233,10 +229,6 @@ class Router:
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
         if not parsed.codes or parsed.has_duration:
-            return None
-        try:
-            from assistant.chat.edits_chat import answer_edits_question
-        except ImportError:  # the edits chat module is optional: the edits route below still answers PTP pairs
             return None
         return answer_edits_question(parsed, context, self)
 
@@ -371,7 +363,7 @@ class Router:
     def _calculate(self, fields: dict[str, Any]) -> Any:
         from assistant.units import UnitsRequest, calculate
 
-        return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup())
+        return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup_for(fields["setting"]))
 
     @staticmethod
     def _time_summary(parsed: ParsedQuestion, family: str) -> str:
@@ -442,9 +434,6 @@ class Router:
 
     def lookup_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Each typed code, modifier and NDC with a verdict (assistant/chat/lookup.py, issue 12 items 1-3)."""
-        from assistant.chat.lookup import lookup_answer
-        from assistant.corpus.codes import find_code_spans
-
         typed = list(dict.fromkeys(span.code for span in find_code_spans(parsed.text)))
         codes = [*typed, *(code for code in parsed.codes if code not in typed)]
         return lookup_answer(codes, self.corpus, self.retriever, self.edits, context)
@@ -454,8 +443,6 @@ class Router:
     def edits_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """NCCI PTP edits between the typed codes, from the claim setting's table (never the other setting's), or
         how to load it: the same answer as the edits hook gives (`edits_chat.ptp_answer`)."""
-        from assistant.chat.edits_chat import ptp_answer
-
         answer = ptp_answer(list(parsed.codes), context.setting, self)
         answer.warnings.extend(context.warnings)
         return answer

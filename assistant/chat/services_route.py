@@ -16,6 +16,7 @@ from assistant.chat.reading.services import Service
 from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.records import CodeRecord
+from assistant.units.registry import ADMINISTRATION_FAMILIES
 
 if TYPE_CHECKING:
     from assistant.chat.router import RouteContext, Router
@@ -51,8 +52,7 @@ def add_waste_lines(answer: Answer, parsed: ParsedQuestion, drug: CodeRecord, co
     answer.answer += "\n\n**Single-dose container (JW/JZ):** " + "; ".join(shown) + "."
     answer.warnings.extend(notes)
 
-DRUG_ADMINISTRATION = frozenset({"hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion",
-                                  "chemo_push", "subq_infusion"})
+DRUG_ADMINISTRATION = ADMINISTRATION_FAMILIES  # declared once, in units/registry.py
 
 def encounter_hook(router: Router, services: list[Service], context: RouteContext) -> Answer | None:
     """Drug-administration services go to ENC's encounter engine (assistant/chat/encounter_route.py) when it

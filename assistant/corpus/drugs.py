@@ -13,13 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
-from assistant.corpus.codes import normalize_ndc
+from assistant.corpus.codes import find_code_spans, normalize_ndc
 from assistant.corpus.records import CodeRecord
 
-if TYPE_CHECKING:
-    from assistant.corpus.loader import Corpus
+
+class DrugSources(Protocol):
+    """What the dictionary is built from (`assistant.corpus.loader.Corpus`): current and retired records, and the
+    imported crosswalk NDCs."""
+
+    records: list[CodeRecord]
+    retired: Mapping[str, CodeRecord]
+    ndcs: Mapping[str, list[NdcInfo]]
 
 AdministrationCategory = Literal["chemotherapy", "hormonal_antineoplastic", "therapeutic"]
 
@@ -256,8 +262,6 @@ class DrugDictionary:
         """An NDC typed in the text names its drug: the crosswalk's HCPCS code(s) are the candidates."""
         if not self.ndcs:
             return []
-        from assistant.corpus.codes import find_code_spans
-
         mentions = []
         for span in find_code_spans(text):
             if span.kind != "ndc":
@@ -332,6 +336,6 @@ class DrugDictionary:
         return "therapeutic"
 
 
-def build_dictionary(corpus: Corpus) -> DrugDictionary:
+def build_dictionary(corpus: DrugSources) -> DrugDictionary:
     """The dictionary of a corpus: its drug records (current and retired) and the imported crosswalk NDCs."""
     return DrugDictionary([*corpus.records, *corpus.retired.values()], corpus.ndcs)

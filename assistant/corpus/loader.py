@@ -6,7 +6,6 @@ code, or its position when the code is missing) and the field, so whoever edits 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -15,42 +14,32 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from assistant.corpus import overlays
+from assistant.corpus.drugs import DrugDictionary, NdcInfo, build_dictionary
+from assistant.corpus.files import (
+    ASP_OVERLAY,
+    CPT_OVERLAY,
+    HCPCS_OVERLAY,
+    IMPORTS_DIRNAME,
+    NDC_OVERLAY,
+    CorpusError,
+    display_path,
+    forget_overlays,
+    read_overlay_json,
+)
 from assistant.corpus.records import TIME_RULES, CodeRecord
 
 if TYPE_CHECKING:  # settings sits beside the corpus layer; only its type is needed here
-    from assistant.corpus.drugs import DrugDictionary, NdcInfo
     from assistant.settings import Settings
+
+# Names that moved to assistant/corpus/files.py and are still imported from here.
+__all__ = [
+    "ASP_OVERLAY", "CPT_OVERLAY", "HCPCS_OVERLAY", "IMPORTS_DIRNAME", "NDC_OVERLAY", "Corpus", "CorpusError",
+    "load_corpus", "load_records", "merge_overlays", "read_overlay_json",
+]
 
 # The C parser is several times faster; node marks (line numbers) work the same with both.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-IMPORTS_DIRNAME = "imports"
-HCPCS_OVERLAY = "hcpcs.json"
-ASP_OVERLAY = "asp.json"
-CPT_OVERLAY = "cpt.json"
-NDC_OVERLAY = "ndc.json"
-
-
-class CorpusError(ValueError):
-    """A corpus file or record that cannot be used; the message names file, line, record and field."""
-
-    def __init__(
-        self, file: Path | str, message: str, *, line: int | None = None, record: str | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.file = str(file)
-        self.line = line
-        self.record = record
-        self.field = field
-        parts = [self.file]
-        if line is not None:
-            parts.append(f"line {line}")
-        if record is not None:
-            parts.append(f"record {record}")
-        where = ", ".join(parts)
-        what = f"field '{field}': {message}" if field else message
-        super().__init__(f"{where}: {what}")
-
 
 class _LineDict(dict):
     """A YAML mapping that remembers the line it starts on and the line of each key (1-based)."""
@@ -87,28 +76,20 @@ def _construct_line_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterator
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_map)
 
 
-def _display(path: Path) -> str:
-    """The file as people know it: relative to the working directory when it is inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CorpusError(_display(path), f"cannot read the file: {error}") from error
+        raise CorpusError(display_path(path), f"cannot read the file: {error}") from error
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or str(error)
-        raise CorpusError(_display(path), f"not valid YAML: {problem}", line=line) from error
+        raise CorpusError(display_path(path), f"not valid YAML: {problem}", line=line) from error
     except yaml.YAMLError as error:
-        raise CorpusError(_display(path), f"not valid YAML: {error}") from error
+        raise CorpusError(display_path(path), f"not valid YAML: {error}") from error
 
 
 def _line_of(raw: _LineDict, loc: tuple[int | str, ...]) -> int:
@@ -136,7 +117,7 @@ def _record_label(raw: Any, index: int) -> str:
 
 def _records_of_file(path: Path) -> list[tuple[CodeRecord, _LineDict]]:
     """Validate one family file; returns each record with its raw mapping (which knows its lines)."""
-    name = _display(path)
+    name = display_path(path)
     document = _read_yaml(path)
     if document is None:
         raise CorpusError(name, "the file is empty; it should be a list of records")
@@ -181,11 +162,11 @@ def load_records(corpus_dir: Path) -> list[CodeRecord]:
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
-        raise CorpusError(_display(corpus_dir), "the corpus directory does not exist")
+        raise CorpusError(display_path(corpus_dir), "the corpus directory does not exist")
     records: list[CodeRecord] = []
     where: dict[str, tuple[str, _LineDict]] = {}  # code -> (file, raw mapping) of its record
     for path in sorted(corpus_dir.rglob("*.yaml")):
-        name = _display(path)
+        name = display_path(path)
         for record, raw in _records_of_file(path):
             if record.code in where:
                 first_file, first_raw = where[record.code]
@@ -253,8 +234,6 @@ class Corpus:
     @cached_property
     def drugs(self) -> DrugDictionary:
         """The drug dictionary over this corpus (built on first use, then cached)."""
-        from assistant.corpus.drugs import build_dictionary
-
         return build_dictionary(self)
 
     def add_ons_of(self, code: str) -> list[CodeRecord]:
@@ -285,53 +264,21 @@ class Corpus:
         return isinstance(item, str) and item.strip().upper() in self._by_code
 
 
-# Parsed overlays of the load in progress, by path and version: load_corpus reads each file once (the HCPCS overlay
-# is several MB), then clears this.
-_OVERLAY_CACHE: dict[Path, tuple[tuple[int, int], Any]] = {}
-
-
-def read_overlay_json(path: Path) -> Any:
-    """The parsed JSON of an overlay file (cached while a load is in progress); CorpusError when unreadable."""
-    try:
-        stat = path.stat()
-        version = (stat.st_mtime_ns, stat.st_size)
-        cached = _OVERLAY_CACHE.get(path)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CorpusError(_display(path), f"imported overlay cannot be read ({error}); re-run the import") from error
-    _OVERLAY_CACHE[path] = (version, data)
-    return data
-
-
-def _read_overlay(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    data = read_overlay_json(path)
-    if not isinstance(data, dict) or not isinstance(data.get("codes"), dict):
-        raise CorpusError(_display(path), "imported overlay has no 'codes' table; re-run the import")
-    return data
-
-
 def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRecord]:
     """Apply the importer overlays in `imports_dir` to `records` (see assistant/corpus/overlays.py)."""
-    from assistant.corpus.overlays import merge_overlays as merge
-
-    return merge(records, imports_dir)
+    return overlays.merge_overlays(records, imports_dir)
 
 
 def load_corpus(settings: Settings) -> Corpus:
     """The bundled corpus (`settings.corpus_dir`) merged with the overlays in `resolved_data_dir/imports`."""
-    from assistant.corpus.overlays import read_ndcs, read_retired, with_replacements
-
     records = load_records(Path(settings.corpus_dir))
     imports_dir = settings.resolved_data_dir / IMPORTS_DIRNAME
     if not imports_dir.is_dir():
-        return Corpus(with_replacements(records))
+        return Corpus(overlays.with_replacements(records))
     try:
         records = merge_overlays(records, imports_dir)
-        corpus = Corpus(with_replacements(records), read_retired(imports_dir, records), read_ndcs(imports_dir))
+        corpus = Corpus(overlays.with_replacements(records), overlays.read_retired(imports_dir, records),
+                        overlays.read_ndcs(imports_dir))
         for kind, name in (("hcpcs", HCPCS_OVERLAY), ("asp", ASP_OVERLAY), ("ndc", NDC_OVERLAY), ("cpt", CPT_OVERLAY)):
             path = imports_dir / name
             if path.is_file():
@@ -340,5 +287,5 @@ def load_corpus(settings: Settings) -> Corpus:
                 if kind == "cpt" and isinstance(data, dict) and isinstance(data.get("codes"), dict):
                     corpus.licensed_descriptors = {str(k): str(v) for k, v in data["codes"].items()}
     finally:
-        _OVERLAY_CACHE.clear()
+        forget_overlays()
     return corpus

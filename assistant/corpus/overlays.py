@@ -13,22 +13,22 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from assistant.corpus.loader import (
+from assistant.corpus.drugs import NdcInfo, brand_aliases, generic_names
+from assistant.corpus.files import (
     ASP_OVERLAY,
     CPT_OVERLAY,
     HCPCS_OVERLAY,
     NDC_OVERLAY,
     CorpusError,
-    _display,
-    _read_overlay,
+    display_path,
+    read_overlay,
     read_overlay_json,
 )
+from assistant.corpus.importers.asp import parse_dosage
 from assistant.corpus.records import BillingUnit, CodeRecord
-
-if TYPE_CHECKING:
-    from assistant.corpus.drugs import NdcInfo
+from assistant.corpus.replacements import replacement_for
 
 
 def _hcpcs_family(code: str) -> str:
@@ -80,7 +80,6 @@ def _modifier_record(code: str, text: str, source: str) -> CodeRecord:
 
 @lru_cache(maxsize=4096)
 def _aliases(name: str) -> tuple[str, ...]:
-    from assistant.corpus.drugs import brand_aliases
 
     return tuple(brand_aliases(name))
 
@@ -96,7 +95,6 @@ def _units_from_descriptors(merged: dict[str, CodeRecord], source: str) -> None:
     """Drug codes the ASP file gives no billing unit get the amount their CMS descriptor names (the ASP file's
     `hcpcs_code_dosage` is that same amount for the codes it lists: J1050 "1 mg", J0139 "1 mg"). Units are the
     dose over it, rounded up (100-04 Ch 17 s10). A descriptor with no single amount at its end gets none."""
-    from assistant.corpus.importers.asp import parse_dosage
 
     note = f"{source}: the billing unit is the amount in the descriptor (no ASP quantity for this code)"
     for code, record in list(merged.items()):
@@ -132,14 +130,13 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
     HCPCS descriptors) become lay terms of their drug codes, except a name our bundled corpus already gives to
     another code (the curated mapping wins: "ondansetron" stays J2405, not the oral Q0162).
     """
-    from assistant.corpus.drugs import generic_names
 
     merged: dict[str, CodeRecord] = {record.code: record for record in records}
     curated: dict[str, set[str]] = {}
     for record in records:
         for term in record.lay_terms:
             curated.setdefault(term.casefold(), set()).add(record.code)
-    hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
+    hcpcs = read_overlay(imports_dir / HCPCS_OVERLAY)
     if hcpcs is not None:
         source = str(hcpcs.get("source", "CMS HCPCS Level II file"))
         for code, row in hcpcs["codes"].items():
@@ -159,7 +156,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
                 merged[code] = existing.model_copy(update={"official_descriptor": text, "official_source": source})
             else:
                 merged[code] = _modifier_record(code, text, source)
-    cpt = _read_overlay(imports_dir / CPT_OVERLAY)
+    cpt = read_overlay(imports_dir / CPT_OVERLAY)
     if cpt is not None:
         source = str(cpt.get("source", "licensed CPT file"))
         for code, descriptor in cpt["codes"].items():
@@ -167,7 +164,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
             if existing is not None:  # a licensed file only adds wording to codes we describe
                 merged[code] = existing.model_copy(update={"official_descriptor": str(descriptor),
                                                            "official_source": source})
-    asp = _read_overlay(imports_dir / ASP_OVERLAY)
+    asp = read_overlay(imports_dir / ASP_OVERLAY)
     if asp is not None:
         source = str(asp.get("source", "CMS ASP payment-limit file"))
         for code, row in asp["codes"].items():
@@ -189,7 +186,7 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         return owners is None or code in owners
 
     names: dict[str, list[str]] = {}
-    ndc = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
+    ndc = _overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
     ndc_rows = [row for rows in ndc["ndcs"].values() for row in rows] if ndc is not None else []
     # The crosswalk's labelers ("Hikma Pharmaceuticals USA Inc.") are makers, never drug names.
     makers = {str(row.get("labeler") or "").split(" ")[0].casefold() for row in ndc_rows} - {""}
@@ -207,12 +204,12 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
     return list(merged.values())
 
 
-def _read_overlay_table(path: Path, table: str) -> dict[str, Any] | None:
+def _overlay_table(path: Path, table: str) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     data = read_overlay_json(path)
     if not isinstance(data, dict) or not isinstance(data.get(table), dict):
-        raise CorpusError(_display(path), f"imported overlay has no '{table}' table; re-run the import")
+        raise CorpusError(display_path(path), f"imported overlay has no '{table}' table; re-run the import")
     return data
 
 
@@ -239,7 +236,6 @@ class RetiredCodes(Mapping[str, CodeRecord]):
 
 
 def _retired_record(code: str, kind: str, row: dict[str, Any], source: str) -> CodeRecord:
-    from assistant.corpus.replacements import replacement_for
 
     ended = _iso_date(row.get("term_dt"))
     if kind == "modifier":
@@ -256,7 +252,7 @@ def _retired_record(code: str, kind: str, row: dict[str, Any], source: str) -> C
 def read_retired(imports_dir: Path, records: list[CodeRecord]) -> Mapping[str, CodeRecord]:
     """Terminated HCPCS codes and modifiers of the HCPCS overlay that are not records, with their replacement (the
     file's cross-reference, else the sourced table in replacements.py); built lazily."""
-    hcpcs = _read_overlay(imports_dir / HCPCS_OVERLAY)
+    hcpcs = read_overlay(imports_dir / HCPCS_OVERLAY)
     if hcpcs is None:
         return {}
     known = {record.code for record in records}
@@ -278,7 +274,6 @@ class NdcTable(Mapping[str, "list[NdcInfo]"]):
 
     def __getitem__(self, ndc: str) -> list[NdcInfo]:
         if ndc not in self._built:
-            from assistant.corpus.drugs import NdcInfo
 
             self._built[ndc] = [
                 NdcInfo(
@@ -301,7 +296,7 @@ class NdcTable(Mapping[str, "list[NdcInfo]"]):
 
 def read_ndcs(imports_dir: Path) -> Mapping[str, list[NdcInfo]]:
     """The crosswalk rows of the NDC overlay by 11-digit NDC (empty when not imported), built lazily."""
-    data = _read_overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
+    data = _overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
     if data is None:
         return {}
     return NdcTable(data["ndcs"], str(data.get("source", "CMS ASP NDC-HCPCS crosswalk")))
@@ -309,7 +304,6 @@ def read_ndcs(imports_dir: Path) -> Mapping[str, list[NdcInfo]]:
 
 def with_replacements(records: list[CodeRecord]) -> list[CodeRecord]:
     """Bundled terminated records without a replacement get the one of the sourced table (J1040 -> J1010)."""
-    from assistant.corpus.replacements import replacement_for
 
     result = []
     for record in records:

@@ -7,10 +7,6 @@ and PTP file layouts published with each quarterly release), written here in our
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-Setting = Literal["professional", "facility"]
-SETTINGS: tuple[Setting, ...] = ("professional", "facility")
 
 # (kind, setting) -> the SQLite table. The practitioner tables apply to professional claims, the outpatient
 # hospital (OPH) tables to facility claims (CMS NCCI: "MUEs for Practitioner Services" and "MUEs for Outpatient

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
-from assistant.edits.models import TABLE_LABELS, AddOnEdit, MueEntry, PtpEdit, table_for
+from assistant.edits.lookup import ClaimEdits, EditsTables
+from assistant.edits.models import TABLE_LABELS, PtpEdit, table_for
+from assistant.units.vocabulary import Setting
 
 Verdict = Literal["pass", "check", "fix", "deny"]
 _SEVERITY: dict[str, int] = {"pass": 0, "check": 1, "fix": 2, "deny": 3}
@@ -47,15 +49,8 @@ def is_em(code: str) -> bool:
     return code.isdigit() and 99202 <= int(code) <= 99499
 
 
-class EditsLookups(Protocol):
-    """What the scrubber reads of the store (EditsStore satisfies it)."""
-
-    def loaded(self, kind: str, setting: str = ...) -> bool: ...
-    def mue(self, code: str, setting: str = ...) -> MueEntry | None: ...
-    def pairs(self, codes: Iterable[str], *, include_deleted: bool = ..., setting: str = ...) -> list[PtpEdit]: ...
-    def addon(self, code: str) -> AddOnEdit | None: ...
-    @property
-    def has_addons(self) -> bool: ...
+# What the scrubber reads of the store (EditsStore satisfies it): the one setting-aware look-up's protocol.
+EditsLookups = EditsTables
 
 
 # --- claim lines -------------------------------------------------------------------------------------------------
@@ -171,7 +166,7 @@ class LineResult:
 class ScrubResult:
     """Every line's result, notes for the whole claim (tables not loaded ...), and the sources used."""
 
-    setting: str
+    setting: Setting
     lines: list[LineResult]
     notes: list[str] = field(default_factory=list)
     citations: list[str] = field(default_factory=list)
@@ -254,13 +249,13 @@ def scrub(
     lines: Sequence[ClaimLine],
     store: EditsLookups | None,
     *,
-    setting: str = "professional",
+    setting: Setting = "professional",
     addons: Mapping[str, Sequence[str]] | None = None,
     validity: Callable[[str], str | None] | None = None,
 ) -> ScrubResult:
     """Check the claim lines as a whole (see the module docstring). `addons`: add-on code -> its primaries (from
     the corpus); `validity(code)`: None for a valid code, else the reason ("terminated 2024-12-31; use J1010")."""
-    table_for("mue", setting)  # ValueError for an unknown setting
+    tables = ClaimEdits(store, setting)  # ValueError for an unknown setting
     results = [LineResult(line) for line in lines]
     result = ScrubResult(setting=setting, lines=results)
     for item in results:
@@ -272,14 +267,14 @@ def scrub(
             if reason:
                 item.findings.append(Finding("code", "deny", f"{item.line.code}: {reason}",
                                              f"replace {item.line.code} ({reason})"))
-    _check_mue(result, store, setting)
-    _check_ptp(result, store, setting)
-    _check_addons(result, store, addons or {})
+    _check_mue(result, tables)
+    _check_ptp(result, tables)
+    _check_addons(result, tables, addons or {})
     result.citations = list(dict.fromkeys(result.citations))
     return result
 
 
-def _missing_table(result: ScrubResult, kind: str, setting: str) -> None:
+def _missing_table(result: ScrubResult, kind: str, setting: Setting) -> None:
     label = TABLE_LABELS[table_for(kind, setting)]
     what = "MUE" if kind == "mue" else "PTP pairs"
     command = {"mue": "mue", "ptp": "ptp"}[kind] + ("-oph" if setting == "facility" else "")
@@ -291,15 +286,16 @@ def _missing_table(result: ScrubResult, kind: str, setting: str) -> None:
                                      f"import the {label} to check it"))
 
 
-def _check_mue(result: ScrubResult, store: EditsLookups | None, setting: str) -> None:
-    if store is None or not store.loaded("mue", setting):
+def _check_mue(result: ScrubResult, tables: ClaimEdits) -> None:
+    setting = tables.setting
+    if not tables.loaded("mue"):
         _missing_table(result, "mue", setting)
         return
     totals: dict[str, int] = {}
     for item in result.lines:
         totals[item.line.code] = totals.get(item.line.code, 0) + max(item.line.units, 0)
     for item in result.lines:
-        entry = store.mue(item.line.code, setting)
+        entry = tables.mue(item.line.code)
         if entry is None:
             continue
         result.citations.append(entry.citation)
@@ -328,15 +324,15 @@ def _check_mue(result: ScrubResult, store: EditsLookups | None, setting: str) ->
     result.citations.append(MUE_SOURCE)
 
 
-def _check_ptp(result: ScrubResult, store: EditsLookups | None, setting: str) -> None:
-    if store is None or not store.loaded("ptp", setting):
-        _missing_table(result, "ptp", setting)
+def _check_ptp(result: ScrubResult, tables: ClaimEdits) -> None:
+    if not tables.loaded("ptp"):
+        _missing_table(result, "ptp", tables.setting)
         return
     by_code: dict[str, list[LineResult]] = {}
     for item in result.lines:
         by_code.setdefault(item.line.code, []).append(item)
-    edits = store.pairs(list(by_code), include_deleted=False, setting=setting)
-    note = derived_table_note(store, table_for("ptp", setting))
+    edits = tables.pairs(list(by_code), include_deleted=False)
+    note = derived_table_note(tables.store, tables.table("ptp"))
     if note:
         result.notes.append(note)
     for edit in edits:
@@ -373,12 +369,12 @@ def derived_table_note(store: object, table: str) -> str:
             "answers as provisional and verify the pair in the current CMS quarter.")
 
 
-def _check_addons(result: ScrubResult, store: EditsLookups | None, addons: Mapping[str, Sequence[str]]) -> None:
+def _check_addons(result: ScrubResult, tables: ClaimEdits, addons: Mapping[str, Sequence[str]]) -> None:
     codes = {item.line.code for item in result.lines}
-    use_table = store is not None and store.has_addons
+    use_table = tables.has_addons
     for item in result.lines:
         code = item.line.code
-        edit = store.addon(code) if use_table and store is not None else None
+        edit = tables.addon(code) if use_table else None
         if edit is not None:
             result.citations.append(edit.citation)
             present = [p for p in edit.primaries if p in codes]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.edits.models import AddOnEdit, MueEntry, NotLoadedError, PtpEdit, table_for
+from assistant.units.vocabulary import Setting
 
 _IMPORT_HINT = {
     "mue": "python -m assistant import mue FILE (the CMS practitioner MUE table, CSV)",
@@ -182,7 +183,7 @@ class EditsStore:
         """True once the CMS add-on code edit table has been imported."""
         return self._has("aoc")
 
-    def loaded(self, kind: str, setting: str = "professional") -> bool:
+    def loaded(self, kind: str, setting: Setting = "professional") -> bool:
         """True when the `kind` ("mue"/"ptp") table for `setting` ("professional"/"facility") is imported."""
         return self._has(table_for(kind, setting))
 
@@ -202,14 +203,14 @@ class EditsStore:
         return _IMPORT_HINT[table]
 
     # --- look-ups ----------------------------------------------------------------------------------------
-    def mue(self, code: str, setting: str = "professional") -> MueEntry | None:
+    def mue(self, code: str, setting: Setting = "professional") -> MueEntry | None:
         """The MUE of `code` in the table of `setting` ("professional": practitioner table; "facility": outpatient
         hospital table), or None when the code has no MUE there or that table is not loaded. Never falls back
         from one table to the other: check `loaded("mue", setting)` to tell "not loaded" from "no MUE"."""
         rows = self._query(_MUE_SQL[table_for("mue", setting)], (normalize_code(code),))
         return MueEntry(*rows[0]) if rows else None
 
-    def ptp(self, code_a: str, code_b: str, setting: str = "professional") -> PtpEdit | None:
+    def ptp(self, code_a: str, code_b: str, setting: Setting = "professional") -> PtpEdit | None:
         """The PTP edit between two codes in either order (column 1 and 2 as CMS lists them), or None.
 
         Deleted edits (modifier indicator 9) are returned, marked `deleted`. Should a table list both orders,
@@ -223,7 +224,7 @@ class EditsStore:
         return PtpEdit(*rows[0])
 
     def pairs(
-        self, codes: Iterable[str], *, include_deleted: bool = True, setting: str = "professional"
+        self, codes: Iterable[str], *, include_deleted: bool = True, setting: Setting = "professional"
     ) -> list[PtpEdit]:
         """Every PTP edit between any two of `codes` in the table of `setting`, sorted by column 1 then column 2.
 
@@ -237,7 +238,7 @@ class EditsStore:
         edits = [PtpEdit(*row) for row in self._query(_PTP_AMONG_SQL[table], (json.dumps(unique),))]
         return edits if include_deleted else [edit for edit in edits if not edit.deleted]
 
-    def ptp_count(self, code: str, setting: str = "professional") -> tuple[int, int]:
+    def ptp_count(self, code: str, setting: Setting = "professional") -> tuple[int, int]:
         """(active, deleted) PTP edits naming `code` in either column of the setting's table; (0, 0) when the code
         has none or the table is not loaded. Fast on tables imported with the column 2 index (every import since
         it was added); a scan of the table otherwise."""

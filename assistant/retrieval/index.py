@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import assistant.offline  # noqa: F401  (offline switches before chromadb and the model load)
+from assistant.corpus.loader import load_corpus
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.embeddings import embedding_key, embeddings_for, record_metadata, record_text
 
@@ -416,6 +417,4 @@ def refresh_from_settings(settings: Settings, progress: bool = True, rebuild: bo
 
     Used by `python -m assistant index` and `make run`; shows a progress bar when `progress` is true.
     """
-    from assistant.corpus.loader import load_corpus
-
     return refresh_index(settings, load_corpus(settings), progress=progress, rebuild=rebuild)

@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Literal
 
 from assistant.units import sources as src
-from assistant.units.models import Payer
 from assistant.units.rules import NO_LIMIT, Band, Note, TimeAddOn, TimedFamily, TimedRule
 from assistant.units.titles import ADD_ON_PRIMARIES, TITLES
+from assistant.units.vocabulary import PAYERS, Payer
 
 CareProgram = Literal["ccm_staff", "ccm_complex", "ccm_physician", "pcm_physician", "pcm_staff"]
-PAYERS: tuple[Payer, ...] = ("cpt", "medicare")
 
 # program -> (first code, its minutes, add-on, add-on step, who spends the time, program name)
 PROGRAMS: dict[CareProgram, tuple[str, int, str, int, str, str]] = {

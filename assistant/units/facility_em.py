@@ -9,11 +9,10 @@ code's time; Medicare G0316 / G0317 / G0318 from its own, later thresholds (CY 2
 from __future__ import annotations
 
 from assistant.units import sources as src
-from assistant.units.models import Payer
 from assistant.units.rules import NO_LIMIT, Band, Note, TimeAddOn, TimedFamily, TimedRule
 from assistant.units.titles import ADD_ON_PRIMARIES, TITLES
+from assistant.units.vocabulary import PAYERS, Payer
 
-PAYERS: tuple[Payer, ...] = ("cpt", "medicare")
 PROLONGED_STEP = 15  # each full 15 minutes; no unit for less (99418 and G031x descriptors)
 
 

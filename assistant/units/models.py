@@ -9,8 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Payer = Literal["cpt", "medicare"]
-Setting = Literal["professional", "facility"]
+from assistant.units.vocabulary import Payer, Setting
 
 
 class UnitsRequest(BaseModel):

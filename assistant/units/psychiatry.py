@@ -6,11 +6,9 @@ Individual psychotherapy (90832-90838, +90785) is in tables.py; these are the sa
 from __future__ import annotations
 
 from assistant.units import sources as src
-from assistant.units.models import Payer
 from assistant.units.rules import NO_LIMIT, Band, FieldNote, Note, TimeAddOn, TimedFamily, TimedRule
 from assistant.units.titles import ADD_ON_PRIMARIES, TITLES
-
-PAYERS: tuple[Payer, ...] = ("cpt", "medicare")
+from assistant.units.vocabulary import PAYERS, Payer
 
 
 def _band(code: str, min_minutes: int) -> Band:

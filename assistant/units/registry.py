@@ -12,7 +12,7 @@ family names pick it up from here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal, Protocol
 
@@ -25,6 +25,7 @@ from assistant.units.rules import TimedFamily
 from assistant.units.therapy import therapy
 from assistant.units.timed import timed_outcome
 from assistant.units.titles import OFFICE_EM_CODES
+from assistant.units.vocabulary import Category, Route
 
 Counting = Literal["time", "count", "code_minutes", "dose"]
 """How a family is counted: by a duration ("time"), per service with no time needed ("count": pushes,
@@ -50,10 +51,20 @@ class Family:
     description: str  # one line a coder reads in a family list
     calculator: Calculator
     timed: TimedFamily | None = None  # the time table, for the timed families (also the fast path)
+    administration: Administration | None = None  # drug administration: the route and category it codes
 
     @property
     def info(self) -> FamilyInfo:
         return FamilyInfo(name=self.name, title=self.title, codes=self.codes, description=self.description)
+
+
+@dataclass(frozen=True, slots=True)
+class Administration:
+    """How a drug-administration family's service is given: the encounter engine's route and, when the family
+    fixes it, the category (chemotherapy and hydration do; the other families take the drug's category)."""
+
+    route: Route
+    category: Category | None = None
 
 
 class _Timed:
@@ -268,7 +279,21 @@ _DECLARED: tuple[Family, ...] = (
     ),
 )
 
-REGISTRY: Mapping[str, Family] = MappingProxyType({family.name: family for family in _DECLARED})
+# Drug administration (CPT 96360-96549; the encounter engine, units/encounter): each family's route, and the
+# category the family itself fixes. The families listed here are the drug-administration families.
+_ADMINISTERED: Mapping[str, Administration] = {
+    "hydration": Administration("iv_infusion", "hydration"),
+    "iv_infusion": Administration("iv_infusion"),
+    "iv_push": Administration("iv_push"),
+    "injection": Administration("injection"),
+    "chemo_infusion": Administration("iv_infusion", "chemotherapy"),
+    "chemo_push": Administration("iv_push", "chemotherapy"),
+    "subq_infusion": Administration("sc_infusion"),
+}
+
+REGISTRY: Mapping[str, Family] = MappingProxyType(
+    {family.name: replace(family, administration=_ADMINISTERED.get(family.name)) for family in _DECLARED}
+)
 FAMILIES: Mapping[str, FamilyInfo] = MappingProxyType({name: f.info for name, f in REGISTRY.items()})
 TIMED_FAMILIES: Mapping[str, TimedFamily] = MappingProxyType(
     {name: f.timed for name, f in REGISTRY.items() if f.timed is not None and f.counted == "time"}
@@ -277,3 +302,12 @@ FAMILY_NAMES: Mapping[str, str] = MappingProxyType({name: f.answer_name for name
 NOUNS: Mapping[str, str] = MappingProxyType({name: f.noun for name, f in REGISTRY.items()})
 COUNT_FAMILIES: frozenset[str] = frozenset(name for name, f in REGISTRY.items() if f.counted == "count")
 TIME_RULES: tuple[str, ...] = tuple(REGISTRY)
+# The drug-administration families, the engine route of each and the category a family fixes (derived, never copied).
+ADMINISTRATION_FAMILIES: frozenset[str] = frozenset(n for n, f in REGISTRY.items() if f.administration is not None)
+ROUTE_OF_FAMILY: Mapping[str, Route] = MappingProxyType(
+    {name: f.administration.route for name, f in REGISTRY.items() if f.administration is not None}
+)
+CATEGORY_OF_FAMILY: Mapping[str, Category] = MappingProxyType(
+    {name: f.administration.category for name, f in REGISTRY.items()
+     if f.administration is not None and f.administration.category is not None}
+)

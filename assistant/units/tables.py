@@ -7,7 +7,6 @@ AMA descriptor text). Section numbers refer to the team's rules notes (rules.md)
 from __future__ import annotations
 
 from assistant.units import sources as src
-from assistant.units.models import Payer
 from assistant.units.rules import (
     NO_LIMIT,
     Band,
@@ -20,8 +19,8 @@ from assistant.units.rules import (
     hourly_add_on,
 )
 from assistant.units.titles import ADD_ON_PRIMARIES, PRIMARY_BILLED_SEPARATELY, TITLES
+from assistant.units.vocabulary import PAYERS, Payer
 
-PAYERS: tuple[Payer, ...] = ("cpt", "medicare")
 
 def _band(code: str, min_minutes: int) -> Band:
     return Band(code=code, min_minutes=min_minutes, title=TITLES[code], add_on_to=ADD_ON_PRIMARIES.get(code, ()))
@@ -465,11 +464,3 @@ __all__ = [
     "TimedFamily",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """`FAMILIES` and `TIMED_FAMILIES` moved to the family registry; old imports from here keep working."""
-    if name in ("FAMILIES", "TIMED_FAMILIES"):
-        from assistant.units import registry
-
-        return getattr(registry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

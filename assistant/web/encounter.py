@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 import gradio as gr
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ValidationError
 
-from assistant.chat.encounter_route import code_structured, number_days
+from assistant.chat.encounter_route import number_days
+from assistant.contract import Answer, Payer, Setting
 from assistant.units.encounter import Encounter, EncounterResult
 
 MAX_ADMINISTRATIONS = 100
@@ -30,8 +31,14 @@ class EncounterResponse(BaseModel):
     answer: str
 
 
-def encounter_router(assistant: Any) -> APIRouter:
-    """`POST /api/encounter` over the assistant's corpus and edits tables (through its router)."""
+class EncounterCoder(Protocol):
+    """What the encounter API and tab need of the assistant (`assistant.chat.assistant.Assistant.code_encounter`)."""
+
+    def code_encounter(self, encounter: Encounter) -> tuple[EncounterResult, Answer]: ...
+
+
+def encounter_router(assistant: EncounterCoder) -> APIRouter:
+    """`POST /api/encounter` over the assistant's corpus and edits tables (`Assistant.code_encounter`)."""
     api = APIRouter(prefix="/api", tags=["api"])
 
     @api.post(
@@ -48,7 +55,7 @@ def encounter_router(assistant: Any) -> APIRouter:
     async def post_encounter(encounter: Encounter) -> EncounterResponse:
         if len(encounter.administrations) > MAX_ADMINISTRATIONS:
             raise HTTPException(422, f"at most {MAX_ADMINISTRATIONS} administrations per encounter")
-        result, answer = await anyio.to_thread.run_sync(code_structured, encounter, assistant.router)
+        result, answer = await anyio.to_thread.run_sync(assistant.code_encounter, encounter)
         return EncounterResponse(result=result, answer=answer.answer)
 
     return api
@@ -82,7 +89,9 @@ def _clock(value: str, row: int, column: str) -> datetime.time | None:
     return datetime.time(int(match.group(1)), int(match.group(2)))
 
 
-def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str, primary_row: int | None = None) -> Encounter:
+def rows_to_encounter(
+    rows: list[list[Any]], setting: Setting, payer: Payer, primary_row: int | None = None
+) -> Encounter:
     """The tab's table as an `Encounter`; empty rows are skipped, a bad cell raises RowError naming it.
     `primary_row` (1-based, as shown) is the professional's primary reason for the encounter."""
     administrations: list[dict[str, Any]] = []
@@ -139,7 +148,7 @@ def rows_to_encounter(rows: list[list[Any]], setting: str, payer: str, primary_r
 
 
 def code_rows(
-    assistant: Any, rows: Any, setting: str, payer: str, primary: float | None = None
+    assistant: EncounterCoder, rows: Any, setting: Setting, payer: Payer, primary: float | None = None
 ) -> tuple[str, EncounterResult | None]:
     """What the tab's button does: the table (a DataFrame or a list of rows) coded; the Markdown and the result
     (None when the table cannot be read; the Markdown then names the row and column)."""
@@ -149,14 +158,14 @@ def code_rows(
         encounter = rows_to_encounter(values, setting, payer, primary_row)
     except RowError as error:
         return f"**I can't read the table:** {error}.", None
-    result, answer = code_structured(encounter, assistant.router)
+    result, answer = assistant.code_encounter(encounter)
     return answer.answer, result
 
 
-def build_encounter_tab(assistant: Any) -> gr.Tab:
+def build_encounter_tab(assistant: EncounterCoder) -> gr.Tab:
     """The "Encounter" tab: an editable table of administrations, setting and payer, and the coded result."""
 
-    def code(rows: Any, setting: str, payer: str, primary: float | None) -> str:
+    def code(rows: Any, setting: Setting, payer: Payer, primary: float | None) -> str:
         return code_rows(assistant, rows, setting, payer, primary)[0]
 
     with gr.Tab("Encounter", id="encounter", elem_id="ca-encounter-tab") as tab:

@@ -12,15 +12,16 @@ Bad input answers 422 with a message naming the line and the field.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 import anyio
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.chat.edits_chat import scrub_lines, scrub_result_answer
-from assistant.contract import CareSetting
-from assistant.edits.scrubber import claim_lines_from_json, parse_claim_lines
+from assistant.chat.edits_chat import scrub_result_answer
+from assistant.contract import CareSetting, Setting
+from assistant.edits.scrubber import ClaimLine, ScrubResult, claim_lines_from_json, parse_claim_lines
 from assistant.settings import Settings
 
 MAX_LINES = 200  # a claim has at most 50 lines (837P) / 450 (837I); 200 keeps one request cheap
@@ -73,8 +74,14 @@ class ScrubResponse(BaseModel):
     answer: str
 
 
-def scrub_router(assistant: Any, settings: Settings) -> APIRouter:
-    """`POST /api/scrub` over the assistant's edits store and corpus (`assistant.edits`, `assistant.corpus`)."""
+class Scrubber(Protocol):
+    """What the scrub API needs of the assistant (`assistant.chat.assistant.Assistant.scrub`)."""
+
+    def scrub(self, lines: Sequence[ClaimLine], setting: Setting | None = None) -> ScrubResult: ...
+
+
+def scrub_router(assistant: Scrubber, settings: Settings) -> APIRouter:
+    """`POST /api/scrub` over the assistant's edits store and corpus (`Assistant.scrub`)."""
     router = APIRouter(prefix="/api", tags=["api"])
 
     @router.post(
@@ -96,9 +103,7 @@ def scrub_router(assistant: Any, settings: Settings) -> APIRouter:
         if len(lines) > MAX_LINES:
             raise HTTPException(status_code=422, detail=f"{len(lines)} lines: at most {MAX_LINES} per request")
         setting = request.setting or settings.default_setting
-        edits = getattr(assistant, "edits", None)
-        corpus = getattr(assistant, "corpus", None)
-        result = await anyio.to_thread.run_sync(scrub_lines, lines, setting, edits, corpus)
+        result = await anyio.to_thread.run_sync(assistant.scrub, lines, setting)
         data = result.as_dict()
         answer = scrub_result_answer(result, None)
         return ScrubResponse(**data, answer=answer.answer)

@@ -247,6 +247,7 @@ def test_units_over_mue_warns(loaded: Assistant) -> None:
 
 def test_units_within_mue_do_not_warn_about_mue(loaded: Assistant) -> None:
     answer = loaded.ask("subq 2.5 hours")
+    assert answer.route == "units" and answer.codes  # counted, and the MUE table (96370: 3) was there to check
     assert not any("MUE" in warning for warning in answer.warnings)
 
 

@@ -138,7 +138,8 @@ def test_problems_are_reported_not_dropped(text: str, problem_words: str) -> Non
 def test_problem_text_escapes_html() -> None:
     parsed = parse_question("subq <b>-3 hours</b>")
     assert parsed.problems
-    assert all("<" not in problem for problem in worded(parsed))
+    problems = worded(parsed)
+    assert problems and all("<" not in problem for problem in problems)
 
 
 @pytest.mark.parametrize(

@@ -336,7 +336,8 @@ def test_real_descriptor_units_only_where_the_asp_file_has_none(real: Corpus):
     j0139 = real.get("J0139")
     assert (j0139.billing_unit.quantity, j0139.billing_unit.unit) == (1.0, "mg")
     assert any("amount in the descriptor" in source for source in j0139.sources)
-    assert real.get("J9999") is None or real.get("J9999").billing_unit is None  # "not otherwise classified"
+    j9999 = real.get("J9999")  # "not otherwise classified": in the HCPCS file, with no amount to bill by
+    assert j9999 is not None and j9999.billing_unit is None
 
 
 def test_real_dictionary_is_complete(real: Corpus):

@@ -14,8 +14,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from assistant.chat.edits_chat import scrub_lines
 from assistant.edits import EditsStore
 from assistant.edits.importers import import_mue, import_ptp
+from assistant.edits.scrubber import ClaimLine, ScrubResult
 from assistant.settings import Settings
 from assistant.web.scrub import scrub_router
 
@@ -48,8 +50,13 @@ class _Corpus:
 
 @dataclass
 class _Assistant:
+    """What the scrub API reads of the assistant: `scrub(lines, setting)` (`Assistant.scrub`)."""
+
     edits: EditsStore
     corpus: _Corpus
+
+    def scrub(self, lines: list[ClaimLine], setting: str) -> ScrubResult:
+        return scrub_lines(lines, setting, self.edits, self.corpus)
 
 
 @pytest.fixture

@@ -122,12 +122,12 @@ def test_a_restricting_qualifier_yields_unless_the_question_states_it(rec, quest
 
 
 def test_every_qualifier_prior_names_a_source():
-    assert all(prior.reason and 0 < prior.factor < 1 for prior in QUALIFIER_PRIORS)
+    assert QUALIFIER_PRIORS and all(prior.reason and 0 < prior.factor < 1 for prior in QUALIFIER_PRIORS)
 
 
 # --- coder names ----------------------------------------------------------------------------------------------
 def test_every_coder_name_row_names_a_source_and_codes():
-    assert all(row.source and row.codes and row.terms for row in CODER_NAMES)
+    assert CODER_NAMES and all(row.source and row.codes and row.terms for row in CODER_NAMES)
 
 
 @pytest.mark.parametrize(
@@ -238,4 +238,5 @@ def test_package_counts(question, factor):
 
 
 def test_per_amount_is_not_a_count():
-    assert all(size.dimension != "count" for size in record_sizes(record("J1100", "Inj x", "Injection, x, per 10 mg")))
+    sizes = record_sizes(record("J1100", "Inj x", "Injection, x, per 10 mg"))
+    assert [size.dimension for size in sizes] == ["mass"]  # an amount per unit, never a package count

@@ -77,6 +77,7 @@ def test_filters_keep_only_matching_records(bundled_retriever, family, system, k
 
 def test_filter_applies_to_typed_codes_too(bundled_retriever):
     hits = bundled_retriever.search("96369", k=3, family="chemotherapy")
+    assert hits and "96369" not in [hit.code for hit in hits]  # the typed subq code is not a chemotherapy record
     assert all(hit.record.family == "chemotherapy" for hit in hits)
 
 

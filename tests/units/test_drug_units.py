@@ -82,6 +82,7 @@ def test_medicare_single_dose_vial_names_jw_jz(calc):
 
 def test_medicare_multi_dose_vial_has_no_jw_note(calc):
     result = calc(**_request(payer="medicare", single_dose_vial=False))
+    assert result.lines  # the drug line is counted, with no JW/JZ note
     assert not any("JW" in w for w in result.warnings)
 
 

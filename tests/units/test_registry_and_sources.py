@@ -6,8 +6,20 @@ import pytest
 
 import assistant.units as units
 from assistant.units import sources as src
-from assistant.units.registry import COUNT_FAMILIES, FAMILY_NAMES, NOUNS, REGISTRY, TIME_RULES, TIMED_FAMILIES
+from assistant.units.encounter import Administration
+from assistant.units.registry import (
+    ADMINISTRATION_FAMILIES,
+    CATEGORY_OF_FAMILY,
+    COUNT_FAMILIES,
+    FAMILY_NAMES,
+    NOUNS,
+    REGISTRY,
+    ROUTE_OF_FAMILY,
+    TIME_RULES,
+    TIMED_FAMILIES,
+)
 from assistant.units.titles import ADD_ON_PRIMARIES, TITLES
+from assistant.units.vocabulary import CATEGORIES, ROUTES
 
 
 def test_everything_derives_from_the_registry():
@@ -94,3 +106,40 @@ REQUESTS = [
 def test_answers_of_non_table_families_name_a_primary_or_are_unconfirmed(calc, fields):
     result = calc(**fields)
     assert src.is_authoritative(result.citations) or result.unconfirmed, result.citations
+
+
+# --- drug administration: the family set, routes and categories derive from the registry (issue 21) ------------------
+@pytest.mark.parametrize(
+    ("family", "route", "category"),
+    [
+        pytest.param("hydration", "iv_infusion", "hydration", id="hydration"),
+        pytest.param("iv_infusion", "iv_infusion", None, id="iv_infusion"),
+        pytest.param("iv_push", "iv_push", None, id="iv_push"),
+        pytest.param("injection", "injection", None, id="injection"),
+        pytest.param("chemo_infusion", "iv_infusion", "chemotherapy", id="chemo_infusion"),
+        pytest.param("chemo_push", "iv_push", "chemotherapy", id="chemo_push"),
+        pytest.param("subq_infusion", "sc_infusion", None, id="subq_infusion"),
+    ],
+)
+def test_each_administration_family_names_its_route_and_category(family: str, route: str, category: str | None):
+    assert family in ADMINISTRATION_FAMILIES
+    assert ROUTE_OF_FAMILY[family] == route
+    assert CATEGORY_OF_FAMILY.get(family) == category
+    administration = REGISTRY[family].administration
+    assert administration is not None and (administration.route, administration.category) == (route, category)
+
+
+@pytest.mark.parametrize("family", ["therapy", "critical_care", "office_em", "drug_units", "anesthesia", "sedation"])
+def test_other_families_are_not_drug_administration(family: str):
+    assert family in REGISTRY
+    assert family not in ADMINISTRATION_FAMILIES and family not in ROUTE_OF_FAMILY
+    assert REGISTRY[family].administration is None
+
+
+def test_administration_routes_and_categories_are_the_shared_vocabulary():
+    assert ROUTE_OF_FAMILY and CATEGORY_OF_FAMILY
+    assert set(ROUTE_OF_FAMILY.values()) <= set(ROUTES)
+    assert set(CATEGORY_OF_FAMILY.values()) <= set(CATEGORIES)
+    for family, route in ROUTE_OF_FAMILY.items():  # the encounter engine accepts every route the registry names
+        given = Administration(substance="normal saline", route=route, category=CATEGORY_OF_FAMILY.get(family))
+        assert given.route == route

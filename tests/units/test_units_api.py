@@ -15,7 +15,8 @@ from assistant.units import (
     calculate,
     calculate_minutes,
 )
-from assistant.units.tables import TIMED_FAMILIES, TITLES
+from assistant.units.registry import TIMED_FAMILIES
+from assistant.units.tables import TITLES
 
 FAMILY_NAMES = {
     "subq_infusion", "hydration", "iv_infusion", "iv_push", "injection", "chemo_infusion", "chemo_push",
@@ -76,6 +77,7 @@ def test_mue_exceeded_warns_with_value_and_indicator():
 
 def test_mue_not_exceeded_is_silent():
     result = calculate(UnitsRequest(family="subq_infusion", minutes=211), mue_lookup=_fake_mue)
+    assert result.lines
     assert not any("MUE" in w for w in result.warnings)
 
 

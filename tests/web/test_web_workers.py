@@ -161,4 +161,4 @@ def test_every_process_answers_from_the_one_chroma_server(cluster: dict[str, Any
     assert all(answer == answers[0] for answer in answers), "every process gives the same answer"
     with httpx.Client(trust_env=False, timeout=30) as http:
         health = [http.get(url + "healthz").json() for url, _ in cluster["urls"].values()]
-    assert all(item["status"] == "ok" for item in health)
+    assert health and all(item["status"] == "ok" for item in health)

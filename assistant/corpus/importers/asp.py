@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.corpus.files import ASP_OVERLAY
 from assistant.corpus.importers.common import (
     ImportFileError,
     csv_rows,
@@ -18,7 +19,6 @@ from assistant.corpus.importers.common import (
     release_label,
     write_overlay,
 )
-from assistant.corpus.loader import ASP_OVERLAY
 
 if TYPE_CHECKING:
     from assistant.settings import Settings

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.corpus.loader import IMPORTS_DIRNAME
+from assistant.corpus.files import IMPORTS_DIRNAME
 from assistant.importguard import ImportGuardError, check_cells, drop_text, guarded_lines, too_few_rows
 
 if TYPE_CHECKING:

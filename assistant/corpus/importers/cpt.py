@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.corpus.files import CPT_OVERLAY
 from assistant.corpus.importers.common import (
     ImportFileError,
     csv_rows,
@@ -21,7 +22,7 @@ from assistant.corpus.importers.common import (
     text_encoding,
     write_overlay,
 )
-from assistant.corpus.loader import CPT_OVERLAY, load_records
+from assistant.corpus.loader import load_records
 
 if TYPE_CHECKING:
     from assistant.settings import Settings

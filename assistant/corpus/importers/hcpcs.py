@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.corpus.files import HCPCS_OVERLAY
 from assistant.corpus.importers.common import (
     ImportFileError,
     csv_rows,
@@ -22,8 +23,8 @@ from assistant.corpus.importers.common import (
     refuse_shrinking,
     release_label,
     write_overlay,
+    xlsx_rows,
 )
-from assistant.corpus.loader import HCPCS_OVERLAY
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -50,8 +51,6 @@ _REQUIRED = ("hcpc", "seqnum", "recid", "long_description", "short_description",
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from assistant.corpus.importers.common import xlsx_rows
-
         return xlsx_rows(path)
     return csv_rows(path)
 

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Category = Literal["chemotherapy", "therapeutic", "hydration"]
-Route = Literal["iv_infusion", "iv_push", "sc_infusion", "injection", "intralesional", "intrathecal"]
-Setting = Literal["professional", "facility"]
-Payer = Literal["cpt", "medicare"]
+from assistant.units.vocabulary import Category, Payer, Route, Setting
 
 
 class Administration(BaseModel):
