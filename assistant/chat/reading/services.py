@@ -192,6 +192,54 @@ def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[
     return words
 
 
+_SLOT_BEFORE = re.compile(r"(?:\b(?:drug|med|medication|agent|of)\s+)$")
+_PLACEHOLDER_BEFORE = re.compile(r"\b(?:drug|med|medication|agent)\s+$")
+
+
+def drug_slot_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
+    """The content words of a part that stand in a drug slot: a run of words right before a dose or a route
+    ("keytruda 200 mg", "rituxan IVPB", "rituxan 0930-1330"), right after a route or "push of" ("IVP toradol", "IV push of X"), or after
+    "drug"/"med" ("drug B"). Words elsewhere are context (issue 17: filler words never become drugs)."""
+    words = _content_words(reading, part)
+    if not words:
+        return []
+    # An MAR line "X 0930-1330" names its substance before the clock range, as a dose or route does.
+    slots = [s.span for s in reading.spans if isinstance(s, Dose | Route | ClockRange) and _inside(s.span, part)]
+    routes = [s.span for s in reading.spans if isinstance(s, Route) and _inside(s.span, part)]
+    return _slot_runs(reading, part, words, slots, routes)
+
+
+def _slot_runs(reading: Reading, part: tuple[int, int, str | None], words: list[str],
+               slots: list[tuple[int, int]], routes: list[tuple[int, int]]) -> list[str]:
+    low = reading.low
+    located: list[tuple[int, int, str]] = []
+    position = part[0]
+    for word in words:
+        start = low.find(word, position)
+        if start < 0:
+            continue
+        located.append((start, start + len(word), word))
+        position = start + len(word)
+    runs: list[list[tuple[int, int, str]]] = []
+    for item in located:
+        if runs and not low[runs[-1][-1][1]:item[0]].strip(" -"):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    kept: list[str] = []
+    for run in runs:
+        begin, finish = run[0][0], run[-1][1]
+        rest = low[finish:part[1]]
+        skip = finish + len(rest) - len(rest.lstrip(" -"))
+        head = low[part[0]:begin]
+        before_slot = any(a == skip for a, _b in slots)
+        stripped = head.rstrip(" ")
+        after_route = any(b == part[0] + len(stripped) for _a, b in routes)
+        if before_slot or after_route or _SLOT_BEFORE.search(head) or _PLACEHOLDER_BEFORE.search(head):
+            kept.extend(word for _a, _b, word in run)
+    return kept
+
+
 def _inside(span: tuple[int, int], part: tuple[int, int, str | None]) -> bool:
     return part[0] <= span[0] and span[1] <= part[1]
 
@@ -244,7 +292,10 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     doses_here = any(isinstance(x, Dose) for x in spans)
     given = minutes is not None or start is not None or bool(routes) or doses_here
     if drug_words is None and family in _ADMINISTRATION and given:
-        content = [w for part in group for w in _content_words(reading, part)]
+        # Closed vocabulary (issue 17 class 1): a word the drug dictionary does not know is a substance only in a
+        # drug slot ("X 50 mg", "X IVPB", "IV push of X", "drug B"), kept as typed (an unknown drug, asked about);
+        # every other leftover word ("line", "center", "pro fee", "than") is context, never a drug.
+        content = [w for part in group for w in drug_slot_words(reading, part)]
         drug_words = " ".join(content[:3]) or None
     if drug_words is None and (named := _NEW_DRUG.search(masked)):
         drug_words = named.group(0)  # "second drug": another substance, as typed (never the first one again)
