@@ -32,6 +32,8 @@ from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
 # Families whose units come from a duration (everything but drug doses).
 TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
+# Problems of the single-service reading that the whole-encounter engine settles from the visit's own times.
+ENCOUNTER_PROBLEMS = frozenset({"too_long", "repeat_push_gap"})
 # Families counted per service, with no time needed ("2 IV pushes", "chemo push how many units"): the registry's.
 COUNT_FAMILIES = frozenset(_UNITS_COUNT_FAMILIES)
 
@@ -204,9 +206,10 @@ class Router:
         if not has_words(parsed.text):
             return answers.help_answer("I did not find a question in your message.")
         if parsed.problems:
-            if len(parsed.problems) == 1 and parsed.problems[0].kind == "too_long":
+            if all(problem.kind in ENCOUNTER_PROBLEMS for problem in parsed.problems):
                 # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
-                # (issue 11); anything else over a day is asked.
+                # (issue 11); a same-drug repeat push is placed by its clock times (the engine asks when they are
+                # not given); anything else over a day is asked.
                 encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
                     return encounter
@@ -218,6 +221,12 @@ class Router:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
             return self.units_route(parsed, context)
+        if not parsed.codes and not parsed.earlier_texts:
+            # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
+            # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
+            visit = encounter_hook(self, self.services(parsed), context)
+            if visit is not None:
+                return visit
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
         diagnosis_codes = find_icd10_codes(parsed.text)

@@ -85,7 +85,7 @@ _NEW_DRUG = re.compile(r"\b(?:second|2nd|third|3rd|new|another|different)\s+(?:d
 # Words that make a part with its own time another service ("second drug 45 min sequential").
 _NEW_SERVICE = re.compile(r"\b(?:sequential(?:ly)?|concurrent(?:ly)?|(?:second|2nd|third|3rd|new|another|different)"
                           r"\s+(?:drug|med\w*|infusion|bag|agent|antibiotic|chemo\w*))\b")
-_GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between)\b")
+_GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between|after (?:that|it|the (?:first|last|previous)\w*))\b")
 _GAP_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 # Family from the route and category when no cue names one (CPT 96360-96379, 96401-96417 by route and substance).
 _FAMILY_OF_ROUTE = {
@@ -124,10 +124,16 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
     for part in bounds:
         # A part with its own time after a part that already had one is another service ("vanco 60 min, then drug B
         # 100 min", "rituxan 0930-1330"): times are never summed across services. "then another 45 min" (no words
-        # of its own) stays with the service before it.
+        # of its own) stays with the service before it. A second point in time ("IVP at 1000, 1100 and 1200",
+        # "and again 1430") is another administration: the same drug again unless the part names another.
         current = groups[-1] if groups else pending
         own_time = _has_time(reading, part) and any(_has_time(reading, p) for p in current) and (
-            bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1])))
+            bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1]))
+            or _has_point(reading, part) and any(_has_point(reading, p) for p in current))
+        if _gap_only(reading, part) and groups:
+            # "then 35 min after that another toradol IVP": the gap belongs to the administration after it.
+            pending.append(part)
+            continue
         if own_time and not groups:
             groups.append(pending)
             groups.append([part])
@@ -172,6 +178,18 @@ def _has_time(reading: Reading, part: tuple[int, int, str | None]) -> bool:
     return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Duration | ClockRange | ClockPoint))
 
 
+def _has_point(reading: Reading, part: tuple[int, int, str | None]) -> bool:
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, ClockPoint))
+
+
+def _gap_only(reading: Reading, part: tuple[int, int, str | None]) -> bool:
+    """A part that is only the time between two administrations ("35 min", before "after that")."""
+    durations = [s for s in reading.spans if isinstance(s, Duration) and _inside(s.span, part)]
+    if len(durations) != 1 or _content_words(reading, part) or _names_service(reading, part, []):
+        return False
+    return bool(_GAP_AFTER.match(reading.low[durations[0].span[1]:]))
+
+
 def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
     """The words of a part that are not numbers, units, routes or small words: what names a drug typed
     without a corpus name ("rituxan", "drug b", "keytruda")."""
@@ -198,7 +216,7 @@ _PLACEHOLDER_BEFORE = re.compile(r"\b(?:drug|med|medication|agent)\s+$")
 
 def drug_slot_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
     """The content words of a part that stand in a drug slot: a run of words right before a dose or a route
-    ("keytruda 200 mg", "rituxan IVPB", "rituxan 0930-1330"), right after a route or "push of" ("IVP toradol", "IV push of X"), or after
+    ("keytruda 200 mg", "rituxan IVPB", "rituxan 0930-1330"), right after a route or "push of" ("IVP toradol"), or after
     "drug"/"med" ("drug B"). Words elsewhere are context (issue 17: filler words never become drugs)."""
     words = _content_words(reading, part)
     if not words:
@@ -335,6 +353,8 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
 
 
 _INFUSIONS = frozenset({"iv_infusion", "chemo_infusion", "subq_infusion"})
+_REPEATED = frozenset({"iv_push", "chemo_push", "injection"})
+_REPEAT = re.compile(r"\b(?:again|same (?:drug|med\w*)|repeat(?:ed)?)\b")
 
 
 def _share_routes(services: list[Service]) -> list[Service]:
@@ -350,6 +370,18 @@ def _share_routes(services: list[Service]) -> list[Service]:
                 and here.relation in ("sequential", "concurrent", "then", "during"):
             out[i] = replace(here, family=before.family, route=before.route,
                              category=here.category or before.category)
+    # "ativan 1 mg IVP at 1000, 1100 and 1200", "dilaudid IVP 1400 and again 1430", "same drug IVP again 0200": a
+    # later point in time with no drug of its own (only a time, or "again"/"same drug") is the same drug given again
+    # the same way, at the same dose unless it says another; whether it is billed again is the engine's rule.
+    for i in range(1, len(out)):
+        here, before = out[i], out[i - 1]
+        only_time = here.family is None and here.route is None and here.start is not None and here.end is None
+        if (before.drug is not None and here.drug is None and here.minutes is None and before.family in _REPEATED
+                and (only_time or here.family in (None, before.family) and _REPEAT.search(here.words.lower()))):
+            out[i] = replace(here, family=before.family, route=before.route, drug=before.drug,
+                             category=here.category or before.category,
+                             dose=here.dose if here.dose is not None else before.dose,
+                             dose_unit=here.dose_unit if here.dose is not None else before.dose_unit)
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if here.route is None and here.minutes is None and here.drug is not None and after.route is not None:

@@ -343,6 +343,16 @@ def _clock_range(ts: _Tokens, i: int) -> Match | None:
                              backwards=ends_before_start(a[0], b[0], minutes))
 
 
+# "IVP at 1000, 1100 and 1200", "1400 and again 1430": a 4-digit number listed after a clock time is a time too.
+_LISTED_TIME = frozenset({",", "and", "again", "then", "&"})
+
+
+def _after_clock(ts: _Tokens, i: int) -> bool:
+    """An earlier token of the question is a 4-digit time after a route word or "at" (the list's first time)."""
+    return any(t.kind == "num" and len(t.text) == 4 and ts.text(k - 1) in (*ROUTES, "at", "@")
+               for k, t in enumerate(ts.t[:i]))
+
+
 def _clock_alone(ts: _Tokens, i: int) -> Match | None:
     """A lone "h:mm" is a duration ("subq 1:45") unless "at" leads it or am/pm ends it; "at 0905" is a time."""
     token = ts.get(i)
@@ -350,7 +360,8 @@ def _clock_alone(ts: _Tokens, i: int) -> Match | None:
     if token is None or clock is None:
         return None
     at = ts.text(i - 1) in ("at", "@") or token.kind == "num" and len(token.text) == 4 and not _owned(ts, i + 1) and (
-        token.text.startswith("0") or ts.text(i - 1) in ROUTES or ts.text(i - 1) in ("given", "started", "pushed"))
+        token.text.startswith("0") or ts.text(i - 1) in ROUTES or ts.text(i - 1) in ("given", "started", "pushed")
+        or ts.text(i - 1) in _LISTED_TIME and _after_clock(ts, i))
     if token.kind == "clock" and ":" in token.text and not at and token.text[-1].isdigit():
         hours, minutes = token.text.split(":")
         return i + 1, Duration(token.text, token.span, int(hours) * 60 + int(minutes))
