@@ -214,7 +214,11 @@ def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
         return "chemotherapy", True
     default = drug_default(code)
     if found in ("chemotherapy", "therapeutic"):
-        return found, (default.hormonal if default else (False if found == "chemotherapy" else None))
+        # The dictionary names the hormonal antineoplastics (96402) apart, so an antineoplastic it does not call
+        # hormonal is 96401 by SC/IM injection (bortezomib, azacitidine, methotrexate: codingahead 96401/96402,
+        # encounters.md A7), unless the encounter catalog says otherwise.
+        known = default.hormonal if default is not None else None
+        return found, (known if known is not None else (False if found == "chemotherapy" else None))
     if default is not None:
         return default.category, default.hormonal
     return None, None
@@ -280,7 +284,8 @@ def to_encounter(
                        billing_quantity=drug.quantity, billing_unit=drug.unit)
         rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None)})
         for extra in range(max((service.count or 1) - 1, 0)):
-            copy = {**row, "dose": None, "_relation": None, "_gap": None}
+            # "zofran 4 mg IVP x2": each administration of a named drug has the dose typed with it.
+            copy = {**row, "dose": row.get("dose") if service.drug else None, "_relation": None, "_gap": None}
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)

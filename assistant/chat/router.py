@@ -302,6 +302,12 @@ class Router:
         services = self.services(parsed) if not parsed.earlier_texts else []
         encounter = encounter_hook(self, services, context)
         if encounter is not None:
+            if parsed.vial_size is not None and parsed.dose is not None and \
+                    len([s for s in services if s.dose is not None]) == 1:
+                # The vial typed with the visit's one drug dose: its JW/JZ lines (Medicare single-dose containers).
+                drug, _ = self.find_drug(parsed)
+                if drug is not None and any(line.code == drug.code for line in encounter.codes):
+                    add_waste_lines(encounter, parsed, drug, context)
             return encounter
         several = several_services(self, parsed, services, context)
         if several is not None:

@@ -22,11 +22,28 @@ _NEGATED = re.compile(
 )
 
 
+# Another day's chemotherapy named as context ("neulasta SQ the day after chemo", "post-chemo hydration"): the
+# service of this question is not chemotherapy because of it (issue 17: context never becomes a service).
+_OTHER_CHEMO = re.compile(r"\b(?:after|post|following|since|before|prior to|day after|between)[\s-]+(?:her |his |the "
+                          r"|last |their )?(?P<word>chemo(?:therapy)?)(?![\w-])|(?P<induced>chemo)-induced",
+                          re.IGNORECASE)
+
+
 def mask_negations(text: str) -> str:
-    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV")."""
+    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV"), and another day's
+    chemotherapy named as context ("the day after chemo") masked the same way."""
+    if _OTHER_CHEMO.search(text):
+        text = _OTHER_CHEMO.sub(lambda m: _blank(m, "word" if m.group("word") else "induced"), text)
     if not _NEGATED.search(text):
         return text
-    return _NEGATED.sub(lambda m: m.group(0)[: m.start("word") - m.start()] + " " * len(m.group("word")), text)
+    return _NEGATED.sub(lambda m: _blank(m, "word"), text)
+
+
+def _blank(match: re.Match[str], group: str) -> str:
+    """The match with its `group` replaced by spaces (same length, so spans stay valid)."""
+    start, end = match.start(group) - match.start(), match.end(group) - match.start()
+    whole = match.group(0)
+    return whole[:start] + " " * (end - start) + whole[end:]
 
 
 

@@ -46,6 +46,7 @@ class Service:
 
 import re  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import replace  # noqa: E402
 
 from assistant.chat.reading.cues import mask_negations, parse_family  # noqa: E402
 from assistant.chat.reading.spans import (  # noqa: E402
@@ -151,7 +152,22 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
         else:
             groups.append(pending)
     services = [_service(reading, group, found_drugs) for group in groups if group]
-    return _share_routes(services)
+    return _share_routes(_restated(services))
+
+
+def _restated(services: list[Service]) -> list[Service]:
+    """"vidaza 100 mg subcut, one injection": a part that only restates the kind and number of the administration
+    before it (no drug, dose or time of its own) is that administration, never a second one (conservation)."""
+    out: list[Service] = []
+    for here in services:
+        before = out[-1] if out else None
+        if before is not None and here.family == "injection" and before.family == "injection" and here.drug is None \
+                and here.dose is None and here.minutes is None and here.start is None and before.drug is not None:
+            out[-1] = replace(before, count=here.count if here.count is not None else before.count,
+                              words=f"{before.words} {here.words}", span=(before.span[0], here.span[1]))
+            continue
+        out.append(here)
+    return out
 
 
 _NOT_CONTENT = frozenset({
@@ -176,6 +192,16 @@ _ADMINISTRATION = frozenset({None, "iv_infusion", "iv_push", "injection", "chemo
 
 def _has_time(reading: Reading, part: tuple[int, int, str | None]) -> bool:
     return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Duration | ClockRange | ClockPoint))
+
+
+_MORE_THAN = re.compile(r"(?:more than|over|greater than|longer than|>)\s*$")
+
+
+def _gap(reading: Reading, gap: Duration) -> int:
+    """The gap's minutes; "more than 30 min later" is a lower bound, read as the first whole minute past it (31),
+    which is all the repeat-push rule (more than 30 minutes, CPT 96376) asks of it."""
+    more = _MORE_THAN.search(reading.low[:gap.span[0]])
+    return gap.minutes + 1 if more else gap.minutes
 
 
 def _has_point(reading: Reading, part: tuple[int, int, str | None]) -> bool:
@@ -280,7 +306,7 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     low = reading.low[begin:finish]
     masked = mask_negations(low)
     spans = [s for s in reading.spans if _inside(s.span, whole)]
-    family, _ = parse_family(low)
+    family, cue_words = parse_family(low)
     routes = [s.route for s in spans if isinstance(s, Route)]
     route = routes[0] if routes else None
     if "iv_push" in routes:
@@ -302,6 +328,11 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         start, end, minutes = clocks[0].start, clocks[0].end, clocks[0].minutes
     elif points:
         start = points[0].at
+    if family == "subq_infusion" and minutes is None and start is None and _SC_ROUTE_WORD.fullmatch(cue_words or "") \
+            and (drug_here or any(isinstance(x, Dose) for x in spans)) and not _SC_INFUSION_WORD.search(masked):
+        # "prolia 60mg SQ": a drug dose given under the skin with no infusion time is an SC injection (CPT 96372;
+        # 96401/96402 for antineoplastics), not a subcutaneous infusion (96369 is by infusion time).
+        family, route = "injection", "sc"
     if route == "sc" and minutes is not None or family == "subq_infusion":
         route = "sc_infusion"  # "Hizentra infusion 2h30": a subcutaneous infusion, not an IV one
     if route is None and family in _ROUTE_OF_FAMILY:
@@ -348,19 +379,20 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         site=reading.text[begin + site.start():begin + site.end()] if site else None,
         words=words, span=(begin, finish), codes=codes, negated=negated,
         weight_kg=weights[0].kg if weights else None, bsa_m2=areas[0].m2 if areas else None,
-        gap_minutes=gaps[0].minutes if len(gaps) == 1 else None,
+        gap_minutes=_gap(reading, gaps[0]) if len(gaps) == 1 else None,
     )
 
 
 _INFUSIONS = frozenset({"iv_infusion", "chemo_infusion", "subq_infusion"})
+_SC_ROUTE_WORD = re.compile(r"subq|sub-q|sub q|subcut|sub-cut|subcutaneous(?:ly)?|sc|sq", re.IGNORECASE)
+# Words that make an SC administration an infusion even with no time typed (immune globulin is infused: 96369).
+_SC_INFUSION_WORD = re.compile(r"\b(?:infus\w*|pumps?|ig|scig|immune globulin|gammaglobulin)\b")
 _REPEATED = frozenset({"iv_push", "chemo_push", "injection"})
 _REPEAT = re.compile(r"\b(?:again|same (?:drug|med\w*)|repeat(?:ed)?)\b")
 
 
 def _share_routes(services: list[Service]) -> list[Service]:
     """"zofran and dexamethasone IVP": a drug with no route or time takes the route of the next service."""
-    from dataclasses import replace
-
     out = list(services)
     # "IV infusion 2 hrs then second drug 45 min sequential": a later part with its own time and no service words of
     # its own continues the kind of service before it (another infusion), never adds its time to the first one.
@@ -382,6 +414,18 @@ def _share_routes(services: list[Service]) -> list[Service]:
                              category=here.category or before.category,
                              dose=here.dose if here.dose is not None else before.dose,
                              dose_unit=here.dose_unit if here.dose is not None else before.dose_unit)
+    # "2 IM injections: B12 1000 mcg and toradol 60 mg": the count and route of a heading are shared out over the
+    # drugs it lists when their number matches (each drug one injection), never multiplied onto the first.
+    for i, head in enumerate(out):
+        followers = []
+        for later in out[i + 1:]:
+            if later.family is not None or later.route is not None or later.drug is None or later.minutes is not None:
+                break
+            followers.append(later)
+        if head.count and head.drug is not None and followers and head.count == 1 + len(followers):
+            out[i] = replace(head, count=1)
+            for k in range(len(followers)):
+                out[i + 1 + k] = replace(out[i + 1 + k], family=head.family, route=head.route)
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if here.route is None and here.minutes is None and here.drug is not None and after.route is not None:

@@ -13,7 +13,7 @@ from assistant.chat.reading.text import escape_user_text
 
 # The container a dose was drawn from (Medicare JW/JZ, 100-04 Ch 17 section 40): "two 100 mg single-dose vials".
 _CONTAINER_WORDS = (r"(?:(?P<kind>single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?"
-                    r"(?:vials?|syringes?|containers?|bottles?)\b")
+                    r"(?:vials?|syringes?|containers?|bottles?|sdvs?|mdvs?)\b")
 _VIALS = re.compile(r"(?:(?P<n>\d+)\s+(?:x\s+)?)?(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\s+"
                     + _CONTAINER_WORDS)
 AFTER_DOSE_IS_CONTAINER = re.compile(r"\s*" + _CONTAINER_WORDS)
@@ -46,14 +46,14 @@ _DECIMAL_COMMA = re.compile(
 
 # A "+" between numbers left after normalising ("1 1/2+1 hours") is a sum the parser could not read: asked.
 _UNREAD_SUM = re.compile(r"[\d/.]+\s*\+\s*[\d./]+(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
-# "4 mg x 2": two doses or one? The multiplier is never dropped silently.
+# "4 mg x 2": two doses or one? The multiplier is never dropped silently. "4 x 100 mg vials" counts containers.
 _MULTIPLIED_DOSE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
     + r")\s*(?:x|×|\*|times)\s*\d+(?![\w.])(?!\s*[a-z])"
     + r"|(?<![\w.])\d{1,2}\s*(?:x|×|\*|times)\s*\d+(?:\.\d+)?\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
-    + r")(?![\w/])"
+    + r")(?![\w/])(?!\s*(?:(?:single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?))"
 )
 
 
