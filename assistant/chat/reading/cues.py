@@ -71,12 +71,16 @@ _RULES_CUES: tuple[FamilyCue, ...] = (
                                        r"|90839|90840)\b",)),
     FamilyCue("family_psychotherapy", (r"\b(?:family (?:psycho)?therapy|family psych\w*|family session|conjoint "
                                        r"(?:psycho)?therapy|couples (?:psycho)?therapy|90846|90847)\b",)),
-    FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|follow-?up|daily) (?:hospital|inpatient|observation)"
-                              r"|hospital (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
-                              r"|inpatient (?:visit|care|admission|e/m|em)|observation (?:care|visit|stay)"
+    # Coder shorthand (issue 17): hosp, inpt, obs.
+    FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|subs?|follow-?up|daily) (?:hospital|hosp|inpatient|inpt"
+                              r"|observation|obs)"
+                              r"|(?:hospital|hosp) (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
+                              r"|(?:inpatient|inpt) (?:visit|care|admission|e/m|em)"
+                              r"|(?:observation|obs) (?:care|visit|stay)"
                               r"|discharge (?:day|management|visit)|day of discharge|admission (?:h&p|visit)"
                               r"|same[- ]day (?:admission|admit|discharge)|admit(?:ted)? and discharged?)\b",)),
-    FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf visit)\b",)),
+    FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf (?:\w+ )?visit"
+                                      r"|(?:initial|subsequent|subs?) nf|nf (?:initial|subsequent|discharge))\b",)),
     FamilyCue("home_em", (r"\b(?:home visit|house call|home or residence|residence visit|assisted living visit"
                           r"|domiciliary visit|visit (?:at|in) (?:the )?(?:patient'?s )?home)\b",)),
     FamilyCue("care_management", (r"\b(?:ccm|chronic care management|complex ccm|principal care management|pcm"

@@ -64,6 +64,7 @@ from assistant.chat.reading.spans import (  # noqa: E402
     Weight,
     read,
 )
+from assistant.chat.reading.switches import dose_for_body_size  # noqa: E402
 
 # A drug finder from the corpus: text -> (the drug words found, their span, the drug's category or None) per drug.
 DrugFinder = Callable[[str], list[tuple[str, tuple[int, int], str | None]]]
@@ -368,13 +369,17 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
             relation = name
             break
     site = _SITE.search(masked)
-    weights = [s for s in spans if isinstance(s, Weight)]
-    areas = [s for s in spans if isinstance(s, BodySurfaceArea)]
+    weights = [s for s in spans if isinstance(s, Weight)] or reading.of(Weight)[:1]
+    areas = [s for s in spans if isinstance(s, BodySurfaceArea)] or reading.of(BodySurfaceArea)[:1]
+    dose = (doses[0].amount, doses[0].unit) if doses else (None, None)
+    if doses and (total := dose_for_body_size(doses[0].amount, doses[0].unit, weights[0].kg if weights else None,
+                                              areas[0].m2 if areas else None)):
+        dose = total  # "yervoy 1 mg/kg, 70 kg": the dose given is 70 mg (one patient: the question's one weight)
     codes = tuple(s.code for s in spans if isinstance(s, Code))
     return Service(
         family=family, route=route, category=category, drug=drug_words,
         code=codes[0] if codes else None, minutes=minutes, start=start, end=end,
-        dose=doses[0].amount if doses else None, dose_unit=doses[0].unit if doses else None,
+        dose=dose[0], dose_unit=dose[1],
         count=counts[0].n if counts else None, relation=relation, pump=pump,
         site=reading.text[begin + site.start():begin + site.end()] if site else None,
         words=words, span=(begin, finish), codes=codes, negated=negated,

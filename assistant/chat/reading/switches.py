@@ -45,7 +45,9 @@ _DECIMAL_COMMA = re.compile(
 
 
 # A "+" between numbers left after normalising ("1 1/2+1 hours") is a sum the parser could not read: asked.
-_UNREAD_SUM = re.compile(r"[\d/.]+\s*\+\s*[\d./]+(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
+# Two codes joined by "+" ("90839 + 90785", "G0500 + 99152") are a pair to check, never a sum of times.
+_UNREAD_SUM = re.compile(r"(?<![A-Za-z\d])(?!\d{5}\s*\+\s*[A-Za-z]?\d{4,5}\b)[\d/.]+\s*\+\s*(?![A-Za-z]?\d{5}\b)[\d./]+"
+                         r"(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
 # "4 mg x 2": two doses or one? The multiplier is never dropped silently. "4 x 100 mg vials" counts containers.
 _MULTIPLIED_DOSE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s*(?:"
@@ -91,6 +93,9 @@ _PATIENT_CUES: tuple[tuple[str, Literal["new", "established"]], ...] = (
     (r"\bnew\s+(?:patient|pt)s?\b|\bnp\b", "new"),
     (r"\b(?:established|est|existing|return(?:ing)?)\.?\s+(?:patient|pt)s?\b|\bestablished\b|\best pt\b",
      "established"),
+    # A typed office E/M code says which: 99202-99205 new, 99211-99215 established patient (CPT E/M code set).
+    (r"\b9920[2-5]\b", "new"),
+    (r"\b9921[1-5]\b", "established"),
 )
 _EM_WORDS = r"(?:e/m|e&m|em|e and m|evaluation|office visit|992\d\d)"
 _PSYCHOTHERAPY_WORDS = r"(?:psychotherapy|psych\w*|talk therapy|therapy)"
@@ -166,6 +171,16 @@ _ENGINE_DOSE_UNITS = frozenset({"g", "mg", "mcg", "units", "mL"})
 # surface area (the arithmetic of the order itself); without the weight/BSA it is asked, never guessed.
 _PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg": ("units", Weight),
                   "mg/m2": ("mg", BodySurfaceArea)}
+
+
+def dose_for_body_size(amount: float, unit: str, kg: float | None, m2: float | None) -> tuple[float, str] | None:
+    """A dose per body size ("5 mg/kg") times the patient's weight or body surface area, or None (not per body size,
+    or the size it needs was not typed)."""
+    if unit not in _PER_BODY_SIZE:
+        return None
+    total_unit, size_kind = _PER_BODY_SIZE[unit]
+    size = kg if size_kind is Weight else m2
+    return (round(amount * size, 3), total_unit) if size else None
 
 
 def _per_body_size(
