@@ -24,7 +24,7 @@ from assistant.chat import answers
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
-from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
+from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
 from assistant.contract import Answer
 from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
@@ -220,7 +220,7 @@ class Router:
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
-            return self.units_route(parsed, context)
+            return keep_typed_em(self.units_route(parsed, context), parsed, context.payer)
         if not parsed.codes and not parsed.earlier_texts:
             # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
             # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
