@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.chat import answers
+from assistant.chat.encounter_route import answer_encounter
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import Service
 from assistant.chat.reading.text import escape_user_text
@@ -103,11 +104,7 @@ def encounter_hook(router: Router, services: list[Service], context: RouteContex
         or administrations[0].route in ("im", "sc", "iv_push", "injection"))
     if len(administrations) < 2 and not one_given:
         return None
-    try:
-        from assistant.chat.encounter_route import answer_encounter  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return answer_encounter(services, context, router)  # type: ignore[no-any-return]
+    return answer_encounter(services, context, router)
 
 def several_services(
     router: Router, parsed: ParsedQuestion, services: list[Service], context: RouteContext
