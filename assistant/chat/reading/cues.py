@@ -59,7 +59,7 @@ class FamilyCue:
 
 _CHEMO = r"\b(?:chemo\w*|antineoplastic|anti-neoplastic|oncology infusion)\b"
 _PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
-_PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
+PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
 _INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
 _SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
 # RULES (issue 14): cue rows for the families added to the units registry. They come first because they are more
