@@ -29,11 +29,19 @@ _OTHER_CHEMO = re.compile(r"\b(?:after|post|following|since|before|prior to|day 
                           re.IGNORECASE)
 
 
+# A place named after a service ("at the infusion center", "infusion suite", "chemo chair") is the setting, not a
+# service of the visit.
+_PLACE = re.compile(r"\b(?P<word>infusion|chemo)\s+(?:center|centre|suite|clinic|room|chair|unit|nurse)s?\b",
+                    re.IGNORECASE)
+
+
 def mask_negations(text: str) -> str:
-    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV"), and another day's
-    chemotherapy named as context ("the day after chemo") masked the same way."""
+    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV"), and context masked the
+    same way: another day's chemotherapy ("the day after chemo"), a place ("at the infusion center")."""
     if _OTHER_CHEMO.search(text):
         text = _OTHER_CHEMO.sub(lambda m: _blank(m, "word" if m.group("word") else "induced"), text)
+    if _PLACE.search(text):
+        text = _PLACE.sub(lambda m: _blank(m, "word"), text)
     if not _NEGATED.search(text):
         return text
     return _NEGATED.sub(lambda m: _blank(m, "word"), text)

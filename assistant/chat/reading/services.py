@@ -47,6 +47,7 @@ class Service:
 import re  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import replace  # noqa: E402
+from functools import lru_cache  # noqa: E402
 
 from assistant.chat.reading.cues import mask_negations, parse_family  # noqa: E402
 from assistant.chat.reading.spans import (  # noqa: E402
@@ -185,6 +186,9 @@ _NOT_CONTENT = frozenset({
     "cc", "later", "after", "before", "during", "while", "x", "times", "no", "not", "without", "pump", "in-clinic",
     "home", "chemo", "chemotherapy", "therapeutic", "drip", "bolus", "injection", "injected", "shot",
     "intramuscular", "premeds", "premed", "please", "iv's",
+    # Context, never a substance even beside a route or dose (issue 17 class 1): where and how it was given.
+    "line", "lines", "port", "ports", "center", "centre", "bag", "bags", "pumps", "main", "mar", "chart", "nurse",
+    "room", "here", "fee", "pro", "than", "site", "sites", "arm", "hand", "today", "per", "bay", "chair",
 })
 
 
@@ -296,7 +300,15 @@ def _names_service(reading: Reading, part: tuple[int, int, str | None],
         return True
     if any(_inside(d[1], part) for d in drugs):
         return True
-    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Route | Code))
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Code) or _live_route(reading, s))
+
+
+def _live_route(reading: Reading, span: object) -> bool:
+    """A route word that is not masked as context or negated ("at the infusion center", "no IV")."""
+    return isinstance(span, Route) and bool(_masked(reading.low)[span.span[0]:span.span[1]].strip())
+
+
+_masked = lru_cache(maxsize=512)(mask_negations)  # the reader asks about the same question once per part
 
 
 def _service(reading: Reading, group: list[tuple[int, int, str | None]],
@@ -308,7 +320,7 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     masked = mask_negations(low)
     spans = [s for s in reading.spans if _inside(s.span, whole)]
     family, cue_words = parse_family(low)
-    routes = [s.route for s in spans if isinstance(s, Route)]
+    routes = [s.route for s in spans if _live_route(reading, s)]
     route = routes[0] if routes else None
     if "iv_push" in routes:
         route = "iv_push"
