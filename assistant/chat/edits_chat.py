@@ -87,7 +87,7 @@ _SCRUB_WORDS = re.compile(r"\bscrub\w*\b|\bclaim(?:\s+lines?)?\b|\bcheck (?:thes
 _TOGETHER = re.compile(
     r"\b(?:with|w/|same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edits?"
     r"|modifier|mod 59|xe|xs|xp|xu|along with|plus|column ?[12]|separately|unbundl\w*"
-    r"|same (?:month|session|period|service period)|both)\b|\+|&",
+    r"|same (?:month|session|period|service period)|both)\b|\+|&|\bw/(?!o)",
     re.IGNORECASE,
 )
 # A duration in the question makes it a units question ("96365 with 96366, 90 minutes"), unless it names MUE/PTP.
