@@ -163,6 +163,17 @@ def _restated(services: list[Service]) -> list[Service]:
     out: list[Service] = []
     for here in services:
         before = out[-1] if out else None
+        if before is not None and before.drug is not None and before.route is None and before.minutes is None \
+                and before.start is None and here.drug is None and here.dose is None and here.category is None \
+                and here.relation is None and here.family in (None, "iv_infusion", "iv_push", "injection") \
+                and (here.route is not None or here.minutes is not None):
+            # "keytruda 2 mg/kg, 70 kg, IV over 30 min": the route and time typed after a drug are its own.
+            out[-1] = replace(here, drug=before.drug, dose=before.dose, dose_unit=before.dose_unit,
+                              category=before.category, codes=before.codes + here.codes, code=before.code or here.code,
+                              weight_kg=before.weight_kg or here.weight_kg, bsa_m2=before.bsa_m2 or here.bsa_m2,
+                              words=f"{before.words} {here.words}", span=(before.span[0], here.span[1]),
+                              count=before.count or here.count)
+            continue
         if before is not None and here.family == "injection" and before.family == "injection" and here.drug is None \
                 and here.dose is None and here.minutes is None and here.start is None and before.drug is not None:
             out[-1] = replace(before, count=here.count if here.count is not None else before.count,
