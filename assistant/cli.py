@@ -96,7 +96,7 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
 
 
 def _cmd_encounter(args: argparse.Namespace) -> int:
-    from assistant.chat.encounter_route import encounter_command
+    from assistant.chat.encounter_cli import encounter_command
 
     return encounter_command(args.file, args.json, Settings())
 

@@ -84,11 +84,16 @@ class EditsRouter(Protocol):
 
 
 _MUE_WORDS = re.compile(r"\bmues?\b|medically unlikely", re.IGNORECASE)
+# "is 96368 x2 allowed", "is 6 units of 96372 ok?": units typed beside one code and asked about are an MUE question
+# (issue 17 class 6).
+_ASKS_LIMIT = re.compile(r"\b(?:allowed|ok|okay|too many|max\w*|limit|can (?:i|we) bill|billable|fine|pass)\b",
+                         re.IGNORECASE)
 _SCRUB_WORDS = re.compile(r"\bscrub\w*\b|\bclaim(?:\s+lines?)?\b|\bcheck (?:these|this|my) (?:lines|claim)\b",
                           re.IGNORECASE)
 _TOGETHER = re.compile(
     r"\b(?:with|w/|same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edits?"
-    r"|modifier|mod 59|xe|xs|xp|xu|along with|plus|column ?[12]|separately|unbundl\w*)\b|\+|&",
+    r"|modifier|mod 59|xe|xs|xp|xu|along with|plus|column ?[12]|separately|unbundl\w*"
+    r"|same (?:month|session|period|service period)|both)\b|\+|&|\bw/(?!o)",
     re.IGNORECASE,
 )
 # A duration in the question makes it a units question ("96365 with 96366, 90 minutes"), unless it names MUE/PTP.
@@ -118,7 +123,7 @@ def answer_edits_question(parsed: ParsedText, context: EditsContext, router: Edi
     answer: Answer | None = None
     if _is_claim(text, codes):
         answer = scrub_answer(text, setting, router)
-    elif _MUE_WORDS.search(text):
+    elif _MUE_WORDS.search(text) or len(codes) == 1 and _units_of(text) and _ASKS_LIMIT.search(text):
         answer = mue_answer(codes, _units_of(text), setting, router)
     elif len(codes) >= 2 and _TOGETHER.search(text):
         answer = ptp_answer(codes, setting, router, modifiers=_modifiers_of(text))

@@ -12,12 +12,13 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from assistant.contract import Answer, CodeLine
+from assistant.chat.encounter_render import cell as _cell
+from assistant.chat.encounter_render import render
+from assistant.contract import Answer
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
 from assistant.units.registry import ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
@@ -71,10 +72,6 @@ class DrugInfo:
     category: str | None
     hormonal: bool | None
     how: str
-
-
-def _cell(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(str(text).split()))
 
 
 def _drug_named(words: str, router: RouterLike | None) -> bool:
@@ -209,7 +206,11 @@ def _category_of(code: str, drugs: Any) -> tuple[str | None, bool | None]:
         return "chemotherapy", True
     default = drug_default(code)
     if found in ("chemotherapy", "therapeutic"):
-        return found, (default.hormonal if default else (False if found == "chemotherapy" else None))
+        # The dictionary names the hormonal antineoplastics (96402) apart, so an antineoplastic it does not call
+        # hormonal is 96401 by SC/IM injection (bortezomib, azacitidine, methotrexate: codingahead 96401/96402,
+        # encounters.md A7), unless the encounter catalog says otherwise.
+        known = default.hormonal if default is not None else None
+        return found, (known if known is not None else (False if found == "chemotherapy" else None))
     if default is not None:
         return default.category, default.hormonal
     return None, None
@@ -275,7 +276,8 @@ def to_encounter(
                        billing_quantity=drug.quantity, billing_unit=drug.unit)
         rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None)})
         for extra in range(max((service.count or 1) - 1, 0)):
-            copy = {**row, "dose": None, "_relation": None, "_gap": None}
+            # "zofran 4 mg IVP x2": each administration of a named drug has the dose typed with it.
+            copy = {**row, "dose": row.get("dose") if service.drug else None, "_relation": None, "_gap": None}
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
@@ -447,93 +449,7 @@ def _ptp(router: RouterLike, setting: str = "professional") -> Callable[[list[st
     return lookup
 
 
-def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] = (), placed: set[int] | None = None,
-           extra_warnings: Sequence[str] = ()) -> Answer:
-    """Markdown: the lead, the timeline table, the billable lines with why, questions, sources and warnings."""
-    placed = placed or set()
-    setting = "facility (hospital outpatient)" if encounter.setting == "facility" else "professional (physician)"
-    rules = "Medicare" if encounter.payer == "medicare" else "CPT"
-    codes = [CodeLine(code=line.code, units=line.units,
-                      description=(line.title or TITLES.get(line.code, "")) +
-                      (f" (modifier {', '.join(line.modifiers)})" if line.modifiers else ""))
-             for line in result.lines]
-    if result.questions:
-        lead = "**I need to know more before coding this encounter:**\n" + "\n".join(
-            f"- {_cell(q)}" for q in result.questions)
-    elif codes:
-        lead = "**Report " + ", ".join(_code_text(line) for line in result.lines) + ".**"
-    else:
-        lead = "**Nothing billable in this encounter.**"
-    timeline = ["| # | Substance | Route | Category | Date | Start-stop | Minutes | How it was coded |",
-                "|---|---|---|---|---|---|---|---|"]
-    for row in result.timeline:
-        clock = "" if row.index in placed or row.start is None else f"{row.start}-{row.stop or ''}".rstrip("-")
-        minutes = "" if row.minutes is None else str(row.minutes)
-        if row.counted_minutes is not None and row.counted_minutes != row.minutes:
-            minutes += f" ({row.counted_minutes} counted)"
-        timeline.append(f"| {row.index + 1} | {_cell(row.substance)} | {row.route.replace('_', ' ')} | "
-                        f"{row.category or '?'} | day {row.day + 1} | {clock} | {minutes} | {_cell(row.coded)} |")
-    lines = ["| Code | Units | Why | Source |", "|---|---|---|---|"]
-    for line in result.lines:
-        when = f" (day {line.day + 1})" if line.day else ""
-        lines.append(f"| {_code_text(line)}{when} | {line.units} | {_cell(line.why)} | {_cell(line.citation)} |")
-    warnings = list(dict.fromkeys([*result.warnings, *extra_warnings]))
-    if result.unconfirmed and not any("UNCONFIRMED" in w for w in warnings):
-        warnings.append("Part of this answer rests on a rule marked UNCONFIRMED: check it before you bill.")
-    blocks = [
-        lead,
-        f"_Whole encounter, {setting}, {rules} rules._",
-        *(f"_{_cell(n)}_" for n in notes),
-        "**The visit as I read it:**\n" + "\n".join(timeline),
-        ("**Billable lines:**\n" + "\n".join(lines)) if result.lines else "",
-        ("**Sources:**\n" + "\n".join(f"- {c}" for c in result.citations)) if result.citations else "",
-        ("**Warnings:**\n" + "\n".join(f"- {_cell(w)}" for w in warnings)) if warnings else "",
-    ]
-    text = "\n\n".join(b for b in blocks if b).strip() + "\n"
-    return Answer(route="units", answer=text, codes=codes, citations=result.citations,
-                  warnings=[*result.questions, *warnings])
-
-
-def _code_text(line: Any) -> str:
-    code = "-".join([line.code, *line.modifiers])
-    return f"{code} x{line.units}"
-
-
 __all__ = [
-    "answer_encounter", "code_structured", "encounter_command", "enrich", "is_encounter", "number_days", "render",
+    "answer_encounter", "code_structured", "enrich", "is_encounter", "number_days", "render",
     "resolve_drug", "resolve_name", "to_encounter",
 ]
-
-
-def encounter_command(path: Path, as_json: bool, settings: Any, out: TextIO | None = None,
-                      err: TextIO | None = None) -> int:
-    """`python -m assistant encounter FILE.json`: code the encounter in FILE (the `Encounter` model as JSON) and
-    print the Markdown answer, or with `--json` {"result": ..., "answer": ...}. Returns 0, or 2 for a file that
-    cannot be read (the message names the administration and the field); nothing is lost or guessed."""
-    import json
-    import sys
-
-    from assistant.chat.assistant import Assistant
-
-    out = out or sys.stdout
-    err = err or sys.stderr
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        encounter = Encounter.model_validate(data)
-    except OSError as error:
-        err.write(f"{path}: cannot read the file ({error.strerror or error})\n")
-        return 2
-    except json.JSONDecodeError as error:
-        err.write(f"{path}: not JSON (line {error.lineno}, column {error.colno}: {error.msg})\n")
-        return 2
-    except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(p) for p in problem.get("loc", ())) or "the file"
-            err.write(f"{path}: {where}: {problem['msg']}\n")
-        return 2
-    result, answer = Assistant.from_settings(settings).code_encounter(encounter)
-    if as_json:
-        out.write(json.dumps({"result": result.model_dump(mode="json"), "answer": answer.answer}) + "\n")
-    else:
-        out.write(answer.answer)
-    return 0

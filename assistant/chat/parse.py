@@ -19,7 +19,7 @@ from assistant.chat.reading.problems import Problem
 from assistant.chat.reading.question import CareSetting, ParsedQuestion, Payer
 from assistant.chat.reading.spans import ClockRange, Dose, Duration, read
 from assistant.chat.reading.text import escape_user_text, has_words
-from assistant.chat.reading.timing import REPEAT_PUSH_MINIMUM_GAP, _format_minutes
+from assistant.chat.reading.timing import REPEAT_PUSH_MINIMUM_GAP, format_minutes
 from assistant.corpus.codes import find_codes
 
 # --------------------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def parse_question(text: str) -> ParsedQuestion:
     def free(span: tuple[int, int]) -> bool:
         return not any(span[0] < e and s < span[1] for s, e in blocked)
 
-    for match in words._DECIMAL_COMMA.finditer(t):
+    for match in words.DECIMAL_COMMA.finditer(t):
         problems.append(Problem("decimal_comma", match.group(0), match.span()))
         blocked.append(match.span())
 
@@ -64,19 +64,19 @@ def parse_question(text: str) -> ParsedQuestion:
         problems.append(problem)
         blocked.append(problem.span)
     read_durations = [d for d in reading.of(Duration) if free(d.span)]
-    for match in words._UNREAD_SUM.finditer(t):
+    for match in words.UNREAD_SUM.finditer(t):
         if free(match.span()) and not any(match.start() < d.span[1] and d.span[0] < match.end()
                                           for d in read_durations):
             problems.append(Problem("unread_sum", match.group(0), match.span()))
             blocked.append(match.span())
 
-    base = words._BASE_UNITS.search(t)
+    base = words.BASE_UNITS.search(t)
     base_units = None
     if base:
         base_units = float(base.group("a") or base.group("b"))
         blocked.append(base.span())
 
-    durations: list[timing._DurationFound] = []
+    durations: list[timing.DurationFound] = []
     unit_of: dict[tuple[int, int], str | None] = {d.span: d.unit for d in read_durations}
     for duration in read_durations:
         if not free(duration.span):
@@ -84,10 +84,10 @@ def parse_question(text: str) -> ParsedQuestion:
         durations.append((duration.minutes, duration.surface.strip(), duration.span))
         if duration.how == "product":
             notes.append(f"I read '{escape_user_text(duration.surface)}' as a multiplication: "
-                         f"{_format_minutes(duration.minutes)}; ask again with the total if that is not right.")
+                         f"{format_minutes(duration.minutes)}; ask again with the total if that is not right.")
     blocked.extend(span for _, _, span in durations)
-    push_question = cues._PUSH_WORD.search(t) is not None
-    push_gaps: list[timing._DurationFound] = []
+    push_question = cues.PUSH_WORD.search(t) is not None
+    push_gaps: list[timing.DurationFound] = []
     if push_question:
         durations, push_gaps = timing.split_push_intervals(t, durations)
         for _, typed, _ in push_gaps:
@@ -108,7 +108,7 @@ def parse_question(text: str) -> ParsedQuestion:
         duration_text = " + ".join(d[1] for d in durations)
         if len(durations) > 1:
             notes.append(f"I read {len(durations)} separate durations ({duration_text}) and added them up "
-                         f"to {_format_minutes(minutes)}; ask again with the total if that is not right.")
+                         f"to {format_minutes(minutes)}; ask again with the total if that is not right.")
     if excluded and minutes is not None and not unclear:
         taken_out = sum(abs(d[0]) for d in excluded)
         counted_from = duration_text
@@ -116,7 +116,7 @@ def parse_question(text: str) -> ParsedQuestion:
         duration_text = f"{counted_from} - " + " - ".join(re.sub(r"^(?:minus|negative)\s+|^-\s*", "", d[1])
                                                          for d in excluded)
         notes.append(f"I took the excluded time ({' + '.join(escape_user_text(d[1]) for d in excluded)}) out of "
-                     f"{escape_user_text(counted_from or '')}: {_format_minutes(minutes)} counted; ask again with "
+                     f"{escape_user_text(counted_from or '')}: {format_minutes(minutes)} counted; ask again with "
                      "the time to count if that is not right.")
         if minutes <= 0:
             problems.append(Problem("excluded_all", duration_text))
@@ -131,38 +131,38 @@ def parse_question(text: str) -> ParsedQuestion:
         duration_text = f"{minutes} min"
     over_a_day = minutes is not None and minutes > MINUTES_PER_DAY
     if over_a_day:
-        problems.append(Problem("too_long", duration_text or _format_minutes(minutes or 0)))
+        problems.append(Problem("too_long", duration_text or format_minutes(minutes or 0)))
 
     # A dose followed by "vial(s)" is the container's size, not the dose given.
     doses = [d for d in reading.of(Dose) if free(d.span) and not words.AFTER_DOSE_IS_CONTAINER.match(t[d.span[1]:])]
     dose = (doses[0].amount, doses[0].unit, doses[0].surface) if doses else None
-    if dose is not None and dose[1] in words._PER_BODY_SIZE:
-        dose = words._per_body_size(dose, reading, notes, problems)
-    if dose is not None and (multiplied_dose := words._MULTIPLIED_DOSE.search(t)):
+    if dose is not None and dose[1] in words.PER_BODY_SIZE:
+        dose = words.per_body_size(dose, reading, notes, problems)
+    if dose is not None and (multiplied_dose := words.MULTIPLIED_DOSE.search(t)):
         problems.append(Problem("multiplied_dose", multiplied_dose.group(0), multiplied_dose.span()))
 
     t_cues = mask_negations(t)
-    t = words._digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
-    vial = words._VIALS.search(t)
+    t = words.question_digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
+    vial = words.VIALS.search(t)
     sites = pumps = None
-    if m := words._SITES.search(t):
+    if m := words.SITES.search(t):
         sites = int(m.group("n"))
-    elif m := words._SITE_ORDINAL.search(t):
-        sites = words._ordinal_count(m.group("o"))
-    if m := words._PUMPS.search(t):
+    elif m := words.SITE_ORDINAL.search(t):
+        sites = words.ordinal_count(m.group("o"))
+    if m := words.PUMPS.search(t):
         pumps = int(m.group("n"))
-    elif m := words._PUMP_ORDINAL.search(t):
-        pumps = words._ordinal_count(m.group("o"))
+    elif m := words.PUMP_ORDINAL.search(t):
+        pumps = words.ordinal_count(m.group("o"))
 
     pushes = injections = sequential = None
-    if m := words._PUSH_COUNT.search(t):
+    if m := words.PUSH_COUNT.search(t):
         pushes = int(m.group("n"))
-    elif m := words._PUSH_ORDINAL.search(t):
-        pushes = words._ordinal_count(m.group("o"))
-    if m := words._INJECTION_COUNT.search(t):
+    elif m := words.PUSH_ORDINAL.search(t):
+        pushes = words.ordinal_count(m.group("o"))
+    if m := words.INJECTION_COUNT.search(t):
         injections = int(m.group("n"))
     same_drug_pushes: int | None = None
-    if push_question and timing._SAME_DRUG.search(t):
+    if push_question and timing.SAME_DRUG.search(t):
         # "second push, same drug": the repeat is not a new drug (+96375); only the first push counts as a push.
         pushes = 1
         if not push_gaps:
@@ -171,37 +171,37 @@ def parse_question(text: str) -> ParsedQuestion:
             same_drug_pushes = 1
         else:
             same_drug_pushes = 0
-            notes.append(f"A push of the same drug {_format_minutes(max(g[0] for g in push_gaps))} after the first "
+            notes.append(f"A push of the same drug {format_minutes(max(g[0] for g in push_gaps))} after the first "
                          f"is not reported again: +96376 needs more than {REPEAT_PUSH_MINIMUM_GAP} minutes between "
                          "them (CPT).")
-    if m := words._SEQUENTIAL.search(t):
+    if m := words.SEQUENTIAL.search(t):
         sequential = int(m.group("n") or 1)
 
     with_em: bool | None = None
-    if words._WITHOUT_EM.search(t):
+    if words.WITHOUT_EM.search(t):
         with_em = False
-    elif words._WITH_EM.search(t):
+    elif words.WITH_EM.search(t):
         with_em = True
 
     sedation_by: Literal["same", "other"] | None = None
-    if words._SEDATION_SAME.search(t):
+    if words.SEDATION_SAME.search(t):
         sedation_by = "same"
-    elif words._SEDATION_OTHER.search(t):
+    elif words.SEDATION_OTHER.search(t):
         sedation_by = "other"
 
     under_5: bool | None = None
-    if m := words._AGE.search(t):
+    if m := words.AGE.search(t):
         under_5 = int(m.group("a") or m.group("b")) < 5
-    elif words._UNDER_5.search(t):
+    elif words.UNDER_5.search(t):
         under_5 = True
-    elif words._OVER_5.search(t):
+    elif words.OVER_5.search(t):
         under_5 = False
 
     family, family_cue = parse_family(text)
-    prolonged_pump = True if family == "chemo_infusion" and timing._CHEMO_PUMP.search(t_cues) else None
-    payer = words._first_value(words._PAYER_CUES, t)
-    notes.extend(note for pattern, note in words._PAYER_NOTES if re.search(pattern, t))
-    has_together = bool(words._STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(words._TOGETHER.search(t)))
+    prolonged_pump = True if family == "chemo_infusion" and timing.CHEMO_PUMP.search(t_cues) else None
+    payer = words.first_value(words.PAYER_CUES, t)
+    notes.extend(note for pattern, note in words.PAYER_NOTES if re.search(pattern, t))
+    has_together = bool(words.STRONG_TOGETHER.search(t)) or (len(codes) >= 2 and bool(words.TOGETHER.search(t)))
 
     return ParsedQuestion(
         text=text,
@@ -213,11 +213,11 @@ def parse_question(text: str) -> ParsedQuestion:
         dose=dose[0] if dose else None,
         dose_unit=dose[1] if dose else None,
         payer=payer,
-        setting=words._first_value(words._SETTING_CUES, text),
-        code_minutes=code_minutes if len(code_minutes) >= 2 or words._is_therapy_minutes(code_minutes) else None,
+        setting=words.first_value(words.SETTING_CUES, text),
+        code_minutes=code_minutes if len(code_minutes) >= 2 or words.is_therapy_minutes(code_minutes) else None,
         pump_setups=pumps,
         sites=sites,
-        patient=words._first_value(words._PATIENT_CUES, t),
+        patient=words.first_value(words.PATIENT_CUES, t),
         with_em=with_em,
         sedation_by=sedation_by,
         patient_under_5=under_5,
@@ -227,13 +227,13 @@ def parse_question(text: str) -> ParsedQuestion:
         prolonged_pump=prolonged_pump,
         injections=injections,
         sequential_infusions=sequential,
-        concurrent_infusion=True if words._CONCURRENT.search(t) else None,
+        concurrent_infusion=True if words.CONCURRENT.search(t) else None,
         family=family,
         family_cue=family_cue,
         other_families=other_families_named(text),
         together=has_together,
-        asks_units=bool(words._ASKS_UNITS.search(t)),
-        followup=bool(words._FOLLOWUP.search(t)),
+        asks_units=bool(words.ASKS_UNITS.search(t)),
+        followup=bool(words.FOLLOWUP.search(t)),
         problems=tuple(problems),
         over_a_day=over_a_day,
         vial_size=float(vial.group("size")) if vial else None,
@@ -242,7 +242,7 @@ def parse_question(text: str) -> ParsedQuestion:
         single_dose=(vial.group("kind") == "single" if vial.group("kind") else None) if vial else None,
         notes=tuple(notes),
         duration_unit=duration_unit,
-        bare_number=words._bare_number(t, codes) if dose is None and minutes is None and clock is None else None,
+        bare_number=words.bare_number(t, codes) if dose is None and minutes is None and clock is None else None,
     )
 
 

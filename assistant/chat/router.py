@@ -26,7 +26,7 @@ from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
-from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
+from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
 from assistant.contract import Answer, Payer, Setting
 from assistant.corpus.codes import find_code_spans, find_icd10_codes, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
@@ -34,6 +34,8 @@ from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
 # Families whose units come from a duration (everything but drug doses).
 TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
+# Problems of the single-service reading that the whole-encounter engine settles from the visit's own times.
+ENCOUNTER_PROBLEMS = frozenset({"too_long", "repeat_push_gap"})
 # Families counted per service, with no time needed ("2 IV pushes", "chemo push how many units"): the registry's.
 COUNT_FAMILIES = frozenset(_UNITS_COUNT_FAMILIES)
 
@@ -200,9 +202,10 @@ class Router:
         if not has_words(parsed.text):
             return answers.help_answer("I did not find a question in your message.")
         if parsed.problems:
-            if len(parsed.problems) == 1 and parsed.problems[0].kind == "too_long":
+            if all(problem.kind in ENCOUNTER_PROBLEMS for problem in parsed.problems):
                 # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
-                # (issue 11); anything else over a day is asked.
+                # (issue 11); a same-drug repeat push is placed by its clock times (the engine asks when they are
+                # not given); anything else over a day is asked.
                 encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
                     return encounter
@@ -213,7 +216,13 @@ class Router:
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
-            return self.units_route(parsed, context)
+            return keep_typed_em(self.units_route(parsed, context), parsed, context.payer)
+        if not parsed.codes and not parsed.earlier_texts:
+            # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
+            # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
+            visit = encounter_hook(self, self.services(parsed), context)
+            if visit is not None:
+                return visit
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
         diagnosis_codes = find_icd10_codes(parsed.text)
@@ -285,6 +294,12 @@ class Router:
         services = self.services(parsed) if not parsed.earlier_texts else []
         encounter = encounter_hook(self, services, context)
         if encounter is not None:
+            if parsed.vial_size is not None and parsed.dose is not None and \
+                    len([s for s in services if s.dose is not None]) == 1:
+                # The vial typed with the visit's one drug dose: its JW/JZ lines (Medicare single-dose containers).
+                drug, _ = self.find_drug(parsed)
+                if drug is not None and any(line.code == drug.code for line in encounter.codes):
+                    add_waste_lines(encounter, parsed, drug, context)
             return encounter
         several = several_services(self, parsed, services, context)
         if several is not None:

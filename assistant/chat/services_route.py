@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.chat import answers
+from assistant.chat.encounter_route import answer_encounter
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import Service
 from assistant.chat.reading.text import escape_user_text
@@ -20,6 +21,44 @@ from assistant.units.registry import ADMINISTRATION_FAMILIES
 
 if TYPE_CHECKING:
     from assistant.chat.router import RouteContext, Router
+
+
+# Office E/M codes (CPT 99202-99205 new, 99211-99215 established): a level the coder typed is on the claim as typed.
+_OFFICE_EM = frozenset({"99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215"})
+
+
+def _drug_administration_code(code: str) -> bool:
+    return code.isdigit() and 96360 <= int(code) <= 96549
+
+
+def keep_typed_em(answer: Answer, parsed: ParsedQuestion, payer: str = "cpt") -> Answer:
+    """Conservation (issue 17): an office E/M code the coder typed beside a timed or drug service ("99213-25 + NS
+    1 hr 15 min", "99214 plus psychotherapy 30 min") stays on the claim as its own line, 1 unit, as typed; its level
+    is the coder's (never counted here). An add-on warning about its missing primary is dropped, since it is here."""
+    if answer.route != "units" or not answer.codes:
+        return answer
+    billed = {line.code for line in answer.codes}
+    typed = [code for code in dict.fromkeys(parsed.codes) if code in _OFFICE_EM and code not in billed]
+    if not typed or any(code in _OFFICE_EM for code in billed):
+        return answer
+    if payer == "medicare" and "99211" in typed and any(_drug_administration_code(code) for code in billed):
+        # Medicare does not pay 99211 the same day as a drug administration service (96360-96549): a payment
+        # policy, not a PTP pair (100-04 Ch 12 section 30.6.7; CR 3631).
+        typed.remove("99211")
+        answer.answer += ("\n\n**Not billed:** 99211 (Medicare does not pay 99211 on the same day as a drug "
+                          "administration service: 100-04 Ch 12 section 30.6.7; CR 3631).")
+        if not typed:
+            return answer
+    lines = [CodeLine(code=code, units=1, description="Office/outpatient E/M visit, the level as you typed it")
+             for code in typed]
+    answer.codes[:0] = lines
+    answer.warnings[:] = [w for w in answer.warnings if not (" is an add-on code" in w and "its primary code is not"
+                                                             in w and any(code in w for code in typed))]
+    answer.answer += ("\n\n**Also on the claim, as you typed it:** " + ", ".join(f"{code} x1" for code in typed)
+                      + " (the E/M level is the one you documented; with a procedure or drug administration the "
+                      "same day it takes modifier 25 when significant and separately identifiable: NCCI Policy "
+                      "Manual Ch XI).")
+    return answer
 
 
 def _sentence_case(text: str) -> str:
@@ -65,11 +104,7 @@ def encounter_hook(router: Router, services: list[Service], context: RouteContex
         or administrations[0].route in ("im", "sc", "iv_push", "injection"))
     if len(administrations) < 2 and not one_given:
         return None
-    try:
-        from assistant.chat.encounter_route import answer_encounter  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return answer_encounter(services, context, router)  # type: ignore[no-any-return]
+    return answer_encounter(services, context, router)
 
 def several_services(
     router: Router, parsed: ParsedQuestion, services: list[Service], context: RouteContext

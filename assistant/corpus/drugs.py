@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from assistant.corpus.codes import find_code_spans, normalize_ndc
+from assistant.corpus.drug_names import DRUG_NAMES
 from assistant.corpus.records import CodeRecord
 
 
@@ -122,12 +123,74 @@ def _tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class DrugMention:
-    """A drug named in text: its span, the words as typed, and the codes the name fits (current codes first)."""
+    """A drug named in text: its span, the words as typed, and the codes the name fits (current codes first).
+    `typo_of` is the dictionary name a mistyped word was read as ("zofrn" -> "zofran"), else None."""
 
     start: int
     end: int
     surface: str
     candidates: list[CodeRecord] = field(default_factory=list)
+    typo_of: str | None = None
+
+
+# Salts and forms a descriptor adds after the drug's name: "bleomycin sulfate" is typed "bleomycin" (issue 17).
+_SALTS = frozenset({
+    "sulfate", "sulphate", "hcl", "hydrochloride", "sodium", "disodium", "acetate", "phosphate", "citrate",
+    "mesylate", "tartrate", "succinate", "lactate", "edisylate", "maleate", "besylate", "tromethamine", "calcium",
+    "bromide", "injection", "liposomal", "liposome",
+})
+
+
+def _without_salt(name: str) -> str | None:
+    """The name without the salt or form words that end it ("vincristine sulfate" -> "vincristine"), or None."""
+    words = name.casefold().split()
+    stripped = list(words)
+    while len(stripped) > 1 and stripped[-1] in _SALTS:
+        stripped.pop()
+    return " ".join(stripped) if stripped != words else None
+
+
+# Typo tolerance (issue 17): a word of five letters or more that is one edit (a letter added, dropped, changed, or
+# two swapped) from exactly one dictionary name of five letters or more is read as that name, and the mention says
+# so. Ordinary words of coders' questions are never read as a mistyped drug.
+_TYPO_MIN = 5
+_TYPO_STOP = frozenset({
+    "after", "again", "later", "hours", "units", "times", "total", "start", "started", "stopped", "pushes", "bolus",
+    "drips", "fluid", "fluids", "saline", "hydration", "infusion", "office", "clinic", "facility", "hospital",
+    "medicare", "commercial", "patient", "minutes", "second", "third", "first", "before", "during", "while",
+    "where", "which", "their", "there", "given", "dose", "doses", "vials", "vial", "single", "multi", "flush",
+    "line", "lines", "pump", "pumps", "center", "sites", "shots", "injections", "chemo", "push", "route", "daily",
+    "weekly", "month", "under", "other", "another", "same", "drug", "drugs", "order", "orders", "about", "would",
+    "could", "should", "report", "billed", "bill", "codes", "coded", "visit", "visits", "level", "infused",
+    "running", "concurrent", "sequential", "separate", "primary", "reason", "morning", "evening", "night",
+})
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def _typo_index(keys: Iterable[str]) -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for key in keys:
+        if len(key) >= _TYPO_MIN and key.isalpha():
+            for variant in _deletions(key):
+                index.setdefault(variant, set()).add(key)
+    return index
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau (optimal string alignment) distance of at most 1."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 @dataclass(frozen=True)
@@ -182,12 +245,29 @@ class DrugDictionary:
         self._records: dict[str, CodeRecord] = {}
         self._trie: dict[str, dict] = {}
         self.names: dict[str, list[CodeRecord]] = {}
+        self.sources: dict[str, str] = {}  # a name from the sourced brand table -> its source
         for record in records:
             if not self._is_drug(record):
                 continue
             self._records[record.code] = record
             for term in record.lay_terms:
                 self._add(term, record)
+        # Names derived from the files (issue 17: a substance is a name the dictionary knows): the generic names of
+        # each public HCPCS descriptor, each name without its salt ("bleomycin sulfate" -> "bleomycin"), and the
+        # sourced brand names and abbreviations of `drug_names.DRUG_NAMES` for a generic the records name.
+        for record in list(self._records.values()):
+            derived = generic_names(record.official_descriptor) if record.official_descriptor else []
+            for term in [*record.lay_terms, *derived]:
+                for name in (term, _without_salt(term)):
+                    if name and name not in _NOT_NAMES and len(name) >= 4:
+                        self._add(name, record)
+        for row in DRUG_NAMES:
+            owners = self.names.get(" ".join(_tokens(row.generic)), [])
+            for record in list(owners):
+                for name in row.names:
+                    self._add(name, record)
+                    self.sources[" ".join(_tokens(name))] = row.source
+        self._typos = _typo_index(key for key in self.names if " " not in key)
         self.ndcs: Mapping[str, list[NdcInfo]] = ndcs if ndcs is not None else {}
         self._by_code: dict[str, list[NdcInfo]] | None = None  # hcpcs code -> its NDCs, built on first use
         for bucket in self.names.values():
@@ -250,6 +330,11 @@ class DrugDictionary:
             while matches and spans[matches[-1][0]][2].isdigit() and self._dose_follows(spans, matches[-1][0]):
                 matches.pop()
             if not matches:
+                typed = spans[index][2]
+                key = self.typo(typed)
+                if key is not None:
+                    start, end = spans[index][0], spans[index][1]
+                    mentions.append(DrugMention(start, end, text[start:end], list(self.names[key]), typo_of=key))
                 index += 1
                 continue
             last, key = matches[-1]
@@ -257,6 +342,14 @@ class DrugDictionary:
             mentions.append(DrugMention(start, end, text[start:end], list(self.names[key])))
             index = last + 1
         return sorted([*mentions, *self._ndc_mentions(text)], key=lambda mention: mention.start)
+
+    def typo(self, word: str) -> str | None:
+        """The one dictionary name (five letters or more) `word` is a one-edit typo of, or None."""
+        if len(word) < _TYPO_MIN or not word.isalpha() or word in _TYPO_STOP or word in self.names:
+            return None
+        found = {key for variant in _deletions(word) for key in self._typos.get(variant, ())
+                 if _one_edit(word, key)}
+        return found.pop() if len(found) == 1 else None
 
     def _ndc_mentions(self, text: str) -> list[DrugMention]:
         """An NDC typed in the text names its drug: the crosswalk's HCPCS code(s) are the candidates."""
@@ -275,13 +368,14 @@ class DrugDictionary:
     def _dose_follows(spans: list[tuple[int, int, str]], position: int) -> bool:
         return position + 1 < len(spans) and spans[position + 1][2] in _DOSE_WORDS
 
-    def resolve(self, candidates: list[CodeRecord]) -> list[CodeRecord]:
-        """The candidates a count can use: terminated codes give way to current ones (then to their replacement)."""
+    def resolve(self, candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
+        """The candidates a count can use: terminated codes give way to current ones (then to their replacement);
+        then the typed qualifiers choose (`narrow`)."""
         current = [r for r in candidates if r.terminated_on is None]
-        if current:
-            return current
-        replaced = [self._records.get(code) for r in candidates for code in r.replaced_by]
-        return [r for r in replaced if r is not None] or list(candidates)
+        if not current:
+            replaced = [self._records.get(code) for r in candidates for code in r.replaced_by]
+            current = [r for r in replaced if r is not None] or list(candidates)
+        return narrow(current, words)
 
     def ndc(self, ndc: str) -> list[NdcInfo]:
         """The crosswalk rows of an NDC in any of its shapes (4-4-2, 5-3-2, 5-4-1, 5-4-2, 11 digits): usually one,
@@ -334,6 +428,49 @@ class DrugDictionary:
         if any(name in text for name in _COMPLEX_BIOLOGICS):
             return "chemotherapy"
         return "therapeutic"
+
+
+_ORAL_WORDS = re.compile(r"\b(?:oral|orally|po|by mouth|tablets?|tabs?|capsules?|caps)\b", re.IGNORECASE)
+_ORAL_CODE = re.compile(r"\boral\b", re.IGNORECASE)
+
+
+# Words in a descriptor's parentheses that describe a form, not a product ("(e.g., liquid)", "(human)").
+_FORM_WORDS = frozenset({
+    "e", "g", "eg", "i", "liquid", "lyophilized", "non", "human", "recombinant", "synthetic", "equine", "ovine",
+    "porcine", "bovine", "biosimilar", "depot", "for", "suspension", "solution", "powder", "and", "or", "of", "in",
+    "the", "a", "with", "without", "preservative", "free", "dextrose", "sodium", "chloride", "water", "use", "only",
+})
+
+
+def _product_specific(record: CodeRecord) -> set[str]:
+    """The product or maker a code is reserved for, from its descriptor's parentheses ("cyclophosphamide
+    (sandoz)", "palonosetron hydrochloride (posfrea)"), as words; empty for the generic code."""
+    words: set[str] = set()
+    for inner in re.findall(r"\(([^()]*)\)", record.official_descriptor or ""):
+        words |= {w for w in _tokens(inner) if w not in _FORM_WORDS and not w.isdigit()}
+    return words
+
+
+def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
+    """Typed qualifiers choose among the codes one name fits (issue 17), else every candidate is kept (asked):
+    - route: the oral codes (descriptor "oral", HCPCS J8499-J8999 and Q0162-style antiemetics) only when the words
+      say oral/PO/tablet; otherwise the injectable codes, since an administration was typed;
+    - product: a code the HCPCS descriptor reserves for one maker's or brand's product in parentheses
+      ("methotrexate (accord), not therapeutically equivalent to J9260", "cyclophosphamide (sandoz)") only when
+      that product is named; otherwise the code without one (the generic or "not otherwise specified" code)."""
+    kept = list(candidates)
+    if len(kept) > 1:
+        oral = [r for r in kept if _ORAL_CODE.search(" ".join((r.official_descriptor or "", r.title)))]
+        if oral and len(oral) < len(kept):
+            kept = oral if _ORAL_WORDS.search(words) else [r for r in kept if r not in oral]
+    if len(kept) > 1:
+        named = set(_tokens(words))
+        specific = {r.code: _product_specific(r) for r in kept}
+        generic = [r for r in kept if not specific[r.code]]
+        if generic and len(generic) < len(kept):
+            chosen = [r for r in kept if specific[r.code] & named]
+            kept = chosen or generic
+    return kept
 
 
 def build_dictionary(corpus: DrugSources) -> DrugDictionary:

@@ -43,6 +43,12 @@ REPLACEMENTS: dict[str, Replacement] = {
             "5 mg' add_dt 2024-04-01",
         ),
         Replacement(
+            "J1170", ("J1171",), "hydromorphone is billed per 0.1 mg with J1171 from 2024-10-01 (J1170 billed up to "
+            "4 mg)",
+            f"{_HCPCS_OCT_2025}: J1170 term_dt 2024-09-30; J1171 'Injection, hydromorphone, 0.1 mg' add_dt "
+            "2024-10-01",
+        ),
+        Replacement(
             "J3370", ("J3373",), "vancomycin is billed per 10 mg with J3373 from 2025-07-01 (J3370 billed per 500 mg; "
             "the Mylan and Xellia products have their own codes, J3374 and J3375)",
             f"{_HCPCS_OCT_2025}: J3370 term_dt 2025-06-30; J3373 'Injection, vancomycin hydrochloride, 10 mg' "

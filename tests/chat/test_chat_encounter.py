@@ -253,7 +253,7 @@ def test_a_question_with_other_services_is_left_to_the_units_route() -> None:
 def _run_cli(tmp_path, text: str, as_json: bool = False) -> tuple[int, str, str]:
     import io
 
-    from assistant.chat.encounter_route import encounter_command
+    from assistant.chat.encounter_cli import encounter_command
     from assistant.settings import Settings
 
     path = tmp_path / "visit.json"

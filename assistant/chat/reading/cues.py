@@ -22,11 +22,36 @@ _NEGATED = re.compile(
 )
 
 
+# Another day's chemotherapy named as context ("neulasta SQ the day after chemo", "post-chemo hydration"): the
+# service of this question is not chemotherapy because of it (issue 17: context never becomes a service).
+_OTHER_CHEMO = re.compile(r"\b(?:after|post|following|since|before|prior to|day after|between)[\s-]+(?:her |his |the "
+                          r"|last |their )?(?P<word>chemo(?:therapy)?)(?![\w-])|(?P<induced>chemo)-induced",
+                          re.IGNORECASE)
+
+
+# A place named after a service ("at the infusion center", "infusion suite", "chemo chair") is the setting, not a
+# service of the visit.
+_PLACE = re.compile(r"\b(?P<word>infusion|chemo)\s+(?:center|centre|suite|clinic|room|chair|unit|nurse)s?\b",
+                    re.IGNORECASE)
+
+
 def mask_negations(text: str) -> str:
-    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV")."""
+    """`text` with every negated word replaced by spaces ("non-chemo IV" -> "non-      IV"), and context masked the
+    same way: another day's chemotherapy ("the day after chemo"), a place ("at the infusion center")."""
+    if _OTHER_CHEMO.search(text):
+        text = _OTHER_CHEMO.sub(lambda m: _blank(m, "word" if m.group("word") else "induced"), text)
+    if _PLACE.search(text):
+        text = _PLACE.sub(lambda m: _blank(m, "word"), text)
     if not _NEGATED.search(text):
         return text
-    return _NEGATED.sub(lambda m: m.group(0)[: m.start("word") - m.start()] + " " * len(m.group("word")), text)
+    return _NEGATED.sub(lambda m: _blank(m, "word"), text)
+
+
+def _blank(match: re.Match[str], group: str) -> str:
+    """The match with its `group` replaced by spaces (same length, so spans stay valid)."""
+    start, end = match.start(group) - match.start(), match.end(group) - match.start()
+    whole = match.group(0)
+    return whole[:start] + " " * (end - start) + whole[end:]
 
 
 
@@ -42,7 +67,7 @@ class FamilyCue:
 
 _CHEMO = r"\b(?:chemo\w*|antineoplastic|anti-neoplastic|oncology infusion)\b"
 _PUSH = r"\b(?:push(?:es|ed)?|ivp|iv push|slow push)\b"
-_PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
+PUSH_WORD = re.compile(_PUSH)  # a push question: times "after"/"later"/"apart" are gaps between pushes
 _INJECTION = r"\b(?:inj|injection|injections|injected|shot|shots|intramuscular|im)\b"
 _SUBQ = r"\b(?:subq|sub-q|sub q|subcut|sub-cut|subcutaneous|sc|sq|scig|hizentra|cuvitru|xembify|hyqvia|cutaquig)\b"
 # RULES (issue 14): cue rows for the families added to the units registry. They come first because they are more
@@ -54,12 +79,16 @@ _RULES_CUES: tuple[FamilyCue, ...] = (
                                        r"|90839|90840)\b",)),
     FamilyCue("family_psychotherapy", (r"\b(?:family (?:psycho)?therapy|family psych\w*|family session|conjoint "
                                        r"(?:psycho)?therapy|couples (?:psycho)?therapy|90846|90847)\b",)),
-    FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|follow-?up|daily) (?:hospital|inpatient|observation)"
-                              r"|hospital (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
-                              r"|inpatient (?:visit|care|admission|e/m|em)|observation (?:care|visit|stay)"
+    # Coder shorthand (issue 17): hosp, inpt, obs.
+    FamilyCue("hospital_em", (r"\b(?:(?:initial|subsequent|subs?|follow-?up|daily) (?:hospital|hosp|inpatient|inpt"
+                              r"|observation|obs)"
+                              r"|(?:hospital|hosp) (?:care|visit|admission|admit|follow-?up|discharge|rounds?|progress)"
+                              r"|(?:inpatient|inpt) (?:visit|care|admission|e/m|em)"
+                              r"|(?:observation|obs) (?:care|visit|stay)"
                               r"|discharge (?:day|management|visit)|day of discharge|admission (?:h&p|visit)"
                               r"|same[- ]day (?:admission|admit|discharge)|admit(?:ted)? and discharged?)\b",)),
-    FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf visit)\b",)),
+    FamilyCue("nursing_facility_em", (r"\b(?:nursing (?:facility|home)|snf|skilled nursing|nf (?:\w+ )?visit"
+                                      r"|(?:initial|subsequent|subs?) nf|nf (?:initial|subsequent|discharge))\b",)),
     FamilyCue("home_em", (r"\b(?:home visit|house call|home or residence|residence visit|assisted living visit"
                           r"|domiciliary visit|visit (?:at|in) (?:the )?(?:patient'?s )?home)\b",)),
     FamilyCue("care_management", (r"\b(?:ccm|chronic care management|complex ccm|principal care management|pcm"

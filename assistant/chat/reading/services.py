@@ -46,6 +46,8 @@ class Service:
 
 import re  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from functools import lru_cache  # noqa: E402
 
 from assistant.chat.reading.cues import mask_negations, parse_family  # noqa: E402
 from assistant.chat.reading.spans import (  # noqa: E402
@@ -63,6 +65,7 @@ from assistant.chat.reading.spans import (  # noqa: E402
     Weight,
     read,
 )
+from assistant.chat.reading.switches import dose_for_body_size  # noqa: E402
 
 # A drug finder from the corpus: text -> (the drug words found, their span, the drug's category or None) per drug.
 DrugFinder = Callable[[str], list[tuple[str, tuple[int, int], str | None]]]
@@ -85,7 +88,7 @@ _NEW_DRUG = re.compile(r"\b(?:second|2nd|third|3rd|new|another|different)\s+(?:d
 # Words that make a part with its own time another service ("second drug 45 min sequential").
 _NEW_SERVICE = re.compile(r"\b(?:sequential(?:ly)?|concurrent(?:ly)?|(?:second|2nd|third|3rd|new|another|different)"
                           r"\s+(?:drug|med\w*|infusion|bag|agent|antibiotic|chemo\w*))\b")
-_GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between)\b")
+_GAP_AFTER = re.compile(r"\s*(?:later|apart|afterwards?|between|after (?:that|it|the (?:first|last|previous)\w*))\b")
 _GAP_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 # Family from the route and category when no cue names one (CPT 96360-96379, 96401-96417 by route and substance).
 _FAMILY_OF_ROUTE = {
@@ -124,10 +127,16 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
     for part in bounds:
         # A part with its own time after a part that already had one is another service ("vanco 60 min, then drug B
         # 100 min", "rituxan 0930-1330"): times are never summed across services. "then another 45 min" (no words
-        # of its own) stays with the service before it.
+        # of its own) stays with the service before it. A second point in time ("IVP at 1000, 1100 and 1200",
+        # "and again 1430") is another administration: the same drug again unless the part names another.
         current = groups[-1] if groups else pending
         own_time = _has_time(reading, part) and any(_has_time(reading, p) for p in current) and (
-            bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1])))
+            bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1]))
+            or _has_point(reading, part) and any(_has_point(reading, p) for p in current))
+        if _gap_only(reading, part) and groups:
+            # "then 35 min after that another toradol IVP": the gap belongs to the administration after it.
+            pending.append(part)
+            continue
         if own_time and not groups:
             groups.append(pending)
             groups.append([part])
@@ -145,7 +154,33 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
         else:
             groups.append(pending)
     services = [_service(reading, group, found_drugs) for group in groups if group]
-    return _share_routes(services)
+    return _share_routes(_restated(services))
+
+
+def _restated(services: list[Service]) -> list[Service]:
+    """"vidaza 100 mg subcut, one injection": a part that only restates the kind and number of the administration
+    before it (no drug, dose or time of its own) is that administration, never a second one (conservation)."""
+    out: list[Service] = []
+    for here in services:
+        before = out[-1] if out else None
+        if before is not None and before.drug is not None and before.route is None and before.minutes is None \
+                and before.start is None and here.drug is None and here.dose is None and here.category is None \
+                and here.relation is None and here.family in (None, "iv_infusion", "iv_push", "injection") \
+                and (here.route is not None or here.minutes is not None):
+            # "keytruda 2 mg/kg, 70 kg, IV over 30 min": the route and time typed after a drug are its own.
+            out[-1] = replace(here, drug=before.drug, dose=before.dose, dose_unit=before.dose_unit,
+                              category=before.category, codes=before.codes + here.codes, code=before.code or here.code,
+                              weight_kg=before.weight_kg or here.weight_kg, bsa_m2=before.bsa_m2 or here.bsa_m2,
+                              words=f"{before.words} {here.words}", span=(before.span[0], here.span[1]),
+                              count=before.count or here.count)
+            continue
+        if before is not None and here.family == "injection" and before.family == "injection" and here.drug is None \
+                and here.dose is None and here.minutes is None and here.start is None and before.drug is not None:
+            out[-1] = replace(before, count=here.count if here.count is not None else before.count,
+                              words=f"{before.words} {here.words}", span=(before.span[0], here.span[1]))
+            continue
+        out.append(here)
+    return out
 
 
 _NOT_CONTENT = frozenset({
@@ -162,6 +197,9 @@ _NOT_CONTENT = frozenset({
     "cc", "later", "after", "before", "during", "while", "x", "times", "no", "not", "without", "pump", "in-clinic",
     "home", "chemo", "chemotherapy", "therapeutic", "drip", "bolus", "injection", "injected", "shot",
     "intramuscular", "premeds", "premed", "please", "iv's",
+    # Context, never a substance even beside a route or dose (issue 17 class 1): where and how it was given.
+    "line", "lines", "port", "ports", "center", "centre", "bag", "bags", "pumps", "main", "mar", "chart", "nurse",
+    "room", "here", "fee", "pro", "than", "site", "sites", "arm", "hand", "today", "per", "bay", "chair",
 })
 
 
@@ -170,6 +208,28 @@ _ADMINISTRATION = frozenset({None, "iv_infusion", "iv_push", "injection", "chemo
 
 def _has_time(reading: Reading, part: tuple[int, int, str | None]) -> bool:
     return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Duration | ClockRange | ClockPoint))
+
+
+_MORE_THAN = re.compile(r"(?:more than|over|greater than|longer than|>)\s*$")
+
+
+def _gap(reading: Reading, gap: Duration) -> int:
+    """The gap's minutes; "more than 30 min later" is a lower bound, read as the first whole minute past it (31),
+    which is all the repeat-push rule (more than 30 minutes, CPT 96376) asks of it."""
+    more = _MORE_THAN.search(reading.low[:gap.span[0]])
+    return gap.minutes + 1 if more else gap.minutes
+
+
+def _has_point(reading: Reading, part: tuple[int, int, str | None]) -> bool:
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, ClockPoint))
+
+
+def _gap_only(reading: Reading, part: tuple[int, int, str | None]) -> bool:
+    """A part that is only the time between two administrations ("35 min", before "after that")."""
+    durations = [s for s in reading.spans if isinstance(s, Duration) and _inside(s.span, part)]
+    if len(durations) != 1 or _content_words(reading, part) or _names_service(reading, part, []):
+        return False
+    return bool(_GAP_AFTER.match(reading.low[durations[0].span[1]:]))
 
 
 def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
@@ -192,6 +252,54 @@ def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[
     return words
 
 
+_SLOT_BEFORE = re.compile(r"(?:\b(?:drug|med|medication|agent|of)\s+)$")
+_PLACEHOLDER_BEFORE = re.compile(r"\b(?:drug|med|medication|agent)\s+$")
+
+
+def drug_slot_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
+    """The content words of a part that stand in a drug slot: a run of words right before a dose or a route
+    ("keytruda 200 mg", "rituxan IVPB", "rituxan 0930-1330"), right after a route or "push of" ("IVP toradol"), or after
+    "drug"/"med" ("drug B"). Words elsewhere are context (issue 17: filler words never become drugs)."""
+    words = _content_words(reading, part)
+    if not words:
+        return []
+    # An MAR line "X 0930-1330" names its substance before the clock range, as a dose or route does.
+    slots = [s.span for s in reading.spans if isinstance(s, Dose | Route | ClockRange) and _inside(s.span, part)]
+    routes = [s.span for s in reading.spans if isinstance(s, Route) and _inside(s.span, part)]
+    return _slot_runs(reading, part, words, slots, routes)
+
+
+def _slot_runs(reading: Reading, part: tuple[int, int, str | None], words: list[str],
+               slots: list[tuple[int, int]], routes: list[tuple[int, int]]) -> list[str]:
+    low = reading.low
+    located: list[tuple[int, int, str]] = []
+    position = part[0]
+    for word in words:
+        start = low.find(word, position)
+        if start < 0:
+            continue
+        located.append((start, start + len(word), word))
+        position = start + len(word)
+    runs: list[list[tuple[int, int, str]]] = []
+    for item in located:
+        if runs and not low[runs[-1][-1][1]:item[0]].strip(" -"):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    kept: list[str] = []
+    for run in runs:
+        begin, finish = run[0][0], run[-1][1]
+        rest = low[finish:part[1]]
+        skip = finish + len(rest) - len(rest.lstrip(" -"))
+        head = low[part[0]:begin]
+        before_slot = any(a == skip for a, _b in slots)
+        stripped = head.rstrip(" ")
+        after_route = any(b == part[0] + len(stripped) for _a, b in routes)
+        if before_slot or after_route or _SLOT_BEFORE.search(head) or _PLACEHOLDER_BEFORE.search(head):
+            kept.extend(word for _a, _b, word in run)
+    return kept
+
+
 def _inside(span: tuple[int, int], part: tuple[int, int, str | None]) -> bool:
     return part[0] <= span[0] and span[1] <= part[1]
 
@@ -203,7 +311,15 @@ def _names_service(reading: Reading, part: tuple[int, int, str | None],
         return True
     if any(_inside(d[1], part) for d in drugs):
         return True
-    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Route | Code))
+    return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Code) or _live_route(reading, s))
+
+
+def _live_route(reading: Reading, span: object) -> bool:
+    """A route word that is not masked as context or negated ("at the infusion center", "no IV")."""
+    return isinstance(span, Route) and bool(_masked(reading.low)[span.span[0]:span.span[1]].strip())
+
+
+_masked = lru_cache(maxsize=512)(mask_negations)  # the reader asks about the same question once per part
 
 
 def _service(reading: Reading, group: list[tuple[int, int, str | None]],
@@ -214,8 +330,8 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     low = reading.low[begin:finish]
     masked = mask_negations(low)
     spans = [s for s in reading.spans if _inside(s.span, whole)]
-    family, _ = parse_family(low)
-    routes = [s.route for s in spans if isinstance(s, Route)]
+    family, cue_words = parse_family(low)
+    routes = [s.route for s in spans if _live_route(reading, s)]
     route = routes[0] if routes else None
     if "iv_push" in routes:
         route = "iv_push"
@@ -236,6 +352,11 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         start, end, minutes = clocks[0].start, clocks[0].end, clocks[0].minutes
     elif points:
         start = points[0].at
+    if family == "subq_infusion" and minutes is None and start is None and _SC_ROUTE_WORD.fullmatch(cue_words or "") \
+            and (drug_here or any(isinstance(x, Dose) for x in spans)) and not _SC_INFUSION_WORD.search(masked):
+        # "prolia 60mg SQ": a drug dose given under the skin with no infusion time is an SC injection (CPT 96372;
+        # 96401/96402 for antineoplastics), not a subcutaneous infusion (96369 is by infusion time).
+        family, route = "injection", "sc"
     if route == "sc" and minutes is not None or family == "subq_infusion":
         route = "sc_infusion"  # "Hizentra infusion 2h30": a subcutaneous infusion, not an IV one
     if route is None and family in _ROUTE_OF_FAMILY:
@@ -244,7 +365,10 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
     doses_here = any(isinstance(x, Dose) for x in spans)
     given = minutes is not None or start is not None or bool(routes) or doses_here
     if drug_words is None and family in _ADMINISTRATION and given:
-        content = [w for part in group for w in _content_words(reading, part)]
+        # Closed vocabulary (issue 17 class 1): a word the drug dictionary does not know is a substance only in a
+        # drug slot ("X 50 mg", "X IVPB", "IV push of X", "drug B"), kept as typed (an unknown drug, asked about);
+        # every other leftover word ("line", "center", "pro fee", "than") is context, never a drug.
+        content = [w for part in group for w in drug_slot_words(reading, part)]
         drug_words = " ".join(content[:3]) or None
     if drug_words is None and (named := _NEW_DRUG.search(masked)):
         drug_words = named.group(0)  # "second drug": another substance, as typed (never the first one again)
@@ -268,28 +392,35 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
             relation = name
             break
     site = _SITE.search(masked)
-    weights = [s for s in spans if isinstance(s, Weight)]
-    areas = [s for s in spans if isinstance(s, BodySurfaceArea)]
+    weights = [s for s in spans if isinstance(s, Weight)] or reading.of(Weight)[:1]
+    areas = [s for s in spans if isinstance(s, BodySurfaceArea)] or reading.of(BodySurfaceArea)[:1]
+    dose = (doses[0].amount, doses[0].unit) if doses else (None, None)
+    if doses and (total := dose_for_body_size(doses[0].amount, doses[0].unit, weights[0].kg if weights else None,
+                                              areas[0].m2 if areas else None)):
+        dose = total  # "yervoy 1 mg/kg, 70 kg": the dose given is 70 mg (one patient: the question's one weight)
     codes = tuple(s.code for s in spans if isinstance(s, Code))
     return Service(
         family=family, route=route, category=category, drug=drug_words,
         code=codes[0] if codes else None, minutes=minutes, start=start, end=end,
-        dose=doses[0].amount if doses else None, dose_unit=doses[0].unit if doses else None,
+        dose=dose[0], dose_unit=dose[1],
         count=counts[0].n if counts else None, relation=relation, pump=pump,
         site=reading.text[begin + site.start():begin + site.end()] if site else None,
         words=words, span=(begin, finish), codes=codes, negated=negated,
         weight_kg=weights[0].kg if weights else None, bsa_m2=areas[0].m2 if areas else None,
-        gap_minutes=gaps[0].minutes if len(gaps) == 1 else None,
+        gap_minutes=_gap(reading, gaps[0]) if len(gaps) == 1 else None,
     )
 
 
 _INFUSIONS = frozenset({"iv_infusion", "chemo_infusion", "subq_infusion"})
+_SC_ROUTE_WORD = re.compile(r"subq|sub-q|sub q|subcut|sub-cut|subcutaneous(?:ly)?|sc|sq", re.IGNORECASE)
+# Words that make an SC administration an infusion even with no time typed (immune globulin is infused: 96369).
+_SC_INFUSION_WORD = re.compile(r"\b(?:infus\w*|pumps?|ig|scig|immune globulin|gammaglobulin)\b")
+_REPEATED = frozenset({"iv_push", "chemo_push", "injection"})
+_REPEAT = re.compile(r"\b(?:again|same (?:drug|med\w*)|repeat(?:ed)?)\b")
 
 
 def _share_routes(services: list[Service]) -> list[Service]:
     """"zofran and dexamethasone IVP": a drug with no route or time takes the route of the next service."""
-    from dataclasses import replace
-
     out = list(services)
     # "IV infusion 2 hrs then second drug 45 min sequential": a later part with its own time and no service words of
     # its own continues the kind of service before it (another infusion), never adds its time to the first one.
@@ -299,6 +430,30 @@ def _share_routes(services: list[Service]) -> list[Service]:
                 and here.relation in ("sequential", "concurrent", "then", "during"):
             out[i] = replace(here, family=before.family, route=before.route,
                              category=here.category or before.category)
+    # "ativan 1 mg IVP at 1000, 1100 and 1200", "dilaudid IVP 1400 and again 1430", "same drug IVP again 0200": a
+    # later point in time with no drug of its own (only a time, or "again"/"same drug") is the same drug given again
+    # the same way, at the same dose unless it says another; whether it is billed again is the engine's rule.
+    for i in range(1, len(out)):
+        here, before = out[i], out[i - 1]
+        only_time = here.family is None and here.route is None and here.start is not None and here.end is None
+        if (before.drug is not None and here.drug is None and here.minutes is None and before.family in _REPEATED
+                and (only_time or here.family in (None, before.family) and _REPEAT.search(here.words.lower()))):
+            out[i] = replace(here, family=before.family, route=before.route, drug=before.drug,
+                             category=here.category or before.category,
+                             dose=here.dose if here.dose is not None else before.dose,
+                             dose_unit=here.dose_unit if here.dose is not None else before.dose_unit)
+    # "2 IM injections: B12 1000 mcg and toradol 60 mg": the count and route of a heading are shared out over the
+    # drugs it lists when their number matches (each drug one injection), never multiplied onto the first.
+    for i, head in enumerate(out):
+        followers = []
+        for later in out[i + 1:]:
+            if later.family is not None or later.route is not None or later.drug is None or later.minutes is not None:
+                break
+            followers.append(later)
+        if head.count and head.drug is not None and followers and head.count == 1 + len(followers):
+            out[i] = replace(head, count=1)
+            for k in range(len(followers)):
+                out[i + 1 + k] = replace(out[i + 1 + k], family=head.family, route=head.route)
     for i in range(len(out) - 2, -1, -1):
         here, after = out[i], out[i + 1]
         if here.route is None and here.minutes is None and here.drug is not None and after.route is not None:

@@ -13,8 +13,8 @@ from assistant.chat.reading.text import escape_user_text
 
 # The container a dose was drawn from (Medicare JW/JZ, 100-04 Ch 17 section 40): "two 100 mg single-dose vials".
 _CONTAINER_WORDS = (r"(?:(?P<kind>single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?"
-                    r"(?:vials?|syringes?|containers?|bottles?)\b")
-_VIALS = re.compile(r"(?:(?P<n>\d+)\s+(?:x\s+)?)?(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\s+"
+                    r"(?:vials?|syringes?|containers?|bottles?|sdvs?|mdvs?)\b")
+VIALS = re.compile(r"(?:(?P<n>\d+)\s+(?:x\s+)?)?(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\s+"
                     + _CONTAINER_WORDS)
 AFTER_DOSE_IS_CONTAINER = re.compile(r"\s*" + _CONTAINER_WORDS)
 _ORDINALS = {"second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "another": 2, "additional": 2}
@@ -31,13 +31,13 @@ _DOSE_UNITS = {
     "unit": "units", "units": "units", "u": "units", "iu": "units",
     "ml": "mL", "mls": "mL", "cc": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
 }
-_BASE_UNITS = re.compile(
+BASE_UNITS = re.compile(
     r"\bbase(?:\s+units?)?\s*(?:of|=|:|is)?\s*(?P<a>\d+(?:\.\d+)?)|(?<![\w.])(?P<b>\d+(?:\.\d+)?)\s*base\s+units?\b"
 )
 
 
 # "1,5g": a decimal comma or a slip? Either reading could be the right one, so it is asked, never guessed.
-_DECIMAL_COMMA = re.compile(
+DECIMAL_COMMA = re.compile(
     r"(?<![\w,.])\d+,\d{1,2}(?![\d,])\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
     + r"|hours?|hrs?|h|minutes?|mins?)(?![\w/])"
@@ -45,15 +45,17 @@ _DECIMAL_COMMA = re.compile(
 
 
 # A "+" between numbers left after normalising ("1 1/2+1 hours") is a sum the parser could not read: asked.
-_UNREAD_SUM = re.compile(r"[\d/.]+\s*\+\s*[\d./]+(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
-# "4 mg x 2": two doses or one? The multiplier is never dropped silently.
-_MULTIPLIED_DOSE = re.compile(
+# Two codes joined by "+" ("90839 + 90785", "G0500 + 99152") are a pair to check, never a sum of times.
+UNREAD_SUM = re.compile(r"(?<![A-Za-z\d])(?!\d{5}\s*\+\s*[A-Za-z]?\d{4,5}\b)[\d/.]+\s*\+\s*(?![A-Za-z]?\d{5}\b)[\d./]+"
+                         r"(?:\s*(?:hours?|hrs?|minutes?|mins?))?")
+# "4 mg x 2": two doses or one? The multiplier is never dropped silently. "4 x 100 mg vials" counts containers.
+MULTIPLIED_DOSE = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
     + r")\s*(?:x|×|\*|times)\s*\d+(?![\w.])(?!\s*[a-z])"
     + r"|(?<![\w.])\d{1,2}\s*(?:x|×|\*|times)\s*\d+(?:\.\d+)?\s*(?:"
     + "|".join(sorted((re.escape(u) for u in _DOSE_UNITS), key=len, reverse=True))
-    + r")(?![\w/])"
+    + r")(?![\w/])(?!\s*(?:(?:single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?(?:vials?|syringes?))"
 )
 
 
@@ -64,7 +66,7 @@ _MULTIPLIED_DOSE = re.compile(
 # (pattern, value): the first row that matches wins, so the more specific rows come first.
 _MEDICARE_ADVANTAGE = r"\b(?:medicare advantage|medicare adv|ma plans?|ma (?:hmo|ppo)|mapd|part c)\b"
 _MEDICAID = r"\b(?:medicaid|medi-cal|mcd)\b"
-_PAYER_CUES: tuple[tuple[str, Payer], ...] = (
+PAYER_CUES: tuple[tuple[str, Payer], ...] = (
     (_MEDICARE_ADVANTAGE, "medicare"),
     # Medicaid is not Medicare: its rules are each state's; CPT rules are the closest default (said in a note).
     (_MEDICAID, "cpt"),
@@ -72,14 +74,14 @@ _PAYER_CUES: tuple[tuple[str, Payer], ...] = (
     (r"\b(?:commercial|cpt rules?|ama|private|blue cross|bcbs|aetna|cigna|united|uhc|non-medicare)\b", "cpt"),
 )
 # Payers read as one of the two rule sets with a caveat the answer must carry.
-_PAYER_NOTES: tuple[tuple[str, str], ...] = (
+PAYER_NOTES: tuple[tuple[str, str], ...] = (
     (_MEDICARE_ADVANTAGE, "I read Medicare Advantage as Medicare: these are the Medicare rules, but an MA plan may "
                           "follow its own policy; check the plan's rules."),
     (_MEDICAID, "Medicaid rules vary by state: these are the CPT rules; check your state Medicaid policy."),
 )
-PAYER_NOTE_TEXTS = frozenset(note for _, note in _PAYER_NOTES)
+PAYER_NOTE_TEXTS = frozenset(note for _, note in PAYER_NOTES)
 
-_SETTING_CUES: tuple[tuple[str, CareSetting, int], ...] = (
+SETTING_CUES: tuple[tuple[str, CareSetting, int], ...] = (
     # Case-sensitive abbreviations (ED/ER) so "er" in ordinary words does not match.
     (r"\b(?:ED|ER|HOPD|OPPS|UB-04)\b", "facility", 0),
     (r"\b(?:facility|hospital|hopd|outpatient hospital|emergency (?:dept|department|room)|infusion center"
@@ -87,67 +89,70 @@ _SETTING_CUES: tuple[tuple[str, CareSetting, int], ...] = (
     (r"\b(?:office|physician|pro ?fee|professional|clinic|cms-?1500|doctor'?s office|practice)\b", "professional",
      re.IGNORECASE),
 )
-_PATIENT_CUES: tuple[tuple[str, Literal["new", "established"]], ...] = (
+PATIENT_CUES: tuple[tuple[str, Literal["new", "established"]], ...] = (
     (r"\bnew\s+(?:patient|pt)s?\b|\bnp\b", "new"),
     (r"\b(?:established|est|existing|return(?:ing)?)\.?\s+(?:patient|pt)s?\b|\bestablished\b|\best pt\b",
      "established"),
+    # A typed office E/M code says which: 99202-99205 new, 99211-99215 established patient (CPT E/M code set).
+    (r"\b9920[2-5]\b", "new"),
+    (r"\b9921[1-5]\b", "established"),
 )
 _EM_WORDS = r"(?:e/m|e&m|em|e and m|evaluation|office visit|992\d\d)"
 _PSYCHOTHERAPY_WORDS = r"(?:psychotherapy|psych\w*|talk therapy|therapy)"
-_WITH_EM = re.compile(
+WITH_EM = re.compile(
     r"\b(?:with|w/|plus|and|\+)\s*(?:an?\s+)?" + _EM_WORDS + r"\b"
     # The E/M first: "E/M plus psychotherapy 45 min", "99214 + therapy 53 min psych" (the add-on context too).
     + r"|(?<![\w/&])" + _EM_WORDS + r"\s*(?:with|w/|plus|and|\+|&)\s*(?:an?\s+)?" + _PSYCHOTHERAPY_WORDS + r"\b"
 )
-_WITHOUT_EM = re.compile(
+WITHOUT_EM = re.compile(
     r"\b(?:without|w/o|no)\s+(?:an?\s+)?(?:e/m|e&m|em)\b|\b(?:alone|standalone|only psychotherapy)\b"
 )
-_SEDATION_OTHER = re.compile(
+SEDATION_OTHER = re.compile(
     r"\b(?:anesthesiologist|crna|anesthetist)\b|\b(?:another|other|different|separate|second)\s+"
     r"(?:provider|physician|doctor|clinician)\b|\bby anesthesia\b|\banesthesia (?:gave|provided|did)\b"
 )
-_SEDATION_SAME = re.compile(
+SEDATION_SAME = re.compile(
     r"\bsame\s+(?:provider|physician|doctor|clinician|person)\b|\bproceduralist\b|\bperforming\s+(?:physician|provider)\b"
     r"|\b(?:physician|provider|doctor) (?:doing|performing) the procedure\b|\bendoscopist\b"
 )
-_AGE = re.compile(
+AGE = re.compile(
     r"\b(?:age[d]?\s*(?P<a>\d{1,3})\b|(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|year[- ]olds?|years?[- ]old|yrs?[- ]old)\b)"
 )
-_UNDER_5 = re.compile(r"\b(?:under|younger than|less than|below)\s*(?:age\s*)?(?:5|five)\b|\btoddler\b|\binfant\b")
-_OVER_5 = re.compile(r"\b(?:5|five)\s*(?:years?\s*)?(?:or|and)\s*(?:older|over|up)\b|\badult\b|\bover\s*(?:5|five)\b")
-_SITES = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+|infusion\s+|subq\s+|sc\s+|needle\s+)?sites?\b")
-_SITE_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:infusion\s+|needle\s+)?site\b")
-_PUMPS = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+)?pump(?:s|\s+set-?ups?|\s+setups?)?\b")
-_PUMP_ORDINAL = re.compile(
+UNDER_5 = re.compile(r"\b(?:under|younger than|less than|below)\s*(?:age\s*)?(?:5|five)\b|\btoddler\b|\binfant\b")
+OVER_5 = re.compile(r"\b(?:5|five)\s*(?:years?\s*)?(?:or|and)\s*(?:older|over|up)\b|\badult\b|\bover\s*(?:5|five)\b")
+SITES = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+|infusion\s+|subq\s+|sc\s+|needle\s+)?sites?\b")
+SITE_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:infusion\s+|needle\s+)?site\b")
+PUMPS = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+)?pump(?:s|\s+set-?ups?|\s+setups?)?\b")
+PUMP_ORDINAL = re.compile(
     r"\b(?P<o>second|2nd|third|3rd|another|additional|new)\s+(?:separate\s+)?pump(?:\s+set-?up|\s+setup)?\b"
 )
-_PUSH_COUNT = re.compile(
+PUSH_COUNT = re.compile(
     r"(?<![\w.])(?P<n>\d+)\s*(?:iv\s+|ivp\s+|chemo\s+|separate\s+|different\s+)?push(?:es)?\b"
 )
-_PUSH_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:iv\s+|chemo\s+)?push\b")
-_INJECTION_COUNT = re.compile(
+PUSH_ORDINAL = re.compile(r"\b(?P<o>second|2nd|third|3rd|another|additional)\s+(?:iv\s+|chemo\s+)?push\b")
+INJECTION_COUNT = re.compile(
     r"(?<![\w.])(?P<n>\d+)\s*(?:im\s+|sc\s+|sq\s+|subq\s+|separate\s+)?(?:injections?|shots?)\b"
 )
-_SEQUENTIAL = re.compile(r"(?<![\w.])(?:(?P<n>\d+)\s*)?sequential\b")
-_CONCURRENT = re.compile(r"\bconcurrent(?:ly)?\b")
-_TOGETHER = re.compile(
+SEQUENTIAL = re.compile(r"(?<![\w.])(?:(?P<n>\d+)\s*)?sequential\b")
+CONCURRENT = re.compile(r"\bconcurrent(?:ly)?\b")
+TOGETHER = re.compile(
     r"\b(?:with|w/|same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edit|edits"
     r"|modifier|mod 59|xe|xs|xp|xu|along with|plus)\b"
 )
-_STRONG_TOGETHER = re.compile(
+STRONG_TOGETHER = re.compile(
     r"\b(?:same day|same-day|same date|same encounter|same visit|together|bundl\w*|ncci|ptp|edits?|modifier"
     r"|mod 59|-59|xe|xs|xp|xu|column ?[12]|separately|unbundl\w*)\b"
 )
-_ASKS_UNITS = re.compile(r"\bhow many units\b|\bhow do i (?:code|bill)\b|\bhow (?:should|would) i (?:code|bill)\b"
+ASKS_UNITS = re.compile(r"\bhow many units\b|\bhow do i (?:code|bill)\b|\bhow (?:should|would) i (?:code|bill)\b"
                          r"|\bunits?\b|\bcode (?:this|it)\b|\bbill(?:ed|ing)?\b|\breport\b")
-_FOLLOWUP = re.compile(
+FOLLOWUP = re.compile(
     r"^\s*(?:and|but|also|so|ok(?:ay)?|now|then)?\s*,?\s*(?:what|how)\s+about\b|^\s*(?:and|but|also)\b"
     r"|^\s*what\s+if\b|^\s*same\s+(?:but|for|with|thing)\b|^\s*(?:instead|now)\b|^\s*if\s+(?:it|the)\b"
     r"|^\s*for\s+(?:medicare|cms|commercial|facility|hospital|office|a new|an established)\b"
 )
 
 
-def _first_value(cues, text: str):
+def first_value(cues, text: str):
     for row in cues:
         pattern, value = row[0], row[1]
         flags = row[2] if len(row) > 2 else re.IGNORECASE
@@ -156,7 +161,7 @@ def _first_value(cues, text: str):
     return None
 
 
-def _ordinal_count(word: str) -> int:
+def ordinal_count(word: str) -> int:
     return _ORDINALS.get(word, 2)
 
 
@@ -164,14 +169,24 @@ def _ordinal_count(word: str) -> int:
 _ENGINE_DOSE_UNITS = frozenset({"g", "mg", "mcg", "units", "mL"})
 # A dose per body size (mg/kg, mg/m2) is the dose per kilogram or square metre times the patient's weight or body
 # surface area (the arithmetic of the order itself); without the weight/BSA it is asked, never guessed.
-_PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg": ("units", Weight),
+PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg": ("units", Weight),
                   "mg/m2": ("mg", BodySurfaceArea)}
 
 
-def _per_body_size(
+def dose_for_body_size(amount: float, unit: str, kg: float | None, m2: float | None) -> tuple[float, str] | None:
+    """A dose per body size ("5 mg/kg") times the patient's weight or body surface area, or None (not per body size,
+    or the size it needs was not typed)."""
+    if unit not in PER_BODY_SIZE:
+        return None
+    total_unit, size_kind = PER_BODY_SIZE[unit]
+    size = kg if size_kind is Weight else m2
+    return (round(amount * size, 3), total_unit) if size else None
+
+
+def per_body_size(
     dose: tuple[float, str, str], reading: object, notes: list[str], problems: list[Problem]
 ) -> tuple[float, str, str] | None:
-    unit, size_kind = _PER_BODY_SIZE[dose[1]]
+    unit, size_kind = PER_BODY_SIZE[dose[1]]
     sizes = reading.of(size_kind)  # type: ignore[attr-defined]
     if len(sizes) != 1:
         what = "weight (kg)" if size_kind is Weight else "body surface area (m2)"
@@ -184,7 +199,7 @@ def _per_body_size(
     return total, unit, f"{total:g} {unit}"
 
 
-def _digits(reading: object) -> str:
+def question_digits(reading: object) -> str:
     """The lower-cased question with number words written as digits (for the count patterns)."""
     low: str = reading.low  # type: ignore[attr-defined]
     parts: list[str] = []
@@ -201,7 +216,7 @@ def _digits(reading: object) -> str:
 _NUMBER_TOKEN = re.compile(r"(?<![\w.:/])\d+(?:\.\d+)?(?![\w:/])")
 
 
-def _bare_number(t: str, codes: tuple[str, ...]) -> float | None:
+def bare_number(t: str, codes: tuple[str, ...]) -> float | None:
     """The one number in a turn that has no unit and is not a code ("what about 104?"), else None."""
     numbers = [m for m in _NUMBER_TOKEN.finditer(t) if m.group(0).upper() not in codes and len(m.group(0)) != 5]
     if len(numbers) != 1:
@@ -213,6 +228,6 @@ def _bare_number(t: str, codes: tuple[str, ...]) -> float | None:
     return float(numbers[0].group(0))
 
 
-def _is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
+def is_therapy_minutes(code_minutes: dict[str, int]) -> bool:
     # PT/OT timed codes are 97xxx; one such code with minutes is still a per-code therapy question.
     return bool(code_minutes) and all(code.startswith("97") for code in code_minutes)

@@ -25,19 +25,19 @@ _EXCLUDE_AFTER = re.compile(
 )
 # "30 min of that was a central line": part of the time was something else, but which part to count is unclear.
 _PART_OF_TIME = re.compile(r"^\s*(?:of\s+(?:that|which|it|this|those|the\s+time)|was\s+(?:spent\s+)?(?:on|for))\b")
-_DurationFound = tuple[int, str, tuple[int, int]]
+DurationFound = tuple[int, str, tuple[int, int]]
 
 
 def split_excluded_time(
-    t: str, durations: list[_DurationFound]
-) -> tuple[list[_DurationFound], list[_DurationFound], list[str]]:
+    t: str, durations: list[DurationFound]
+) -> tuple[list[DurationFound], list[DurationFound], list[str]]:
     """Split durations into (counted, excluded, problems): excluded ones follow an exclusion word after a counted one.
 
     An exclusion word before the first duration, or "N min of that ...", is unclear and becomes a problem: the
     answer asks for the time to count rather than adding or guessing.
     """
-    counted: list[_DurationFound] = []
-    excluded: list[_DurationFound] = []
+    counted: list[DurationFound] = []
+    excluded: list[DurationFound] = []
     problems: list[Problem] = []
     previous_end = 0
     for found in durations:
@@ -79,8 +79,8 @@ def _same_service(family: str, other: str) -> bool:
 
 
 def durations_of_the_first_service(
-    t: str, durations: list[_DurationFound]
-) -> tuple[list[_DurationFound], list[_DurationFound], list[str]]:
+    t: str, durations: list[DurationFound]
+) -> tuple[list[DurationFound], list[DurationFound], list[str]]:
     """When a question names several services, keep only the durations of the one counted: (kept, other, problems).
 
     Each duration belongs to the service named in its own part of the question, else to the nearest service
@@ -92,8 +92,8 @@ def durations_of_the_first_service(
     named = [seg for seg in segments if seg[2] is not None]
     if family is None or not durations or all(_same_service(family, seg[2] or family) for seg in named):
         return durations, [], []
-    kept: list[_DurationFound] = []
-    other: list[_DurationFound] = []
+    kept: list[DurationFound] = []
+    other: list[DurationFound] = []
     for found in durations:
         where = found[2][0]
         inside = next((seg for seg in segments if seg[0] <= where < seg[1]), None)
@@ -110,7 +110,7 @@ def durations_of_the_first_service(
     return kept, other, []
 
 
-def _format_minutes(minutes: int) -> str:
+def format_minutes(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     if not hours:
@@ -123,18 +123,18 @@ def _format_minutes(minutes: int) -> str:
 # same drug more than 30 minutes after the first, reported by facilities only (rules.md 2).
 _INTERVAL_BEFORE = re.compile(r"\b(?:after|within)\s+(?:another\s+)?$")
 _INTERVAL_AFTER = re.compile(r"^\s*(?:later|apart|afterwards?|after\b|between\b)")
-_SAME_DRUG = re.compile(
+SAME_DRUG = re.compile(
     r"\bsame\s+(?:drug|med(?:ication)?s?|medicine|agent)\b|\brepeat(?:ed)?\s+(?:push|dose)\b|\bpushed\s+again\b"
 )
 REPEAT_PUSH_MINIMUM_GAP = 30  # minutes; more than this is needed for 96376 (CPT)
 
 
 def split_push_intervals(
-    t: str, durations: list[_DurationFound]
-) -> tuple[list[_DurationFound], list[_DurationFound]]:
+    t: str, durations: list[DurationFound]
+) -> tuple[list[DurationFound], list[DurationFound]]:
     """In a push question, split durations into (service time, time between pushes)."""
-    kept: list[_DurationFound] = []
-    gaps: list[_DurationFound] = []
+    kept: list[DurationFound] = []
+    gaps: list[DurationFound] = []
     previous_end = 0
     for found in durations:
         span = found[2]
@@ -146,7 +146,7 @@ def split_push_intervals(
 
 # A chemotherapy infusion started with a pump (portable, implantable ...): 96416 when it runs past 8 hours; the
 # engine codes a shorter one by its time with a note.
-_CHEMO_PUMP = re.compile(r"\bpumps?\b")
+CHEMO_PUMP = re.compile(r"\bpumps?\b")
 
 
 # --------------------------------------------------------------------------------------------------------
