@@ -45,14 +45,49 @@ def format_minutes(minutes: int) -> str:
 
 
 def _join_codes(lines: Sequence[CodeLine]) -> str:
-    parts = [f"{line.code} x{line.units}" for line in lines]
+    # Every billable line as it goes on the claim, modifiers included ("J9271 x150 and J9271-JW x50"): copying the
+    # headline must never drop a JW/JZ line (issue 20 item 2; 100-04 Ch. 17 section 40, MM13056).
+    parts = [f"{line.billed} x{line.units}" for line in lines]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def report_lead(lines: Sequence[CodeLine]) -> str:
+    """The first line of a units answer: "**Report 96369 x1 and 96370 x1.**"."""
+    return f"**Report {_join_codes(lines)}.**"
+
+
+def codes_line(lines: Sequence[CodeLine]) -> str:
+    """The billable lines as one clean line to paste into a claim screen: "96369 x1, 96370 x1" (the chat's
+    "Copy codes" button); empty when no line has units."""
+    return ", ".join(f"{line.billed} x{line.units}" for line in lines if line.units)
+
+
+def restate_codes(answer: Answer, before: Sequence[CodeLine]) -> None:
+    """After lines were changed or added to a units answer (a JW line, a JZ modifier), say them again where the
+    answer said the old ones: the lead and the rows of the code table. Other text is left as it is."""
+    text = answer.answer
+    old_lead = report_lead(before)
+    if before and old_lead in text:
+        text = text.replace(old_lead, report_lead([line for line in answer.codes if line.units]), 1)
+    for line in answer.codes:
+        old = next((b for b in before if b.code == line.code and b.units == line.units), None)
+        row = f"| {line.billed} | {line.units} | {_cell(line.description)} |"
+        if old is not None:
+            text = text.replace(f"| {old.billed} | {old.units} |", f"| {line.billed} | {line.units} |", 1)
+            continue
+        base = line.code.split("-")[0]
+        rows = text.split("\n")
+        at = max((i for i, r in enumerate(rows) if r.startswith(f"| {base}")), default=None)
+        if at is not None:
+            rows.insert(at + 1, row)
+            text = "\n".join(rows)
+    answer.answer = text
 
 
 def _table(lines: Sequence[CodeLine], with_units: bool) -> str:
     if with_units:
         rows = ["| Code | Units | What it is |", "|---|---|---|"]
-        rows += [f"| {line.code} | {line.units} | {_cell(line.description)} |" for line in lines]
+        rows += [f"| {line.billed} | {line.units} | {_cell(line.description)} |" for line in lines]
     else:
         rows = ["| Code | What it is |", "|---|---|"]
         rows += [f"| {line.code} | {_cell(line.description)} |" for line in lines]
@@ -104,7 +139,7 @@ def units_answer(
     payer = results[0].payer
     rules = rule_set_name(payer)
     if lines:
-        lead = f"**Report {_join_codes(lines)}.**"
+        lead = report_lead(lines)
     else:
         reasons = [r.not_billable_reason for r in results if getattr(r, "not_billable_reason", None)]
         lead = "**Nothing billable for this time.** " + (" ".join(reasons) if reasons else "")

@@ -458,7 +458,7 @@ def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] =
     placed = placed or set()
     setting = "facility (hospital outpatient)" if encounter.setting == "facility" else "professional (physician)"
     rules = "Medicare" if encounter.payer == "medicare" else "CPT"
-    codes = [CodeLine(code=line.code, units=line.units,
+    codes = [CodeLine(code=line.code, units=line.units, modifiers=list(line.modifiers),
                       description=(line.title or TITLES.get(line.code, "")) +
                       (f" (modifier {', '.join(line.modifiers)})" if line.modifiers else ""))
              for line in result.lines]
