@@ -35,7 +35,7 @@ PAGE_SCRIPT = """<script>
   const plainText = (message) => {
     const closed = [...message.querySelectorAll("details.ca-details:not([open])")];
     closed.forEach((d) => { d.open = true; });
-    const hidden = [...message.querySelectorAll(".ca-tools, details.ca-reading, .ca-turn")];
+    const hidden = [...message.querySelectorAll(".ca-tools, details.ca-reading, .ca-turn, .ca-details > summary")];
     const before = hidden.map((e) => e.style.display);
     hidden.forEach((e) => { e.style.display = "none"; });
     const text = message.innerText;
@@ -58,13 +58,14 @@ PAGE_SCRIPT = """<script>
     event.preventDefault();
     event.stopPropagation();
     if (button.classList.contains("ca-redo")) {
-      const target = button.dataset.target;
-      const hidden = REDO.has(target) && document.getElementById(target);
+      const target = [...button.classList].find((name) => REDO.has(name));
+      const hidden = target && document.getElementById(target);
       if (hidden) { button.disabled = true; hidden.click(); }
       return;
     }
     const message = button.closest('[data-testid="bot"]');
-    const text = button.classList.contains("ca-copy-codes") ? (button.dataset.codes || "")
+    const codes = button.parentElement && button.parentElement.querySelector(".ca-codes");
+    const text = button.classList.contains("ca-copy-codes") ? (codes ? codes.textContent.trim() : "")
       : (message ? plainText(message) : "");
     if (text) said(button, (await writeClipboard(text)) ? "Copied" : "Copy failed");
   }, true);

@@ -93,8 +93,8 @@ def turn_line(followup: bool) -> str:
         said, label, target = "Read as a follow-up to your earlier question.", "Ask as a new question", "ca-ask-new"
     else:
         said, label, target = "Read as a new question.", "Read it with the earlier question", "ca-ask-followup"
-    return (f'{TURN_MARK}<em>{said}</em> <button type="button" class="ca-redo" data-target="{target}">{label}'
-            "</button></p>\n\n")
+    # Classes, not data attributes: the chat's HTML sanitizer keeps classes and drops data-*.
+    return f'{TURN_MARK}<em>{said}</em> <button type="button" class="ca-redo {target}">{label}</button></p>\n\n'
 
 
 def _details_title(rest: str, warnings: int) -> str:
@@ -133,8 +133,9 @@ def toolbar(answer: Any) -> str:
     """Copy codes (one clean line: "96369 x1, 96370 x1") when the answer has billable lines, and Copy (the answer
     as plain text, copied by the page's script from what is shown)."""
     line = codes_line(getattr(answer, "codes", None) or [])
-    codes = (f'<button type="button" class="ca-copy-codes" data-codes="{html.escape(line)}">Copy codes</button> '
-             if line else "")
+    # The line is shown next to its button (the sanitizer drops data-* attributes; seeing it helps anyway).
+    codes = (f'<button type="button" class="ca-copy-codes">Copy codes</button> <code class="ca-codes">'
+             f"{html.escape(line)}</code> " if line else "")
     return TOOLS_MARK + codes + '<button type="button" class="ca-copy-answer">Copy</button></div>'
 
 

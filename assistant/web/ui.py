@@ -53,8 +53,8 @@ THEME = gr.themes.Soft(
 
 CSS = """
 .gradio-container { max-width: 1080px !important; width: 100% !important; margin: 0 auto !important; }
-#ca-header { padding: 6px 2px 0 2px; }
-#ca-header h1 { font-size: 1.45rem; font-weight: 650; margin: 0; letter-spacing: -0.01em; }
+#ca-header { padding: 0 2px; }
+#ca-header h1 { font-size: 1.45rem; font-weight: 650; margin: 0; letter-spacing: -0.01em; line-height: 1.25; }
 #ca-header p { margin: 2px 0 0 0; color: var(--body-text-color-subdued); font-size: 0.95rem; }
 #ca-disclaimer { text-align: center; }
 #ca-disclaimer p { color: var(--body-text-color-subdued); font-size: 0.82rem; margin: 0; }
@@ -68,6 +68,19 @@ footer { display: none !important; }
 #ca-chatbot td { min-width: 3.5em; }
 #ca-chatbot td:last-child { min-width: 12em; }
 .ca-reading summary { cursor: pointer; color: var(--body-text-color-subdued); }
+/* Compact top (issue 20 item 1): the title and its line on one row, each selector's title, help and choices on one
+   row, so the chat gets the window's height. */
+#ca-header .prose { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 14px; padding: 0 !important;
+                    margin: 0 !important; }
+#ca-chat-tab { padding-top: 6px !important; }
+#ca-counter:not(:has(p)) { display: none !important; }
+#ca-options .form { flex-wrap: wrap !important; }
+#ca-options fieldset { display: flex !important; flex-wrap: wrap; align-items: center; gap: 4px 10px;
+                       padding: 6px 10px !important; }
+#ca-options fieldset > [data-testid="block-info"] { margin: 0 !important; }
+#ca-options fieldset > .info-text { display: none !important; }  /* said in the chat's placeholder instead */
+#ca-chat-tab, #ca-chat-tab > .column, #ca-chat-tab > div { gap: 8px !important; }
+.gradio-container .main.app { padding-top: 6px !important; padding-bottom: 4px !important; }
 /* The answer's own controls (issue 20): first line (how the turn was read), toolbar, collapsed details. */
 .ca-hidden { display: none !important; }
 #ca-chatbot .ca-turn { margin: 0 0 6px 0; color: var(--body-text-color-subdued); font-size: 0.9rem; }
@@ -88,11 +101,15 @@ footer { display: none !important; }
 /* Phone width: the selectors' titles and help lines are hidden and their choices wrap onto a second line when
    they must, so no choice is ever cut off (issue 20 item 5). */
 @media (max-width: 640px) {
-  #ca-header h1 { font-size: 1.2rem; }
+  #ca-header h1 { font-size: 1.05rem; }
   #ca-header p { display: none; }
-  #ca-options { flex-wrap: wrap !important; gap: 2px !important; padding: 2px !important; }
-  #ca-options > * { min-width: 0 !important; flex: 0 1 auto !important; padding: 2px !important;
-                    overflow: visible !important; }
+  #ca-options { gap: 2px !important; padding: 2px !important; }
+  #ca-options .form { gap: 2px !important; flex-direction: row !important; flex-wrap: wrap !important; }
+  #ca-header { padding-top: 0 !important; }
+  #ca-options fieldset { min-width: 0 !important; flex: 0 0 auto !important; width: auto !important;
+                         padding: 2px !important;
+                         overflow: visible !important; }
+  #ca-disclaimer p { font-size: 0.7rem; line-height: 1.25; }
   #ca-options [data-testid="block-info"], #ca-options .info-text { display: none !important; }
   #ca-options .wrap { flex-wrap: wrap !important; gap: 3px !important; }
   #ca-options label { padding: 3px 6px !important; font-size: 0.78rem !important; white-space: nowrap; }
@@ -111,7 +128,7 @@ HEAD = """<style>@media (max-width: 640px) {
 }</style>""" + PAGE_SCRIPT
 
 # The chat fills the window (or the portal's iframe) below the header, selectors and input box (issue 20 item 1).
-CHAT_HEIGHT = "calc(100dvh - 250px)"
+CHAT_HEIGHT = "max(70vh, calc(100dvh - 270px))"
 
 def _text_of(content: Any) -> str:
     """The text of one chat message's content (a string, or Gradio's list of typed parts)."""
@@ -168,6 +185,10 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
         shown = list(history or [])
         if not text.strip():
             return "", shown, ""
+        # A selector left at the configured default is sent as no choice, so the trail says "CPT rules (the
+        # default)" rather than "as chosen"; the answer is the same either way.
+        payer = None if payer == settings.default_payer else payer
+        setting = None if setting == settings.default_setting else setting
         answer = answer_of(text, shown, payer, setting)
         notice = ""
         if len(text) > limit:
@@ -190,6 +211,8 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
             return shown
         question = messages[-2].content
         earlier = messages[:-2]
+        payer = None if payer == settings.default_payer else payer
+        setting = None if setting == settings.default_setting else setting
         if as_new:
             answer = assistant.ask(question, [], payer or None, setting or None)
         else:
@@ -222,7 +245,8 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
             chatbot = gr.Chatbot(
                 label="Answers",
                 show_label=False,
-                placeholder="Ask about units, a code, or whether two codes can be billed together.",
+                placeholder="Ask about units, a code, or whether two codes can be billed together. Words in the "
+                            "question (\"medicare\", \"facility\") win over the Rules and Setting choices.",
                 examples=[{"text": question} for question in EXAMPLE_QUESTIONS],
                 # Gradio's copy button copies the raw Markdown (escapes, HTML): each answer carries its own Copy
                 # codes and Copy buttons instead (shape.toolbar, page_script.PAGE_SCRIPT).
@@ -266,7 +290,7 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
     return page
 
 
-_REDO_BUTTON = re.compile(r' <button type="button" class="ca-redo"[^>]*>.*?</button>')
+_REDO_BUTTON = re.compile(r' <button type="button" class="ca-redo[^>]*>.*?</button>')
 
 
 def without_redo(item: Any) -> Any:
