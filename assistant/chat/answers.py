@@ -62,6 +62,11 @@ def codes_line(lines: Sequence[CodeLine]) -> str:
     return ", ".join(f"{line.billed} x{line.units}" for line in lines if line.units)
 
 
+def code_table(lines: Sequence[CodeLine]) -> str:
+    """The billable lines as the units answers' table: Code (with modifiers) | Units | What it is."""
+    return _table(lines, with_units=True)
+
+
 def restate_codes(answer: Answer, before: Sequence[CodeLine]) -> None:
     """After lines were changed or added to a units answer (a JW line, a JZ modifier), say them again where the
     answer said the old ones: the lead and the rows of the code table. Other text is left as it is."""

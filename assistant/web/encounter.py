@@ -74,6 +74,11 @@ ROUTE_ALIASES: dict[str, str] = {
     "sq infusion": "sc_infusion", "sc infusion": "sc_infusion", "subq infusion": "sc_infusion",
     "scig": "sc_infusion", "it": "intrathecal", "il": "intralesional",
 }
+# Each route as the tab writes it into the table (coders' short forms; `route_of` reads them back).
+ROUTE_SHORT: dict[str, str] = {
+    "iv_infusion": "IV infusion", "iv_push": "IVP", "injection": "injection", "sc_infusion": "SQ infusion",
+    "intralesional": "intralesional", "intrathecal": "intrathecal",
+}
 SUBCUTANEOUS = frozenset({"sq", "sc", "subq", "sub-q", "subcut", "subcutaneous"})
 # Category as typed -> the engine's category. CPT 96365 covers "therapeutic, prophylactic or diagnostic" alike.
 CATEGORY_CHOICES = ["chemotherapy", "therapeutic", "hydration"]
@@ -210,17 +215,18 @@ def add_row(rows: Any, substance: str, route: str, category: str, start: str, st
     substance, start, stop, dose, site = (str(v or "").strip() for v in (substance, start, stop, dose, site))
     if not substance:
         return values, "**Name the substance** (a drug, a code or a fluid) to add a row."
-    if route_of(str(route or ""), timed=bool(stop)) is None:
+    engine_route = route_of(str(route or ""), timed=bool(stop))
+    if engine_route is None:
         return values, f"**'{route}' is not a route I know:** choose one, or type IVP, IVPB, push, SQ or IM."
     if category_of(str(category or "")) is None:
         return values, f"**'{category}' is not a category I know:** chemotherapy, therapeutic or hydration."
-    row = [substance, str(route).strip(), str(category or "").strip(), start, stop, "", dose, site, "", ""]
+    row = [substance, ROUTE_SHORT[engine_route], str(category or "").strip(), start, stop, "", dose, site, "", ""]
     empty = next((i for i, cells in enumerate(values) if not any(c.strip() for c in cells)), None)
     if empty is None:
         values.append(row)
     else:
         values[empty] = row
-    return values, f"Added: {substance} ({str(route).strip()})."
+    return values, f"Added: {substance} ({ROUTE_SHORT[engine_route]})."
 
 
 def build_encounter_tab(assistant: Any, default_setting: str = "professional") -> gr.Tab:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from assistant.chat.answers import codes_line
+from assistant.chat.answers import code_table, codes_line
+from assistant.contract import CodeLine
 from assistant.units import FAMILY_NAMES
 from assistant.web.text import escape_user_text
 
@@ -112,16 +114,25 @@ def _details_title(rest: str, warnings: int) -> str:
     return "Details: " + (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0])
 
 
-def codes_first(text: str, warnings: int = 0) -> str:
+COMPACT_HEADER = "| Code | Units | What it is |"
+
+
+def codes_first(text: str, warnings: int = 0, codes: Sequence[CodeLine] = ()) -> str:
     """A units answer with its lead, its short italic notes and its code table in view, and everything else (the
-    visit table, rule, sources, warnings) collapsed under the codes. Unchanged when it has no code table."""
+    visit table, rule, sources, warnings) collapsed under the codes. A wide code table (the encounter's lines with
+    why and source) stays in the details, and the billable lines of `codes` are shown as the compact table in its
+    place, so the codes fit the window even on a phone. Unchanged when it has no code table."""
     blocks = [block for block in text.strip().split("\n\n") if block.strip()]
     table = next((i for i, block in enumerate(blocks) if i and any(
         line.startswith("| Code |") for line in block.splitlines())), None)
     if table is None:
         return text
-    shown = [blocks[0]] + [b for b in blocks[1:table] if b.startswith("_")] + [blocks[table]]
-    rest = [b for i, b in enumerate(blocks) if i and i != table and (i > table or not b.startswith("_"))]
+    billed = [line for line in codes if line.units]
+    wide = COMPACT_HEADER not in blocks[table].splitlines()
+    visible = code_table(billed) if wide and billed else blocks[table]
+    shown = [blocks[0]] + [b for b in blocks[1:table] if b.startswith("_")] + [visible]
+    rest = [b for i, b in enumerate(blocks)
+            if i and (i != table or visible != blocks[table]) and (i >= table or not b.startswith("_"))]
     if not rest:
         return text
     folded = "\n\n".join(rest)
@@ -143,7 +154,7 @@ def shape_answer(answer: Any, earlier: bool) -> str:
     """The answer as the chat shows it; `earlier` = the conversation already had a question."""
     text = answer.answer.replace("\n\n" + FOLLOWUP_NOTE, "").replace(FOLLOWUP_NOTE + "\n\n", "")
     if answer.route == "units" and any(line.units for line in answer.codes):
-        text = codes_first(text, len(answer.warnings))
+        text = codes_first(text, len(answer.warnings), answer.codes)
     first = turn_line(read_as_followup(answer)) if earlier else ""
     return first + text.rstrip() + toolbar(answer) + render_reading(answer)
 

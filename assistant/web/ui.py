@@ -110,6 +110,7 @@ footer { display: none !important; }
                          padding: 2px !important;
                          overflow: visible !important; }
   #ca-disclaimer p { font-size: 0.7rem; line-height: 1.25; }
+  #ca-chatbot td:last-child { min-width: 9em; }
   #ca-options [data-testid="block-info"], #ca-options .info-text { display: none !important; }
   #ca-options .wrap { flex-wrap: wrap !important; gap: 3px !important; }
   #ca-options label { padding: 3px 6px !important; font-size: 0.78rem !important; white-space: nowrap; }
@@ -128,7 +129,7 @@ HEAD = """<style>@media (max-width: 640px) {
 }</style>""" + PAGE_SCRIPT
 
 # The chat fills the window (or the portal's iframe) below the header, selectors and input box (issue 20 item 1).
-CHAT_HEIGHT = "max(70vh, calc(100dvh - 270px))"
+CHAT_HEIGHT = "max(72vh, calc(100dvh - 270px))"
 
 def _text_of(content: Any) -> str:
     """The text of one chat message's content (a string, or Gradio's list of typed parts)."""
