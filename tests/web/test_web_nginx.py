@@ -123,7 +123,8 @@ def start_nginx(tmp: Path, upstream_url: str, strip: bool, extra: str) -> Nginx:
     proxy_pass = "http://coding_assistant/" if strip else "http://coding_assistant"
     (tmp / "htpasswd").write_text(f"{USER}:{ssha(PASSWORD)}\n")
     location = LOCATION.format(proxy_pass=proxy_pass, extra=extra.format(htpasswd=tmp / "htpasswd"))
-    conf = CONF.format(tmp=tmp, upstream=upstream, port=port, portal=PORTAL.format(html=PORTAL_HTML.format(port=port)), location=location)
+    portal = PORTAL.format(html=PORTAL_HTML.format(port=port))
+    conf = CONF.format(tmp=tmp, upstream=upstream, port=port, portal=portal, location=location)
     (tmp / "nginx.conf").write_text(conf)
     check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], capture_output=True,
                            text=True, check=False)
