@@ -7,6 +7,7 @@ the warnings. Text typed by the user is escaped before it is echoed (no raw HTML
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +27,23 @@ EXAMPLE_QUESTIONS = (
 # How each units-engine family is named in an answer: from the units family registry (RULES declares each family
 # once there, `assistant.units.FAMILY_NAMES`), never a second hard-coded list.
 FAMILY_NAMES: dict[str, str] = dict(_UNITS_FAMILY_NAMES)
+
+# The team's research notes (rules.md, encounters.md, mcd.md ...) are where a rule was compiled, not a source a coder
+# can open: answers cite the primary source they name and never the note's id (issue 20 item 3).
+_NOTE_ID = re.compile(r"[;,]?\s*\b(?:rules|encounters|mcd|stack)\.md(?:\s+(?:[A-Z]?\d+[a-z]?)(?:/[A-Z]?\d+[a-z]?)*)?")
+
+
+def public_citation(text: str) -> str:
+    """`text` without internal note ids: "OPPS C8957 (encounters.md A8; UNCONFIRMED)" -> "OPPS C8957
+    (UNCONFIRMED)", "CPT via AAPC (encounters.md A1): ..." -> "CPT via AAPC: ..."."""
+    if ".md" not in text:
+        return text
+    cleaned = _NOTE_ID.sub("", text)
+    cleaned = re.sub(r"\(\s*[;,]\s*", "(", cleaned)
+    cleaned = re.sub(r"\s*\(\s*\)", "", cleaned)
+    cleaned = re.sub(r"\[\s*\]", "", cleaned)
+    return re.sub(r" +([:;,.)])", r"\1", cleaned).strip()
+
 
 def rule_set_name(payer: str) -> str:
     """The name of the rules used, as the answer states it."""
@@ -170,9 +188,9 @@ def units_answer(
         elif not lines:
             lead = f"**Anesthesia time units: {time_units:.1f}.**"
     table_lines = [line for line in lines if anesthesia is None or line.code not in {x.code for x in anesthesia.lines}]
-    rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
-    citations = _dedupe(c for r in results for c in r.citations)
-    warnings = _dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
+    rule_lines = [f"**Rule applied ({rules}):** {public_citation(r.rule)}" for r in results if r.rule]
+    citations = _dedupe(public_citation(c) for r in results for c in r.citations)
+    warnings = _dedupe([*(public_citation(w) for r in results for w in r.warnings), *extra_warnings])
     if any(getattr(r, "unconfirmed", False) for r in results) and not any("unconfirmed" in w.lower() for w in warnings):
         warnings.append("This rule is UNCONFIRMED in a primary source: check it before you bill.")
     text = _compose(

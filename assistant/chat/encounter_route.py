@@ -17,6 +17,7 @@ from typing import Any, Protocol, TextIO
 
 from pydantic import ValidationError
 
+from assistant.chat.answers import public_citation
 from assistant.contract import Answer, CodeLine
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
@@ -494,9 +495,9 @@ def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] =
         ("**Sources:**\n" + "\n".join(f"- {c}" for c in result.citations)) if result.citations else "",
         ("**Warnings:**\n" + "\n".join(f"- {_cell(w)}" for w in warnings)) if warnings else "",
     ]
-    text = "\n\n".join(b for b in blocks if b).strip() + "\n"
-    return Answer(route="units", answer=text, codes=codes, citations=result.citations,
-                  warnings=[*result.questions, *warnings])
+    text = public_citation("\n\n".join(b for b in blocks if b).strip()) + "\n"  # no note ids (issue 20 item 3)
+    return Answer(route="units", answer=text, codes=codes, citations=[public_citation(c) for c in result.citations],
+                  warnings=[*result.questions, *(public_citation(w) for w in warnings)])
 
 
 def _code_text(line: Any) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.chat.answers import code_table, codes_line
+from assistant.chat.answers import code_table, codes_line, public_citation
 from assistant.contract import CodeLine
 from assistant.units import FAMILY_NAMES
 from assistant.web.text import escape_user_text
@@ -153,6 +153,7 @@ def toolbar(answer: Any) -> str:
 def shape_answer(answer: Any, earlier: bool) -> str:
     """The answer as the chat shows it; `earlier` = the conversation already had a question."""
     text = answer.answer.replace("\n\n" + FOLLOWUP_NOTE, "").replace(FOLLOWUP_NOTE + "\n\n", "")
+    text = public_citation(text)  # never an internal note id in what a coder reads (issue 20 item 3)
     if answer.route == "units" and any(line.units for line in answer.codes):
         text = codes_first(text, len(answer.warnings), answer.codes)
     first = turn_line(read_as_followup(answer)) if earlier else ""
