@@ -253,7 +253,7 @@ def build_encounter_tab(assistant: Any, default_setting: str = "professional") -
             substance = gr.Textbox(label="Substance", placeholder="zofran", min_width=120, elem_id="ca-enc-substance")
             route = gr.Dropdown(ROUTE_CHOICES, value="iv_push", label="Route", allow_custom_value=True,
                                 min_width=150, elem_id="ca-enc-route")
-            category = gr.Dropdown([("(from the drug)", ""), *[(c, c) for c in CATEGORY_CHOICES]], value="",
+            category = gr.Dropdown([("(by drug)", ""), *[(c, c) for c in CATEGORY_CHOICES]], value="",
                                    label="Category", allow_custom_value=True, min_width=140, elem_id="ca-enc-category")
             start = gr.Textbox(label="Start", placeholder="09:05", min_width=80, elem_id="ca-enc-start")
             stop = gr.Textbox(label="Stop", placeholder="", min_width=80, elem_id="ca-enc-stop")

@@ -110,7 +110,9 @@ footer { display: none !important; }
                          padding: 2px !important;
                          overflow: visible !important; }
   #ca-disclaimer p { font-size: 0.7rem; line-height: 1.25; }
-  #ca-chatbot td:last-child { min-width: 9em; }
+  #ca-chatbot td:last-child { min-width: 8em; }
+  #ca-chatbot th, #ca-chatbot td { padding: 4px 6px !important; }
+  #ca-chatbot .message-content { font-size: 0.92rem; }
   #ca-options [data-testid="block-info"], #ca-options .info-text { display: none !important; }
   #ca-options .wrap { flex-wrap: wrap !important; gap: 3px !important; }
   #ca-options label { padding: 3px 6px !important; font-size: 0.78rem !important; white-space: nowrap; }
