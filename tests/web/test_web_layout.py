@@ -243,8 +243,9 @@ def test_the_encounter_tab_takes_ivp(new_page: Any, live_app: Any, viewport: dic
     assert headers and set(page.evaluate(LINES_OF, headers)) == {1}, "table headers never break mid-word"
 
     folder = shots_dir()
-    if folder and viewport["width"] >= 640:
-        page.screenshot(path=str(folder / "encounter.png"), full_page=True)
+    if folder:
+        name = "encounter.png" if viewport["width"] >= 640 else "encounter-phone.png"
+        page.screenshot(path=str(folder / name), full_page=True)
 
 
 def every_choice_shown(scope: Any) -> list[dict[str, bool]]:
