@@ -43,6 +43,16 @@ class CodeLine(BaseModel):
     code: str
     units: int | None = None
     description: str = ""
+    # Added in issue 20 (additive: old clients ignore it). The line's modifiers as they go on the claim ("JZ", "JW"),
+    # in order. `code` is unchanged from before: the bare code, except the JW line of a discarded amount, which has
+    # always been "J9271-JW"; `billed` joins the two without repeating a modifier.
+    modifiers: list[str] = Field(default_factory=list)
+
+    @property
+    def billed(self) -> str:
+        """The line as it goes on the claim: "J1745-JZ", "J9271-JW", "96369"."""
+        parts = self.code.split("-")
+        return "-".join([*parts, *(m for m in self.modifiers if m not in parts[1:])])
 
 
 class ReadingStep(BaseModel):

@@ -28,6 +28,23 @@ EXAMPLE_QUESTIONS = (
 # once there, `assistant.units.FAMILY_NAMES`), never a second hard-coded list.
 FAMILY_NAMES: dict[str, str] = dict(_UNITS_FAMILY_NAMES)
 
+# The team's research notes (rules.md, encounters.md, mcd.md ...) are where a rule was compiled, not a source a coder
+# can open: answers cite the primary source they name and never the note's id (issue 20 item 3).
+_NOTE_ID = re.compile(r"[;,]?\s*\b(?:rules|encounters|mcd|stack)\.md(?:\s+(?:[A-Z]?\d+[a-z]?)(?:/[A-Z]?\d+[a-z]?)*)?")
+
+
+def public_citation(text: str) -> str:
+    """`text` without internal note ids: "OPPS C8957 (encounters.md A8; UNCONFIRMED)" -> "OPPS C8957
+    (UNCONFIRMED)", "CPT via AAPC (encounters.md A1): ..." -> "CPT via AAPC: ..."."""
+    if ".md" not in text:
+        return text
+    cleaned = _NOTE_ID.sub("", text)
+    cleaned = re.sub(r"\(\s*[;,]\s*", "(", cleaned)
+    cleaned = re.sub(r"\s*\(\s*\)", "", cleaned)
+    cleaned = re.sub(r"\[\s*\]", "", cleaned)
+    return re.sub(r" +([:;,.)])", r"\1", cleaned).strip()
+
+
 def rule_set_name(payer: str) -> str:
     """The name of the rules used, as the answer states it."""
     return "Medicare rules" if payer == "medicare" else "CPT rules"
@@ -46,14 +63,54 @@ def format_minutes(minutes: int) -> str:
 
 
 def _join_codes(lines: Sequence[CodeLine]) -> str:
-    parts = [f"{line.code} x{line.units}" for line in lines]
+    # Every billable line as it goes on the claim, modifiers included ("J9271 x150 and J9271-JW x50"): copying the
+    # headline must never drop a JW/JZ line (issue 20 item 2; 100-04 Ch. 17 section 40, MM13056).
+    parts = [f"{line.billed} x{line.units}" for line in lines]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def report_lead(lines: Sequence[CodeLine]) -> str:
+    """The first line of a units answer: "**Report 96369 x1 and 96370 x1.**"."""
+    return f"**Report {_join_codes(lines)}.**"
+
+
+def codes_line(lines: Sequence[CodeLine]) -> str:
+    """The billable lines as one clean line to paste into a claim screen: "96369 x1, 96370 x1" (the chat's
+    "Copy codes" button); empty when no line has units."""
+    return ", ".join(f"{line.billed} x{line.units}" for line in lines if line.units)
+
+
+def code_table(lines: Sequence[CodeLine]) -> str:
+    """The billable lines as the units answers' table: Code (with modifiers) | Units | What it is."""
+    return _table(lines, with_units=True)
+
+
+def restate_codes(answer: Answer, before: Sequence[CodeLine]) -> None:
+    """After lines were changed or added to a units answer (a JW line, a JZ modifier), say them again where the
+    answer said the old ones: the lead and the rows of the code table. Other text is left as it is."""
+    text = answer.answer
+    old_lead = report_lead(before)
+    if before and old_lead in text:
+        text = text.replace(old_lead, report_lead([line for line in answer.codes if line.units]), 1)
+    for line in answer.codes:
+        old = next((b for b in before if b.code == line.code and b.units == line.units), None)
+        row = f"| {line.billed} | {line.units} | {cell(line.description)} |"
+        if old is not None:
+            text = text.replace(f"| {old.billed} | {old.units} |", f"| {line.billed} | {line.units} |", 1)
+            continue
+        base = line.code.split("-")[0]
+        rows = text.split("\n")
+        at = max((i for i, r in enumerate(rows) if r.startswith(f"| {base}")), default=None)
+        if at is not None:
+            rows.insert(at + 1, row)
+            text = "\n".join(rows)
+    answer.answer = text
 
 
 def _table(lines: Sequence[CodeLine], with_units: bool) -> str:
     if with_units:
         rows = ["| Code | Units | What it is |", "|---|---|---|"]
-        rows += [f"| {line.code} | {line.units} | {cell(line.description)} |" for line in lines]
+        rows += [f"| {line.billed} | {line.units} | {cell(line.description)} |" for line in lines]
     else:
         rows = ["| Code | What it is |", "|---|---|"]
         rows += [f"| {line.code} | {cell(line.description)} |" for line in lines]
@@ -112,7 +169,7 @@ def units_answer(
     payer = results[0].payer
     rules = rule_set_name(payer)
     if lines:
-        lead = f"**Report {_join_codes(lines)}.**"
+        lead = report_lead(lines)
     else:
         reasons = [r.not_billable_reason for r in results if getattr(r, "not_billable_reason", None)]
         lead = "**Nothing billable for this time.** " + (" ".join(reasons) if reasons else "")
@@ -138,9 +195,9 @@ def units_answer(
         elif not lines:
             lead = f"**Anesthesia time units: {time_units:.1f}.**"
     table_lines = [line for line in lines if anesthesia is None or line.code not in {x.code for x in anesthesia.lines}]
-    rule_lines = [f"**Rule applied ({rules}):** {r.rule}" for r in results if r.rule]
-    citations = dedupe(c for r in results for c in r.citations)
-    warnings = dedupe([*(w for r in results for w in r.warnings), *extra_warnings])
+    rule_lines = [f"**Rule applied ({rules}):** {public_citation(r.rule)}" for r in results if r.rule]
+    citations = dedupe(public_citation(c) for r in results for c in r.citations)
+    warnings = dedupe([*(public_citation(w) for r in results for w in r.warnings), *extra_warnings])
     if any(getattr(r, "unconfirmed", False) for r in results) and not any("unconfirmed" in w.lower() for w in warnings):
         warnings.append("This rule is UNCONFIRMED in a primary source: check it before you bill.")
     text = compose(

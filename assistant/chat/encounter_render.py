@@ -4,18 +4,13 @@ source, questions and warnings. Split out of `encounter_route.py` (issue 21: one
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.chat.answers import cell, public_citation
 from assistant.contract import Answer, CodeLine
 from assistant.units.encounter import Encounter, EncounterResult
 from assistant.units.encounter.catalog import TITLES
-
-
-def cell(text: str) -> str:
-    """Text for one Markdown table cell: one line, Markdown characters escaped."""
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(str(text).split()))
 
 
 def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] = (), placed: set[int] | None = None,
@@ -24,7 +19,7 @@ def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] =
     placed = placed or set()
     setting = "facility (hospital outpatient)" if encounter.setting == "facility" else "professional (physician)"
     rules = "Medicare" if encounter.payer == "medicare" else "CPT"
-    codes = [CodeLine(code=line.code, units=line.units,
+    codes = [CodeLine(code=line.code, units=line.units, modifiers=list(line.modifiers),
                       description=(line.title or TITLES.get(line.code, "")) +
                       (f" (modifier {', '.join(line.modifiers)})" if line.modifiers else ""))
              for line in result.lines]
@@ -60,9 +55,9 @@ def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] =
         ("**Sources:**\n" + "\n".join(f"- {c}" for c in result.citations)) if result.citations else "",
         ("**Warnings:**\n" + "\n".join(f"- {cell(w)}" for w in warnings)) if warnings else "",
     ]
-    text = "\n\n".join(b for b in blocks if b).strip() + "\n"
-    return Answer(route="units", answer=text, codes=codes, citations=result.citations,
-                  warnings=[*result.questions, *warnings])
+    text = public_citation("\n\n".join(b for b in blocks if b).strip()) + "\n"  # no note ids (issue 20 item 3)
+    return Answer(route="units", answer=text, codes=codes, citations=[public_citation(c) for c in result.citations],
+                  warnings=[*result.questions, *(public_citation(w) for w in warnings)])
 
 
 def _code_text(line: Any) -> str:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from assistant.chat.encounter_render import cell as _cell
+from assistant.chat.answers import cell as _cell
 from assistant.chat.encounter_render import render
 from assistant.contract import Answer
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter

@@ -82,12 +82,18 @@ def add_waste_lines(answer: Answer, parsed: ParsedQuestion, drug: CodeRecord, co
         answer.warnings.append(f"JW/JZ not worked out: {escape_user_text(str(error))}")
         return
     shown = []
+    before = [line.model_copy(deep=True) for line in answer.codes]
     for line in lines:
         name = f"{line.code}-{line.modifier}" if line.modifier else line.code
         shown.append(f"{name} x{line.units}" + (f" ({escape_user_text(line.note)})" if line.note else ""))
         if line.modifier == "JW":
-            answer.codes.append(CodeLine(code=f"{line.code}-JW", units=line.units,
+            answer.codes.append(CodeLine(code=f"{line.code}-JW", units=line.units, modifiers=["JW"],
                                          description=f"{drug.title}: amount discarded (JW)"))
+        elif line.modifier:  # JZ: on the drug line itself (issue 20 item 2: the lead and table show it)
+            for code_line in answer.codes:
+                if code_line.code == line.code and line.modifier not in code_line.modifiers:
+                    code_line.modifiers.append(line.modifier)
+    answers.restate_codes(answer, before)
     answer.answer += "\n\n**Single-dose container (JW/JZ):** " + "; ".join(shown) + "."
     answer.warnings.extend(notes)
 

@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
@@ -51,9 +51,12 @@ def guarded_user(request: Request) -> str | None:
 GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
 
-def web_component_script() -> FileResponse:
-    """The web component loader; its relative import resolves against this URL, next to the chat's assets."""
-    return FileResponse(GRADIO_JS, media_type="text/javascript")
+def web_component_script() -> Response:
+    """The web component loader; its relative import resolves against this URL, next to the chat's assets. It
+    also loads the bundle's stylesheet from under the prefix (assistant/web/component.py, issue 20 item 6)."""
+    from assistant.web.component import loader_script
+
+    return Response(loader_script(), media_type="text/javascript")
 
 
 def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:

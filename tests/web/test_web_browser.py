@@ -82,6 +82,8 @@ def test_chat_shows_units_as_a_table(page: Any, live_app: Any, assistant: Any) -
     # 150 minutes: 96369 for the first hour and one 96370 (a second needs more than 30 minutes past 120).
     assert units_shown(answer) == {"96369": 1, "96370": 1}
     assert units_shown(answer) == api_units(assistant, SUBQ), "the chat renders the same answer as the API"
+    assert "Rule applied" not in answer.inner_text(), "the rule, sources and warnings are collapsed under the codes"
+    answer.locator("details.ca-details summary").click()
     assert "Rule applied" in answer.inner_text()
     assert page.off_loopback == [], "the chat page must not call anything off this machine"
 

@@ -290,7 +290,7 @@ def test_the_reading_trail_is_collapsed_and_escaped() -> None:
     assert block.startswith(READING_MARK) and block.endswith("</details>")
     assert "<summary>How I read your question</summary>" in block
     assert "<b>" not in block and "&lt;b&gt;" in block
-    assert "150 minutes" in block and "CPT\\: the default" in block  # Markdown-escaped, shown as typed
+    assert "150 minutes" in block and "CPT rules \\(the default\\)" in block  # coders' words, Markdown-escaped
 
 
 def test_no_reading_no_trail() -> None:
