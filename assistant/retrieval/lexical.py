@@ -12,7 +12,7 @@ do not matter; codes stay whole; CMS abbreviations ("inj", "admin") meet the wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,7 +209,11 @@ class LexicalIndex:
     """BM25 over title + lay terms + code of every record, plus whole-lay-term matching. Inverted indexes let a
     query touch only records sharing a word with it (BM25 gives the others zero anyway): fast at 100,000 records."""
 
-    def __init__(self, records: Sequence[CodeRecord]) -> None:
+    def __init__(
+        self, records: Sequence[CodeRecord], more_names: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """`more_names`: more lay terms by code for the lexical side only (the crosswalk's product names,
+        `product_names.crosswalk_names`)."""
         self.records: list[CodeRecord] = list(records)
         documents: list[list[str]] = []
         self._title_tokens: list[frozenset[str]] = []
@@ -223,7 +227,8 @@ class LexicalIndex:
         extra = extra_lay_terms()  # coders' names no CMS record carries ("hoyer lift", "AWV"): coder_names.py
         for position, record in enumerate(self.records):
             title = tokenize(record.title)
-            lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *extra.get(record.code, ()))]
+            more = (*extra.get(record.code, ()), *(more_names.get(record.code, ()) if more_names else ()))
+            lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *more)]
             code = [record.code.casefold()]
             # A defined acronym is a BM25 word, not a whole name: "CPAP full face mask" must still find the mask.
             lay_words = [token for _, terms in lay for token in sorted(terms)] + descriptor_acronyms(record)
