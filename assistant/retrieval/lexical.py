@@ -47,6 +47,8 @@ ABBREVIATIONS: dict[str, str] = {
     "monau": "monaural", "prog": "programmable",
     # Coders say "machine" for what CMS descriptors call a "device" ("CPAP machine" = E0601 "... (cpap) device").
     "machine": "device",
+    # Ambulance mileage is billed "per statute mile" (A0425, A0435, A0436): "mileage" and "miles" mean mile.
+    "mileage": "mile",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A
@@ -122,6 +124,9 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # DME MAC LCD L33718 "Positive Airway Pressure (PAP) Devices": CPAP, bi-level and auto devices are all PAP
         # devices, and their supplies (A7030-A7039) are "used with positive airway pressure device".
         ("positive airway pressure", "pap"),
+        # Air ambulance: CMS says "rotary wing" and "fixed wing" (A0430/A0431, A0435/A0436; 100-02 Ch. 10 s. 10.4);
+        # coders say helicopter and airplane.
+        ("helicopters?", "rotary wing"), ("(?:air)?planes?|jets?", "fixed wing"),
     )
 )
 # A word that also names its kind: a coder's "CPAP mask" or "CPAP tubing" means the PAP supply (L33718 above).
