@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
+from assistant.chat.described import described_hook, sibling_notes
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
@@ -210,14 +211,15 @@ class Router:
                 encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
                     return encounter
-            return answers.units_problem_answer(parsed.problems, context.warnings)
+            return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
+                                  lambda: answers.units_problem_answer(parsed.problems, context.warnings))
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
-            return self.units_route(parsed, context)
+            return described_hook(self, parsed, context, lambda: self.units_route(parsed, context))  # issue 22
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
         diagnosis_codes = find_icd10_codes(parsed.text)
@@ -465,6 +467,6 @@ class Router:
     def search_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Ranked codes for a question without a code or a quantity."""
         hits = self.retriever.search(parsed.text, k=5) if self.retriever is not None else []
-        answer = answers.search_answer(hits, context.notes)
+        answer = answers.search_answer(hits, [*context.notes, *sibling_notes(parsed.text, hits)])  # issue 22 item 4
         answer.warnings.extend(context.warnings)
         return answer
