@@ -39,6 +39,7 @@ from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 from assistant.retrieval.product_names import crosswalk_names
+from assistant.retrieval.siblings import unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
 if TYPE_CHECKING:
@@ -298,6 +299,7 @@ class Retriever:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
                 value *= size_factor(record, wanted_sizes)
                 value *= intent_factor(record, intent)
+                value *= unstated_exclusion_factor(record, text)  # "without side rails" not asked (siblings.py)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

@@ -101,3 +101,25 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
         return None
     return ("Your question does not say which of these it is: " + "; ".join(pairs)
             + ". Check the item: the first is listed first only because its other words fit better.")
+
+
+# A sibling that lacks something the question never mentions ("hospital bed ... without side rails" E0290-E0297
+# beside "with any type side rails" E0250-E0266; "ostomy pouch, closed; without barrier attached" A4418 beside
+# "with barrier attached" A4416) is the narrower case: CMS describes the usual item by what it has and the other
+# by what it lacks. When the question names none of the missing thing's words, the sibling that has it comes first.
+UNSTATED_EXCLUSION_FACTOR = 0.85
+_EXCLUSION = re.compile(r"(?<!or )\bwithout\b([^,;()]*)", re.IGNORECASE)
+
+
+def unstated_exclusion_factor(record: CodeRecord, question: str) -> float:
+    """UNSTATED_EXCLUSION_FACTOR when the record's descriptor excludes something ("without side rails") whose words
+    the question never says; 1.0 otherwise (or when it says them: "no side rails", "with rails")."""
+    descriptor = record.official_descriptor or ""
+    if "without" not in descriptor.casefold():
+        return 1.0
+    asked = {token.removeprefix(NEGATED) for token in tokenize(question)}
+    for match in _EXCLUSION.finditer(descriptor):
+        words = _words(match.group(1))
+        if words and not _says_any(asked, words):
+            return UNSTATED_EXCLUSION_FACTOR
+    return 1.0
