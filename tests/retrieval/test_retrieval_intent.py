@@ -160,3 +160,26 @@ def test_deciding_note(question, records, says):
         assert note is None
     else:
         assert note is not None and says in note
+
+
+RAILS_WITH = _record("E0250", "Hosp bed fixed ht w/ mattres",
+                     "Hospital bed, fixed height, with any type side rails, with mattress")
+RAILS_WITHOUT = _record("E0290", "Hosp bed fx ht w/o rails w/m",
+                        "Hospital bed, fixed height, without side rails, with mattress")
+EITHER = _record("L4361", "Pneumatic walking boot", "Walking boot, pneumatic, with or without joints, prefabricated")
+
+
+@pytest.mark.parametrize(
+    ("record", "question", "yields"),
+    [
+        pytest.param(RAILS_WITHOUT, "fixed height hospital bed with mattress", True, id="rails-never-said"),
+        pytest.param(RAILS_WITHOUT, "fixed height hospital bed, no side rails", False, id="no-rails-said"),
+        pytest.param(RAILS_WITHOUT, "hospital bed without rails", False, id="without-rails-said"),
+        pytest.param(RAILS_WITH, "fixed height hospital bed with mattress", False, id="nothing-excluded"),
+        pytest.param(EITHER, "walking boot", False, id="with-or-without-excludes-nothing"),
+    ],
+)
+def test_an_unstated_exclusion_yields(record, question, yields):
+    from assistant.retrieval.siblings import UNSTATED_EXCLUSION_FACTOR, unstated_exclusion_factor
+
+    assert unstated_exclusion_factor(record, question) == (UNSTATED_EXCLUSION_FACTOR if yields else 1.0)
