@@ -39,7 +39,7 @@ from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 from assistant.retrieval.product_names import crosswalk_names
-from assistant.retrieval.siblings import unstated_exclusion_factor
+from assistant.retrieval.siblings import asked_words, unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
 if TYPE_CHECKING:
@@ -292,6 +292,7 @@ class Retriever:
         old_wanted = bool(ASKS_FOR_OLD_CODE.search(text))
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
+        asked = asked_words(text)
         scaled: list[tuple[str, float]] = []
         for code, value in fused:
             record = self.corpus.get(code)
@@ -299,7 +300,7 @@ class Retriever:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
                 value *= size_factor(record, wanted_sizes)
                 value *= intent_factor(record, intent)
-                value *= unstated_exclusion_factor(record, text)  # "without side rails" not asked (siblings.py)
+                value *= unstated_exclusion_factor(record, asked)  # "without side rails" not asked (siblings.py)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

@@ -85,7 +85,7 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
     """
     if len(hits) < 2:
         return None
-    asked = {token.removeprefix(NEGATED) for token in tokenize(question)}
+    asked = asked_words(question)
     first = hits[0]
     pairs: list[str] = []
     for hit in hits[1:TOP]:
@@ -111,13 +111,19 @@ UNSTATED_EXCLUSION_FACTOR = 0.85
 _EXCLUSION = re.compile(r"(?<!or )\bwithout\b([^,;()]*)", re.IGNORECASE)
 
 
-def unstated_exclusion_factor(record: CodeRecord, question: str) -> float:
+def asked_words(question: str) -> set[str]:
+    """The question's words as the tokenizer reads them, negated ones by their bare form."""
+    return {token.removeprefix(NEGATED) for token in tokenize(question)}
+
+
+def unstated_exclusion_factor(record: CodeRecord, question: str | set[str]) -> float:
     """UNSTATED_EXCLUSION_FACTOR when the record's descriptor excludes something ("without side rails") whose words
-    the question never says; 1.0 otherwise (or when it says them: "no side rails", "with rails")."""
+    the question never says; 1.0 otherwise (or when it says them: "no side rails", "with rails"). `question` may be
+    given as its `asked_words` (computed once per search)."""
     descriptor = record.official_descriptor or ""
     if "without" not in descriptor.casefold():
         return 1.0
-    asked = {token.removeprefix(NEGATED) for token in tokenize(question)}
+    asked = asked_words(question) if isinstance(question, str) else question
     for match in _EXCLUSION.finditer(descriptor):
         words = _words(match.group(1))
         if words and not _says_any(asked, words):
