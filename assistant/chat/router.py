@@ -5,7 +5,8 @@ Order of the decision (first that applies wins; docs/chat.md explains each):
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
-   corpus lay terms, then the retriever's best hit)
+   corpus lay terms, then the retriever's best hit); a number that is part of a description ("each additional
+   30 min", "four leads") -> search instead, and so does a units answer that could not read the input (described.py)
 5. a code                                          -> lookup (unknown code: "not found" with near codes)
 6. words we know from the corpus                   -> search
 7. anything else                                   -> help
