@@ -15,10 +15,37 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Protocol
 
 from assistant.chat import answers
+from assistant.chat.parse import ParsedQuestion
+from assistant.chat.reading.problems import Problem
 from assistant.contract import Answer
+from assistant.corpus.records import CodeRecord
+
+
+class _Hit(Protocol):
+    code: str
+    record: CodeRecord
+
+
+class _Retriever(Protocol):
+    def search(self, query: str, k: int = 5) -> Sequence[_Hit]: ...
+
+
+class _Context(Protocol):
+    """The router's RouteContext: what it passes on to every answer."""
+
+    notes: list[str]
+    warnings: list[str]
+
+
+class _Router(Protocol):
+    """What the hook needs of `assistant.chat.router.Router`."""
+
+    retriever: _Retriever | None
+
+    def find_drug(self, parsed: ParsedQuestion) -> tuple[CodeRecord | None, str | None]: ...
 
 # A code's own time span, as descriptors and coders say it: "first hour", "first 30-74 minutes", "each additional
 # 30 min", "additional hour", "up to one hour", "per 15 minutes", "each 15 minutes", "add-on hour".
@@ -69,7 +96,7 @@ ASKS_FOR_UNITS = re.compile(r"\bhow many\b|\bunits?\s*\?|\b(?:what|which) units\
 _NEXT_WORD = re.compile(r"\s*([a-z]+)", re.IGNORECASE)
 
 
-def _describes(text: str, problem: Any) -> bool:
+def _describes(text: str, problem: Problem) -> bool:
     """An unpaired number followed by a word naming a part of the thing ("four leads", "3 lumens"), not an amount."""
     if problem.kind not in SEARCHABLE_PROBLEMS:
         return False
@@ -86,7 +113,7 @@ def _asks(answer: Answer) -> bool:
     return "?" in answer.answer
 
 
-def described_hook(router: Any, parsed: Any, context: Any, units: Callable[[], Answer]) -> Answer:
+def described_hook(router: _Router, parsed: ParsedQuestion, context: _Context, units: Callable[[], Answer]) -> Answer:
     """The answer for a question the router would count: search when its numbers describe the code, else the units
     answer, or the search when that answer is empty and asks nothing (module docstring)."""
     retriever = router.retriever
@@ -110,8 +137,10 @@ def described_hook(router: Any, parsed: Any, context: Any, units: Callable[[], A
     return _search(router, parsed, context, [note], extra_warnings=answer.warnings) or answer
 
 
-def _search(router: Any, parsed: Any, context: Any, notes: list[str],
+def _search(router: _Router, parsed: ParsedQuestion, context: _Context, notes: list[str],
             extra_warnings: list[str] | None = None) -> Answer | None:
+    if router.retriever is None:
+        return None
     hits = router.retriever.search(parsed.text, k=5)
     if not hits:
         return None
@@ -143,7 +172,7 @@ MODIFIER_PAYER_NOTES: tuple[tuple[frozenset[str], str], ...] = (
 )
 
 
-def sibling_notes(question: str, hits: Sequence[Any]) -> list[str]:
+def sibling_notes(question: str, hits: Sequence[_Hit]) -> list[str]:
     """Notes for a search answer: what decides between sibling top hits the question leaves open
     (retrieval/siblings.py), and the payer difference when a modifier of MODIFIER_PAYER_NOTES is among the top 3."""
     from assistant.retrieval.siblings import deciding_note

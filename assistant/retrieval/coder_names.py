@@ -39,17 +39,18 @@ CODER_NAMES: tuple[CoderName, ...] = (
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
     # Modifiers by meaning (issue 22 item 5): what coders say for what the official descriptor words differently.
     CoderName(("ABN signed", "signed ABN", "ABN on file", "advance beneficiary notice"), ("GA",),
-              "CMS Medicare Claims Processing Manual 100-04 Ch. 30 s. 40.3.6.1: modifier GA, 'waiver of liability "
+              "CMS Medicare Claims Processing Manual 100-04 Ch. 30 s. 40.3.6: modifier GA, 'waiver of liability "
               "statement issued as required by payer policy', is reported when a required ABN was given and signed"),
     CoderName(("no ABN", "ABN not signed", "without an ABN"), ("GZ",),
-              "100-04 Ch. 30 s. 40.3.6.3: modifier GZ, the item or service is expected to be denied as not reasonable "
+              "100-04 Ch. 30 s. 40.3.6: modifier GZ, the item or service is expected to be denied as not reasonable "
               "and necessary and no ABN is on file"),
     CoderName(("PTA", "PT assistant", "physical therapist assistant", "therapy assistant"), ("CQ",),
-              "CMS MLN MM11859 / CY 2020 PFS final rule: modifier CQ marks outpatient physical therapy furnished in "
-              "whole or in part by a physical therapist assistant (Bipartisan Budget Act of 2018 s. 53107)"),
+              "CMS CY 2019 and CY 2020 Physician Fee Schedule final rules: modifier CQ marks outpatient physical "
+              "therapy furnished in whole or in part by a physical therapist assistant (Bipartisan Budget Act of 2018 "
+              "s. 53107)"),
     CoderName(("OTA", "COTA", "OT assistant", "occupational therapy assistant", "therapy assistant"), ("CO",),
-              "CMS MLN MM11859 / CY 2020 PFS final rule: modifier CO marks outpatient occupational therapy furnished "
-              "in whole or in part by an occupational therapy assistant"),
+              "CMS CY 2019 and CY 2020 Physician Fee Schedule final rules: modifier CO marks outpatient occupational "
+              "therapy furnished in whole or in part by an occupational therapy assistant"),
     CoderName(("telehealth audio and video", "audio video telehealth", "video visit", "synchronous telehealth",
                "real-time telehealth"), ("95",),
               "CPT Appendix P: modifier 95, synchronous telemedicine by real-time interactive audio and video (GT, "
