@@ -28,7 +28,7 @@ DESCRIPTIONS = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(described=DESCRIPTIONS, before=st.booleans())
 def test_a_description_with_a_number_never_gets_an_empty_units_answer(assistant, described, before):
     thing, number = described
