@@ -5,7 +5,8 @@ Order of the decision (first that applies wins; docs/chat.md explains each):
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
-   corpus lay terms, then the retriever's best hit)
+   corpus lay terms, then the retriever's best hit); a number that is part of a description ("each additional
+   30 min", "four leads") -> search instead, and so does a units answer that could not read the input (described.py)
 5. a code                                          -> lookup (unknown code: "not found" with near codes)
 6. words we know from the corpus                   -> search
 7. anything else                                   -> help
@@ -21,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
+from assistant.chat.described import described_hook, sibling_notes
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
 from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
@@ -209,14 +211,16 @@ class Router:
                 encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
                     return encounter
-            return answers.units_problem_answer(parsed.problems, context.warnings)
+            return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
+                                  lambda: answers.units_problem_answer(parsed.problems, context.warnings))
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
-            return keep_typed_em(self.units_route(parsed, context), parsed, context.payer)
+            return described_hook(self, parsed, context,  # issue 22: a described thing with a number -> search
+                                  lambda: keep_typed_em(self.units_route(parsed, context), parsed, context.payer))
         if not parsed.codes and not parsed.earlier_texts:
             # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
             # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
@@ -467,6 +471,6 @@ class Router:
     def search_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Ranked codes for a question without a code or a quantity."""
         hits = self.retriever.search(parsed.text, k=5) if self.retriever is not None else []
-        answer = answers.search_answer(hits, context.notes)
+        answer = answers.search_answer(hits, [*context.notes, *sibling_notes(parsed.text, hits)])  # issue 22 item 4
         answer.warnings.extend(context.warnings)
         return answer

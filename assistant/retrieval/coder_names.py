@@ -37,6 +37,38 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
               "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
+    # Modifiers by meaning (issue 22 item 5): what coders say for what the official descriptor words differently.
+    CoderName(("ABN signed", "signed ABN", "ABN on file", "advance beneficiary notice"), ("GA",),
+              "CMS Medicare Claims Processing Manual 100-04 Ch. 30 s. 40.3.6: modifier GA, 'waiver of liability "
+              "statement issued as required by payer policy', is reported when a required ABN was given and signed"),
+    CoderName(("no ABN", "ABN not signed", "without an ABN"), ("GZ",),
+              "100-04 Ch. 30 s. 40.3.6: modifier GZ, the item or service is expected to be denied as not reasonable "
+              "and necessary and no ABN is on file"),
+    CoderName(("PTA", "PT assistant", "physical therapist assistant", "therapy assistant"), ("CQ",),
+              "CMS CY 2019 and CY 2020 Physician Fee Schedule final rules: modifier CQ marks outpatient physical "
+              "therapy furnished in whole or in part by a physical therapist assistant (Bipartisan Budget Act of 2018 "
+              "s. 53107)"),
+    CoderName(("OTA", "COTA", "OT assistant", "occupational therapy assistant", "therapy assistant"), ("CO",),
+              "CMS CY 2019 and CY 2020 Physician Fee Schedule final rules: modifier CO marks outpatient occupational "
+              "therapy furnished in whole or in part by an occupational therapy assistant"),
+    CoderName(("telehealth audio and video", "audio video telehealth", "video visit", "synchronous telehealth",
+               "real-time telehealth"), ("95",),
+              "CPT Appendix P: modifier 95, synchronous telemedicine by real-time interactive audio and video (GT, "
+              "CMS's 'via interactive audio and video telecommunication systems', is found by its own descriptor; it "
+              "is for critical access hospital Method II claims only, 100-04 Ch. 12 s. 190.6.1)"),
+    CoderName(("separate encounter", "separate session", "different session", "later the same day"), ("XE",),
+              "CMS MLN MM8863 (2015) and NCCI Policy Manual Ch. I s. E.1: XE, a service distinct because it occurred "
+              "during a separate encounter, is the specific form of modifier 59"),
+    CoderName(("different practitioner", "different provider", "separate practitioner"), ("XP",),
+              "CMS MLN MM8863: XP, a service distinct because it was performed by a different practitioner"),
+    CoderName(("separate site", "separate lesion", "different site", "separate organ"), ("XS",),
+              "CMS MLN MM8863: XS, a service distinct because it was performed on a separate organ or structure"),
+    CoderName(("new equipment", "new DME", "purchased new"), ("NU",),
+              "CMS 100-04 Ch. 20 s. 130.2 and the HCPCS modifier list: NU, new equipment (DMEPOS purchase)"),
+    CoderName(("used equipment", "used DME", "purchased used"), ("UE",),
+              "CMS 100-04 Ch. 20 s. 130.2 and the HCPCS modifier list: UE, used durable medical equipment"),
+    CoderName(("DME rental", "rented equipment", "monthly rental"), ("RR",),
+              "CMS 100-04 Ch. 20 s. 130.2 and the HCPCS modifier list: RR, rental of DME"),
 )
 
 

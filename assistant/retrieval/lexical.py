@@ -12,7 +12,7 @@ do not matter; codes stay whole; CMS abbreviations ("inj", "admin") meet the wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +47,8 @@ ABBREVIATIONS: dict[str, str] = {
     "monau": "monaural", "prog": "programmable",
     # Coders say "machine" for what CMS descriptors call a "device" ("CPAP machine" = E0601 "... (cpap) device").
     "machine": "device",
+    # Ambulance mileage is billed "per statute mile" (A0425, A0435, A0436): "mileage" and "miles" mean mile.
+    "mileage": "mile",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A
@@ -122,6 +124,9 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # DME MAC LCD L33718 "Positive Airway Pressure (PAP) Devices": CPAP, bi-level and auto devices are all PAP
         # devices, and their supplies (A7030-A7039) are "used with positive airway pressure device".
         ("positive airway pressure", "pap"),
+        # Air ambulance: CMS says "rotary wing" and "fixed wing" (A0430/A0431, A0435/A0436; 100-02 Ch. 10 s. 10.4);
+        # coders say helicopter and airplane.
+        ("helicopters?", "rotary wing"), ("(?:air)?planes?|jets?", "fixed wing"),
     )
 )
 # A word that also names its kind: a coder's "CPAP mask" or "CPAP tubing" means the PAP supply (L33718 above).
@@ -209,7 +214,11 @@ class LexicalIndex:
     """BM25 over title + lay terms + code of every record, plus whole-lay-term matching. Inverted indexes let a
     query touch only records sharing a word with it (BM25 gives the others zero anyway): fast at 100,000 records."""
 
-    def __init__(self, records: Sequence[CodeRecord]) -> None:
+    def __init__(
+        self, records: Sequence[CodeRecord], more_names: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """`more_names`: more lay terms by code for the lexical side only (the crosswalk's product names,
+        `product_names.crosswalk_names`)."""
         self.records: list[CodeRecord] = list(records)
         documents: list[list[str]] = []
         self._title_tokens: list[frozenset[str]] = []
@@ -223,7 +232,8 @@ class LexicalIndex:
         extra = extra_lay_terms()  # coders' names no CMS record carries ("hoyer lift", "AWV"): coder_names.py
         for position, record in enumerate(self.records):
             title = tokenize(record.title)
-            lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *extra.get(record.code, ()))]
+            more = (*extra.get(record.code, ()), *(more_names.get(record.code, ()) if more_names else ()))
+            lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *more)]
             code = [record.code.casefold()]
             # A defined acronym is a BM25 word, not a whole name: "CPAP full face mask" must still find the mask.
             lay_words = [token for _, terms in lay for token in sorted(terms)] + descriptor_acronyms(record)

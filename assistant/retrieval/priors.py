@@ -114,6 +114,15 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         named_lifts=True,
     ),
     QualifierPrior(
+        re.compile(r",\s*oral\b|\boral,|^oral\b", re.IGNORECASE), 0.6,
+        "an oral drug code (J8498-J8999, Q0162-Q0181, S0119 ...: 'dexamethasone sodium phosphate, oral, 0.25 mg' J8540 "
+        "beside the injection J1100) is for a drug taken by mouth, billed only in narrow Medicare benefits (oral "
+        "anti-cancer and anti-emetic drugs, Social Security Act 1861(s)(2)(Q)/(T); 100-04 Ch. 17 s. 80); a question "
+        "naming the drug without saying oral means the drug given in the office, by injection or infusion",
+        re.compile(r"\b(?:oral(?:ly)?|po|by mouth|tabs?|tablets?|caps?|capsules?|pills?|film|sublingual)\b",
+                   re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "

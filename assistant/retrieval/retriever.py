@@ -35,8 +35,11 @@ from assistant.retrieval.index import (
     open_store,
     refresh_index,
 )
+from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
+from assistant.retrieval.product_names import crosswalk_names
+from assistant.retrieval.siblings import asked_words, unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
 if TYPE_CHECKING:
@@ -135,7 +138,7 @@ class Retriever:
         if self._lexical is None:
             with self._lexical_lock:
                 if self._lexical is None:
-                    self._lexical = LexicalIndex(list(self.corpus))
+                    self._lexical = LexicalIndex(list(self.corpus), crosswalk_names(self.corpus))
         return self._lexical
 
     def warm_up(self, progress: bool = False, on_progress: ProgressHook | None = None) -> IndexReport | None:
@@ -268,6 +271,7 @@ class Retriever:
             (dense, DENSE_WEIGHT),
         ]
         fused = self._with_priors(text, _fuse(rankings))
+        intent = read_intent(text)
         dense_top = set(dense[:3])
         for code, score in fused:
             if code in seen:
@@ -280,6 +284,9 @@ class Retriever:
                 why = "close in meaning to your question"
             elif code in dense_top:
                 why += ", and close in meaning"
+            note = intent_note(record, intent) if not hits else None  # the first hit says why its kind leads
+            if note:
+                why += f"; {note}"
             hits.append(Hit(code, score, record, why))
             seen.add(code)
             if len(hits) >= k:
@@ -291,12 +298,16 @@ class Retriever:
         today = date.today()
         old_wanted = bool(ASKS_FOR_OLD_CODE.search(text))
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
+        intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
+        asked = asked_words(text)
         scaled: list[tuple[str, float]] = []
         for code, value in fused:
             record = self.corpus.get(code)
             if record is not None:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
                 value *= size_factor(record, wanted_sizes)
+                value *= intent_factor(record, intent)
+                value *= unstated_exclusion_factor(record, asked)  # "without side rails" not asked (siblings.py)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 
