@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Route = Literal["units", "lookup", "search", "edits", "help", "error"]
+Route = Literal["units", "lookup", "search", "edits", "help", "error", "guideline"]
 Payer = Literal["cpt", "medicare"]
 CareSetting = Literal["professional", "facility"]
 

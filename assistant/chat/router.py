@@ -211,13 +211,16 @@ class Router:
                 if encounter is not None:
                     return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
+        guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
+        if guideline is not None:
+            return guideline
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
         if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
-            return self.units_route(parsed, context)
+            return self._why_hook(parsed, self.units_route(parsed, context))
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
         diagnosis_codes = find_icd10_codes(parsed.text)
@@ -239,6 +242,18 @@ class Router:
         except ImportError:  # the edits chat module is optional: the edits route below still answers PTP pairs
             return None
         return answer_edits_question(parsed, context, self)
+
+    def _guideline_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
+        """A rule question with nothing to count: the guideline article (assistant/chat/guidelines_chat.py)."""
+        from assistant.chat.guidelines_chat import answer_guideline_question
+
+        return answer_guideline_question(parsed, context, self)
+
+    def _why_hook(self, parsed: ParsedQuestion, answer: Answer) -> Answer:
+        """A units answer links the article explaining its rule ("Why: ..."; guidelines_chat.link_units_answer)."""
+        from assistant.chat.guidelines_chat import link_units_answer
+
+        return link_units_answer(answer, parsed, self)
 
     def find_drugs(self, text: str) -> list[tuple[str, tuple[int, int], str | None]]:
         """Drug names in `text` from the corpus (the drug dictionary when present, else the records' lay terms):

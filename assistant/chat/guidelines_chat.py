@@ -1,0 +1,208 @@
+"""The guideline route: rule questions answered from our articles (issue 23 item 2).
+
+- A rule question ("what is the 8 minute rule", "when can I use modifier 25", "is port flush billable with an
+  infusion", "do I need an ABN") with nothing to count gets the article: its short answer first, then the rule,
+  examples, what payers differ on, and its sources (primary first).
+- With codes named ("can I bill 99211 with 96372 for Medicare"), the article plus the table facts for those codes
+  from the NCCI store when it is loaded (the PTP edit between them and its modifier indicator, each code's MUE).
+- A units question keeps its units answer and links the article that explains the rule it applied ("Why: ...");
+  a rule question with a quantity ("what is the 8 minute rule for 38 minutes") gets the units and the article.
+
+The router calls `answer_guideline_question` before its other routes and `link_units_answer` on a units answer;
+both return quickly when the question is not theirs. Articles load once (`guideline_library`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.chat.parse import ParsedQuestion
+from assistant.contract import Answer, CodeLine
+from assistant.corpus.guidelines import GUIDELINES_DIRNAME, Article, Guidelines, load_guidelines
+from assistant.corpus.records import CodeRecord
+from assistant.retrieval.guideline_search import GuidelineHit, GuidelineIndex
+from assistant.units.guideline_links import FAMILY_ARTICLES
+
+# Words that make a question ask for a rule rather than a count or a code's card (coders' phrasings).
+RULE_CUES = re.compile(
+    r"\b(?:what(?:'s| is| are| does| do)|whats|when (?:can|do|does|should|is|are|may|must|to)|can (?:i|we|you|the|a|an)"
+    r"|may (?:i|we)|is (?:it|there|a|an|the)|are (?:they|there)|do (?:i|we|you) (?:need|have to)|does (?:it|the|a|an|"
+    r"medicare)|how (?:does|do|is|are) .{0,40}(?:work|counted|calculated|billed|reported|apply|used|defined)"
+    r"|should (?:i|we)|rules?|explain|difference|differences|vs\.?|versus|required|requirements?|allowed|billable"
+    r"|payable|bundled|separately|ok to|okay to|guidelines?|mean|means|definition|define|policy|who can)\b",
+    re.IGNORECASE,
+)
+MIN_SHARED_WORDS = 2  # without a whole coder phrasing, a hit must share this many specific words with the question
+
+
+class GuidelineRouter(Protocol):
+    """What the route needs from the chat router (assistant.chat.router.Router)."""
+
+    corpus: Any
+    edits: Any
+
+
+@lru_cache(maxsize=4)
+def _library(directory: str) -> tuple[Guidelines, GuidelineIndex]:
+    guidelines = load_guidelines(Path(directory))
+    return guidelines, GuidelineIndex(guidelines.articles)
+
+
+def guidelines_dir(corpus_dir: Path | None = None) -> Path:
+    """`corpus/guidelines` under the corpus directory (the bundled one by default)."""
+    if corpus_dir is None:
+        from assistant.settings import REPO_ROOT
+
+        corpus_dir = REPO_ROOT / "corpus"
+    return Path(corpus_dir) / GUIDELINES_DIRNAME
+
+
+def guideline_library(corpus_dir: Path | None = None) -> tuple[Guidelines, GuidelineIndex]:
+    """The loaded articles and their search index (loaded once per directory)."""
+    return _library(str(guidelines_dir(corpus_dir)))
+
+
+def is_rule_question(text: str) -> bool:
+    """True when the words ask for a rule ("what is", "can I bill ... with", "is ... billable", "do I need")."""
+    return RULE_CUES.search(text) is not None
+
+
+def _strong(hit: GuidelineHit) -> bool:
+    return hit.phrase is not None or len(hit.shared) >= MIN_SHARED_WORDS
+
+
+def find_article(text: str, corpus_dir: Path | None = None) -> list[GuidelineHit]:
+    """The articles for a question, best first ([] when none matches well enough)."""
+    _, index = guideline_library(corpus_dir)
+    hits = index.search(text, k=3)
+    return hits if hits and _strong(hits[0]) else []
+
+
+# --- answers ------------------------------------------------------------------------------------------------------
+
+
+def _sources(article: Article) -> list[str]:
+    return [source.text for source in article.sources]
+
+
+def article_markdown(article: Article, related: list[Article] | None = None) -> str:
+    """The article as an answer: the short answer first, then the details, then the sources (primary first)."""
+    blocks = [
+        f"**{article.answer.strip()}**",
+        f"### {article.title}",
+        f"**The rule:** {article.rule.strip()}",
+        "**Examples:**\n" + "\n".join(f"- {example}" for example in article.examples),
+        f"**CPT payers and Medicare:** {article.payers.strip()}",
+    ]
+    if article.codes:
+        blocks.append("**Codes:** " + ", ".join(article.codes))
+    blocks.append("**Sources:**\n" + "\n".join(
+        f"- {source.text}" + ("" if source.kind in ("primary", "cpt", "contractor") else f" ({source.kind})")
+        for source in article.sources))
+    if related:
+        blocks.append("_Related: " + "; ".join(f"{a.title}" for a in related) + "._")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _title(router: GuidelineRouter, code: str) -> str:
+    record: CodeRecord | None = router.corpus.get(code) if router.corpus is not None else None
+    return record.title if record is not None else ""
+
+
+def table_facts(codes: list[str], setting: str, router: GuidelineRouter) -> tuple[list[str], list[str]]:
+    """The NCCI facts for the named codes (PTP edits between them, each code's MUE) and their citations; a note
+    naming the import when the tables are not loaded."""
+    store = router.edits
+    facts: list[str] = []
+    citations: list[str] = []
+    if store is None or not (store.loaded("mue", setting) or store.loaded("ptp", setting)):
+        facts.append("The NCCI PTP and MUE tables are not loaded, so no table facts are shown: import them with "
+                     "`python -m assistant import ptp FILE` and `python -m assistant import mue FILE`.")
+        return facts, citations
+    if len(codes) >= 2 and store.loaded("ptp", setting):
+        edits = store.pairs(codes, setting=setting)
+        if not edits:
+            facts.append(f"No NCCI PTP edit pairs {', '.join(codes)} ({setting} table).")
+        for edit in edits:
+            if edit.deleted:
+                facts.append(f"PTP {edit.column1}/{edit.column2}: edit deleted (indicator 9).")
+            else:
+                meaning = ("no modifier allows the pair" if edit.modifier_indicator == 0 else
+                           "a modifier (59, XE, XS, XP, XU, or 25 for an E/M) may allow it when documented")
+                facts.append(f"PTP {edit.column1} (column 1) / {edit.column2} (column 2): modifier indicator "
+                             f"{edit.modifier_indicator}, {meaning}.")
+            citations.append(f"CMS NCCI PTP table ({edit.source}, {edit.quarter or 'quarter unknown'})")
+    if store.loaded("mue", setting):
+        for code in codes:
+            entry = store.mue(code, setting)
+            if entry is None:
+                facts.append(f"MUE {code}: none in the {setting} table.")
+                continue
+            facts.append(f"MUE {code}: {entry.value} (MAI {entry.mai}, {entry.mai_description}).")
+            citations.append(entry.citation)
+    return facts, list(dict.fromkeys(citations))
+
+
+def guideline_answer(hits: list[GuidelineHit], codes: list[str], setting: str, router: GuidelineRouter) -> Answer:
+    """The guideline route's answer: the best article, its table facts for the named codes, related articles."""
+    article = hits[0].article
+    text = article_markdown(article, [hit.article for hit in hits[1:]])
+    citations = _sources(article)
+    if codes:
+        facts, fact_citations = table_facts(codes, setting, router)
+        text += "\n**Table facts for " + ", ".join(codes) + ":**\n" + "\n".join(f"- {f}" for f in facts) + "\n"
+        citations.extend(fact_citations)
+    lines = [CodeLine(code=code, description=_title(router, code)) for code in codes]
+    return Answer(route="guideline", answer=text, codes=lines, citations=citations)
+
+
+def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: GuidelineRouter) -> Answer | None:
+    """The guideline answer for a rule question with nothing to count, or None (another route answers)."""
+    if parsed.has_quantity or parsed.followup or not is_rule_question(parsed.text):
+        return None
+    hits = find_article(parsed.text)
+    if not hits:
+        return None
+    answer = guideline_answer(hits, list(parsed.codes), context.setting, router)
+    answer.warnings.extend(context.warnings)
+    return answer
+
+
+# --- units answers link their article -----------------------------------------------------------------------------
+
+
+def _families_of(answer: Answer, router: GuidelineRouter) -> list[str]:
+    families: list[str] = []
+    for line in answer.codes:
+        record = router.corpus.get(line.code) if router.corpus is not None else None
+        family = None
+        if record is not None:
+            family = record.time_rule or ("drug_units" if record.billing_unit is not None else None)
+        if family in FAMILY_ARTICLES and family not in families:
+            families.append(family)
+    return families
+
+
+def link_units_answer(answer: Answer, parsed: ParsedQuestion, router: GuidelineRouter) -> Answer:
+    """A units answer with a "Why:" line naming the article of each rule it applied; a rule question with a
+    quantity ("what is the 8 minute rule for 38 minutes") also gets that article's short answer and sources."""
+    if answer.route != "units":
+        return answer
+    guidelines, _ = guideline_library()
+    linked = [guidelines.get(FAMILY_ARTICLES[family]) for family in _families_of(answer, router)]
+    articles = [article for article in linked if article is not None]
+    if is_rule_question(parsed.text):
+        hits = find_article(parsed.text)
+        if hits and hits[0].phrase is not None:
+            asked = hits[0].article
+            answer.answer = (f"**{asked.title}:** {asked.answer.strip()}\n\n" + answer.answer)
+            answer.citations.extend(s for s in _sources(asked) if s not in answer.citations)
+            articles = [asked, *(a for a in articles if a.id != asked.id)]
+    if articles:
+        answer.answer = answer.answer.rstrip("\n") + "\n\n" + "\n".join(
+            f"_Why: {article.title} (ask \"{article.phrasings[0]}\" for the rule and its sources)._"
+            for article in articles) + "\n"
+    return answer
