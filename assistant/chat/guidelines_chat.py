@@ -21,9 +21,11 @@ from typing import Any, Protocol
 
 from assistant.chat.parse import ParsedQuestion
 from assistant.contract import Answer, CodeLine
+from assistant.corpus.codes import find_code_spans
 from assistant.corpus.guidelines import GUIDELINES_DIRNAME, Article, Guidelines, load_guidelines
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.guideline_search import GuidelineHit, GuidelineIndex
+from assistant.retrieval.lexical import tokenize
 from assistant.units.guideline_links import FAMILY_ARTICLES
 
 # Words that make a question ask for a rule rather than a count or a code's card (coders' phrasings).
@@ -35,7 +37,26 @@ RULE_CUES = re.compile(
     r"|payable|bundled|separately|ok to|okay to|guidelines?|mean|means|definition|define|policy|who can)\b",
     re.IGNORECASE,
 )
+# A question that asks which code or modifier to use ("what is the professional component modifier", "code for a
+# port flush") is a code search, not a rule question.
+FINDS_A_CODE = re.compile(
+    r"\b(?:code|codes|modifier|modifiers|hcpcs|cpt)\s+(?:for|to use)\b|\b(?:which|what) (?:code|modifier|cpt|hcpcs)"
+    r"|\b(?:code|codes|modifier)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# Words of a "what is CODE" question that ask for the code's card, not for a rule.
+_CARD_WORDS = frozenset({"what", "whats", "when", "doe", "mean", "modifier", "mod", "is", "definition", "define",
+                         "description", "explain"})
 MIN_SHARED_WORDS = 2  # without a whole coder phrasing, a hit must share this many specific words with the question
+# Topics whose rules the NCCI tables apply to named codes: with codes named, the edits answer comes first ("do I
+# need modifier 59 for 96413 and 96360" is the PTP edit and its modifier indicator).
+EDITS_TOPICS = frozenset({"ncci", "modifiers"})
+# Rule names with a number in them are names, not quantities: "the 8 minute rule" is not 8 minutes of therapy. Each
+# is read as the service it names, so "what is the 8 minute rule for 38 minutes" counts 38 minutes of therapy.
+RULE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:8|eight)[- ]?min(?:ute)?s?[- ]rules?\b", re.IGNORECASE), "therapy"),
+    (re.compile(r"\brule of (?:8s|8|eights?)\b", re.IGNORECASE), "therapy"),
+)
 
 
 class GuidelineRouter(Protocol):
@@ -43,6 +64,12 @@ class GuidelineRouter(Protocol):
 
     corpus: Any
     edits: Any
+
+
+class UnitsRouter(GuidelineRouter, Protocol):
+    """A router that also counts units (for a rule question with a quantity)."""
+
+    def units_route(self, parsed: ParsedQuestion, context: Any) -> Answer: ...
 
 
 @lru_cache(maxsize=4)
@@ -68,6 +95,16 @@ def guideline_library(corpus_dir: Path | None = None) -> tuple[Guidelines, Guide
 def is_rule_question(text: str) -> bool:
     """True when the words ask for a rule ("what is", "can I bill ... with", "is ... billable", "do I need")."""
     return RULE_CUES.search(text) is not None
+
+
+def names_only_codes(text: str) -> bool:
+    """True when the question names codes or modifiers and nothing else specific ("what is modifier 59", "what is
+    96369"): the code's card answers it (lookup route), not an article."""
+    named = {span.code.casefold() for span in find_code_spans(text)}
+    if not named:
+        return False
+    rest = [t for t in tokenize(text) if t not in named and t not in _CARD_WORDS]
+    return not rest
 
 
 def _strong(hit: GuidelineHit) -> bool:
@@ -159,15 +196,65 @@ def guideline_answer(hits: list[GuidelineHit], codes: list[str], setting: str, r
     return Answer(route="guideline", answer=text, codes=lines, citations=citations)
 
 
-def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: GuidelineRouter) -> Answer | None:
-    """The guideline answer for a rule question with nothing to count, or None (another route answers)."""
-    if parsed.has_quantity or parsed.followup or not is_rule_question(parsed.text):
+def without_rule_names(text: str) -> str:
+    """`text` with each numbered rule name ("8 minute rule") replaced by the service it names ("therapy")."""
+    for pattern, service in RULE_NAMES:
+        text = pattern.sub(service, text)
+    return text
+
+
+def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: UnitsRouter) -> Answer | None:
+    """The guideline answer for a rule question with nothing to count, or None (another route answers).
+
+    A numbered rule name is re-read without its number: with no other quantity the article answers; with one
+    ("the 8 minute rule for 38 minutes") the units are counted on the re-read question and the article leads."""
+    if parsed.followup or parsed.earlier_texts:
         return None
-    hits = find_article(parsed.text)
+    question = parsed.text
+    if parsed.has_quantity:
+        plain = without_rule_names(parsed.text)
+        if plain == parsed.text:
+            return None
+        from assistant.chat.parse import parse_question
+
+        reread = parse_question(plain)
+        if reread.has_quantity:
+            return link_units_answer(router.units_route(reread, context), parsed, router)
+        parsed = reread
+    elif not is_rule_question(parsed.text) or names_only_codes(parsed.text) or FINDS_A_CODE.search(parsed.text):
+        return None
+    hits = find_article(question)
     if not hits:
         return None
+    if parsed.codes and _edits_answer_first(hits[0], parsed):
+        # The NCCI edits answer (edits_chat, as the router's edits hook gives it), naming the article; None lets
+        # the router's own routes answer.
+        from assistant.chat.edits_chat import answer_edits_question
+
+        return link_edits_answer(answer_edits_question(parsed, context, router), parsed)
     answer = guideline_answer(hits, list(parsed.codes), context.setting, router)
     answer.warnings.extend(context.warnings)
+    return answer
+
+
+def _edits_answer_first(hit: GuidelineHit, parsed: ParsedQuestion) -> bool:
+    """With codes named, the NCCI table is the answer when the rule is a table rule ("what's the MUE for 96370",
+    "can I bill 96372 and 99213 together" with no rule named); a payment rule ("is 99211 payable with 96372 for
+    Medicare": no PTP edit, yet Medicare does not pay it) is answered by its article with the table facts."""
+    if hit.article.topic in EDITS_TOPICS:
+        return True
+    return len(parsed.codes) >= 2 and parsed.together and hit.phrase is None
+
+
+def link_edits_answer(answer: Answer | None, parsed: ParsedQuestion) -> Answer | None:
+    """An edits answer to a rule question names the article that explains the rule (one line, at the end)."""
+    if answer is None or not is_rule_question(parsed.text):
+        return answer
+    hits = find_article(parsed.text)
+    if hits:
+        article = hits[0].article
+        answer.answer = (answer.answer.rstrip("\n") + f"\n\n_Guideline: {article.title} (ask "
+                         f"\"{article.phrasings[0]}\" for the rule and its sources)._\n")
     return answer
 
 

@@ -51,12 +51,16 @@ class GuidelineIndex:
         documents = []
         self._vocab: list[frozenset[str]] = []
         self._phrases: list[list[tuple[str, str]]] = []  # (normalised, as written)
+        self._code_only: list[set[str]] = []
         for article in self.articles:
             named = [article.title, *article.phrasings, *article.phrasings, article.topic, " ".join(article.codes)]
             tokens = tokenize(" ".join([*named, article.answer]))
             documents.append(tokens)
             self._vocab.append(frozenset(tokenize(" ".join(named))))
+            # A phrasing that is only codes ("96369") ranks but never counts as naming the rule: "what is 96369"
+            # asks for the code's card.
             self._phrases.append([(_normal(p), p) for p in [article.title, *article.phrasings] if tokenize(p)])
+            self._code_only.append({p for p in article.phrasings if all(_CODE_TOKEN.match(t) for t in tokenize(p))})
         self._bm25 = BM25Okapi(documents) if documents else None
 
     def search(self, text: str, k: int = 3) -> list[GuidelineHit]:
@@ -69,7 +73,8 @@ class GuidelineIndex:
         phrase_hits: list[tuple[int, str | None]] = []
         for phrases in self._phrases:
             found = [(len(p.split()), written) for p, written in phrases if p in normal]
-            phrase_hits.append((sum(n for n, _ in found), max(found)[1] if found else None))
+            naming = [(n, written) for n, written in found if written not in self._code_only[len(phrase_hits)]]
+            phrase_hits.append((sum(n for n, _ in found), max(naming)[1] if naming else None))
         by_bm25 = sorted(range(len(self.articles)), key=lambda i: -scores[i])
         by_phrase = sorted((i for i in range(len(self.articles)) if phrase_hits[i][0]),
                            key=lambda i: -phrase_hits[i][0])
