@@ -34,20 +34,30 @@ RULE_CUES = re.compile(
     r"|may (?:i|we)|is (?:it|there|a|an|the)|are (?:they|there)|do (?:i|we|you) (?:need|have to)|does (?:it|the|a|an|"
     r"medicare)|how (?:does|do|is|are) .{0,40}(?:work|counted|calculated|billed|reported|apply|used|defined)"
     r"|should (?:i|we)|rules?|explain|difference|differences|vs\.?|versus|required|requirements?|allowed|billable"
-    r"|payable|bundled|separately|ok to|okay to|guidelines?|mean|means|definition|define|policy|who can)\b",
+    r"|payable|bundled|separately|ok to|okay to|guidelines?|mean|means|definition|define|policy|who can"
+    r"|what counts|counts? as|considered|qualif\w*|how (?:do|should) (?:i|we|you) (?:calculate|pick|choose|use)"
+    r"|how to|how many minutes|appeal|which date|be (?:billed|reported|used|coded)|is (?:that|this)"
+    r"|which (?:one|service|is)|do (?:i|we|you) (?:use|count))\b"
+    r"|^\s*(?:is|are|does|do|can|could|should|may|must|will)\b",
     re.IGNORECASE,
 )
 # A question that asks which code or modifier to use ("what is the professional component modifier", "code for a
 # port flush") is a code search, not a rule question.
 FINDS_A_CODE = re.compile(
-    r"\b(?:code|codes|modifier|modifiers|hcpcs|cpt)\s+(?:for|to use)\b|\b(?:which|what) (?:code|modifier|cpt|hcpcs)"
-    r"|\b(?:code|codes|modifier)\s*\??\s*$",
+    r"\b(?:code|codes|modifier|modifiers|cpt|hcpcs)\s+(?:for|to use)\s+\w"
+    r"|\b(?:which|what)\s+(?:code|codes|modifier|modifiers|cpt|hcpcs)\b(?!.*\brules?\b)"
+    r"|^\s*(?:what|which)\s+(?:is|are)\s+the\s+[\w/ -]{1,40}\s+modifier\s*\??\s*$",
     re.IGNORECASE,
 )
+_ICD10 = re.compile(r"^[a-z]\d{2}[0-9a-z]{0,4}$")  # a diagnosis code beside the procedure code ("96369 for K92.2")
+_RULE_WORD = re.compile(r"\brules?\b", re.IGNORECASE)
+_DEFINITION = re.compile(r"^\s*(?:what(?:'s|s)?(?: is| are| does| do)?|tell me about|define|explain|describe)\b",
+                         re.IGNORECASE)
 # Words of a "what is CODE" question that ask for the code's card, not for a rule.
-_CARD_WORDS = frozenset({"what", "whats", "when", "doe", "mean", "modifier", "mod", "is", "definition", "define",
-                         "description", "explain"})
+_CARD_WORDS = frozenset({"what", "whats", "doe", "add", "tell", "about", "mean", "modifier", "mod", "is", "definition",
+                         "define", "description", "explain"})
 MIN_SHARED_WORDS = 2  # without a whole coder phrasing, a hit must share this many specific words with the question
+HOW_TO_BILL = re.compile(r"\bhow (?:do|should|can) (?:i|we|you) (?:bill|code|report)\b", re.IGNORECASE)
 # Topics whose rules the NCCI tables apply to named codes: with codes named, the edits answer comes first ("do I
 # need modifier 59 for 96413 and 96360" is the PTP edit and its modifier indicator).
 EDITS_TOPICS = frozenset({"ncci", "modifiers"})
@@ -97,18 +107,31 @@ def is_rule_question(text: str) -> bool:
     return RULE_CUES.search(text) is not None
 
 
+def _asks_a_rule(parsed: ParsedQuestion) -> bool:
+    """A rule cue; "how do I bill ..." only when no service to count is named ("IM injection how do I bill" is a
+    units question, "how do I bill drug wastage with JW" a rule question)."""
+    return is_rule_question(parsed.text) or (HOW_TO_BILL.search(parsed.text) is not None and parsed.family is None)
+
+
+def finds_a_code(text: str) -> bool:
+    """True for a question asking which code or modifier to use (a code search), unless it asks for a rule."""
+    return FINDS_A_CODE.search(text) is not None and _RULE_WORD.search(text) is None
+
+
 def names_only_codes(text: str) -> bool:
-    """True when the question names codes or modifiers and nothing else specific ("what is modifier 59", "what is
-    96369"): the code's card answers it (lookup route), not an article."""
+    """True when a definition question names codes or modifiers and nothing else specific ("what is modifier 59",
+    "what is 96369"): the code's card answers it (lookup route), not an article. "Can G2211 be billed with modifier
+    25" names only codes too, but asks a rule."""
     named = {span.code.casefold() for span in find_code_spans(text)}
-    if not named:
+    if not named or not _DEFINITION.search(text):
         return False
-    rest = [t for t in tokenize(text) if t not in named and t not in _CARD_WORDS]
+    rest = [t for t in tokenize(text) if t not in named and t not in _CARD_WORDS and not _ICD10.match(t)]
     return not rest
 
 
 def _strong(hit: GuidelineHit) -> bool:
-    return hit.phrase is not None or len(hit.shared) >= MIN_SHARED_WORDS
+    """A whole coder phrasing, a named code the article concerns, or two specific shared words."""
+    return hit.phrase is not None or bool(hit.codes) or len(hit.shared) >= MIN_SHARED_WORDS
 
 
 def find_article(text: str, corpus_dir: Path | None = None) -> list[GuidelineHit]:
@@ -221,7 +244,7 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
         if reread.has_quantity:
             return link_units_answer(router.units_route(reread, context), parsed, router)
         parsed = reread
-    elif not is_rule_question(parsed.text) or names_only_codes(parsed.text) or FINDS_A_CODE.search(parsed.text):
+    elif not _asks_a_rule(parsed) or names_only_codes(parsed.text) or finds_a_code(parsed.text):
         return None
     hits = find_article(question)
     if not hits:
@@ -231,7 +254,9 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
         # the router's own routes answer.
         from assistant.chat.edits_chat import answer_edits_question
 
-        return link_edits_answer(answer_edits_question(parsed, context, router), parsed)
+        edits = link_edits_answer(answer_edits_question(parsed, context, router), parsed)
+        if edits is not None or len(parsed.codes) >= 2 and parsed.together:
+            return edits  # None: the router's edits route answers the pair
     answer = guideline_answer(hits, list(parsed.codes), context.setting, router)
     answer.warnings.extend(context.warnings)
     return answer

@@ -37,47 +37,71 @@ class GuidelineHit:
     why: str
     phrase: str | None  # the coder phrasing found whole in the question, if any
     shared: tuple[str, ...]  # the question's words the article shares (codes and generic words left out)
+    codes: tuple[str, ...] = ()  # the question's codes the article concerns (lower case)
 
 
-def _normal(text: str) -> str:
-    return " " + " ".join(tokenize(text)) + " "
+MAX_NAME_ARTICLES = 3  # a one-word phrasing names an article only when that word names at most this many articles
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    tokens: frozenset[str]
+    written: str
+    naming: bool  # has a specific word besides codes and generic words ("96369" alone does not name a rule)
 
 
 class GuidelineIndex:
-    """BM25 and whole-phrase rankers over the articles, fused by reciprocal rank."""
+    """BM25 and whole-phrasing rankers over the articles, fused by reciprocal rank."""
 
     def __init__(self, articles: Sequence[Article]) -> None:
         self.articles = list(articles)
         documents = []
         self._vocab: list[frozenset[str]] = []
-        self._phrases: list[list[tuple[str, str]]] = []  # (normalised, as written)
-        self._code_only: list[set[str]] = []
+        self._codes: list[frozenset[str]] = []
+        self._phrases: list[list[_Phrase]] = []
+        written_by_article: list[list[tuple[frozenset[str], str]]] = []
+        document_frequency: dict[str, int] = {}
         for article in self.articles:
             named = [article.title, *article.phrasings, *article.phrasings, article.topic, " ".join(article.codes)]
-            tokens = tokenize(" ".join([*named, article.answer]))
-            documents.append(tokens)
+            documents.append(tokenize(" ".join([*named, article.answer])))
             self._vocab.append(frozenset(tokenize(" ".join(named))))
-            # A phrasing that is only codes ("96369") ranks but never counts as naming the rule: "what is 96369"
-            # asks for the code's card.
-            self._phrases.append([(_normal(p), p) for p in [article.title, *article.phrasings] if tokenize(p)])
-            self._code_only.append({p for p in article.phrasings if all(_CODE_TOKEN.match(t) for t in tokenize(p))})
+            self._codes.append(frozenset(code.casefold() for code in article.codes))
+            phrases = [(frozenset(tokenize(p)), p) for p in [article.title, *article.phrasings]]
+            written_by_article.append([(tokens, p) for tokens, p in phrases if tokens])
+            for token in set().union(*(tokens for tokens, _ in phrases)):
+                document_frequency[token] = document_frequency.get(token, 0) + 1
+        for phrases in written_by_article:
+            kept = []
+            for tokens, written in phrases:
+                specific = {t for t in tokens if t not in _GENERIC and not _CODE_TOKEN.match(t)}
+                if len(tokens) == 1 and (not specific or document_frequency[next(iter(tokens))] > MAX_NAME_ARTICLES):
+                    continue  # one common word ("time", "rule") names no article
+                if tokens <= _GENERIC:
+                    continue
+                kept.append(_Phrase(tokens, written, bool(specific)))
+            self._phrases.append(kept)
         self._bm25 = BM25Okapi(documents) if documents else None
 
     def search(self, text: str, k: int = 3) -> list[GuidelineHit]:
-        """The best `k` articles for `text`, best first; [] when no article shares a specific word with it."""
+        """The best `k` articles for `text`, best first; [] when no article shares a specific word with it.
+
+        A phrasing matches when all its words are in the question, in any order ("does the midpoint rule apply to
+        E/M" meets "midpoint ... e/m"); longer phrasings rank first."""
         tokens = tokenize(text)
         if not tokens or self._bm25 is None:
             return []
         scores = self._bm25.get_scores(tokens)
-        normal = _normal(text)
-        phrase_hits: list[tuple[int, str | None]] = []
+        question = frozenset(tokens)
+        phrase_rank: list[tuple[int, int]] = []
+        naming: list[str | None] = []
         for phrases in self._phrases:
-            found = [(len(p.split()), written) for p, written in phrases if p in normal]
-            naming = [(n, written) for n, written in found if written not in self._code_only[len(phrase_hits)]]
-            phrase_hits.append((sum(n for n, _ in found), max(naming)[1] if naming else None))
+            found = [p for p in phrases if p.tokens <= question]
+            phrase_rank.append((max((len(p.tokens) for p in found), default=0), len(found)))
+            named = [p for p in found if p.naming]
+            naming.append(max(named, key=lambda p: len(p.tokens)).written if named else None)
         by_bm25 = sorted(range(len(self.articles)), key=lambda i: -scores[i])
-        by_phrase = sorted((i for i in range(len(self.articles)) if phrase_hits[i][0]),
-                           key=lambda i: -phrase_hits[i][0])
+        by_phrase = sorted((i for i in range(len(self.articles)) if phrase_rank[i][0]), key=lambda i: (
+            -phrase_rank[i][0], -phrase_rank[i][1], -scores[i]))
         fused: dict[int, float] = {}
         for rank, i in enumerate(by_bm25):
             if scores[i] > 0:
@@ -88,9 +112,11 @@ class GuidelineIndex:
         hits = []
         for i in sorted(fused, key=lambda i: -fused[i])[:k]:
             shared = tuple(sorted(t for t in specific & self._vocab[i] if not _CODE_TOKEN.match(t)))
-            phrase = phrase_hits[i][1]
-            if phrase is None and not shared:
+            codes = tuple(sorted(question & self._codes[i]))
+            phrase = naming[i]
+            if phrase is None and not shared and not codes:
                 continue
-            why = f"matched the phrasing '{phrase}'" if phrase else f"shares the words {', '.join(shared)}"
-            hits.append(GuidelineHit(self.articles[i], round(fused[i], 4), why, phrase, shared))
+            why = (f"matched the phrasing '{phrase}'" if phrase else
+                   f"shares the words {', '.join(shared + codes)}")
+            hits.append(GuidelineHit(self.articles[i], round(fused[i], 4), why, phrase, shared, codes))
         return hits
