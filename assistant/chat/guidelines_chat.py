@@ -268,7 +268,8 @@ def _edits_answer_first(hit: GuidelineHit, parsed: ParsedQuestion) -> bool:
     Medicare": no PTP edit, yet Medicare does not pay it) is answered by its article with the table facts."""
     if hit.article.topic in EDITS_TOPICS:
         return True
-    return len(parsed.codes) >= 2 and parsed.together and hit.phrase is None
+    # A pair the article itself concerns (99211 and 96372) is the article's rule; any other pair is the edit's.
+    return len(parsed.codes) >= 2 and parsed.together and hit.phrase is None and len(hit.codes) < 2
 
 
 def link_edits_answer(answer: Answer | None, parsed: ParsedQuestion) -> Answer | None:
