@@ -178,3 +178,33 @@ def test_a_table_question_keeps_the_edits_answer_and_names_the_article(loaded: A
     answer = loaded.ask("what's the mue for 96370")
     assert answer.route == "edits" and "96370: MUE 3 (MAI 3)" in answer.answer
     assert f"_Guideline: {_title('mue-basics')}" in answer.answer
+
+
+# --- the CLI and the API answer rule questions too ----------------------------------------------------------------
+
+
+def test_the_cli_answers_a_rule_question_from_its_article():
+    import json
+    import subprocess
+    import sys
+
+    from assistant.settings import REPO_ROOT
+
+    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "when do I need an ABN", "--json"],
+                            capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["route"] == "guideline"
+    assert first_article_title(answer["answer"]) == _title("abn-ga-modifier")
+
+
+def test_the_api_answers_a_rule_question_from_its_article(assistant: Assistant):
+    from fastapi.testclient import TestClient
+
+    from assistant.web import create_app
+
+    client = TestClient(create_app(assistant, Settings(api_token=None, cors_origins=[], root_path="")))
+    response = client.post("/api/ask", json={"question": "is KVO billable"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["route"] == "guideline" and first_article_title(body["answer"]) == _title("kvo-keep-open")
