@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.units.vocabulary import Payer, Setting
 
-Route = Literal["units", "lookup", "search", "edits", "help", "error"]
+Route = Literal["units", "lookup", "search", "edits", "help", "error", "guideline"]
 CareSetting = Setting  # the older name of the claim setting, kept for the front ends that import it
 
 

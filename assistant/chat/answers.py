@@ -22,6 +22,7 @@ EXAMPLE_QUESTIONS = (
     "critical care 110 minutes medicare",
     "ceftriaxone 1 g how many units",
     "can I bill 96360 and 96365 together",
+    "what is the 8 minute rule",
 )
 
 # How each units-engine family is named in an answer: from the units family registry (RULES declares each family

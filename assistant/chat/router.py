@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from assistant.chat import answers
 from assistant.chat.described import described_hook, sibling_notes
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
+from assistant.chat.guidelines_chat import answer_guideline_question, link_units_answer
 from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
@@ -213,6 +214,9 @@ class Router:
                     return encounter
             return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
                                   lambda: answers.units_problem_answer(parsed.problems, context.warnings))
+        guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
+        if guideline is not None:
+            return guideline
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
@@ -220,7 +224,8 @@ class Router:
             return self.edits_route(parsed, context)
         if parsed.has_quantity or self._counts_services(parsed):
             return described_hook(self, parsed, context,  # issue 22: a described thing with a number -> search
-                                  lambda: keep_typed_em(self.units_route(parsed, context), parsed, context.payer))
+                                  lambda: self._why_hook(parsed, keep_typed_em(self.units_route(parsed, context),
+                                                                               parsed, context.payer)))
         if not parsed.codes and not parsed.earlier_texts:
             # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
             # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
@@ -244,6 +249,14 @@ class Router:
         if not parsed.codes or parsed.has_duration:
             return None
         return answer_edits_question(parsed, context, self)
+
+    def _guideline_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
+        """A rule question with nothing to count: the guideline article (assistant/chat/guidelines_chat.py)."""
+        return answer_guideline_question(parsed, context, self)
+
+    def _why_hook(self, parsed: ParsedQuestion, answer: Answer) -> Answer:
+        """A units answer links the article explaining its rule ("Why: ..."; guidelines_chat.link_units_answer)."""
+        return link_units_answer(answer, parsed, self)
 
     def find_drugs(self, text: str) -> list[tuple[str, tuple[int, int], str | None]]:
         """Drug names in `text` from the corpus (the drug dictionary when present, else the records' lay terms):

@@ -166,6 +166,8 @@ def load_records(corpus_dir: Path) -> list[CodeRecord]:
     records: list[CodeRecord] = []
     where: dict[str, tuple[str, _LineDict]] = {}  # code -> (file, raw mapping) of its record
     for path in sorted(corpus_dir.rglob("*.yaml")):
+        if "guidelines" in path.relative_to(corpus_dir).parts[:-1]:
+            continue  # guideline articles, not code records (assistant/corpus/guidelines.py)
         name = display_path(path)
         for record, raw in _records_of_file(path):
             if record.code in where:

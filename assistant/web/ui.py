@@ -37,6 +37,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "can I bill 96369 and 96372 together",
     "code for chemo push",
     "ceftriaxone 1 g how many units",
+    "what is the 8 minute rule",
 )
 
 PAYER_CHOICES: list[tuple[str, Payer]] = [("CPT", "cpt"), ("Medicare", "medicare")]
