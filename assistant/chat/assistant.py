@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat.coverage import add_diagnosis_context
 from assistant.chat.parse import has_words, parse_conversation
 from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
@@ -55,6 +56,10 @@ class Assistant:
         self.edits = edits
         self.chat_model = chat_model
         self.router = Router(corpus, retriever, edits)
+        # issue 18: the MCD coverage tables (a leaf store; `import mcd` writes them), read by chat/coverage.py.
+        from assistant.coverage import CoverageStore
+
+        self.router.coverage = CoverageStore.in_data_dir(settings.resolved_data_dir)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, chat_model: Any | None = None) -> Assistant:
@@ -111,11 +116,12 @@ class Assistant:
         history: Sequence[Message | dict] | None = None,
         payer: Payer | None = None,
         setting: CareSetting | None = None,
+        state: str | None = None,
     ) -> Answer:
         """Answer one chat turn. Never raises for bad input: it answers with route `help`, `units` (a duration
         that cannot be counted, with the reason) or `error` (an unexpected failure, with a short apology)."""
         try:
-            return self._ask(question, history, payer, setting)
+            return self._ask(question, history, payer, setting, state)
         except Exception:  # noqa: BLE001 (the contract: never a traceback to the user)
             log.exception("ask failed for a question of %d characters", len(question or ""))
             return error_answer()
@@ -139,6 +145,7 @@ class Assistant:
         history: Sequence[Message | dict] | None,
         payer: Payer | None,
         setting: CareSetting | None,
+        state: str | None = None,
     ) -> Answer:
         question = question if isinstance(question, str) else ""
         if not question.strip():
@@ -157,11 +164,13 @@ class Assistant:
             payer=parsed.payer or payer or self.settings.default_payer,
             setting=parsed.setting or setting or self.settings.default_setting,
             warnings=warnings,
+            state=state or self.settings.default_state,
         )
         if parsed.followup and earlier:
             context.notes.append("_Read as a follow-up to your earlier question._")
         answer = self.router.answer(parsed, context)
         answer.reading = self._trail(parsed, payer, setting, context, bool(earlier))
+        add_diagnosis_context(answer, parsed.text, self.router, context)  # issue 18: dx in the trail, coverage lines
         if self.chat_model is not None and answer.route not in ("help", "error"):
             answer = rephrase(self.chat_model, answer)
         return answer

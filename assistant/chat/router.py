@@ -26,7 +26,7 @@ from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, several_services
 from assistant.contract import Answer
-from assistant.corpus.codes import find_icd10_codes, find_modifiers, find_ndcs
+from assistant.corpus.codes import find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
@@ -59,6 +59,7 @@ class RouteContext:
     setting: str
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    state: str | None = None  # issue 18: the state (or MAC) whose coverage articles apply
 
 
 class Router:
@@ -211,6 +212,11 @@ class Router:
                 if encounter is not None:
                     return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
+        from assistant.chat.diagnosis_route import diagnosis_hook  # issue 18: POS, coverage, ICD-10-CM
+
+        diagnosis_answer = diagnosis_hook(self, parsed, context)
+        if diagnosis_answer is not None:
+            return diagnosis_answer
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
@@ -220,9 +226,6 @@ class Router:
             return self.units_route(parsed, context)
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
-        diagnosis_codes = find_icd10_codes(parsed.text)
-        if diagnosis_codes:
-            return answers.diagnosis_code_answer(diagnosis_codes)
         if parsed.followup and parsed.family is None:
             return answers.help_answer("I could not tell which earlier question this follows; please ask it in full "
                                        "(for example *subq 3 hours*).")
