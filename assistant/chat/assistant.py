@@ -60,6 +60,7 @@ class Assistant:
         from assistant.coverage import CoverageStore
 
         self.router.coverage = CoverageStore.in_data_dir(settings.resolved_data_dir)
+        self.router.data_dir = settings.resolved_data_dir  # where the diagnosis index is cached
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, chat_model: Any | None = None) -> Assistant:

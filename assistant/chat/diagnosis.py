@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine, ReadingStep
 from assistant.corpus.codes import find_icd10_codes
-from assistant.corpus.icd10 import DiagnosisVerdict, code_set
+from assistant.corpus.icd10 import SOURCE, DiagnosisVerdict, code_set
 
 # Words that ask for a diagnosis code: "ICD-10 for", "ICD 10 code", "ICD-10-CM", "dx code", "diagnosis code",
 # "diagnosis for", "diag code".
@@ -25,7 +26,9 @@ _ASKS_FOR_DIAGNOSIS = re.compile(
 )
 # A three-character category typed alone ("what is I10", "ICD-10 J45") is read only after a diagnosis word: a bare
 # "B12" or "A1c" is a vitamin or a lab, not a category.
-_CATEGORY = re.compile(r"(?<![\w.])([A-TV-Z]\d[0-9A-Z])(?![\w.])")
+_CATEGORY = re.compile(r"(?<![\w.])([A-Z]\d[0-9A-Z])(?![\w.])")
+# U codes (U07.1 COVID-19, U09.9) are ICD-10-CM codes that corpus.codes.find_icd10_codes leaves out.
+_U_CODE = re.compile(r"(?<![\w.])(U\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w.])", re.IGNORECASE)
 NOTE_LIMIT = 6
 
 
@@ -37,7 +40,7 @@ def asks_for_diagnosis(text: str) -> bool:
 def typed_diagnosis_codes(text: str) -> list[str]:
     """ICD-10-CM codes typed in `text`: dotted ones always, a bare category ("I10") only after a diagnosis word
     (or when the whole question is that code) and only when it is a category of the code set."""
-    codes = find_icd10_codes(text)
+    codes = find_icd10_codes(text) + [m.group(1).upper() for m in _U_CODE.finditer(text)]
     if asks_for_diagnosis(text) or re.fullmatch(r"\W*(?:what\s+is\s+)?\w{3}\W*", text, re.IGNORECASE):
         for match in _CATEGORY.finditer(text):
             candidate = match.group(1).upper()
@@ -113,12 +116,13 @@ def diagnosis_lookup_answer(codes: Sequence[str]) -> Answer:
     return Answer(route="lookup", answer=text, codes=lines, citations=[codes_set.source], warnings=warnings)
 
 
-def diagnosis_search_answer(question: str, k: int = 5) -> Answer:
-    """The ICD-10-CM codes whose description, inclusion terms or coders' abbreviations match the question."""
+def diagnosis_search_answer(question: str, k: int = 5, data_dir: Path | None = None) -> Answer:
+    """The ICD-10-CM codes whose description, inclusion terms or coders' abbreviations match the question (the
+    index is cached in `data_dir`)."""
     from assistant.retrieval.diagnoses import diagnosis_index
 
-    hits = diagnosis_index().search(question, k=k)
-    source = code_set().source
+    hits = diagnosis_index(data_dir).search(question, k=k)
+    source = SOURCE
     if not hits:
         return Answer(route="search", answer="**No ICD-10-CM code matches those words.** Try the condition's name "
                       "as written in the record (for example *type 2 diabetes with hyperglycemia*).",

@@ -42,7 +42,7 @@ def diagnosis_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
     if codes:
         return _with_warnings(diagnosis_lookup_answer(codes), context)
     if asks_for_diagnosis(text):
-        return _with_warnings(diagnosis_search_answer(text), context)
+        return _with_warnings(diagnosis_search_answer(text, data_dir=getattr(router, "data_dir", None)), context)
     return None
 
 

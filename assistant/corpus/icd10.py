@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -29,9 +30,9 @@ CHILDREN_SHOWN = 12
 
 Status = Literal["billable", "not_billable", "invalid"]
 
-# A diagnosis code as coders type it: a letter (not U, reserved for special use), two more characters, then an
-# optional dot and up to four characters ("E11.9", "S72.001A", "T36.0X1A", "I10", "Z3A"), dot optional ("E119").
-_SHAPE = re.compile(r"^[A-TV-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
+# A diagnosis code as coders type it: a letter, two more characters, then an optional dot and up to four characters
+# ("E11.9", "S72.001A", "T36.0X1A", "I10", "Z3A", "U07.1"), dot optional ("E119").
+_SHAPE = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Icd10CodeSet:
 
     def is_billable(self, code: str) -> bool:
         cm = self._cm
-        return bool(cm.is_valid_item(code) and not cm.is_chapter_or_block(code) and cm.is_leaf(code))
+        return bool(cm.is_valid_item(code) and cm.is_category_or_subcategory(code) and cm.is_leaf(code))
 
     def description(self, code: str) -> str:
         return str(self._cm.get_description(code)) if self._cm.is_valid_item(code) else ""
@@ -102,7 +103,7 @@ class Icd10CodeSet:
         excludes2: list[str] = []
         includes: list[str] = list(cm.get_includes(code))
         # Excludes notes apply to every code under the category or subcategory that carries them (Section I.A.12).
-        for node in [code, *(a for a in cm.get_ancestors(code) if not cm.is_chapter_or_block(a))]:
+        for node in [code, *(a for a in cm.get_ancestors(code) if cm.is_category_or_subcategory(a))]:
             excludes1.extend(f"{text} [{node}]" for text in cm.get_excludes1(node))
             excludes2.extend(f"{text} [{node}]" for text in cm.get_excludes2(node))
         return DiagnosisNotes(
@@ -123,7 +124,8 @@ class Icd10CodeSet:
         code = normalize_icd10(typed)
         if code is None:
             return DiagnosisVerdict(code=typed.strip().upper(), status="invalid")
-        if not cm.is_valid_item(code) or cm.is_chapter_or_block(code):
+        # "B20" names both a block and its one category: a code is valid when it is a category or subcategory.
+        if not cm.is_valid_item(code) or not cm.is_category_or_subcategory(code):
             return DiagnosisVerdict(code=code, status="invalid", nearest=self._nearest(code))
         level = "category" if cm.is_category(code) else "subcategory"
         parent = str(cm.get_parent(code) or "")
@@ -160,7 +162,7 @@ class Icd10CodeSet:
         (the tabular list writes the lay terms "high blood pressure" under I10, "pneumonia NOS" under J18.9)."""
         cm = self._cm
         for code in cm.get_all_codes():
-            if cm.is_chapter_or_block(code) or not cm.is_leaf(code):
+            if not cm.is_category_or_subcategory(code) or not cm.is_leaf(code):
                 continue
             terms = [*cm.get_inclusion_term(code), *cm.get_includes(code)]
             yield DiagnosisEntry(code=code, description=str(cm.get_description(code)), terms=tuple(terms))
@@ -176,7 +178,11 @@ def code_set() -> Icd10CodeSet:
     if _CODE_SET is None:
         with _LOCK:
             if _CODE_SET is None:
-                import simple_icd_10_cm  # noqa: PLC0415 (3.5 s of XML parsing: only when a diagnosis is asked)
+                # The package reads its data with importlib.resources' legacy calls (DeprecationWarning on 3.11+):
+                # not ours to fix, and not worth a warning in every answer's log.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    import simple_icd_10_cm  # noqa: PLC0415 (3.5 s of XML parsing: only when a diagnosis is asked)
 
                 _CODE_SET = Icd10CodeSet(simple_icd_10_cm)
     return _CODE_SET

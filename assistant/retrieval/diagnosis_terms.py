@@ -69,7 +69,7 @@ DIAGNOSIS_ABBREVIATIONS: tuple[tuple[str, str, str], ...] = (
     ("strep", "streptococcus", ""),
     ("pna", "pneumonia", "J18"),
     ("ca", "malignant neoplasm", ""),
-    ("sz", "seizures", "R56.9"),
+    ("sz", "convulsions", "R56.9"),
     ("ha", "headache", "R51.9"),
     ("l", "left", ""),
     ("r", "right", ""),
