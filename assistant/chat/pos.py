@@ -45,23 +45,23 @@ def _answer(entries: list[PlaceOfService], lead: str) -> Answer:
 
 
 def search_pos(text: str, k: int = 3) -> list[PlaceOfService]:
-    """POS entries whose name, description or lay terms share the question's words; a lay term found whole counts
-    most ("telehealth in the patient's home" -> 10)."""
+    """POS entries whose name, description or lay terms share the question's words, rarer words counting more; a
+    lay term found whole counts most ("telehealth in the patient's home" -> 10, "nursing home" -> 32)."""
     asked = [t for t in tokenize(text) if t not in _NOT_PLACES]
     if not asked:
         return []
     words = frozenset(asked)
+    entries = list(pos_codes().values())
+    bodies = [frozenset(tokenize(f"{e.name} {e.description} {' '.join(e.lay_terms)}")) for e in entries]
+    rarity = {w: 1 / max(1, sum(w in body for body in bodies)) for w in words}
     scored = []
-    for position, entry in enumerate(pos_codes().values()):
-        phrase = max((len(terms) for term in entry.lay_terms if (terms := frozenset(tokenize(term)))
-                      and terms <= words), default=0)
+    for position, (entry, body) in enumerate(zip(entries, bodies, strict=True)):
+        phrases = [terms for term in entry.lay_terms if (terms := frozenset(tokenize(term))) and terms <= words]
+        phrase = max((sum(rarity[w] for w in terms) + len(terms) for terms in phrases), default=0.0)
         name_words = frozenset(tokenize(entry.name))
-        body = name_words | frozenset(tokenize(entry.description)) | {t for term in entry.lay_terms
-                                                                      for t in tokenize(term)}
-        overlap = len(words & body) + len(words & name_words)
-        extra = len(name_words - words)
+        overlap = sum(rarity[w] for w in words & body) + len(words & name_words)
         if phrase or overlap:
-            scored.append((-(phrase * 3 + overlap), extra, position, entry))
+            scored.append((-(phrase * 3 + overlap), len(name_words - words), position, entry))
     scored.sort(key=lambda item: item[:3])
     return [entry for *_, entry in scored[:k]]
 
