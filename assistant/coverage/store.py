@@ -87,7 +87,8 @@ class CoverageStore:
     CREATE TABLE article_current AS SELECT article_id, MAX(article_version) AS article_version FROM article
         GROUP BY article_id;
     CREATE UNIQUE INDEX article_current_key ON article_current (article_id, article_version);
-    CREATE INDEX article_hcpc_code ON article_hcpc (code_low, code_high);
+    CREATE INDEX article_hcpc_code ON article_hcpc (code_low);
+    CREATE INDEX article_hcpc_ranges ON article_hcpc (code_low, code_high) WHERE code_low <> code_high;
     CREATE INDEX article_covered_key ON article_covered (article_id, article_version, code_low);
     CREATE INDEX article_noncovered_key ON article_noncovered (article_id, article_version, code_low);
     CREATE INDEX article_group_key ON article_group (article_id, article_version, kind, code_group);
@@ -146,16 +147,22 @@ class CoverageStore:
         if state_id is None:
             return []
         bare = _bare(code)
+        # A code is listed alone (code_low = code_high: an index equality) or inside a range (few rows, their own
+        # partial index): two exact look-ups instead of a scan of every row below the code.
         rows = self._db().execute(
-            """SELECT DISTINCT a.article_id, a.article_version, a.title, a.effective, a.ends, h.code_group
-               FROM article_hcpc h
+            """WITH hits AS (
+                   SELECT article_id, article_version, code_group FROM article_hcpc WHERE code_low = ?
+                   UNION SELECT article_id, article_version, code_group FROM article_hcpc
+                         WHERE code_low <> code_high AND code_low <= ? AND code_high >= ?)
+               SELECT DISTINCT a.article_id, a.article_version, a.title, a.effective, a.ends, h.code_group
+               FROM hits h
                JOIN article_current cur ON cur.article_id = h.article_id AND cur.article_version = h.article_version
                JOIN article a ON a.article_id = h.article_id AND a.article_version = h.article_version
                JOIN article_contractor ac ON ac.article_id = a.article_id AND ac.article_version = a.article_version
                JOIN contractor_state s ON s.contractor_id = ac.contractor_id
                     AND s.contractor_type_id = ac.contractor_type_id AND s.contractor_version = ac.contractor_version
-               WHERE h.code_low <= ? AND h.code_high >= ? AND s.state_id = ?
-               ORDER BY a.article_id""", (bare, bare, state_id)).fetchall()
+               WHERE s.state_id = ?
+               ORDER BY a.article_id""", (bare, bare, bare, state_id)).fetchall()
         return [self._match(*row, diagnosis=diagnosis) for row in rows]
 
     def _match(self, article_id: int, version: int, title: str, effective: str, ends: str, code_group: int,
@@ -182,9 +189,10 @@ class CoverageStore:
         db = self._db()
         for table, status in (("article_covered", "covered"), ("article_noncovered", "non-covered")):
             row = db.execute(
-                f"SELECT code_group FROM {table} WHERE article_id = ? AND article_version = ? AND code_low <= ? "  # noqa: S608 (table from a fixed pair)
-                "AND code_high >= ? ORDER BY code_group LIMIT 1",
-                (article_id, version, bare, bare)).fetchone()
+                f"SELECT code_group FROM {table} WHERE article_id = ? AND article_version = ? AND code_low = ? "  # noqa: S608 (table from a fixed pair)
+                f"UNION SELECT code_group FROM {table} WHERE article_id = ? AND article_version = ? "  # noqa: S608
+                "AND code_low <> code_high AND code_low <= ? AND code_high >= ? ORDER BY 1 LIMIT 1",
+                (article_id, version, bare, article_id, version, bare, bare)).fetchone()
             if row is not None:
                 return status, int(row[0])
         return "not listed", 0
