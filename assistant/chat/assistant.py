@@ -82,6 +82,14 @@ class Assistant:
             chat_model = load_chat_model(settings.llm_model)
         return cls(settings, corpus, retriever, edits, chat_model)
 
+    def warm_up_diagnoses(self) -> None:
+        """Load (or build once and save) the diagnosis index so the first diagnosis search does not wait for it
+        (issue 18; the web app calls this in its background warm-up). ICD-10-CM itself (about 150 MB) still loads
+        on the first diagnosis look-up only."""
+        from assistant.retrieval.diagnoses import diagnosis_index
+
+        diagnosis_index(self.settings.resolved_data_dir)
+
     def health(self) -> dict[str, Any]:
         """What /healthz reports: record count, embedding model, index collection, edits tables, rephrasing model."""
         edits_info: dict[str, Any] = {}

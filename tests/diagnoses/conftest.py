@@ -16,8 +16,9 @@ def icd10() -> Icd10CodeSet:
 
 
 @pytest.fixture(scope="session")
-def diagnosis_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("diagnosis-cache")
+def diagnosis_cache(session_data_dir: Path) -> Path:
+    """The session's data directory: the chat tests' Assistant finds the same index there (built once)."""
+    return session_data_dir
 
 
 @pytest.fixture(scope="session")
