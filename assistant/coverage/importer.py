@@ -9,6 +9,7 @@ tables stay on any error), and a file with under half the covered-diagnosis rows
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -89,14 +90,23 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise McdImportError(f"{path}: not a zip file (or a truncated one): {error}") from error
 
 
+def _encoding(opener: Opener) -> str:
+    """UTF-8 when the whole file decodes as UTF-8, else Windows Latin-1 (CMS files come in both). Checked before any
+    row is read, in 1 MB steps, so a late non-UTF-8 byte never makes the rows before it count twice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with opener() as raw:
+        try:
+            while chunk := raw.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8-sig"
+
+
 def _rows(where: str, opener: Opener, layout: TableLayout) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, row) of one table; the header must name the layout's columns; every row its header's field count."""
-    for encoding in ("utf-8-sig", "latin-1"):  # CMS files are UTF-8 or Windows Latin-1
-        try:
-            yield from _decoded_rows(where, opener, layout, encoding)
-            return
-        except UnicodeDecodeError:
-            continue
+    yield from _decoded_rows(where, opener, layout, _encoding(opener))
 
 
 def _decoded_rows(where: str, opener: Opener, layout: TableLayout,

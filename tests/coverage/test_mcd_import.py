@@ -97,3 +97,12 @@ def test_a_much_smaller_download_is_refused_unless_forced(tmp_path: Path, settin
     assert store_of(settings).info()["covered_rows"] == "36"
     import_mcd(small, settings, force=True)
     assert store_of(settings).info()["covered_rows"] == "4"
+
+
+def test_latin1_file_is_read_once(tmp_path: Path, settings: Settings) -> None:
+    rows = tables()["article"]
+    rows[2][3] = "Billing and Coding: Fer\u00e9 Products"  # é in Windows Latin-1, not valid UTF-8
+    folder = write_folder(tmp_path / "mcd", drop=("article",))
+    (folder / "article.csv").write_bytes(csv_text(rows).encode("latin-1"))
+    assert "4 articles" in import_mcd(folder, settings)
+    assert store_of(settings).info()["rows:article"] == "4"
