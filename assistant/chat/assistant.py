@@ -18,6 +18,7 @@ from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
 from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep
+from assistant.corpus.icd10 import RELEASE as ICD10_RELEASE
 from assistant.settings import Settings
 
 __all__ = ["EXAMPLE_QUESTIONS", "Assistant", "help_answer"]
@@ -117,6 +118,9 @@ class Assistant:
                 "quarters": {name: info.get("quarter") for name, info in edits_info.items()},
             },
             "llm": self.settings.llm_model if self.chat_model is not None else None,
+            # issue 18: the ICD-10-CM release shipped, and whether the MCD coverage tables are imported.
+            "diagnoses": {"icd10": ICD10_RELEASE, "mcd_loaded": bool(getattr(self.router, "coverage", None)
+                                                                      and self.router.coverage.loaded)},
         }
 
     def ask(

@@ -121,3 +121,9 @@ def test_units_answer_with_a_diagnosis_gets_a_coverage_line(coverage: Assistant)
 )
 def test_state_in_words(text: str, state: str | None) -> None:
     assert state_in(text) == state
+
+
+def test_health_names_the_icd10_release_and_the_mcd_tables(coverage: Assistant, tmp_path: Path, corpus) -> None:
+    assert coverage.health()["diagnoses"]["mcd_loaded"] is True
+    assert "FY2026" in coverage.health()["diagnoses"]["icd10"]
+    assert build(tmp_path, corpus, load=False).health()["diagnoses"]["mcd_loaded"] is False
