@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_icd10_codes
 
@@ -100,8 +101,7 @@ def _ask_state(code: str) -> Answer:
 
 def coverage_answer(store: Any, code: str, state: str, diagnosis: str | None) -> Answer:
     """Is `code` covered for `diagnosis` in `state`: each billing article of the state's MAC listing the code."""
-    contractors = store.contractors(state)
-    where = f"{STATES.get(state, state)} ({'; '.join(contractors) or 'no contractor in the file'})"
+    where = _place(store, state)
     matches = store.articles_for_code(code, state, diagnosis)
     citations = [MCD_SOURCE]
     if not matches:
@@ -160,7 +160,7 @@ def _lead(code: str, diagnosis: str, where: str, matches: Sequence[Any], statuse
 def covered_list_answer(store: Any, code: str, state: str, page: int) -> Answer:
     """The covered diagnoses of each billing article of the state's MAC listing `code`, one page at a time."""
     matches = store.articles_for_code(code, state)
-    where = f"{STATES.get(state, state)} ({'; '.join(store.contractors(state)) or 'no contractor in the file'})"
+    where = _place(store, state)
     if not matches:
         return coverage_answer(store, code, state, None)
     sections, codes = [], [CodeLine(code=code, description=matches[0].title)]
@@ -185,8 +185,27 @@ def covered_list_answer(store: Any, code: str, state: str, page: int) -> Answer:
                   codes=codes, citations=citations)
 
 
-def resolve_state(text: str, context: Any) -> str | None:
-    return state_in(text) or getattr(context, "state", None)
+def resolve_state(text: str, context: Any, store: Any = None) -> str | None:
+    """Where the coverage applies: a state the words name, else a MAC the words name ("for Novitas", "NGS"), else
+    the request's or the default state (which may itself be a MAC's name). A state abbreviation or a MAC name."""
+    found = state_in(text)
+    if found is None and store is not None:
+        found = store.mac_in(text)
+    if found is not None:
+        return found
+    requested = getattr(context, "state", None)
+    if not requested:
+        return None
+    named = state_in(f"in {requested.strip()}") or state_in(requested)
+    if named is None and store is not None and requested.strip().upper() not in STATES:
+        named = store.mac_in(requested) or requested
+    return named or requested.strip().upper()
+
+
+def _place(store: Any, where: str) -> str:
+    """"Texas (Novitas Solutions, Inc. (04112))", or the MAC's name when the question named a MAC."""
+    contractors = "; ".join(store.contractors(where)) or "no contractor in the file"
+    return f"{STATES[where]} ({contractors})" if where in STATES else contractors
 
 
 def coverage_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
@@ -198,9 +217,13 @@ def coverage_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
     if store is None or not store.loaded:
         return _not_loaded()
     code = parsed.codes[0]
-    state = resolve_state(text, context)
+    state = resolve_state(text, context, store)
     if state is None:
         return _ask_state(code)
+    if not store.contractors(state):
+        message = (f"No Medicare contractor in the imported MCD tables covers '{escape_user_text(state)}': name a US "
+                   "state (*in Texas*, *TX*) or a MAC (*Novitas*, *Noridian*)")
+        return Answer(route="help", answer=f"**{message}.**", warnings=[message])
     diagnoses = find_icd10_codes(text)
     if diagnoses and not _ASKS_LIST.search(text):
         return coverage_answer(store, code, state, diagnoses[0])
@@ -218,8 +241,8 @@ def coverage_lines(store: Any, codes: Sequence[str], diagnoses: Sequence[str], s
         for diagnosis in diagnoses:
             matches = store.articles_for_code(code, state, diagnosis)
             if not matches:
-                lines.append(f"Coverage: {code} is not listed in any billing article for {state}'s MAC (not the same "
-                             "as not covered).")
+                lines.append(f"Coverage: {code} is not listed in any billing article for this MAC ({state}); not the "
+                             "same as not covered.")
                 continue
             statuses = {m.number: m.diagnosis_status for m in matches}
             lines.append(f"Coverage ({state}): {code} with {diagnosis}: " + "; ".join(
@@ -240,6 +263,7 @@ def add_diagnosis_context(answer: Answer, text: str, router: Any, context: Any) 
     if answer.route not in ("units", "edits"):
         return
     procedures = [line.code for line in answer.codes if line.units]
-    lines = coverage_lines(getattr(router, "coverage", None), procedures, [s.text for s in steps],
-                           resolve_state(text, context))
+    store = getattr(router, "coverage", None)
+    lines = coverage_lines(store, procedures, [s.text for s in steps],
+                           resolve_state(text, context, store if store is not None and store.loaded else None))
     answer.warnings.extend(lines)

@@ -9,12 +9,17 @@ article is read. "Not listed" is never "not covered": an NCD, another article or
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 STORE_NAME = "coverage.sqlite3"
+# Words of contractor names that name no one contractor ("First Coast Service Options", "National Government
+# Services"): never enough alone to pick a MAC.
+_GENERIC_NAME_WORDS = frozenset(("national", "first", "government", "services", "service", "solutions", "healthcare",
+                                 "health", "medicare", "administrators", "options", "insurance", "corporation"))
 SOURCE = "CMS Medicare Coverage Database (MCD) downloads, billing articles (LCD articles)"
 
 SCHEMA = """
@@ -130,27 +135,59 @@ class CoverageStore:
                                  (state.upper(), state.casefold())).fetchone()
         return int(row[0]) if row else None
 
-    def contractors(self, state: str) -> list[str]:
-        """The contractors (MACs) whose current jurisdiction includes the state."""
-        state_id = self.state_id(state)
-        if state_id is None:
+    def _contractor_ids(self, where: str) -> list[int]:
+        """The contractors a state's claims go to (current jurisdictions), or the contractor named `where` (a MAC's
+        name as `mac_in` returns it)."""
+        db = self._db()
+        state_id = self.state_id(where)
+        if state_id is not None:
+            return [int(i) for (i,) in db.execute(
+                "SELECT DISTINCT contractor_id FROM contractor_state WHERE state_id = ?", (state_id,))]
+        return [int(i) for (i,) in db.execute(
+            "SELECT DISTINCT contractor_id FROM contractor WHERE lower(name) = ?", (where.casefold(),))]
+
+    def mac_in(self, text: str) -> str | None:
+        """The contractor (MAC) a question names, by the first word of its name ("Novitas", "Noridian", "Palmetto"),
+        its first two words ("First Coast") or its initials in capitals ("NGS", "WPS", "CGS"); None when none or
+        several different contractors match. A state name is never read as a MAC (chat reads states first)."""
+        words = set(re.findall(r"[a-z]+", text.casefold()))
+        phrase = " ".join(re.findall(r"[a-z]+", text.casefold()))
+        capitals = set(re.findall(r"\b[A-Z]{3,5}\b", text))
+        found = set()
+        for (name,) in self._db().execute("SELECT DISTINCT name FROM contractor"):
+            parts = re.findall(r"[A-Za-z]+", str(name))
+            if not parts:
+                continue
+            first = parts[0].casefold()
+            initials = "".join(p[0] for p in parts[:3]).upper()
+            if (first in words and len(first) >= 4 and first not in _GENERIC_NAME_WORDS) or (
+                    len(parts) > 1 and f" {parts[0]} {parts[1]} ".casefold() in f" {phrase} ") or (
+                    initials in capitals) or (parts[0].isupper() and parts[0] in capitals):
+                found.add(str(name))
+        return found.pop() if len(found) == 1 else None
+
+    def contractors(self, where: str) -> list[str]:
+        """The contractors (MACs) for a state (current jurisdictions) or the one named, as "name (number)"."""
+        ids = self._contractor_ids(where)
+        if not ids:
             return []
+        marks = ",".join("?" * len(ids))
         rows = self._db().execute(
-            "SELECT DISTINCT c.name, c.number FROM contractor_state s JOIN contractor c USING (contractor_id, "
-            "contractor_type_id, contractor_version) WHERE s.state_id = ? ORDER BY c.name", (state_id,)).fetchall()
+            f"SELECT DISTINCT name, number FROM contractor WHERE contractor_id IN ({marks}) ORDER BY name",  # noqa: S608 (placeholders only)
+            ids).fetchall()
         return [f"{name} ({number})" if number else name for name, number in rows]
 
-    def articles_for_code(self, code: str, state: str, diagnosis: str | None = None) -> list[ArticleMatch]:
-        """The current billing articles of the state's contractors that list `code` (or a range holding it), each
-        with the diagnosis's status in it when one is asked."""
-        state_id = self.state_id(state)
-        if state_id is None:
+    def articles_for_code(self, code: str, where: str, diagnosis: str | None = None) -> list[ArticleMatch]:
+        """The current billing articles of the state's contractors (or of the MAC named `where`) that list `code`
+        (or a range holding it), each with the diagnosis's status in it when one is asked."""
+        ids = self._contractor_ids(where)
+        if not ids:
             return []
         bare = _bare(code)
         # A code is listed alone (code_low = code_high: an index equality) or inside a range (few rows, their own
         # partial index): two exact look-ups instead of a scan of every row below the code.
         rows = self._db().execute(
-            """WITH hits AS (
+            f"""WITH hits AS (
                    SELECT article_id, article_version, code_group FROM article_hcpc WHERE code_low = ?
                    UNION SELECT article_id, article_version, code_group FROM article_hcpc
                          WHERE code_low <> code_high AND code_low <= ? AND code_high >= ?)
@@ -159,10 +196,8 @@ class CoverageStore:
                JOIN article_current cur ON cur.article_id = h.article_id AND cur.article_version = h.article_version
                JOIN article a ON a.article_id = h.article_id AND a.article_version = h.article_version
                JOIN article_contractor ac ON ac.article_id = a.article_id AND ac.article_version = a.article_version
-               JOIN contractor_state s ON s.contractor_id = ac.contractor_id
-                    AND s.contractor_type_id = ac.contractor_type_id AND s.contractor_version = ac.contractor_version
-               WHERE s.state_id = ?
-               ORDER BY a.article_id""", (bare, bare, bare, state_id)).fetchall()
+               WHERE ac.contractor_id IN ({",".join("?" * len(ids))})
+               ORDER BY a.article_id""", (bare, bare, bare, *ids)).fetchall()
         return [self._match(*row, diagnosis=diagnosis) for row in rows]
 
     def _match(self, article_id: int, version: int, title: str, effective: str, ends: str, code_group: int,

@@ -106,7 +106,8 @@ def test_not_loaded_names_the_import(tmp_path: Path, corpus) -> None:
 def test_units_answer_with_a_diagnosis_gets_a_coverage_line(coverage: Assistant) -> None:
     answer = coverage.ask("subq infusion 2 hours for D50.9 in Texas")
     assert answer.route == "units"
-    assert any(w.startswith("Coverage: 96369 is not listed in any billing article") for w in answer.warnings)
+    assert any(w.startswith("Coverage: 96369 is not listed in any billing article for this MAC (TX)")
+               for w in answer.warnings)
 
 
 @pytest.mark.parametrize(
@@ -127,3 +128,23 @@ def test_health_names_the_icd10_release_and_the_mcd_tables(coverage: Assistant, 
     assert coverage.health()["diagnoses"]["mcd_loaded"] is True
     assert "FY2026" in coverage.health()["diagnoses"]["icd10"]
     assert build(tmp_path, corpus, load=False).health()["diagnoses"]["mcd_loaded"] is False
+
+
+@pytest.mark.parametrize(
+    ("question", "ask", "article"),
+    [
+        pytest.param("is J1439 covered for D50.9 for Novitas", {}, "A58001", id="mac-first-word"),
+        pytest.param("is J1439 covered for D50.9 with Noridian", {}, "A58003", id="another-mac"),
+        pytest.param("which diagnoses cover 93880 for First Coast", {}, "A58002", id="mac-two-words"),
+        pytest.param("is J1439 covered for D50.9", {"state": "Novitas"}, "A58001", id="mac-in-the-request"),
+        pytest.param("is J1439 covered for D50.9", {"state": "texas"}, "A58001", id="state-name-in-the-request"),
+    ],
+)
+def test_mac_by_name(coverage: Assistant, question: str, ask: dict, article: str) -> None:
+    answer = coverage.ask(question, **ask)
+    assert f"### {article}:" in answer.answer
+
+
+def test_an_unknown_mac_or_state_is_not_guessed(coverage: Assistant) -> None:
+    answer = coverage.ask("is J1439 covered for D50.9", state="Atlantis")
+    assert answer.route == "help" and "No Medicare contractor" in answer.answer and "A58001" not in answer.answer
