@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,3 +59,14 @@ def test_jsonl_state_field(coverage: Assistant) -> None:
     out = io.StringIO()
     run_jsonl(coverage, io.StringIO(json.dumps({"question": "which diagnoses cover 93880", "state": "FL"}) + "\n"), out)
     assert "First Coast" in json.loads(out.getvalue())["answer"]
+
+
+def test_cli_imports_a_folder_and_reports_a_bad_file_with_its_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    assert main(["import", "mcd", str(write_folder(tmp_path / "mcd"))]) == 0
+    assert "4 articles" in capsys.readouterr().out
+    bad = write_folder(tmp_path / "bad", replace={"state_lookup": "state_id,state_abbrev\r\nx,TX\r\n"})
+    assert main(["import", "mcd", str(bad)]) == 1
+    assert "state_lookup.csv: line 2: state_id should be a whole number" in capsys.readouterr().err
