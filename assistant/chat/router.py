@@ -3,6 +3,7 @@
 Order of the decision (first that applies wins; docs/chat.md explains each):
 1. no letter or digit in the question            -> help
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
+   then POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
    corpus lay terms, then the retriever's best hit)
