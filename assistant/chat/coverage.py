@@ -47,6 +47,8 @@ _ASKS_COVERAGE = re.compile(r"\b(?:covered|coverage|cover|covers|lcd|ncd|medical
                             r"supports?|support(?:ed|ing))\b", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"\b(?:which|what|list|all)\b.{0,30}\b(?:diagnos\w*|dx|icd(?:-?10)?(?: codes?)?)\b"
                         r"|\bcovered (?:diagnos\w*|dx|icd)", re.IGNORECASE)
+_ASKS_DIAGNOSES_FOR_CODE = re.compile(r"\b(?:icd(?:-?10)?|dx|diagnos[ie]s)\s+codes?\b.{0,40}\b(?:for|with|go)\b",
+                                     re.IGNORECASE)
 _PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -211,7 +213,9 @@ def _place(store: Any, where: str) -> str:
 def coverage_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
     """A coverage answer when the question asks about coverage of a procedure code, else None."""
     text = parsed.text
-    if not parsed.codes or not asks_coverage(text):
+    # "which diagnoses cover 93880", "is J1439 covered for D50.9", and "what dx codes go with 93880": the
+    # diagnoses that go with a procedure code are the billing articles' lists.
+    if not parsed.codes or not (asks_coverage(text) or _ASKS_DIAGNOSES_FOR_CODE.search(text)):
         return None
     store = getattr(router, "coverage", None)
     if store is None or not store.loaded:

@@ -148,3 +148,14 @@ def test_mac_by_name(coverage: Assistant, question: str, ask: dict, article: str
 def test_an_unknown_mac_or_state_is_not_guessed(coverage: Assistant) -> None:
     answer = coverage.ask("is J1439 covered for D50.9", state="Atlantis")
     assert answer.route == "help" and "No Medicare contractor" in answer.answer and "A58001" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what dx codes go with 93880 in Florida", "ICD-10 codes for 93880 in FL"])
+def test_diagnosis_codes_for_a_procedure_are_the_covered_list(coverage: Assistant, question: str) -> None:
+    answer = coverage.ask(question)
+    assert "Diagnoses that cover 93880" in answer.answer and answer.codes[1].code == "G45.0"
+
+
+def test_a_diagnosis_next_to_a_procedure_is_not_a_coverage_question(coverage: Assistant) -> None:
+    assert coverage.ask("96413 for C50.911").codes[0].code == "96413"
+    assert "Diagnoses that cover" not in coverage.ask("96413 for C50.911").answer
