@@ -43,8 +43,10 @@ _STATE_NAME = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(_STATE_N
 # lower case are words.
 _STATE_ABBREV = re.compile(r"(?:\bin|\bfor|,)\s+([A-Z]{2})\b")
 
-_ASKS_COVERAGE = re.compile(r"\b(?:covered|coverage|cover|covers|lcd|ncd|medical(?:ly)? necess\w*|payable|"
-                            r"supports?|support(?:ed|ing))\b", re.IGNORECASE)
+# "cover" alone is also a bundling word ("does 96365 cover the hydration"): it asks for coverage only after a
+# diagnosis word ("which diagnoses cover 93880").
+_ASKS_COVERAGE = re.compile(r"\b(?:covered|coverage|lcd|ncd|medical(?:ly)? necess\w*|payable)\b"
+                            r"|\b(?:diagnos\w*|dx|icd[\w-]*)\b.{0,40}\b(?:covers?|support(?:s|ed)?)\b", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"\b(?:which|what|list|all)\b.{0,30}\b(?:diagnos\w*|dx|icd(?:-?10)?(?: codes?)?)\b"
                         r"|\bcovered (?:diagnos\w*|dx|icd)", re.IGNORECASE)
 _ASKS_DIAGNOSES_FOR_CODE = re.compile(r"\b(?:icd(?:-?10)?|dx|diagnos[ie]s)\s+codes?\b.{0,40}\b(?:for|with|go)\b",

@@ -159,3 +159,8 @@ def test_diagnosis_codes_for_a_procedure_are_the_covered_list(coverage: Assistan
 def test_a_diagnosis_next_to_a_procedure_is_not_a_coverage_question(coverage: Assistant) -> None:
     assert coverage.ask("96413 for C50.911").codes[0].code == "96413"
     assert "Diagnoses that cover" not in coverage.ask("96413 for C50.911").answer
+
+
+@pytest.mark.parametrize("question", ["does 96365 cover the hydration", "what does 96372 support"])
+def test_cover_as_a_bundling_word_is_not_a_coverage_question(coverage: Assistant, question: str) -> None:
+    assert "billing article" not in coverage.ask(question).answer
