@@ -36,7 +36,8 @@ def run_jsonl(assistant, lines: TextIO, out: TextIO) -> int:
             message = f"Request on line {number} was not understood: {where}: {problem['msg']}."
             answer = Answer(route="error", answer=message)
         else:
-            answer = assistant.ask(request.question, request.history, request.payer, request.setting)
+            extra = {"state": request.state} if request.state else {}  # issue 18: coverage state
+            answer = assistant.ask(request.question, request.history, request.payer, request.setting, **extra)
         _print_answer(answer, as_json=True, out=out)
     return 0
 
@@ -50,14 +51,15 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant.from_settings(Settings())
     if args.jsonl:
         return run_jsonl(assistant, sys.stdin, sys.stdout)
-    answer = assistant.ask(args.question, payer=args.payer, setting=args.setting)
+    extra = {"state": args.state} if args.state else {}  # issue 18: coverage state
+    answer = assistant.ask(args.question, payer=args.payer, setting=args.setting, **extra)
     _print_answer(answer, as_json=args.json, out=sys.stdout)
     return 0 if answer.route != "error" else 1
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.path)
-    if not path.is_file():
+    if not (path.is_file() or (args.kind == "mcd" and path.is_dir())):  # MCD: a zip or its extracted folder
         print(f"import {args.kind}: no file at {path}", file=sys.stderr)
         return 2
     importer = importer_for(args.kind)
@@ -109,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument("--payer", choices=["cpt", "medicare"], default=None)
     ask.add_argument("--setting", choices=["professional", "facility"], default=None)
+    ask.add_argument("--state", default=None, help="state (TX, Texas) for Medicare coverage questions")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ask.add_argument("--jsonl", action="store_true", help="read requests from stdin, one JSON object a line")
     ask.set_defaults(handler=_cmd_ask)

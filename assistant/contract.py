@@ -35,6 +35,8 @@ class AskRequest(BaseModel):
     history: list[Message] = Field(default_factory=list)
     payer: Payer | None = None
     setting: CareSetting | None = None
+    # The state (two letters or its name) whose Medicare contractor's coverage articles apply (issue 18).
+    state: str | None = Field(None, max_length=40)
 
 
 class CodeLine(BaseModel):

@@ -31,6 +31,7 @@ IMPORTERS: dict[str, str] = {
     "ptp-oph": "assistant.edits.importers:import_ptp_oph",
     "addon": "assistant.edits.importers:import_addon",
     "anesthesia-base": "assistant.units.anesthesia_base:import_anesthesia_base",
+    "mcd": "assistant.coverage.importer:import_mcd",
 }
 
 LEDGER_NAME = "configured-imports.json"
@@ -46,6 +47,7 @@ CONFIGURED_FILES: dict[str, str] = {
     "ptp_oph_file": "ptp-oph",
     "addon_file": "addon",
     "anesthesia_base_file": "anesthesia-base",
+    "mcd_file": "mcd",
 }
 
 

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     # --- coding defaults ------------------------------------------------------------------------------
     default_payer: Payer = Field("cpt", description="Rules used when a question names no payer.")
     default_setting: CareSetting = Field("professional", description="Setting used when a question names none.")
+    default_state: str | None = Field(
+        None, description="State (e.g. TX) whose Medicare contractor's coverage articles answer coverage questions "
+        "that name no state."
+    )
 
     # --- optional CMS files (imported on start when set and not yet imported) ------------------------------
     hcpcs_file: Path | None = Field(None, description="CMS HCPCS Level II annual file (CSV or XLSX).")
@@ -49,6 +53,7 @@ class Settings(BaseSettings):
     asp_file: Path | None = Field(None, description="CMS ASP payment-limit file (drug billing units).")
     ndc_file: Path | None = Field(None, description="CMS ASP NDC-HCPCS crosswalk (drug names, package units).")
     cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
+    mcd_file: Path | None = Field(None, description="CMS MCD download (current article zip or extracted folder).")
     anesthesia_base_file: Path | None = Field(
         None, description="CMS anesthesia base units by CPT code (CSV or tab text with a code and a base-unit column)."
     )

@@ -239,15 +239,6 @@ def _mue_sentence(entry: Any) -> str:
     return f"MUE {entry.value} ({mai}{rationale}; CMS NCCI MUE table{quarter})."
 
 
-def diagnosis_code_answer(codes: Sequence[str]) -> Answer:
-    """A question about ICD-10-CM codes: say plainly that diagnosis codes are not in this corpus (route lookup,
-    nothing found), rather than searching procedure codes for them."""
-    names = ", ".join(codes)
-    problem = (f"{names} looks like an ICD-10-CM diagnosis code. This assistant answers CPT and HCPCS procedure codes; "
-               "ICD-10-CM is not loaded, so it cannot describe or check it")
-    return Answer(route="lookup", answer=f"**{problem}.**", codes=[], warnings=[problem])
-
-
 def lookup_section(record: Any, add_ons: Sequence[Any], mue: Any | None, mue_loaded: bool) -> str:
     """One code's card: title, our description, the official descriptor when imported, add-on links and MUE."""
     parts = [f"### {record.code}: {record.title}", record.description]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat.coverage import add_diagnosis_context
 from assistant.chat.edits_chat import scrub_lines
 from assistant.chat.encounter_route import code_structured
 from assistant.chat.parse import has_words, parse_conversation
@@ -19,6 +20,7 @@ from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
 from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep, Setting
+from assistant.corpus.icd10 import RELEASE as ICD10_RELEASE
 from assistant.corpus.loader import load_corpus
 from assistant.edits import EditsStore
 from assistant.edits.scrubber import ClaimLine, ScrubResult
@@ -61,6 +63,11 @@ class Assistant:
         self.edits = edits
         self.chat_model = chat_model
         self.router = Router(corpus, retriever, edits)
+        # issue 18: the MCD coverage tables (a leaf store; `import mcd` writes them), read by chat/coverage.py.
+        from assistant.coverage import CoverageStore
+
+        self.router.coverage = CoverageStore.in_data_dir(settings.resolved_data_dir)
+        self.router.data_dir = settings.resolved_data_dir  # where the diagnosis index is cached
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, chat_model: Any | None = None) -> Assistant:
@@ -80,6 +87,14 @@ class Assistant:
         if chat_model is None and settings.llm_model:
             chat_model = load_chat_model(settings.llm_model)
         return cls(settings, corpus, retriever, edits, chat_model)
+
+    def warm_up_diagnoses(self) -> None:
+        """Load (or build once and save) the diagnosis index so the first diagnosis search does not wait for it
+        (issue 18; the web app calls this in its background warm-up). ICD-10-CM itself (about 150 MB) still loads
+        on the first diagnosis look-up only."""
+        from assistant.retrieval.diagnoses import diagnosis_index
+
+        diagnosis_index(self.settings.resolved_data_dir)
 
     def health(self) -> dict[str, Any]:
         """What /healthz reports: record count, embedding model, index collection, edits tables, rephrasing model."""
@@ -108,6 +123,9 @@ class Assistant:
                 "quarters": {name: info.get("quarter") for name, info in edits_info.items()},
             },
             "llm": self.settings.llm_model if self.chat_model is not None else None,
+            # issue 18: the ICD-10-CM release shipped, and whether the MCD coverage tables are imported.
+            "diagnoses": {"icd10": ICD10_RELEASE, "mcd_loaded": bool(getattr(self.router, "coverage", None)
+                                                                      and self.router.coverage.loaded)},
         }
 
     def code_encounter(self, encounter: Encounter) -> tuple[EncounterResult, Answer]:
@@ -126,11 +144,12 @@ class Assistant:
         history: Sequence[Message | dict] | None = None,
         payer: Payer | None = None,
         setting: CareSetting | None = None,
+        state: str | None = None,
     ) -> Answer:
         """Answer one chat turn. Never raises for bad input: it answers with route `help`, `units` (a duration
         that cannot be counted, with the reason) or `error` (an unexpected failure, with a short apology)."""
         try:
-            return self._ask(question, history, payer, setting)
+            return self._ask(question, history, payer, setting, state)
         except Exception:  # noqa: BLE001 (the contract: never a traceback to the user)
             log.exception("ask failed for a question of %d characters", len(question or ""))
             return error_answer()
@@ -154,6 +173,7 @@ class Assistant:
         history: Sequence[Message | dict] | None,
         payer: Payer | None,
         setting: CareSetting | None,
+        state: str | None = None,
     ) -> Answer:
         question = question if isinstance(question, str) else ""
         if not question.strip():
@@ -174,11 +194,13 @@ class Assistant:
             payer=parsed.payer or payer or self.settings.default_payer,
             setting=parsed.setting or setting or self.settings.default_setting,
             warnings=warnings,
+            state=state or self.settings.default_state,
         )
         if parsed.followup and earlier:
             context.notes.append("_Read as a follow-up to your earlier question._")
         answer = self.router.answer(parsed, context)
         answer.reading = self._trail(parsed, payer, setting, context, bool(earlier))
+        add_diagnosis_context(answer, parsed.text, self.router, context)  # issue 18: dx in the trail, coverage lines
         if self.chat_model is not None and answer.route not in ("help", "error"):
             answer = rephrase(self.chat_model, answer)
         return answer

@@ -3,6 +3,7 @@
 Order of the decision (first that applies wins; docs/chat.md explains each):
 1. no letter or digit in the question            -> help
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
+   then POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
    corpus lay terms, then the retriever's best hit); a number that is part of a description ("each additional
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 
 from assistant.chat import answers
 from assistant.chat.described import described_hook, sibling_notes
+from assistant.chat.diagnosis_route import diagnosis_hook
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
 from assistant.chat.guidelines_chat import answer_guideline_question, link_units_answer
 from assistant.chat.lookup import lookup_answer
@@ -31,7 +33,7 @@ from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
 from assistant.contract import Answer, Payer, Setting
-from assistant.corpus.codes import find_code_spans, find_icd10_codes, find_modifiers, find_ndcs
+from assistant.corpus.codes import find_code_spans, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 
@@ -66,6 +68,7 @@ class RouteContext:
     setting: Setting
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    state: str | None = None  # issue 18: the state (or MAC) whose coverage articles apply
 
 
 class Router:
@@ -214,6 +217,9 @@ class Router:
                     return encounter
             return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
                                   lambda: answers.units_problem_answer(parsed.problems, context.warnings))
+        diagnosis_answer = diagnosis_hook(self, parsed, context)  # issue 18: POS, coverage, ICD-10-CM
+        if diagnosis_answer is not None:
+            return diagnosis_answer
         guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
         if guideline is not None:
             return guideline
@@ -234,9 +240,6 @@ class Router:
                 return visit
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
             return self.lookup_route(parsed, context)
-        diagnosis_codes = find_icd10_codes(parsed.text)
-        if diagnosis_codes:
-            return answers.diagnosis_code_answer(diagnosis_codes)
         if parsed.followup and parsed.family is None:
             return answers.help_answer("I could not tell which earlier question this follows; please ask it in full "
                                        "(for example *subq 3 hours*).")

@@ -152,6 +152,7 @@ def start_warm_up(assistant: Any) -> threading.Thread | None:
     def run() -> None:
         try:
             warm_up()
+            getattr(assistant, "warm_up_diagnoses", lambda: None)()  # issue 18: the diagnosis index
         except Exception:  # noqa: BLE001 (a failed warm-up only means the first search loads the model itself)
             log.exception("background warm-up of the embedding model failed; the first search will load it")
 

@@ -389,12 +389,13 @@ def test_qa_questions_that_must_not_be_counted(assistant, question: str, words: 
 
 
 @pytest.mark.parametrize(
-    "question", [pytest.param("what is K92.2", id="icd10-gi-bleed"), pytest.param("E11.65?", id="icd10-bare")]
+    ("question", "code"), [pytest.param("what is K92.2", "K92.2", id="icd10-gi-bleed"),
+                           pytest.param("E11.65?", "E11.65", id="icd10-bare")]
 )
-def test_diagnosis_code_is_named_as_not_loaded_not_searched(assistant, question: str):
+def test_diagnosis_code_is_looked_up_in_icd10cm_not_searched(assistant, question: str, code: str):
     answer = assistant.ask(question)
-    assert answer.route == "lookup" and answer.codes == []
-    assert "ICD-10-CM" in answer.answer and "not loaded" in answer.answer
+    assert answer.route == "lookup" and [line.code for line in answer.codes] == [code]
+    assert "billable ICD-10-CM code" in answer.answer
 
 
 def test_procedure_code_next_to_a_diagnosis_code_is_still_looked_up(assistant):
