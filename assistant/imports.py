@@ -30,6 +30,7 @@ IMPORTERS: dict[str, str] = {
     "mue-oph": "assistant.edits.importers:import_mue_oph",
     "ptp-oph": "assistant.edits.importers:import_ptp_oph",
     "addon": "assistant.edits.importers:import_addon",
+    "pfs": "assistant.edits.fees:import_pfs",
     "anesthesia-base": "assistant.units.anesthesia_base:import_anesthesia_base",
 }
 
