@@ -6,6 +6,7 @@ This module imports nothing from the rest of the package.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +34,8 @@ class AskRequest(BaseModel):
     history: list[Message] = Field(default_factory=list)
     payer: Payer | None = None
     setting: CareSetting | None = None
+    # The date of service: the quarterly CMS tables (PFS, MUE, PTP) in force on it answer (issue 19). Optional.
+    date_of_service: date | None = None
 
 
 class CodeLine(BaseModel):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -59,6 +60,7 @@ class RouteContext:
     setting: str
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    date_of_service: date | None = None  # the request's; a date typed in the question wins (chat/dates.py)
 
 
 class Router:
@@ -211,6 +213,9 @@ class Router:
                 if encounter is not None:
                     return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
+        fee_answer = self._fees_hook(parsed, context)
+        if fee_answer is not None:
+            return fee_answer
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return edits_answer
@@ -229,6 +234,14 @@ class Router:
         if self.knows_words(parsed.text):
             return self.search_route(parsed, context)
         return answers.help_answer("I did not recognise a coding question in your message.")
+
+    def _fees_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
+        """Fee schedule questions (global, 26/TC, 50, assistants, payable, payment, ASP limit; issue 19)."""
+        if not parsed.codes or parsed.has_duration:
+            return None
+        from assistant.chat.fees_chat import answer_fee_question
+
+        return answer_fee_question(parsed, context, self)
 
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""

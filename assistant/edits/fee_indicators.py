@@ -105,14 +105,10 @@ MULTIPLE_PROCEDURE = _table(MULTIPLE, {
 
 # BILAT SURG (modifier 50).
 BILATERAL_SURGERY = _table(BILATERAL, {
-    "0": "150% bilateral adjustment does not apply: the code is not billed as bilateral (modifier 50 is not "
-    "appropriate); a second side is paid at 100% at most for one unit",
-    "1": "bilateral adjustment applies: bill one line with modifier 50 and 1 unit (or RT/LT as the payer asks); "
-    "paid at 150% of the fee schedule amount",
-    "2": "150% adjustment does not apply: the code is already bilateral or valued as bilateral; do not add 50 or "
-    "RT/LT for both sides",
-    "3": "150% adjustment does not apply: each side is paid at 100% (mostly radiology); bill each side (RT/LT or "
-    "2 units)",
+    "0": "the 150% bilateral adjustment does not apply and modifier 50 is not appropriate",
+    "1": "the 150% bilateral adjustment applies when the procedure is done on both sides (modifier 50)",
+    "2": "the 150% adjustment does not apply: the code is already bilateral or valued as bilateral",
+    "3": "the 150% adjustment does not apply: each side is paid at 100% (mostly radiology and diagnostic tests)",
     "9": "the bilateral concept does not apply",
 })
 

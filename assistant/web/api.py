@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from typing import Any, Literal, Protocol
@@ -67,6 +68,11 @@ def api_router(assistant: AskingAssistant, settings: Settings) -> APIRouter:
         # In a worker thread, so a slow question never blocks the event loop; at most ASK_THREADS at once: answering
         # is CPU-bound, and 40 threads (the default pool) on 2 cores only fight over the GIL and grow memory
         # (eval.load: peak RSS 1.1 GB with the default pool, 0.7 GB with 8 threads, same throughput).
+        if request.date_of_service is not None:  # issue 19: only then, so an assistant without the field still works
+            return await anyio.to_thread.run_sync(
+                functools.partial(assistant.ask, date_of_service=request.date_of_service),
+                request.question, request.history, request.payer, request.setting, limiter=limiter,
+            )
         return await anyio.to_thread.run_sync(
             assistant.ask, request.question, request.history, request.payer, request.setting, limiter=limiter
         )
