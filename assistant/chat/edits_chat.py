@@ -358,7 +358,9 @@ def scrub_answer(text: str, setting: str, router: EditsRouter) -> Answer:
         return Answer(route="edits", answer="**I found no claim line to check.** Type the lines as "
                       "`99214-25, 96372, J1885 x4, 36415`.\n", warnings=["No claim line found."])
     validity = getattr(router, "code_validity", None) or corpus_validity(getattr(router, "corpus", None))
-    result = scrub(lines, _store(router), setting=setting, addons=corpus_addons(router), validity=validity)
+    payer = "medicare" if re.search(r"\bmedicare\b", text, re.IGNORECASE) else None  # 99211 rule (issue 19)
+    result = scrub(lines, _store(router), setting=setting, addons=corpus_addons(router), validity=validity,
+                   payer=payer)
     return scrub_result_answer(result, router)
 
 

@@ -22,7 +22,7 @@ from assistant.chat.dates import find_date_of_service
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.payment_limits import payment_limit
 from assistant.edits.fee_indicators import INDICATORS, describe
-from assistant.edits.fees import FeeEntry, FeeStore
+from assistant.edits.fees import FeeEntry, FeeStore, fee_store_beside
 from assistant.edits.releases import ReleaseChoice, quarter_of
 
 IMPORT_HINT = "python -m assistant import pfs PPRRVU.csv (the CMS PFS Relative Value File, CSV as published)"
@@ -56,18 +56,9 @@ _EDITS_WORDS = re.compile(r"\bMUE\b|\bPTP\b|\bNCCI\b|medically unlikely|\bscrub|
                           r"\bunits?\b|\bx\s*\d", re.I)
 _DRUG_ADMIN = re.compile(r"^(?:963[6-9]\d|964\d\d|965[0-4]\d)$")
 
-_STORES: dict[Path, FeeStore] = {}
-
-
 def fee_store(edits: Any) -> FeeStore | None:
     """The PFS store beside the edits tables (the same SQLite file), or None without an edits store."""
-    path = getattr(edits, "path", None)
-    if path is None:
-        return None
-    store = _STORES.get(Path(path))
-    if store is None:
-        store = _STORES[Path(path)] = FeeStore(path)
-    return store
+    return fee_store_beside(edits)
 
 
 def release_words(choice: ReleaseChoice) -> str:

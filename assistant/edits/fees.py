@@ -411,3 +411,17 @@ def _entry(row: tuple) -> FeeEntry:
     values[18] = bool(values[18])
     values[20] = bool(values[20])
     return FeeEntry(*values)
+
+
+_BESIDE: dict[Path, FeeStore] = {}
+
+
+def fee_store_beside(edits: object) -> FeeStore | None:
+    """The PFS store in the same database as an `EditsStore` (its `.path`), cached per file; None without one."""
+    path = getattr(edits, "path", None)
+    if not isinstance(path, str | Path):
+        return None
+    store = _BESIDE.get(Path(path))
+    if store is None:
+        store = _BESIDE[Path(path)] = FeeStore(path)
+    return store

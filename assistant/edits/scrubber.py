@@ -22,8 +22,11 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal, Protocol
 
+from assistant.edits.fee_scrub import FeeLookups, check_fees
+from assistant.edits.fees import fee_store_beside
 from assistant.edits.models import TABLE_LABELS, AddOnEdit, MueEntry, PtpEdit, table_for
 
 Verdict = Literal["pass", "check", "fix", "deny"]
@@ -143,7 +146,7 @@ def claim_lines_from_json(data: Any) -> list[ClaimLine]:
 class Finding:
     """One problem (or a note) on a line: which check, how serious, what it means and how to fix it."""
 
-    kind: Literal["code", "units", "ptp", "mue", "addon"]
+    kind: Literal["code", "units", "ptp", "mue", "addon", "pfs"]
     severity: Verdict
     message: str
     fix: str = ""
@@ -257,6 +260,9 @@ def scrub(
     setting: str = "professional",
     addons: Mapping[str, Sequence[str]] | None = None,
     validity: Callable[[str], str | None] | None = None,
+    fees: FeeLookups | None = None,
+    payer: str | None = None,
+    day: date | None = None,
 ) -> ScrubResult:
     """Check the claim lines as a whole (see the module docstring). `addons`: add-on code -> its primaries (from
     the corpus); `validity(code)`: None for a valid code, else the reason ("terminated 2024-12-31; use J1010")."""
@@ -275,6 +281,11 @@ def scrub(
     _check_mue(result, store, setting)
     _check_ptp(result, store, setting)
     _check_addons(result, store, addons or {})
+    # Issue 19: PFS indicators and status codes (the PFS releases live beside the NCCI tables), E/M + drug admin.
+    checks = check_fees(lines, fees if fees is not None else fee_store_beside(store), payer=payer, day=day)
+    for item, found in zip(results, checks.findings, strict=True):
+        item.findings.extend(Finding("pfs", f.severity, f.message, f.fix) for f in found)
+    result.citations.extend(checks.citations)
     result.citations = list(dict.fromkeys(result.citations))
     return result
 
