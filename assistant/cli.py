@@ -65,7 +65,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         # --force: accept a file with under half the rows of the loaded table, or an older release (issue 12 item 8);
         # passed only to importers that have the guard.
         forced = args.force and "force" in inspect.signature(importer).parameters
-        summary = importer(path, Settings(), force=True) if forced else importer(path, Settings())
+        options: dict[str, object] = {"force": True} if forced else {}
+        if args.quarter is not None:  # issue 19: the release, when neither the file nor its name says it
+            if "quarter" not in inspect.signature(importer).parameters:
+                print(f"import {args.kind}: --quarter is not used by this importer", file=sys.stderr)
+                return 2
+            options["quarter"] = args.quarter
+        summary = importer(path, Settings(), **options)
     except ValueError as error:  # importers raise ValueError subclasses naming the file and line
         print(f"import {args.kind}: {error}", file=sys.stderr)
         return 1
@@ -95,6 +101,20 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
     return scrub_command(args.lines, args.json_file, args.setting, args.output_json, Settings())
 
 
+def _cmd_changes(args: argparse.Namespace) -> int:
+    from assistant.edits.changes import ChangesError, compare, report_markdown
+
+    path = Settings().resolved_data_dir / "edits.sqlite3"
+    try:
+        report = compare(path, args.kind, args.older, args.newer, code=args.code, page=args.page,
+                         page_size=args.page_size)
+    except ChangesError as error:
+        print(f"changes {args.kind}: {error}", file=sys.stderr)
+        return 1
+    print(report_markdown(report))
+    return 0
+
+
 def _cmd_encounter(args: argparse.Namespace) -> int:
     from assistant.chat.encounter_route import encounter_command
 
@@ -118,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path")
     imp.add_argument("--force", action="store_true",
                      help="import even a file much smaller than the loaded table, or an older release")
+    imp.add_argument("--quarter", default=None, help="the release's quarter ('2026 Q1') when the file does not say it")
     imp.set_defaults(handler=_cmd_import)
 
     index = commands.add_parser("index", help="build or refresh the vector index")
@@ -132,6 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
     scrub.add_argument("--setting", choices=["professional", "facility"], default=None)
     scrub.add_argument("--output-json", action="store_true", help="print the result as JSON")
     scrub.set_defaults(handler=_cmd_scrub)
+
+    changes = commands.add_parser("changes", help="rows added, deleted and changed between two loaded releases")
+    changes.add_argument("kind", choices=["mue", "ptp", "mue-oph", "ptp-oph", "pfs"])
+    changes.add_argument("--from", dest="older", default=None, help="the older release ('2026 Q1'; default: the "
+                         "one before --to)")
+    changes.add_argument("--to", dest="newer", default=None, help="the newer release (default: the latest loaded)")
+    changes.add_argument("--code", default=None, help="only rows naming this code")
+    changes.add_argument("--page", type=int, default=1)
+    changes.add_argument("--page-size", type=int, default=50)
+    changes.set_defaults(handler=_cmd_changes)
 
     encounter = commands.add_parser("encounter", help="code a whole drug-administration encounter from a JSON file")
     encounter.add_argument("file", type=Path, help='{"setting": "facility", "administrations": [{"substance": ...}]}')
