@@ -236,12 +236,18 @@ class Router:
         return answers.help_answer("I did not recognise a coding question in your message.")
 
     def _fees_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
-        """Fee schedule questions (global, 26/TC, 50, assistants, payable, payment, ASP limit; issue 19)."""
-        if not parsed.codes or parsed.has_duration:
+        """Issue 19: changes between releases, MUE/PTP for a date of service, fee schedule questions (global, 26/TC,
+        50, assistants, payable, payment, ASP limit, valid in a year)."""
+        if parsed.has_duration:
             return None
+        from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
         from assistant.chat.fees_chat import answer_fee_question
 
-        return answer_fee_question(parsed, context, self)
+        for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
+            answer = hook(parsed, context, self)
+            if answer is not None:
+                return answer
+        return None
 
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
