@@ -177,3 +177,45 @@ def test_the_router_hook_and_the_request_date(fees_assistant: Assistant) -> None
     assert "Global 010" in fees_assistant.ask("global period for 27447").answer
     dated = fees_assistant.ask("global period for 27447", date_of_service=date(2025, 10, 15))
     assert "Global 090" in dated.answer and "PFS 2025 Q4 release" in dated.answer
+
+
+class _DatedFake:
+    """Records what reaches `ask` through the API (the web plumbing only)."""
+
+    def __init__(self) -> None:
+        self.days: list[date | None] = []
+
+    def ask(self, question: str, history=None, payer=None, setting=None, date_of_service: date | None = None):
+        from assistant.contract import Answer
+
+        self.days.append(date_of_service)
+        return Answer(route="help", answer="ok")
+
+    def health(self) -> dict:
+        return {"records": 1, "model": "fake"}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ({"question": "global period for 27447", "date_of_service": "2026-02-10"}, date(2026, 2, 10)),
+    ({"question": "global period for 27447"}, None),
+], ids=["with-date", "without-date"])
+def test_the_api_passes_the_date_of_service(tmp_path: Path, body: dict, expected: date | None) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.web import create_app
+
+    fake = _DatedFake()
+    with TestClient(create_app(fake, Settings(data_dir=tmp_path))) as client:
+        assert client.post("/api/ask", json=body).status_code == 200
+    assert fake.days == [expected]
+
+
+def test_the_api_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.web import create_app
+
+    fake = _DatedFake()
+    with TestClient(create_app(fake, Settings(data_dir=tmp_path))) as client:
+        response = client.post("/api/ask", json={"question": "x", "date_of_service": "2026-02-30"})
+    assert response.status_code == 422 and fake.days == []
