@@ -20,7 +20,7 @@ from typing import Any
 from assistant.chat.dates import find_date_of_service
 from assistant.contract import Answer, CodeLine
 from assistant.edits.changes import ChangesError, compare, report_markdown
-from assistant.edits.history import EditsHistory
+from assistant.edits.history import EditsHistory, EditsOnDate
 from assistant.edits.models import describe_modifier_indicator
 from assistant.edits.releases import quarter_of
 
@@ -185,3 +185,12 @@ def _dated(text: str, codes: list[str], note: str, context: Any, citation: str |
     if note:
         answer.warnings.append(note)
     return answer
+
+
+def dated_store(text: str, store: Any) -> tuple[Any, date | None]:
+    """The store to scrub a claim with: as it stood on the date of service typed in `text` (EditsOnDate), or the
+    store itself when no date is typed."""
+    typed = find_date_of_service(text)
+    if typed is None or store is None or getattr(store, "path", None) is None:
+        return store, None
+    return EditsOnDate(store, typed.day), typed.day

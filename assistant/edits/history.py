@@ -205,3 +205,59 @@ def ptp_dates_summary(kept: int | None) -> str:
     if kept is None:
         return "; the file has no effective/deletion dates (a derived copy): dated answers use its quarter only"
     return f"; {kept:,} edits with effective or deletion dates inside the quarter kept for dated look-ups"
+
+
+class EditsOnDate:
+    """The NCCI store as it stood on a date of service: the scrubber's look-ups (`loaded`, `mue`, `pairs`, `addon`,
+    `info`) answered from the MUE and PTP releases in force on `day`; add-on edits from the live table. Pass it to
+    `scrub()` in place of the `EditsStore` to scrub a claim of an earlier quarter."""
+
+    def __init__(self, store: object, day: date) -> None:
+        self.store = store
+        self.day = day
+        self.path = getattr(store, "path", None)
+        self.history = EditsHistory(self.path) if self.path is not None else None
+
+    def notes(self, setting: str = "professional") -> list[str]:
+        """Which releases answered for the date of service, and a date outside the loaded releases."""
+        if self.history is None:
+            return []
+        notes = []
+        for kind in ("mue", "ptp"):
+            choice = self.history.choose(kind, self.day, setting)
+            if choice.release is not None:
+                notes.append(f"{kind.upper()}: the {choice.release.quarter} release ({choice.release.source}), in "
+                             f"force on the date of service {self.day.isoformat()}.")
+            if choice.note:
+                notes.append(f"{kind.upper()}: {choice.note}.")
+        return notes
+
+    def loaded(self, kind: str, setting: str = "professional") -> bool:
+        return self.history is not None and self.history.choose(kind, self.day, setting).release is not None
+
+    def mue(self, code: str, setting: str = "professional") -> MueEntry | None:
+        return self.history.mue_on(code, self.day, setting)[0] if self.history is not None else None
+
+    def pairs(self, codes: Iterable[str], *, include_deleted: bool = True, setting: str = "professional"
+              ) -> list[PtpEdit]:
+        unique = sorted({code.strip().upper() for code in codes if code and code.strip()})
+        edits = []
+        for index, first in enumerate(unique):
+            for second in unique[index + 1:]:
+                found = self.history.ptp_on(first, second, self.day, setting) if self.history else None
+                if found is None or found.edit is None or not found.in_force:
+                    continue
+                if include_deleted or not found.edit.deleted:
+                    edits.append(found.edit)
+        return sorted(edits, key=lambda edit: (edit.column1, edit.column2))
+
+    def addon(self, code: str) -> object:
+        return self.store.addon(code)  # type: ignore[attr-defined]
+
+    @property
+    def has_addons(self) -> bool:
+        return bool(getattr(self.store, "has_addons", False))
+
+    def info(self) -> dict:
+        info = getattr(self.store, "info", None)
+        return info() if callable(info) else {}

@@ -107,3 +107,15 @@ def test_dated_answer_outside_the_loaded_releases_says_so(router: _Router) -> No
 
 def test_no_date_leaves_the_question_to_the_edits_answers(router: _Router) -> None:
     assert answer_dated_edits_question(_Parsed("MUE 96372", ["96372"]), _Context(), router) is None
+
+
+@pytest.mark.parametrize(("claim", "denied"), [
+    ("scrub 96413, 96372 DOS 2/1/2026", False),  # the 96413/96372 edit starts in 2026 Q2
+    ("scrub 96413, 96372 DOS 5/1/2026", True),
+], ids=["before-the-edit", "after-the-edit"])
+def test_a_claim_scrubbed_for_its_date_of_service(router: _Router, claim: str, denied: bool) -> None:
+    from assistant.chat.edits_chat import scrub_answer
+
+    answer = scrub_answer(claim, "professional", router)
+    assert ("column 2 of 96413" in answer.answer) is denied
+    assert ("2026 Q2" if denied else "2026 Q1") in answer.answer
