@@ -178,6 +178,10 @@ def keep_previous_release(
     or None when nothing was kept (same quarter re-imported, a quarter unknown on either side, no live table)."""
     if table not in ARCHIVED_TABLES or loaded_quarter is None or new_quarter is None:
         return None
+    connection.execute(CREATE_RELEASES)
+    # A kept copy of the quarter being imported is superseded by the new live table (no stale twin).
+    connection.execute(f"DROP TABLE IF EXISTS {archive_name(table, new_quarter)}")
+    connection.execute("DELETE FROM edits_releases WHERE table_name = ? AND quarter = ?", (table, new_quarter))
     if loaded_quarter == new_quarter:
         return None
     meta = connection.execute(

@@ -89,6 +89,16 @@ def test_reimporting_the_same_quarter_keeps_no_copy(tmp_path: Path, shared_data:
     assert [release.quarter for release in EditsHistory(tmp_path / FILENAME).releases("mue")] == ["2026 Q2"]
 
 
+def test_going_back_a_quarter_and_forward_again_keeps_one_copy_of_each(tmp_path: Path, shared_data: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    _derive_older_mue(shared_data, tmp_path / "mue_2026q1_derived.csv")
+    import_mue(shared_data / MUE_FILE, settings, progress=False)
+    import_mue(tmp_path / "mue_2026q1_derived.csv", settings, progress=False, force=True)  # back a quarter
+    import_mue(shared_data / MUE_FILE, settings, progress=False)
+    history = EditsHistory(tmp_path / FILENAME)
+    assert [(r.quarter, r.table) for r in history.releases("mue")] == [("2026 Q1", "mue__2026q1"), ("2026 Q2", "mue")]
+
+
 def test_changes_report_on_derived_releases(two_mue: tuple[Path, dict[str, str]]) -> None:
     path, done = two_mue
     report = compare(path, "mue")
