@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -36,7 +37,8 @@ def run_jsonl(assistant, lines: TextIO, out: TextIO) -> int:
             message = f"Request on line {number} was not understood: {where}: {problem['msg']}."
             answer = Answer(route="error", answer=message)
         else:
-            answer = assistant.ask(request.question, request.history, request.payer, request.setting)
+            dated = {"date_of_service": request.date_of_service} if request.date_of_service else {}  # issue 19
+            answer = assistant.ask(request.question, request.history, request.payer, request.setting, **dated)
         _print_answer(answer, as_json=True, out=out)
     return 0
 
@@ -50,7 +52,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant.from_settings(Settings())
     if args.jsonl:
         return run_jsonl(assistant, sys.stdin, sys.stdout)
-    answer = assistant.ask(args.question, payer=args.payer, setting=args.setting)
+    dated = {"date_of_service": args.date_of_service} if args.date_of_service else {}  # issue 19
+    answer = assistant.ask(args.question, payer=args.payer, setting=args.setting, **dated)
     _print_answer(answer, as_json=args.json, out=sys.stdout)
     return 0 if answer.route != "error" else 1
 
@@ -129,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument("--payer", choices=["cpt", "medicare"], default=None)
     ask.add_argument("--setting", choices=["professional", "facility"], default=None)
+    ask.add_argument("--date-of-service", type=date.fromisoformat, default=None,
+                     help="YYYY-MM-DD: answer from the CMS releases in force on that date")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ask.add_argument("--jsonl", action="store_true", help="read requests from stdin, one JSON object a line")
     ask.set_defaults(handler=_cmd_ask)

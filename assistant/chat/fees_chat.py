@@ -262,6 +262,10 @@ def _validity_answer(code: str, year: int, router: Any, context: Any) -> Answer:
                        "Import the CMS HCPCS file (`python -m assistant import hcpcs FILE`).", [code], [], context)
     added, ended = getattr(record, "added_on", None), getattr(record, "terminated_on", None)
     start, end = date(year, 1, 1), date(year, 12, 31)
+    if added is None and ended is None and code[:1].isdigit():
+        return _answer(f"**{code} is a CPT code: its valid dates come from the AMA's yearly CPT release**, which the "
+                       f"project does not ship, so I cannot say whether it was valid in {year}. Check the CPT "
+                       "release for that year.", [code], [], context)
     if added is None and ended is None:
         return _answer(f"**{code}: the loaded data has no add or termination date for it**, so I cannot say whether "
                        f"it was valid in {year}. Import the CMS HCPCS file (`python -m assistant import hcpcs FILE`): "

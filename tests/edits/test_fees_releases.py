@@ -193,3 +193,30 @@ def test_any_date_in_q1_uses_the_q1_release_of_the_store(two_mue: tuple[Path, di
     """The same property through SQLite: two MUE releases loaded, every Q1 date answers from Q1."""
     entry, choice = EditsHistory(two_mue[0]).mue_on("96372", day)
     assert entry is not None and entry.quarter == "2026 Q1" and not choice.outside
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+def test_changes_command_prints_the_report(two_mue: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(two_mue[0].parent))
+    assert main(["changes", "mue", "--from", "2026 Q1", "--to", "2026q2", "--page-size", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "1 added, 1 deleted, 1 changed" in out and "Page 1 of 2" in out
+    assert main(["changes", "ptp"]) == 1
+    assert "a comparison needs two" in capsys.readouterr().err
+
+
+def test_import_pfs_command_with_a_quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+    from tests.edits.test_fees import pfs_row, write_pfs
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    path = write_pfs(tmp_path / "pfs.csv", [pfs_row("27447")], title="Relative Value File")
+    assert main(["import", "pfs", str(path)]) == 1
+    assert "--quarter" in capsys.readouterr().err
+    assert main(["import", "pfs", str(path), "--quarter", "2026 Q1"]) == 0
+    assert "(2026 Q1 release)" in capsys.readouterr().out
+    assert main(["import", "mue", str(path), "--quarter", "2026 Q1"]) == 1  # mue takes --quarter, refuses the file
