@@ -211,7 +211,8 @@ def test_changes_command_prints_the_report(two_mue: tuple[Path, dict[str, str]],
 def test_import_pfs_command_with_a_quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     from assistant.cli import main
-    from tests.edits.test_fees import pfs_row, write_pfs
+
+    from .pfs_files import pfs_row, write_pfs
 
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))
     path = write_pfs(tmp_path / "pfs.csv", [pfs_row("27447")], title="Relative Value File")

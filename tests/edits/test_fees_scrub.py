@@ -12,7 +12,8 @@ from assistant.edits import FILENAME
 from assistant.edits.fees import FeeStore, import_pfs
 from assistant.edits.scrubber import parse_claim_lines, scrub
 from assistant.settings import Settings
-from tests.edits.test_fees import pfs_row, write_pfs
+
+from .pfs_files import pfs_row, write_pfs
 
 
 def _row(code: str, *, status: str = "A", pctc: str = "0", bilat: str = "1", asst: str = "2", mult: str = "2",
