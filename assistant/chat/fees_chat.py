@@ -152,7 +152,9 @@ def pfs_card(edits: Any, code: str, day: date | None = None) -> tuple[str, list[
     entry = store.fee(code, day=day)
     if entry is None:
         return "", []
-    facts = [_indicator_line(entry, column) for column in ("status", "global_days", "pctc", "bilateral", "assistant")]
+    # Indicators that do not apply (9, XXX) are left out: a drug code's card would be all "does not apply".
+    facts = [_indicator_line(entry, column) for column in ("status", "global_days", "pctc", "bilateral", "assistant")
+             if column == "status" or getattr(entry, column) not in ("9", "XXX")]
     return (f"**Medicare PFS ({entry.quarter} release):** " + "; ".join(facts) + "." +
             (f" _{choice.note}._" if choice.note else "")), [entry.citation]
 

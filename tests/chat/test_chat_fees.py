@@ -219,3 +219,16 @@ def test_the_api_refuses_a_date_that_is_not_one(tmp_path: Path) -> None:
     with TestClient(create_app(fake, Settings(data_dir=tmp_path))) as client:
         response = client.post("/api/ask", json={"question": "x", "date_of_service": "2026-02-30"})
     assert response.status_code == 422 and fake.days == []
+
+
+@pytest.mark.parametrize(("code", "present", "absent"), [
+    ("27447", ["Medicare PFS (2026 Q1 release)", "**Status A**", "**Global 010**", "**Bilateral (50) 1**"], []),
+    ("J9271", ["**Status E**"], ["Global", "Bilateral"]),  # indicators that do not apply are left out
+    ("99999", [], ["Status"]),
+], ids=["surgery", "drug-not-applicable-left-out", "not-listed"])
+def test_look_up_card_adds_pfs_facts(data_dir: Path, code: str, present: list[str], absent: list[str]) -> None:
+    from assistant.chat.fees_chat import pfs_card
+
+    text, citations = pfs_card(EditsStore(data_dir / "edits.sqlite3"), code)
+    assert all(fragment in text for fragment in present) and not any(fragment in text for fragment in absent)
+    assert bool(citations) is bool(present)
