@@ -13,7 +13,6 @@ conversion factor is reported once (it changes for every row each year), not as 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from assistant.edits.releases import Release, SqliteReader, edits_releases, quarter_dates
@@ -168,21 +167,27 @@ def _report(reader: SqliteReader, spec: TableSpec, table: str, older: str, newer
     values_a = ", ".join(f"a.{name}" for name in spec.compared)
     values_b = ", ".join(f"b.{name}" for name in spec.compared)
     nulls = ", ".join("NULL" for _ in spec.compared)
+    differs = f"({differs})"
     first_key = spec.keys[0]
-    added = (f"SELECT 'added', {keys_b}, {nulls}, {values_b} FROM {b[0]} AS b LEFT JOIN {a[0]} AS a ON {join} "
-             f"WHERE a.{first_key} IS NULL{where_code_b}", (*b[1], *a[1], *code_args))
-    deleted = (f"SELECT 'deleted', {keys_a}, {values_a}, {nulls} FROM {a[0]} AS a LEFT JOIN {b[0]} AS b ON {join} "
-               f"WHERE b.{first_key} IS NULL{where_code_a}", (*a[1], *b[1], *code_args))
-    changed = (f"SELECT 'changed', {keys_a}, {values_a}, {values_b} FROM {a[0]} AS a JOIN {b[0]} AS b ON {join} "
-               f"WHERE ({differs}){where_code_a}", (*a[1], *b[1], *code_args))
-    counts = [reader.query(f"SELECT count(*) FROM ({sql})", args)[0][0] for sql, args in (added, deleted, changed)]
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for sql, _ in (added, deleted, changed))
-    args = (*added[1], *deleted[1], *changed[1])
-    rows = reader.query(f"{union} ORDER BY 1, 2{', 3' if len(spec.keys) > 1 else ''} LIMIT ? OFFSET ?",
-                        (*args, page_size, (page - 1) * page_size))
+    # Two passes over the tables (each a scan of one release with a key look-up in the other), filtered in SQL:
+    # only the rows that differ reach Python. Added and changed rows come from the newer release's pass.
+    newer_pass = (f"SELECT CASE WHEN a.{first_key} IS NULL THEN 'added' ELSE 'changed' END, {keys_b}, {values_a}, "
+                  f"{values_b} FROM {b[0]} AS b LEFT JOIN {a[0]} AS a ON {join} "
+                  f"WHERE (a.{first_key} IS NULL OR {differs}){where_code_b}", (*b[1], *a[1], *code_args))
+    older_pass = (f"SELECT 'deleted', {keys_a}, {values_a}, {nulls} FROM {a[0]} AS a LEFT JOIN {b[0]} AS b "
+                  f"ON {join} WHERE b.{first_key} IS NULL{where_code_a}", (*a[1], *b[1], *code_args))
+    found: dict[str, list[tuple]] = {"added": [], "changed": [], "deleted": []}
+    for sql, args in (newer_pass, older_pass):
+        for row in reader.query(sql, args):
+            found[row[0]].append(row)
+    counts = [len(found["added"]), len(found["deleted"]), len(found["changed"])]
+    # The report's order: added, then changed, then deleted, each by key.
+    width = len(spec.keys)
+    ordered = [row for change in ("added", "changed", "deleted")
+               for row in sorted(found[change], key=lambda found_row: found_row[1:1 + width])]
+    rows = ordered[(page - 1) * page_size: page * page_size]
     rationales = dict(reader.query("SELECT id, text FROM ptp_rationale")) if table.startswith("ptp") else {}
     changes = []
-    width = len(spec.keys)
     for row in rows:
         before = dict(zip(spec.compared, row[1 + width:1 + width + len(spec.compared)], strict=True))
         after = dict(zip(spec.compared, row[1 + width + len(spec.compared):], strict=True))
@@ -200,11 +205,6 @@ def _report(reader: SqliteReader, spec: TableSpec, table: str, older: str, newer
             report.notes.append(f"Conversion factor: ${by_quarter.get(older)} in {older}, ${by_quarter.get(newer)} in "
                                 f"{newer} (every payment changes with it; not counted as a row change).")
     return report
-
-
-def quarter_now(today: date | None = None) -> str:
-    today = today or date.today()
-    return f"{today.year} Q{(today.month - 1) // 3 + 1}"
 
 
 def report_markdown(report: ChangeReport) -> str:
