@@ -369,7 +369,8 @@ class FeeStore:
         self.reader = SqliteReader(path)
 
     def releases(self) -> list[Release]:
-        rows = self.reader.query("SELECT quarter, source, rows FROM pfs_releases ORDER BY quarter")
+        rows = self.reader.cached("pfs_releases", lambda: self.reader.query(
+            "SELECT quarter, source, rows FROM pfs_releases ORDER BY quarter"))
         return [Release("pfs", quarter, "pfs", source, count) for quarter, source, count in rows]
 
     @property

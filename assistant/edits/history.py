@@ -70,7 +70,9 @@ class EditsHistory:
 
     def releases(self, kind: str, setting: str = "professional") -> list[Release]:
         """The loaded releases of the `kind` ("mue"/"ptp") table of `setting`, oldest first."""
-        return sorted(edits_releases(self.reader, table_for(kind, setting)), key=lambda release: release.starts)
+        table = table_for(kind, setting)
+        return self.reader.cached(("releases", table), lambda: sorted(
+            edits_releases(self.reader, table), key=lambda release: release.starts))
 
     def choose(self, kind: str, day: date | None, setting: str = "professional") -> ReleaseChoice:
         return choose_release(self.releases(kind, setting), day)
@@ -110,10 +112,12 @@ class EditsHistory:
         release = choice.release
         base = table_for("ptp", setting)
         edit = PtpEdit(*rows[0], release.source, release.quarter, base)
+        has_dates = self.reader.cached(("ptp_dates", base, release.quarter), lambda: bool(self.reader.query(
+            "SELECT 1 FROM ptp_dates WHERE table_name = ? AND quarter = ? LIMIT 1", (base, release.quarter))))
         dates = self.reader.query(
             "SELECT effective, deleted FROM ptp_dates WHERE table_name = ? AND quarter = ? AND column1 = ? "
             "AND column2 = ?", (base, release.quarter, edit.column1, edit.column2),
-        )
+        ) if has_dates else []
         if not dates or day is None:
             return DatedPtp(edit, choice)
         effective, deleted = (_from_int(value) for value in dates[0])

@@ -17,11 +17,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CREATE_RELEASES = """
 CREATE TABLE IF NOT EXISTS edits_releases (
@@ -159,6 +161,21 @@ class SqliteReader:
             if "no such table" in str(error):
                 return []
             raise
+
+    def cached(self, key: object, compute: Callable[[], T]) -> T:
+        """`compute()` once per committed version of the database for this thread: what a look-up reads on every
+        call (the list of loaded releases) is read again only after an import commits (SQLite's data_version
+        changes when another connection commits)."""
+        connection = self._connection()
+        if connection is None:
+            return compute()
+        version = connection.execute("PRAGMA data_version").fetchone()[0]
+        cache = getattr(self._local, "cache", None)
+        if cache is None or cache[0] != version:
+            cache = self._local.cache = (version, {})
+        if key not in cache[1]:
+            cache[1][key] = compute()
+        return cache[1][key]
 
     def close(self) -> None:
         """Close every thread's connection (later reads reopen)."""

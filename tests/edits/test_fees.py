@@ -159,3 +159,13 @@ def test_a_date_after_the_last_quarter_is_answered_from_it_with_a_note(two_relea
     entry = two_releases.fee("27447", day=date(2026, 4, 1))
     assert entry is not None and entry.quarter == "2026 Q1"
     assert "after the last loaded release (2026 Q1" in two_releases.choose(date(2026, 4, 1)).note
+
+
+def test_a_store_sees_a_release_imported_after_it_opened(tmp_path: Path, settings: Settings) -> None:
+    """The list of releases is cached per committed version of the database, never past an import."""
+    import_pfs(write_pfs(tmp_path / "oct.csv", [pfs_row("27447")]), settings)
+    store = FeeStore(settings.resolved_data_dir / FILENAME)
+    assert [release.quarter for release in store.releases()] == ["2025 Q4"]
+    import_pfs(write_pfs(tmp_path / "jan.csv", [pfs_row("27447", glob="010")], title=JANUARY), settings)
+    assert [release.quarter for release in store.releases()] == ["2025 Q4", "2026 Q1"]
+    assert store.fee("27447").global_days == "010"
