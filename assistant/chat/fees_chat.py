@@ -40,9 +40,9 @@ _TOPICS: dict[str, re.Pattern[str]] = {
     "bilateral": re.compile(r"bilateral|\bmodifier 50\b|\b50 modifier\b|-50\b|\b50 (?:allowed|on)\b|both sides|"
                             r"\bRT/LT\b", re.I),
     "assistant": re.compile(r"assist(?:ant)?(?: at)? surg|assistant surgeon|\bmodifier (?:80|81|82|AS)\b|"
-                            r"\b(?:80|81|82|AS) modifier\b", re.I),
-    "co_surgeons": re.compile(r"co-?surg|\bmodifier 62\b|\b62 modifier\b", re.I),
-    "team": re.compile(r"team surg|\bmodifier 66\b|\b66 modifier\b", re.I),
+                            r"\b(?:80|81|82|AS) (?:modifier|allowed|on)\b", re.I),
+    "co_surgeons": re.compile(r"co-?surg|\bmodifier 62\b|\b62 (?:modifier|allowed|on)\b", re.I),
+    "team": re.compile(r"team surg|\bmodifier 66\b|\b66 (?:modifier|allowed|on)\b", re.I),
     "payable": re.compile(r"\bpayable\b|paid by medicare|does medicare (?:pay|cover)|covered by medicare|"
                           r"status (?:code|indicator)|\bPFS status\b", re.I),
     "payment": re.compile(r"national payment|payment (?:amount|rate)|fee schedule (?:amount|payment)|how much does "
@@ -259,12 +259,13 @@ def _validity_answer(code: str, year: int, router: Any, context: Any) -> Answer:
     if record is None:
         retired = getattr(corpus, "terminated", None)
         record = retired(code) if callable(retired) else None
-    if record is None:
+    cpt = code[:1].isdigit()
+    if record is None and not cpt:
         return _answer(f"**{code}: not in the loaded code sets**, so I cannot tell whether it was valid in {year}. "
                        "Import the CMS HCPCS file (`python -m assistant import hcpcs FILE`).", [code], [], context)
     added, ended = getattr(record, "added_on", None), getattr(record, "terminated_on", None)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    if added is None and ended is None and code[:1].isdigit():
+    if added is None and ended is None and cpt:
         return _answer(f"**{code} is a CPT code: its valid dates come from the AMA's yearly CPT release**, which the "
                        f"project does not ship, so I cannot say whether it was valid in {year}. Check the CPT "
                        "release for that year.", [code], [], context)

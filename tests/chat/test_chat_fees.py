@@ -110,6 +110,9 @@ QUESTIONS = [
     pytest.param("national payment for 27447", ["non-facility not priced in this setting (NA)", "facility $1,298.63"],
                  id="payment-facility-only"),
     pytest.param("is 99211 payable with 96372 for Medicare", ["99211 is not paid", "30.6.7"], id="99211-drug-admin"),
+    pytest.param("is 80 allowed on 20610", ["Assistant at surgery (80/81/82/AS) 1"], id="80-allowed-on"),
+    pytest.param("is 62 allowed on 20610", ["Co-surgeons (62) 0", "not permitted"], id="62-allowed-on"),
+    pytest.param("team surgery on 27447", ["Team surgery (66) 0"], id="team"),
 ]
 
 
@@ -232,3 +235,56 @@ def test_look_up_card_adds_pfs_facts(data_dir: Path, code: str, present: list[st
     text, citations = pfs_card(EditsStore(data_dir / "edits.sqlite3"), code)
     assert all(fragment in text for fragment in present) and not any(fragment in text for fragment in absent)
     assert bool(citations) is bool(present)
+
+
+@dataclass
+class _Record:
+    code: str
+    system: str = "HCPCS"
+    title: str = ""
+    added_on: date | None = None
+    terminated_on: date | None = None
+
+
+class _Corpus:
+    def __init__(self, *records: _Record) -> None:
+        self.records = {record.code: record for record in records}
+
+    def get(self, code: str) -> _Record | None:
+        return self.records.get(code)
+
+    def __iter__(self):
+        return iter(self.records.values())
+
+
+VALIDITY = _Corpus(_Record("J9035", added_on=date(2005, 1, 1)), _Record("J1040", added_on=date(2003, 1, 1),
+                                                                      terminated_on=date(2024, 6, 30)))
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("was J9035 valid in 2024", "**Yes: J9035 in 2024.**"), ("was J9035 valid in 2004", "**No: J9035 in 2004.**"),
+    ("was J1040 valid in 2024", "**Partly: valid for only part of 2024: J1040 in 2024.**"),
+    ("was J1040 valid in 2025", "**No: J1040 in 2025.**"),
+    ("was 27447 valid in 2024", "is a CPT code"), ("was J9999 valid in 2024", "not in the loaded code sets"),
+], ids=["valid", "before-added", "terminated-mid-year", "after-terminated", "cpt", "unknown"])
+def test_was_a_code_valid_in_a_year(tmp_path: Path, question: str, lead: str) -> None:
+    router = _Router(EditsStore(tmp_path / "edits.sqlite3"), VALIDITY)
+    answer = answer_fee_question(_Parsed(question, find_codes(question)), _Context(), router)
+    assert answer is not None and lead in answer.answer
+
+
+def test_drug_payment_limit_names_the_quarter(tmp_path: Path) -> None:
+    from assistant.corpus.importers.asp import import_asp
+
+    (tmp_path / "asp_2026q1.csv").write_text(
+        "hcpcs_code,short_description,hcpcs_code_dosage,payment_limit\nJ9271,Inj pembrolizumab,1 MG,59.726\n"
+        "J9999,Not otherwise classified,1 MG,N/A\n")
+    import_asp(tmp_path / "asp_2026q1.csv", Settings(data_dir=tmp_path))
+    router = _Router(EditsStore(tmp_path / "edits.sqlite3"))
+    answer = _ask_with(router, "Medicare payment limit for J9271 this quarter")
+    assert "$59.726 per billing unit (1 MG)" in answer.answer and "2026" in answer.answer
+    assert "No Medicare payment limit for J9999" in _ask_with(router, "payment limit for J9999").answer
+
+
+def _ask_with(router: _Router, question: str):
+    return answer_fee_question(_Parsed(question, find_codes(question)), _Context(), router)

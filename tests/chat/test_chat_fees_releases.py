@@ -119,3 +119,43 @@ def test_a_claim_scrubbed_for_its_date_of_service(router: _Router, claim: str, d
     answer = scrub_answer(claim, "professional", router)
     assert ("column 2 of 96413" in answer.answer) is denied
     assert ("2026 Q2" if denied else "2026 Q1") in answer.answer
+
+
+def test_pfs_changes_report_the_conversion_factor_once(tmp_path) -> None:
+    from assistant.edits.fees import import_pfs
+
+    header = ("HCPCS,MOD,STATUS CODE,WORK RVU,NON-FAC PE RVU,FACILITY PE RVU,MP RVU,PCTC IND,GLOB DAYS,PRE OP,"
+              "INTRA OP,POST OP,MULT PROC,BILAT SURG,ASST SURG,CO-SURG,TEAM SURG,CONV FACTOR\n")
+
+    def row(code: str, glob: str, cf: str) -> str:
+        return f"{code},,A,1.00,2.00,1.00,0.50,0,{glob},0.10,0.70,0.20,2,1,2,1,0,{cf}\n"
+
+    settings = Settings(data_dir=tmp_path)
+    (tmp_path / "pfs_2025q4.csv").write_text(header + row("27447", "090", "32.3465") + row("69990", "ZZZ", "32.3465"))
+    (tmp_path / "pfs_2026q1.csv").write_text(header + row("27447", "010", "33.4009"))
+    import_pfs(tmp_path / "pfs_2025q4.csv", settings)
+    import_pfs(tmp_path / "pfs_2026q1.csv", settings)  # one row of two: another release, so no shrink guard
+    answer = _changes(_Router(EditsStore(tmp_path / "edits.sqlite3")), "what changed in the PFS")
+    assert answer is not None and "2025 Q4 -> 2026 Q1: 0 added, 1 deleted, 1 changed" in answer.answer
+    assert "global_days 090" in answer.answer and "Conversion factor: $32.3465 in 2025 Q4" in answer.answer
+
+
+@dataclass
+class _Record:
+    code: str
+    title: str
+    added_on: date | None
+    terminated_on: date | None = None
+    system: str = "HCPCS"
+
+
+class _Corpus(list):
+    retired: dict = {}
+
+
+def test_new_hcpcs_codes_in_a_year(router: _Router) -> None:
+    corpus = _Corpus([_Record("J9999", "old", date(2000, 1, 1)), _Record("J0001", "new one", date(2025, 4, 1)),
+                      _Record("J0002", "new two", date(2025, 1, 1)), _Record("99213", "cpt", None, system="CPT")])
+    answer = answer_changes_question(_Parsed("new HCPCS codes in 2025"), _Context(), _Router(router.edits, corpus))
+    assert answer is not None and "HCPCS Level II codes added in 2025: 2" in answer.answer
+    assert answer.answer.index("J0002") < answer.answer.index("J0001") and "J9999" not in answer.answer
