@@ -46,6 +46,7 @@ CONFIGURED_FILES: dict[str, str] = {
     "mue_oph_file": "mue-oph",
     "ptp_oph_file": "ptp-oph",
     "addon_file": "addon",
+    "pfs_file": "pfs",
     "anesthesia_base_file": "anesthesia-base",
 }
 

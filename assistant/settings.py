@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     asp_file: Path | None = Field(None, description="CMS ASP payment-limit file (drug billing units).")
     ndc_file: Path | None = Field(None, description="CMS ASP NDC-HCPCS crosswalk (drug names, package units).")
     cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
+    pfs_file: Path | None = Field(None, description="CMS PFS Relative Value File (PPRRVU CSV as published).")
     anesthesia_base_file: Path | None = Field(
         None, description="CMS anesthesia base units by CPT code (CSV or tab text with a code and a base-unit column)."
     )

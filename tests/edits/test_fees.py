@@ -169,3 +169,11 @@ def test_a_store_sees_a_release_imported_after_it_opened(tmp_path: Path, setting
     import_pfs(write_pfs(tmp_path / "jan.csv", [pfs_row("27447", glob="010")], title=JANUARY), settings)
     assert [release.quarter for release in store.releases()] == ["2025 Q4", "2026 Q1"]
     assert store.fee("27447").global_days == "010"
+
+
+def test_a_pfs_file_named_in_settings_is_imported_once(shared_data: Path, tmp_path: Path) -> None:
+    from assistant.imports import import_configured_files
+
+    settings = Settings(data_dir=tmp_path / "data", pfs_file=shared_data / PFS_FILE)
+    assert any("PFS rows (2025 Q4 release)" in line for line in import_configured_files(settings))
+    assert import_configured_files(settings) == []
