@@ -3,6 +3,8 @@
 Order of the decision (first that applies wins; docs/chat.md explains each):
 1. no letter or digit in the question            -> help
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
+2b. no duration, and changes between releases, MUE/PTP with a date of service, or a code with fee schedule words
+   -> edits/lookup (`_fees_hook`: chat/changes_chat.py, chat/fees_chat.py; docs/fees.md)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
    corpus lay terms, then the retriever's best hit)
