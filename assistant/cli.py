@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -36,7 +37,9 @@ def run_jsonl(assistant, lines: TextIO, out: TextIO) -> int:
             message = f"Request on line {number} was not understood: {where}: {problem['msg']}."
             answer = Answer(route="error", answer=message)
         else:
-            extra = {"state": request.state} if request.state else {}  # issue 18: coverage state
+            extra: dict[str, object] = {"state": request.state} if request.state else {}  # issue 18: coverage state
+            if request.date_of_service:  # issue 19
+                extra["date_of_service"] = request.date_of_service
             answer = assistant.ask(request.question, request.history, request.payer, request.setting, **extra)
         _print_answer(answer, as_json=True, out=out)
     return 0
@@ -51,7 +54,9 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant.from_settings(Settings())
     if args.jsonl:
         return run_jsonl(assistant, sys.stdin, sys.stdout)
-    extra = {"state": args.state} if args.state else {}  # issue 18: coverage state
+    extra: dict[str, object] = {"state": args.state} if args.state else {}  # issue 18: coverage state
+    if args.date_of_service:  # issue 19
+        extra["date_of_service"] = args.date_of_service
     answer = assistant.ask(args.question, payer=args.payer, setting=args.setting, **extra)
     _print_answer(answer, as_json=args.json, out=sys.stdout)
     return 0 if answer.route != "error" else 1
@@ -68,7 +73,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         # cut, damaged or out-of-range file);
         # passed only to importers that have the guard.
         forced = args.force and "force" in inspect.signature(importer).parameters
-        summary = importer(path, Settings(), force=True) if forced else importer(path, Settings())
+        options: dict[str, object] = {"force": True} if forced else {}
+        if args.quarter is not None:  # issue 19: the release, when neither the file nor its name says it
+            if "quarter" not in inspect.signature(importer).parameters:
+                print(f"import {args.kind}: --quarter is not used by this importer", file=sys.stderr)
+                return 2
+            options["quarter"] = args.quarter
+        summary = importer(path, Settings(), **options)
     except ValueError as error:  # importers raise ValueError subclasses naming the file and line
         print(f"import {args.kind}: {error}", file=sys.stderr)
         return 1
@@ -97,6 +108,20 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
     return scrub_command(args.lines, args.json_file, args.setting, args.output_json, Settings())
 
 
+def _cmd_changes(args: argparse.Namespace) -> int:
+    from assistant.edits.changes import ChangesError, compare, report_markdown
+
+    path = Settings().resolved_data_dir / "edits.sqlite3"
+    try:
+        report = compare(path, args.kind, args.older, args.newer, code=args.code, page=args.page,
+                         page_size=args.page_size)
+    except ChangesError as error:
+        print(f"changes {args.kind}: {error}", file=sys.stderr)
+        return 1
+    print(report_markdown(report))
+    return 0
+
+
 def _cmd_encounter(args: argparse.Namespace) -> int:
     from assistant.chat.encounter_cli import encounter_command
 
@@ -112,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--payer", choices=["cpt", "medicare"], default=None)
     ask.add_argument("--setting", choices=["professional", "facility"], default=None)
     ask.add_argument("--state", default=None, help="state (TX, Texas) for Medicare coverage questions")
+    ask.add_argument("--date-of-service", type=date.fromisoformat, default=None,
+                     help="YYYY-MM-DD: answer from the CMS releases in force on that date")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ask.add_argument("--jsonl", action="store_true", help="read requests from stdin, one JSON object a line")
     ask.set_defaults(handler=_cmd_ask)
@@ -121,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path")
     imp.add_argument("--force", action="store_true",
                      help="import even a file over 5%% smaller than the loaded table, or an older release")
+    imp.add_argument("--quarter", default=None, help="the release's quarter ('2026 Q1') when the file does not say it")
     imp.set_defaults(handler=_cmd_import)
 
     index = commands.add_parser("index", help="build or refresh the vector index")
@@ -135,6 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
     scrub.add_argument("--setting", choices=["professional", "facility"], default=None)
     scrub.add_argument("--output-json", action="store_true", help="print the result as JSON")
     scrub.set_defaults(handler=_cmd_scrub)
+
+    changes = commands.add_parser("changes", help="rows added, deleted and changed between two loaded releases")
+    changes.add_argument("kind", choices=["mue", "ptp", "mue-oph", "ptp-oph", "pfs"])
+    changes.add_argument("--from", dest="older", default=None, help="the older release ('2026 Q1'; default: the "
+                         "one before --to)")
+    changes.add_argument("--to", dest="newer", default=None, help="the newer release (default: the latest loaded)")
+    changes.add_argument("--code", default=None, help="only rows naming this code")
+    changes.add_argument("--page", type=int, default=1)
+    changes.add_argument("--page-size", type=int, default=50)
+    changes.set_defaults(handler=_cmd_changes)
 
     encounter = commands.add_parser("encounter", help="code a whole drug-administration encounter from a JSON file")
     encounter.add_argument("file", type=Path, help='{"setting": "facility", "administrations": [{"substance": ...}]}')

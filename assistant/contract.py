@@ -7,6 +7,7 @@ This module imports nothing from the rest of the package but the shared vocabula
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +38,8 @@ class AskRequest(BaseModel):
     setting: CareSetting | None = None
     # The state (two letters or its name) whose Medicare contractor's coverage articles apply (issue 18).
     state: str | None = Field(None, max_length=40)
+    # The date of service: the quarterly CMS tables (PFS, MUE, PTP) in force on it answer (issue 19). Optional.
+    date_of_service: date | None = None
 
 
 class CodeLine(BaseModel):

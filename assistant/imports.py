@@ -30,6 +30,7 @@ IMPORTERS: dict[str, str] = {
     "mue-oph": "assistant.edits.importers:import_mue_oph",
     "ptp-oph": "assistant.edits.importers:import_ptp_oph",
     "addon": "assistant.edits.importers:import_addon",
+    "pfs": "assistant.edits.fees:import_pfs",
     "anesthesia-base": "assistant.units.anesthesia_base:import_anesthesia_base",
     "mcd": "assistant.coverage.importer:import_mcd",
 }
@@ -46,6 +47,7 @@ CONFIGURED_FILES: dict[str, str] = {
     "mue_oph_file": "mue-oph",
     "ptp_oph_file": "ptp-oph",
     "addon_file": "addon",
+    "pfs_file": "pfs",
     "anesthesia_base_file": "anesthesia-base",
     "mcd_file": "mcd",
 }

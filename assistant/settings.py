@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     ndc_file: Path | None = Field(None, description="CMS ASP NDC-HCPCS crosswalk (drug names, package units).")
     cpt_file: Path | None = Field(None, description="Licensed CPT descriptor file (code and descriptor).")
     mcd_file: Path | None = Field(None, description="CMS MCD download (current article zip or extracted folder).")
+    pfs_file: Path | None = Field(None, description="CMS PFS Relative Value File (PPRRVU CSV as published).")
     anesthesia_base_file: Path | None = Field(
         None, description="CMS anesthesia base units by CPT code (CSV or tab text with a code and a base-unit column)."
     )

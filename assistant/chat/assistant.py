@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
@@ -145,11 +146,12 @@ class Assistant:
         payer: Payer | None = None,
         setting: CareSetting | None = None,
         state: str | None = None,
+        date_of_service: date | None = None,
     ) -> Answer:
         """Answer one chat turn. Never raises for bad input: it answers with route `help`, `units` (a duration
         that cannot be counted, with the reason) or `error` (an unexpected failure, with a short apology)."""
         try:
-            return self._ask(question, history, payer, setting, state)
+            return self._ask(question, history, payer, setting, state, date_of_service)
         except Exception:  # noqa: BLE001 (the contract: never a traceback to the user)
             log.exception("ask failed for a question of %d characters", len(question or ""))
             return error_answer()
@@ -174,6 +176,7 @@ class Assistant:
         payer: Payer | None,
         setting: CareSetting | None,
         state: str | None = None,
+        date_of_service: date | None = None,
     ) -> Answer:
         question = question if isinstance(question, str) else ""
         if not question.strip():
@@ -195,6 +198,7 @@ class Assistant:
             setting=parsed.setting or setting or self.settings.default_setting,
             warnings=warnings,
             state=state or self.settings.default_state,
+            date_of_service=date_of_service,
         )
         if parsed.followup and earlier:
             context.notes.append("_Read as a follow-up to your earlier question._")

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from assistant.chat.answers import bullets, cell, compose, dedupe  # one Markdown toolkit for every answer
+from assistant.chat.changes_chat import dated_store
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_codes
 from assistant.corpus.loader import load_corpus
@@ -356,7 +357,12 @@ def scrub_answer(text: str, setting: str, router: EditsRouter) -> Answer:
         return Answer(route="edits", answer="**I found no claim line to check.** Type the lines as "
                       "`99214-25, 96372, J1885 x4, 36415`.\n", warnings=["No claim line found."])
     validity = getattr(router, "code_validity", None) or corpus_validity(getattr(router, "corpus", None))
-    result = scrub(lines, _store(router), setting=setting, addons=corpus_addons(router), validity=validity)
+    payer = "medicare" if re.search(r"\bmedicare\b", text, re.IGNORECASE) else None  # 99211 rule (issue 19)
+    store, day = dated_store(text, _store(router))  # "DOS 2/10/2026": the releases in force that day (issue 19)
+    result = scrub(lines, store, setting=setting, addons=corpus_addons(router), validity=validity,
+                   payer=payer, day=day)
+    if day is not None and hasattr(store, "notes"):
+        result.notes.extend(store.notes(setting))
     return scrub_result_answer(result, router)
 
 

@@ -131,8 +131,17 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) ->
         quarter = _quarter(edits, "ptp", setting) or "quarter unknown"
         section += (f"\n\n**NCCI PTP:** {active} active edit{'s name' if active != 1 else ' names'} {record.code} "
                     f"({quarter}{f'; {deleted} deleted' if deleted else ''}); ask with the other code to see one.")
+    fees, fee_citations = _pfs_card(edits, record.code, None)
+    if fees:  # issue 19: status, global, PC/TC, bilateral and assistant indicators of the PFS release in force
+        section, citations = f"{section}\n\n{fees}", [*citations, *fee_citations]
     verdict = _verdict_line(record, corpus)
     return (f"{verdict}\n\n{section}" if verdict else section), citations
+
+
+def _pfs_card(edits: Any, code: str, context: Any) -> tuple[str, list[str]]:
+    from assistant.chat.fees_chat import pfs_card
+
+    return pfs_card(edits, code, getattr(context, "date_of_service", None))
 
 
 def _verdict_line(record: CodeRecord, corpus: LookupCorpus) -> str:
@@ -326,6 +335,9 @@ def lookup_answer(
             verdicts.append(f"{label}: {record.title.split(': ', 1)[-1]}{state}")
             continue
         text, found_citations = _not_found(code, corpus, edits, setting)
+        fees, fee_citations = _pfs_card(edits, code, context)
+        if fees and "not a valid code" not in text:  # issue 19: the fee schedule knows the code
+            text, found_citations = f"{text}\n\n{fees}", [*found_citations, *fee_citations]
         blocks.append(text)
         citations.extend(found_citations)
         if _IN_NCCI_TABLES.match(text):

@@ -4,6 +4,9 @@ Order of the decision (first that applies wins; docs/chat.md explains each):
 1. no letter or digit in the question            -> help
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
    then POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18)
+2b. no duration, and changes between releases, MUE/PTP with a date of service, or a code with fee schedule words
+   -> edits/lookup (`_fees_hook`: chat/changes_chat.py, chat/fees_chat.py; docs/fees.md)
+   then rule questions with nothing to count -> guideline articles (chat/guidelines_chat.py, issue 23)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
    corpus lay terms, then the retriever's best hit); a number that is part of a description ("each additional
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -69,6 +73,7 @@ class RouteContext:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     state: str | None = None  # issue 18: the state (or MAC) whose coverage articles apply
+    date_of_service: date | None = None  # the request's; a date typed in the question wins (chat/dates.py)
 
 
 class Router:
@@ -220,6 +225,9 @@ class Router:
         diagnosis_answer = diagnosis_hook(self, parsed, context)  # issue 18: POS, coverage, ICD-10-CM
         if diagnosis_answer is not None:
             return diagnosis_answer
+        fee_answer = self._fees_hook(parsed, context)  # issue 19: fee schedule, releases, changes
+        if fee_answer is not None:
+            return fee_answer
         guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
         if guideline is not None:
             return guideline
@@ -246,6 +254,20 @@ class Router:
         if self.knows_words(parsed.text):
             return self.search_route(parsed, context)
         return answers.help_answer("I did not recognise a coding question in your message.")
+
+    def _fees_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
+        """Issue 19: changes between releases, MUE/PTP for a date of service, fee schedule questions (global, 26/TC,
+        50, assistants, payable, payment, ASP limit, valid in a year)."""
+        if parsed.has_duration:
+            return None
+        from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
+        from assistant.chat.fees_chat import answer_fee_question
+
+        for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
+            answer = hook(parsed, context, self)
+            if answer is not None:
+                return answer
+        return None
 
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""

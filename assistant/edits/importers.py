@@ -44,6 +44,7 @@ from typing import IO, Protocol
 from tqdm import tqdm
 
 from assistant.edits import schema
+from assistant.edits.history import ptp_dates_summary, record_ptp_dates
 from assistant.edits.layouts import (
     AOC_LAYOUT,
     MUE_LAYOUT,
@@ -54,6 +55,7 @@ from assistant.edits.layouts import (
     Layout,
 )
 from assistant.edits.models import MAI_MEANINGS
+from assistant.edits.releases import keep_previous_release
 from assistant.importguard import ImportGuardError, drop_text, guarded_lines, too_few_rows
 
 BATCH_ROWS = 50_000
@@ -395,6 +397,8 @@ def _load(
                 _refuse_shrinking(path, layout, loaded, progress.rows)
             if layout.kind == "ptp":
                 connection.executemany("INSERT INTO ptp_rationale (id, text) VALUES (?, ?)", progress.new_rationales)
+            # Issue 19: a loaded release of another quarter is kept (renamed, not dropped) for older dates of service.
+            keep_previous_release(connection, layout.table, loaded[1] if loaded else None, effective)
             # The switch: readers see the old table until COMMIT and the new one after it, never neither.
             connection.execute(f"DROP TABLE IF EXISTS {layout.table}")
             connection.execute(f"ALTER TABLE {staging} RENAME TO {layout.table}")
@@ -469,14 +473,22 @@ def import_ptp(
 
     Errors are `EditsImportError` naming file and line; on any error the previous table stays in place.
     """
-    return _load(Path(path), settings, PTP_LAYOUT, quarter, progress, BATCH_ROWS, force)
+    summary = _load(Path(path), settings, PTP_LAYOUT, quarter, progress, BATCH_ROWS, force)
+    return summary + _row_dates(Path(path), settings, "ptp", quarter)
+
+
+def _row_dates(path: Path, settings: _HasDataDir, table: str, quarter: str | None) -> str:
+    """Issue 19: the effective/deletion dates of PTP rows that matter inside the quarter (edits/history.py)."""
+    kept = record_ptp_dates(path, settings.resolved_data_dir / schema.FILENAME, table, effective_quarter(path, quarter))
+    return ptp_dates_summary(kept)
 
 
 def import_ptp_oph(
     path: Path | str, settings: _HasDataDir, *, quarter: str | None = None, progress: bool = True, force: bool = False
 ) -> str:
     """Import the CMS NCCI outpatient hospital PTP table ("ccioph-v...": tab text or CSV, either gzip)."""
-    return _load(Path(path), settings, PTP_OPH_LAYOUT, quarter, progress, BATCH_ROWS, force)
+    summary = _load(Path(path), settings, PTP_OPH_LAYOUT, quarter, progress, BATCH_ROWS, force)
+    return summary + _row_dates(Path(path), settings, "ptp_oph", quarter)
 
 
 def import_addon(

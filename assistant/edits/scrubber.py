@@ -22,8 +22,11 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
+from assistant.edits.fee_scrub import FeeLookups, check_fees
+from assistant.edits.fees import fee_store_beside
 from assistant.edits.lookup import ClaimEdits, EditsTables
 from assistant.edits.models import TABLE_LABELS, PtpEdit, table_for
 from assistant.units.vocabulary import Setting
@@ -138,7 +141,7 @@ def claim_lines_from_json(data: Any) -> list[ClaimLine]:
 class Finding:
     """One problem (or a note) on a line: which check, how serious, what it means and how to fix it."""
 
-    kind: Literal["code", "units", "ptp", "mue", "addon"]
+    kind: Literal["code", "units", "ptp", "mue", "addon", "pfs"]
     severity: Verdict
     message: str
     fix: str = ""
@@ -252,6 +255,9 @@ def scrub(
     setting: Setting = "professional",
     addons: Mapping[str, Sequence[str]] | None = None,
     validity: Callable[[str], str | None] | None = None,
+    fees: FeeLookups | None = None,
+    payer: str | None = None,
+    day: date | None = None,
 ) -> ScrubResult:
     """Check the claim lines as a whole (see the module docstring). `addons`: add-on code -> its primaries (from
     the corpus); `validity(code)`: None for a valid code, else the reason ("terminated 2024-12-31; use J1010")."""
@@ -270,6 +276,11 @@ def scrub(
     _check_mue(result, tables)
     _check_ptp(result, tables)
     _check_addons(result, tables, addons or {})
+    # Issue 19: PFS indicators and status codes (the PFS releases live beside the NCCI tables), E/M + drug admin.
+    checks = check_fees(lines, fees if fees is not None else fee_store_beside(store), payer=payer, day=day)
+    for item, found in zip(results, checks.findings, strict=True):
+        item.findings.extend(Finding("pfs", f.severity, f.message, f.fix) for f in found)
+    result.citations.extend(checks.citations)
     result.citations = list(dict.fromkeys(result.citations))
     return result
 

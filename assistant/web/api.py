@@ -68,8 +68,12 @@ def api_router(assistant: AskingAssistant, settings: Settings) -> APIRouter:
         # In a worker thread, so a slow question never blocks the event loop; at most ASK_THREADS at once: answering
         # is CPU-bound, and 40 threads (the default pool) on 2 cores only fight over the GIL and grow memory
         # (eval.load: peak RSS 1.1 GB with the default pool, 0.7 GB with 8 threads, same throughput).
-        # issue 18: the coverage state is passed only when given, so an assistant without it keeps working.
-        ask = functools.partial(assistant.ask, state=request.state) if request.state else assistant.ask
+        # issues 18 and 19: the coverage state and the date of service are passed only when given, so an assistant
+        # without them keeps working.
+        extra: dict[str, Any] = {"state": request.state} if request.state else {}
+        if request.date_of_service is not None:
+            extra["date_of_service"] = request.date_of_service
+        ask = functools.partial(assistant.ask, **extra) if extra else assistant.ask
         return await anyio.to_thread.run_sync(
             ask, request.question, request.history, request.payer, request.setting, limiter=limiter
         )

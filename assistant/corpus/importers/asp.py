@@ -57,6 +57,20 @@ def parse_dosage(text: str) -> tuple[float | None, str]:
     return None, cleaned
 
 
+def _payment_limit(path: Path, line: int, cell: str) -> float | None:
+    """The payment limit in dollars per billing unit; blank or N/A is None (a code with no published limit)."""
+    text = cell.strip().replace("$", "").replace(",", "")
+    if not text or text.upper() in ("N/A", "NA"):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ImportFileError(path, f"column payment_limit: {cell!r} is not an amount in dollars", line) from None
+    if value < 0:
+        raise ImportFileError(path, f"column payment_limit: {cell!r} is negative", line)
+    return value
+
+
 def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
     """Read the ASP payment-limit CSV at `path`, write the `asp.json` overlay and return a one-line summary.
 
@@ -97,6 +111,8 @@ def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
             without_quantity += 1
         short = cells[columns["short_description"]].strip() if "short_description" in columns else ""
         codes[code] = {"dosage": dosage, "quantity": quantity, "unit": unit, "short_description": short}
+        if "payment_limit" in columns:  # dollars per billing unit (issue 19: "payment limit for J9271")
+            codes[code]["payment_limit"] = _payment_limit(path, line, cells[columns["payment_limit"]])
 
     if not codes:
         raise ImportFileError(path, "no drug codes found (is this the CMS ASP payment-limit file?)")
