@@ -99,6 +99,24 @@ def test_slow_header_on_a_kept_alive_connection_is_closed(slow_guarded_server: i
         assert _closed_by_server(sock)
 
 
+def _asyncio_run(main: Any) -> Any:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop in the main thread."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(main())
+        except BaseException as error:  # noqa: BLE001 (re-raised in the test's thread)
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
 def _run(app: Any, scope: dict, messages: list[dict], hold: asyncio.Event | None = None) -> list[dict]:
     """Call an ASGI app with `messages` as the request, then (when `hold` is given) wait on it forever."""
     sent: list[dict] = []
@@ -117,7 +135,7 @@ def _run(app: Any, scope: dict, messages: list[dict], hold: asyncio.Event | None
 
         await app(scope, receive, send)
 
-    asyncio.run(main())
+    _asyncio_run(main)
     return sent
 
 
@@ -185,7 +203,7 @@ def test_requests_beyond_the_cap_get_503_and_healthz_still_answers() -> None:
         await call("/api/ask")  # the slot is free again
         return statuses
 
-    assert asyncio.run(main()) == [503, 200, 200, 200]
+    assert _asyncio_run(main) == [503, 200, 200, 200]
 
 
 def test_uvicorn_config_carries_the_documented_limits() -> None:

@@ -94,7 +94,8 @@ def test_history_messages(history: list, expected: list) -> None:
 
 @pytest.fixture(scope="module")
 def header_client(recording_assistant: type) -> TestClient:
-    settings = Settings(api_token=None, cors_origins=[], root_path="", trusted_user_header="X-Portal-User")
+    settings = Settings(api_token=None, cors_origins=[], root_path="", trusted_user_header="X-Portal-User",
+                        trusted_proxies=["testclient"])  # TestClient's peer stands for the portal's proxy
     return TestClient(create_app(recording_assistant(), settings))
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.chat.reading.bounds import number_out_of_range, readable, span_out_of_range
 from assistant.chat.reading.clock_rules import clock_alone as _clock_alone
 from assistant.chat.reading.clock_rules import clock_range as _clock_range
 from assistant.chat.reading.clock_rules import owned as _owned
@@ -45,7 +46,6 @@ from assistant.chat.reading.vocabulary import (
     SEPARATORS,
     WEIGHT_UNITS,
 )
-from assistant.units.limits import MAX_NUMBER, Kind, in_range, range_text
 
 # --- token helpers ----------------------------------------------------------------------------------------------
 
@@ -99,8 +99,8 @@ class _Tokens:
             return None
         if token.kind == "frac":
             return _fraction(token.text), i + 1, negative
-        if token.kind != "num" or token.value is None or not in_range_number(token.value):
-            return None  # a number past 14 digits is never read (its out_of_range problem comes from _checks)
+        if token.kind != "num" or not readable(token.value):
+            return None  # a number past 14 digits is never read (bounds.py: an out_of_range problem)
         value: float | None = token.value
         j = i + 1
         if self.text(j) == "and" and self.text(j + 1) in ("a", "one") and self.text(j + 2) in ("half", "quarter"):
@@ -115,11 +115,6 @@ class _Tokens:
                 and 0 < half.value < 1 and half.text in "½¼¾":
             value, j = token.value + half.value, j + 1
         return value, j, negative
-
-
-def in_range_number(value: float) -> bool:
-    """A number the reader reads at all: finite and under 14 digits (400 nines overflowed, issue 24)."""
-    return -MAX_NUMBER < value < MAX_NUMBER
 
 
 def _fraction(text: str) -> float | None:
@@ -447,22 +442,16 @@ _NEAR_WORDS = HOUR_WORDS | MINUTE_WORDS | frozenset(DOSE_UNITS) | frozenset(COUN
 def _checks(ts: _Tokens, spans: list[Span], used: list[bool]) -> list[Problem]:
     """Doses and counts that are not positive; numbers beside a time, dose or count word that no rule read."""
     problems: list[Problem] = []
-    for span in spans:  # the sane range of each kind of number (assistant/units/limits.py, issue 24)
-        kind: Kind | None = "visit_minutes" if isinstance(span, Duration) else "dose" if isinstance(span, Dose) \
-            else "count" if isinstance(span, Count) else None
-        value = span.minutes if isinstance(span, Duration) else span.amount if isinstance(span, Dose) \
-            else span.n if isinstance(span, Count) else 0
-        if kind is not None and not in_range(kind, value):
-            problems.append(Problem("out_of_range", span.surface, span.span, {"limit": range_text(kind)}))
-            continue
-        if isinstance(span, Dose) and span.amount <= 0:
+    for span in spans:
+        if (outside := span_out_of_range(span)) is not None:  # issue 24: sane ranges (bounds.py)
+            problems.append(outside)
+        elif isinstance(span, Dose) and span.amount <= 0:
             problems.append(Problem("nonpositive_dose", span.surface, span.span))
         elif isinstance(span, Count) and span.n <= 0:
             problems.append(Problem("nonpositive_count", span.surface, span.span))
     for i, token in enumerate(ts.t):
-        if token.kind == "num" and (token.value is None or not in_range_number(token.value)):
-            shown = token.text if len(token.text) <= 24 else f"{token.text[:20]}..."
-            problems.append(Problem("out_of_range", shown, token.span, {"limit": range_text("number")}))
+        if (unreadable := number_out_of_range(token)) is not None:
+            problems.append(unreadable)
             continue
         if used[i] or token.kind != "num":
             continue
