@@ -17,9 +17,12 @@ import gradio as gr
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ValidationError
 
+from assistant.chat.answers import public_citation
 from assistant.chat.encounter_route import number_days
-from assistant.contract import Answer, Payer, Setting
+from assistant.contract import Answer, CodeLine, Payer, Setting
 from assistant.units.encounter import Encounter, EncounterResult
+from assistant.units.encounter.catalog import TITLES
+from assistant.web.shape import codes_first, toolbar
 
 MAX_ADMINISTRATIONS = 100
 
@@ -244,7 +247,14 @@ def build_encounter_tab(assistant: EncounterCoder, default_setting: Setting = "p
     the chat's (the configured default)."""
 
     def code(rows: Any, setting: Setting, payer: Payer, primary: float | None) -> str:
-        return code_rows(assistant, rows, setting, payer, primary)[0]
+        text, result = code_rows(assistant, rows, setting, payer, primary)
+        if result is None or not result.lines:
+            return text
+        # As in the chat: the billable lines first, the visit and sources folded under them, and Copy codes.
+        lines = [CodeLine(code=line.code, units=line.units, modifiers=list(line.modifiers),
+                          description=line.title or TITLES.get(line.code, "")) for line in result.lines]
+        shown = codes_first(public_citation(text), len(result.warnings), lines)
+        return shown.rstrip() + toolbar(Answer(route="units", answer=text, codes=lines), copy_answer=False)
 
     with gr.Tab("Encounter", id="encounter", elem_id="ca-encounter-tab") as tab:
         gr.Markdown("One row per drug or fluid given: its route (IVP, IVPB, push, SQ, IM ... as you write them), "

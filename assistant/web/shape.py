@@ -140,14 +140,15 @@ def codes_first(text: str, warnings: int = 0, codes: Sequence[CodeLine] = ()) ->
             f"</summary>\n\n{folded}\n\n</details>\n")
 
 
-def toolbar(answer: Any) -> str:
+def toolbar(answer: Any, copy_answer: bool = True) -> str:
     """Copy codes (one clean line: "96369 x1, 96370 x1") when the answer has billable lines, and Copy (the answer
-    as plain text, copied by the page's script from what is shown)."""
+    as plain text, copied by the page's script from what is shown; the chat's answers only)."""
     line = codes_line(getattr(answer, "codes", None) or [])
     # The line is shown next to its button (the sanitizer drops data-* attributes; seeing it helps anyway).
     codes = (f'<button type="button" class="ca-copy-codes">Copy codes</button> <code class="ca-codes">'
              f"{html.escape(line)}</code> " if line else "")
-    return TOOLS_MARK + codes + '<button type="button" class="ca-copy-answer">Copy</button></div>'
+    copy = '<button type="button" class="ca-copy-answer">Copy</button>' if copy_answer else ""
+    return TOOLS_MARK + codes + copy + "</div>"
 
 
 def shape_answer(answer: Any, earlier: bool) -> str:

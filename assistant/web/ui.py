@@ -85,8 +85,8 @@ footer { display: none !important; }
 /* The answer's own controls (issue 20): first line (how the turn was read), toolbar, collapsed details. */
 .ca-hidden { display: none !important; }
 #ca-chatbot .ca-turn { margin: 0 0 6px 0; color: var(--body-text-color-subdued); font-size: 0.9rem; }
-#ca-chatbot .ca-tools { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
-#ca-chatbot .ca-tools button, #ca-chatbot .ca-turn button {
+#ca-chatbot .ca-tools, #ca-enc-result .ca-tools { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
+#ca-chatbot .ca-tools button, #ca-chatbot .ca-turn button, #ca-enc-result .ca-tools button {
   border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 2px 10px; font-size: 0.85rem;
   background: var(--button-secondary-background-fill); color: var(--button-secondary-text-color); cursor: pointer; }
 #ca-chatbot .ca-tools button:hover, #ca-chatbot .ca-turn button:hover { border-color: var(--color-accent); }

@@ -156,8 +156,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 def _result_units(page: Any) -> dict[str, int]:
     shown: dict[str, int] = {}
-    tables = page.locator("#ca-enc-result table")
-    for row in tables.last.locator("tbody tr").all():
+    tables = page.locator("#ca-enc-result table")  # the first: the billable lines, shown above the folded details
+    for row in tables.first.locator("tbody tr").all():
         cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
         if len(cells) >= 2 and cells[1].isdigit():
             shown[cells[0].split(" ")[0]] = int(cells[1])
@@ -170,13 +170,15 @@ def test_encounter_tab_codes_the_example_visit(page: Any, live_app: Any, client:
     page.goto(live_app.url, wait_until="load")
     page.get_by_role("tab", name="Encounter").click(timeout=TIMEOUT_MS)
     page.locator("#ca-enc-table").wait_for(timeout=TIMEOUT_MS)
+    page.locator("#ca-enc-setting").get_by_text("Facility").click()  # the tab starts on the chat's (professional)
     page.locator("#ca-enc-code").click()
     result = page.locator("#ca-enc-result")
-    expect(result).to_contain_text("Billable lines", timeout=TIMEOUT_MS)
+    expect(result).to_contain_text("facility", timeout=TIMEOUT_MS)
     # The example rows: NS 09:00-11:30, zofran IVP 09:05 (4 mg), rituxan 09:30-13:30 (700 mg), facility.
     shown = _result_units(page)
     assert shown == {"96413": 1, "96415": 3, "96375": 1, "J2405": 4, "J9312": 70}
-    assert "The visit as I read it" in result.inner_text()
+    assert "The visit as I read it" in str(result.text_content()), "folded under the codes"
+    assert "Billable lines" in str(result.text_content())
     api = client.post("/api/encounter", json={"setting": "facility", "administrations": [
         {"substance": "normal saline", "route": "iv_infusion", "category": "hydration", "start": "09:00",
          "stop": "11:30"},

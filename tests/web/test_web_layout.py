@@ -239,6 +239,13 @@ def test_the_encounter_tab_takes_ivp(new_page: Any, live_app: Any, viewport: dic
     assert "96375" in result.inner_text(), "the IVP rows are IV pushes (zofran, toradol after the initial infusion)"
     no_cell_wraps(page, result)
     no_sideways_overflow(page)
+    # Codes first here too, and Copy codes copies the lead's lines.
+    assert "Substance" not in result.inner_text(), "the visit table is folded under the codes"
+    lead = result.locator("p").first.inner_text().strip()
+    assert lead.startswith("Report ") and lead.endswith(".")
+    result.locator("button.ca-copy-codes").click()
+    expect(result.locator("button.ca-copy-codes")).to_have_text("Copied", timeout=TIMEOUT_MS)
+    assert clipboard(page) == lead[len("Report "):-1].replace(" and ", ", ")
     headers = page.locator("#ca-enc-table th span.text").element_handles()
     assert headers and set(page.evaluate(LINES_OF, headers)) == {1}, "table headers never break mid-word"
 
