@@ -24,6 +24,7 @@ from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_code_spans
 from assistant.corpus.guidelines import GUIDELINES_DIRNAME, Article, Guidelines, load_guidelines
 from assistant.corpus.records import CodeRecord
+from assistant.corpus.replacements import replacement_for
 from assistant.retrieval.guideline_search import GuidelineHit, GuidelineIndex
 from assistant.retrieval.lexical import tokenize
 from assistant.units.guideline_links import FAMILY_ARTICLES
@@ -148,8 +149,9 @@ def _sources(article: Article) -> list[str]:
     return [source.text for source in article.sources]
 
 
-def article_markdown(article: Article, related: list[Article] | None = None) -> str:
-    """The article as an answer: the short answer first, then the details, then the sources (primary first)."""
+def article_markdown(article: Article, related: list[Article] | None = None, facts: str = "") -> str:
+    """The article as an answer: the short answer first, then the details (with `facts`, the named codes' table
+    facts), then the sources (primary first), then related articles."""
     blocks = [
         f"**{article.answer.strip()}**",
         f"### {article.title}",
@@ -159,6 +161,8 @@ def article_markdown(article: Article, related: list[Article] | None = None) -> 
     ]
     if article.codes:
         blocks.append("**Codes:** " + ", ".join(article.codes))
+    if facts:
+        blocks.append(facts)
     blocks.append("**Sources:**\n" + "\n".join(
         f"- {source.text}" + ("" if source.kind in ("primary", "cpt", "contractor") else f" ({source.kind})")
         for source in article.sources))
@@ -172,11 +176,29 @@ def _title(router: GuidelineRouter, code: str) -> str:
     return record.title if record is not None else ""
 
 
+def status_facts(codes: list[str], router: GuidelineRouter) -> list[str]:
+    """A named code that the CMS HCPCS file ends: its end date and what to bill instead (corpus records)."""
+    facts = []
+    for code in codes:
+        record: CodeRecord | None = router.corpus.get(code) if router.corpus is not None else None
+        if record is None and router.corpus is not None and hasattr(router.corpus, "terminated"):
+            record = router.corpus.terminated(code)
+        if record is None or record.terminated_on is None:
+            continue
+        instead = [*record.replaced_by]
+        replacement = replacement_for(code)
+        note = f" {replacement.note} (source: {replacement.source})." if replacement is not None else ""
+        facts.append(f"{code} is terminated: the CMS HCPCS file ends it on {record.terminated_on:%Y-%m-%d}"
+                     + (f"; bill instead {', '.join(instead)}" if instead else "; the file names no replacement")
+                     + "." + note)
+    return facts
+
+
 def table_facts(codes: list[str], setting: str, router: GuidelineRouter) -> tuple[list[str], list[str]]:
-    """The NCCI facts for the named codes (PTP edits between them, each code's MUE) and their citations; a note
-    naming the import when the tables are not loaded."""
+    """The facts for the named codes: terminated codes and their replacements, the NCCI PTP edits between them and
+    each code's MUE, with their citations; a note naming the import when the NCCI tables are not loaded."""
     store = router.edits
-    facts: list[str] = []
+    facts: list[str] = status_facts(codes, router)
     citations: list[str] = []
     if store is None or not (store.loaded("mue", setting) or store.loaded("ptp", setting)):
         facts.append("The NCCI PTP and MUE tables are not loaded, so no table facts are shown: import them with "
@@ -209,12 +231,13 @@ def table_facts(codes: list[str], setting: str, router: GuidelineRouter) -> tupl
 def guideline_answer(hits: list[GuidelineHit], codes: list[str], setting: str, router: GuidelineRouter) -> Answer:
     """The guideline route's answer: the best article, its table facts for the named codes, related articles."""
     article = hits[0].article
-    text = article_markdown(article, [hit.article for hit in hits[1:]])
     citations = _sources(article)
+    block = ""
     if codes:
         facts, fact_citations = table_facts(codes, setting, router)
-        text += "\n**Table facts for " + ", ".join(codes) + ":**\n" + "\n".join(f"- {f}" for f in facts) + "\n"
+        block = "**Table facts for " + ", ".join(codes) + ":**\n" + "\n".join(f"- {f}" for f in facts)
         citations.extend(fact_citations)
+    text = article_markdown(article, [hit.article for hit in hits[1:]], block)
     lines = [CodeLine(code=code, description=_title(router, code)) for code in codes]
     return Answer(route="guideline", answer=text, codes=lines, citations=citations)
 

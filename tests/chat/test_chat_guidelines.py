@@ -208,3 +208,11 @@ def test_the_api_answers_a_rule_question_from_its_article(assistant: Assistant):
     assert response.status_code == 200
     body = response.json()
     assert body["route"] == "guideline" and first_article_title(body["answer"]) == _title("kvo-keep-open")
+
+
+def test_a_terminated_code_named_in_a_rule_question_shows_what_to_bill_instead(assistant: Assistant):
+    answer = assistant.ask("is J3370 still valid for vancomycin")  # bundled record: ends 2025-06-30, J3373 after
+    assert answer.route == "guideline"
+    assert first_article_title(answer.answer) == _title("terminated-drug-codes")
+    assert "J3370 is terminated: the CMS HCPCS file ends it on 2025-06-30; bill instead J3373" in answer.answer
+    assert answer.answer.index("**Table facts") < answer.answer.index("**Sources:**")
