@@ -90,12 +90,13 @@ class Assistant:
         return cls(settings, corpus, retriever, edits, chat_model)
 
     def warm_up_diagnoses(self) -> None:
-        """Load (or build once and save) the diagnosis index so the first diagnosis search does not wait for it
-        (issue 18; the web app calls this in its background warm-up). ICD-10-CM itself (about 150 MB) still loads
-        on the first diagnosis look-up only."""
-        from assistant.retrieval.diagnoses import diagnosis_index
+        """Load the saved diagnosis index, when one is saved, so the first diagnosis search does not wait for it
+        (issue 18; the web app calls this in its background warm-up). Never builds it here: the 5-15 s pure-Python
+        build would hold the GIL in every web worker at once (uvicorn restarts a worker that misses its ping); the
+        first diagnosis question builds and saves it once."""
+        from assistant.retrieval.diagnoses import saved_diagnosis_index
 
-        diagnosis_index(self.settings.resolved_data_dir)
+        saved_diagnosis_index(self.settings.resolved_data_dir)
 
     def health(self) -> dict[str, Any]:
         """What /healthz reports: record count, embedding model, index collection, edits tables, rephrasing model."""

@@ -224,7 +224,18 @@ def build_diagnosis_index(codes: Icd10CodeSet | None = None) -> DiagnosisIndex:
 
 def diagnosis_index(data_dir: Path | None = None) -> DiagnosisIndex:
     """The process's diagnosis index: loaded from `data_dir/diagnoses/` when saved there for this release, else
-    built (and saved there); kept for the life of the process (thread-safe)."""
+    built and saved there; kept for the life of the process (thread-safe)."""
+    index = _cached_index(data_dir, build=True)
+    assert index is not None  # built when not saved
+    return index
+
+
+def saved_diagnosis_index(data_dir: Path) -> DiagnosisIndex | None:
+    """The diagnosis index saved in `data_dir` (loaded and kept as `diagnosis_index` would), or None: never builds."""
+    return _cached_index(data_dir, build=False)
+
+
+def _cached_index(data_dir: Path | None, *, build: bool) -> DiagnosisIndex | None:
     key = str(data_dir or "")
     index = _INDEXES.get(key)
     if index is None:
@@ -234,6 +245,8 @@ def diagnosis_index(data_dir: Path | None = None) -> DiagnosisIndex:
                 folder = Path(data_dir) / CACHE_FOLDER if data_dir is not None else None
                 index = DiagnosisIndex.load(folder, INDEX_VERSION) if folder is not None else None
                 if index is None:
+                    if not build:
+                        return None
                     index = build_diagnosis_index()
                     if folder is not None:
                         with contextlib.suppress(OSError):  # a read-only data dir still answers, uncached

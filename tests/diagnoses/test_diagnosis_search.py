@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.corpus.icd10 import Icd10CodeSet
-from assistant.retrieval.diagnoses import INDEX_VERSION, DiagnosisIndex, diagnosis_index
+from assistant.retrieval.diagnoses import INDEX_VERSION, DiagnosisIndex, diagnosis_index, saved_diagnosis_index
 from assistant.retrieval.diagnosis_terms import DIAGNOSIS_ABBREVIATIONS, expand_abbreviations
 
 ICD10_SHAPE = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
@@ -165,3 +165,11 @@ def test_saved_index_loads_back_the_same(diagnoses: DiagnosisIndex, diagnosis_ca
     assert DiagnosisIndex.load(diagnosis_cache / "diagnoses", "another release") is None
     assert DiagnosisIndex.load(diagnosis_cache / "missing", INDEX_VERSION) is None
     assert diagnosis_index(diagnosis_cache) is diagnoses  # one per data directory and process
+
+
+def test_warm_up_loads_a_saved_index_and_never_builds_one(tmp_path: Path, diagnoses: DiagnosisIndex) -> None:
+    assert saved_diagnosis_index(tmp_path) is None  # nothing saved: no 5-15 s build in a web worker
+    assert not (tmp_path / "diagnoses").exists()
+    diagnoses.save(tmp_path / "diagnoses", INDEX_VERSION)
+    loaded = saved_diagnosis_index(tmp_path)
+    assert loaded is not None and loaded is diagnosis_index(tmp_path)
