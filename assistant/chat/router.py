@@ -4,7 +4,7 @@ Order of the decision (first that applies wins; docs/chat.md explains each):
 1. no letter or digit in the question            -> help
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
 2b. no duration, and changes between releases, MUE/PTP with a date of service, or a code with fee schedule words
-   -> edits/lookup (`_fees_hook`: chat/changes_chat.py, chat/fees_chat.py; docs/fees.md)
+   -> edits/lookup (fees_chat.release_and_fee_answer; docs/fees.md)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
    corpus lay terms, then the retriever's best hit)
@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
+from assistant.chat.fees_chat import release_and_fee_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
@@ -215,7 +216,7 @@ class Router:
                 if encounter is not None:
                     return encounter
             return answers.units_problem_answer(parsed.problems, context.warnings)
-        fee_answer = self._fees_hook(parsed, context)
+        fee_answer = None if parsed.has_duration else release_and_fee_answer(parsed, context, self)  # issue 19
         if fee_answer is not None:
             return fee_answer
         edits_answer = self._edits_hook(parsed, context)
@@ -236,20 +237,6 @@ class Router:
         if self.knows_words(parsed.text):
             return self.search_route(parsed, context)
         return answers.help_answer("I did not recognise a coding question in your message.")
-
-    def _fees_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
-        """Issue 19: changes between releases, MUE/PTP for a date of service, fee schedule questions (global, 26/TC,
-        50, assistants, payable, payment, ASP limit, valid in a year)."""
-        if parsed.has_duration:
-            return None
-        from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
-        from assistant.chat.fees_chat import answer_fee_question
-
-        for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
-            answer = hook(parsed, context, self)
-            if answer is not None:
-                return answer
-        return None
 
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
