@@ -2,7 +2,8 @@
 co-surgeons and team surgery, "is X payable by Medicare", the national payment; ASP drug payment limits; "was
 J9035 valid in 2024"; and Medicare's 99211-with-drug-administration rule.
 
-`Router.answer` calls `answer_fee_question(parsed, context, router)` before the edits hook. It reads only
+`Router.answer` calls `release_and_fee_answer(parsed, context, router)` (changes_chat's hooks, then
+`answer_fee_question`) before the edits hook. It reads only
 `parsed.text`/`parsed.codes`, `context` (payer, setting, warnings, date_of_service) and `router.edits` (its
 `.path` is the edits database, where the PFS releases are) and `router.corpus`. It returns None unless the
 question names a code and fee-schedule words, and never for MUE/PTP/scrub questions (edits_chat answers those).
@@ -161,6 +162,18 @@ def pfs_card(edits: Any, code: str, day: date | None = None) -> tuple[str, list[
 
 def _topics(text: str) -> list[str]:
     return [topic for topic, pattern in _TOPICS.items() if pattern.search(text)]
+
+
+def release_and_fee_answer(parsed: Any, context: Any, router: Any) -> Answer | None:
+    """The router's one hook for issue 19: changes between releases, MUE/PTP for a date of service, then the fee
+    schedule questions; None when the question is none of them."""
+    from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
+
+    for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
+        answer = hook(parsed, context, router)
+        if answer is not None:
+            return answer
+    return None
 
 
 def answer_fee_question(parsed: Any, context: Any, router: Any) -> Answer | None:

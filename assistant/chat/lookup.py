@@ -116,7 +116,8 @@ def _near_in_range(code: str, corpus: LookupCorpus, k: int = 5) -> list[CodeReco
     return [row[2] for row in ranked[:k]]
 
 
-def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) -> tuple[str, list[str]]:
+def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str, context: Any = None
+          ) -> tuple[str, list[str]]:
     """A record's card and its citations (the router's card layout, plus the verdict line)."""
     mue = _mue(edits, record.code, setting) if record.system != "MODIFIER" else None
     citations = list(record.sources)
@@ -131,7 +132,7 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str) ->
         quarter = _quarter(edits, "ptp", setting) or "quarter unknown"
         section += (f"\n\n**NCCI PTP:** {active} active edit{'s name' if active != 1 else ' names'} {record.code} "
                     f"({quarter}{f'; {deleted} deleted' if deleted else ''}); ask with the other code to see one.")
-    fees, fee_citations = _pfs_card(edits, record.code, None)
+    fees, fee_citations = _pfs_card(edits, record.code, context)
     if fees:  # issue 19: status, global, PC/TC, bilateral and assistant indicators of the PFS release in force
         section, citations = f"{section}\n\n{fees}", [*citations, *fee_citations]
     verdict = _verdict_line(record, corpus)
@@ -326,7 +327,7 @@ def lookup_answer(
         if record is None:
             record = corpus.get(code)
         if record is not None:
-            text, record_citations = _card(record, corpus, edits, setting)
+            text, record_citations = _card(record, corpus, edits, setting, context)
             blocks.append(text)
             citations.extend(record_citations)
             lines.append(CodeLine(code=record.code, description=record.title))

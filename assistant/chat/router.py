@@ -5,7 +5,7 @@ Order of the decision (first that applies wins; docs/chat.md explains each):
 2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
    then POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18)
 2b. no duration, and changes between releases, MUE/PTP with a date of service, or a code with fee schedule words
-   -> edits/lookup (`_fees_hook`: chat/changes_chat.py, chat/fees_chat.py; docs/fees.md)
+   -> edits/lookup (fees_chat.release_and_fee_answer; docs/fees.md)
    then rule questions with nothing to count -> guideline articles (chat/guidelines_chat.py, issue 23)
 3. two or more codes and billing-together words   -> edits
 4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
@@ -30,6 +30,7 @@ from assistant.chat import answers
 from assistant.chat.described import described_hook, sibling_notes
 from assistant.chat.diagnosis_route import diagnosis_hook
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
+from assistant.chat.fees_chat import release_and_fee_answer
 from assistant.chat.guidelines_chat import answer_guideline_question, link_units_answer
 from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
@@ -225,7 +226,7 @@ class Router:
         diagnosis_answer = diagnosis_hook(self, parsed, context)  # issue 18: POS, coverage, ICD-10-CM
         if diagnosis_answer is not None:
             return diagnosis_answer
-        fee_answer = self._fees_hook(parsed, context)  # issue 19: fee schedule, releases, changes
+        fee_answer = None if parsed.has_duration else release_and_fee_answer(parsed, context, self)  # issue 19
         if fee_answer is not None:
             return fee_answer
         guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
@@ -254,20 +255,6 @@ class Router:
         if self.knows_words(parsed.text):
             return self.search_route(parsed, context)
         return answers.help_answer("I did not recognise a coding question in your message.")
-
-    def _fees_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
-        """Issue 19: changes between releases, MUE/PTP for a date of service, fee schedule questions (global, 26/TC,
-        50, assistants, payable, payment, ASP limit, valid in a year)."""
-        if parsed.has_duration:
-            return None
-        from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
-        from assistant.chat.fees_chat import answer_fee_question
-
-        for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
-            answer = hook(parsed, context, self)
-            if answer is not None:
-                return answer
-        return None
 
     def _edits_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
         """EDITS' MUE/PTP/scrub answers in any phrasing (assistant/chat/edits_chat.py), before units and look-up."""
