@@ -10,6 +10,7 @@ and returns None for everything else (a procedure question, a units question), w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.chat.diagnosis import (
@@ -21,6 +22,9 @@ from assistant.chat.diagnosis import (
 from assistant.contract import Answer
 
 
+_RULE_QUESTION = re.compile(r"\brules?\b|\bvs\.?\b|\bversus\b|\bdifference\b", re.IGNORECASE)
+
+
 def diagnosis_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
     """The answer for a diagnosis, coverage or POS question, or None when the question is none of those."""
     text = parsed.text
@@ -28,7 +32,8 @@ def diagnosis_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
         return None
     from assistant.chat.pos import pos_answer
 
-    pos = pos_answer(text)
+    # "POS 10 vs 02, what's the rule" asks the telehealth rule (the guideline article), not one code's card.
+    pos = None if _RULE_QUESTION.search(text) else pos_answer(text)
     if pos is not None:
         return _with_warnings(pos, context)
     from assistant.chat.coverage import coverage_hook

@@ -164,6 +164,10 @@ def _topics(text: str) -> list[str]:
     return [topic for topic, pattern in _TOPICS.items() if pattern.search(text)]
 
 
+# A second service named in words beside one code ("with a drug administration", "same day as an injection").
+_WITH_ANOTHER_SERVICE = re.compile(r"\b(?:with|same day|together|plus)\b", re.IGNORECASE)
+
+
 def release_and_fee_answer(parsed: Any, context: Any, router: Any) -> Answer | None:
     """The router's one hook for issue 19: changes between releases, MUE/PTP for a date of service, then the fee
     schedule questions; None when the question is none of them."""
@@ -195,6 +199,10 @@ def answer_fee_question(parsed: Any, context: Any, router: Any) -> Answer | None
         return _payment_limit_answer(codes[0], router, context)
     topics = _topics(text)
     if not topics or len(codes) != 1:
+        return None
+    if topics == ["payable"] and _WITH_ANOTHER_SERVICE.search(text):
+        # "is 99211 payable with a drug administration": the status code would say "payable" while the pair is not
+        # (100-04 Ch. 12 s30.6.7); the guideline article answers the combination.
         return None
     return _pfs_answer(codes[0], topics, day, typed.words if typed else None, router, context)
 

@@ -52,6 +52,8 @@ FINDS_A_CODE = re.compile(
 )
 _ICD10 = re.compile(r"^[a-z]\d{2}[0-9a-z]{0,4}$")  # a diagnosis code beside the procedure code ("96369 for K92.2")
 _RULE_WORD = re.compile(r"\brules?\b", re.IGNORECASE)
+# "is J1040 still valid / active / billable?": the code's own status is its look-up card (issue 17 class 9).
+_CODE_STATUS = re.compile(r"\b(?:still|valid|active|deleted|terminated|discontinued|replaced|retired)\b", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s)?(?: is| are| does| do)?|tell me about|define|explain|describe)\b",
                          re.IGNORECASE)
 # Words of a "what is CODE" question that ask for the code's card, not for a rule.
@@ -268,6 +270,8 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
             return link_units_answer(router.units_route(reread, context), parsed, router)
         parsed = reread
     elif not _asks_a_rule(parsed) or names_only_codes(parsed.text) or finds_a_code(parsed.text):
+        return None
+    if parsed.codes and _CODE_STATUS.search(question) and not _RULE_WORD.search(question):
         return None
     hits = find_article(question)
     if not hits:
