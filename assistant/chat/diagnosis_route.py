@@ -21,7 +21,6 @@ from assistant.chat.diagnosis import (
 )
 from assistant.contract import Answer
 
-
 _RULE_QUESTION = re.compile(r"\brules?\b|\bvs\.?\b|\bversus\b|\bdifference\b", re.IGNORECASE)
 
 
