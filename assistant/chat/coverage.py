@@ -45,7 +45,8 @@ _STATE_ABBREV = re.compile(r"(?:\bin|\bfor|,)\s+([A-Z]{2})\b")
 
 # "cover" alone is also a bundling word ("does 96365 cover the hydration"): it asks for coverage only after a
 # diagnosis word ("which diagnoses cover 93880").
-_ASKS_COVERAGE = re.compile(r"\b(?:covered|coverage|lcd|ncd|medical(?:ly)? necess\w*|payable)\b"
+_PAYABLE = re.compile(r"\bpayable\b", re.IGNORECASE)
+_ASKS_COVERAGE = re.compile(r"\b(?:covered|coverage|lcd|ncd|medical(?:ly)? necess\w*)\b"
                             r"|\b(?:diagnos\w*|dx|icd[\w-]*)\b.{0,40}\b(?:covers?|support(?:s|ed)?)\b", re.IGNORECASE)
 _ASKS_LIST = re.compile(r"\b(?:which|what|list|all)\b.{0,30}\b(?:diagnos\w*|dx|icd(?:-?10)?(?: codes?)?)\b"
                         r"|\bcovered (?:diagnos\w*|dx|icd)", re.IGNORECASE)
@@ -67,6 +68,10 @@ def state_in(text: str) -> str | None:
 
 
 def asks_coverage(text: str) -> bool:
+    """Coverage words, or "payable" beside a typed diagnosis ("is J1439 payable for D50.9"): "payable" alone asks
+    the fee schedule's status or a payment rule ("is 99211 payable with a drug administration"), not an article."""
+    if _PAYABLE.search(text) and find_icd10_codes(text):
+        return True
     return bool(_ASKS_COVERAGE.search(text))
 
 

@@ -189,6 +189,8 @@ def answer_fee_question(parsed: Any, context: Any, router: Any) -> Answer | None
     typed = find_date_of_service(text)
     day = typed.day if typed is not None else getattr(context, "date_of_service", None)
     if (len(codes) >= 2 and "99211" in codes and any(_DRUG_ADMIN.match(code) for code in codes)
+            # A Medicare rule: asked for Medicare (words or request); a CPT claim gets the PTP answer.
+            and (getattr(context, "payer", None) == "medicare" or re.search(r"\b(?:medicare|mcr)\b", text, re.I))
             and re.search(r"payable|paid|bill|allowed|together|same day|with", text, re.I)):
         return _answer("**No (Medicare): 99211 is not paid with a drug administration service the same day.**\n\n"
                            + EM_DRUG_RULE, codes, ["100-04 Ch. 12 s30.6.7"], context)

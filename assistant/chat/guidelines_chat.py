@@ -53,7 +53,10 @@ FINDS_A_CODE = re.compile(
 _ICD10 = re.compile(r"^[a-z]\d{2}[0-9a-z]{0,4}$")  # a diagnosis code beside the procedure code ("96369 for K92.2")
 _RULE_WORD = re.compile(r"\brules?\b", re.IGNORECASE)
 # "is J1040 still valid / active / billable?": the code's own status is its look-up card (issue 17 class 9).
-_CODE_STATUS = re.compile(r"\b(?:still|valid|active|deleted|terminated|discontinued|replaced|retired)\b", re.IGNORECASE)
+_CODE_STATUS = re.compile(r"\b(?:still|valid|active)\b", re.IGNORECASE)
+# "what is 96372", "what does J1885 mean": the code's own card (the look-up), not an article.
+_CODE_CARD = re.compile(r"^\s*(?:what(?:'s| is| does)?|define|explain)\s+(?:code\s+)?\S+\s*(?:mean)?\s*\??\s*$",
+                        re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s)?(?: is| are| does| do)?|tell me about|define|explain|describe)\b",
                          re.IGNORECASE)
 # Words of a "what is CODE" question that ask for the code's card, not for a rule.
@@ -251,6 +254,15 @@ def without_rule_names(text: str) -> str:
     return text
 
 
+# "is 96372 x5 allowed", "is 5 units of 96372 ok?", "6 units 96372": a unit count beside a code is an MUE question.
+_UNITS_OF_A_CODE = re.compile(r"\b(?:x\s*\d+|\d+\s*(?:units?|u)\b)", re.IGNORECASE)
+
+
+def units_of_a_code(text: str) -> bool:
+    """A unit count typed beside a code (the edits answer's MUE question, issue 17 class 6)."""
+    return bool(find_code_spans(text)) and bool(_UNITS_OF_A_CODE.search(text))
+
+
 def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: UnitsRouter) -> Answer | None:
     """The guideline answer for a rule question with nothing to count, or None (another route answers).
 
@@ -271,7 +283,8 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
         parsed = reread
     elif not _asks_a_rule(parsed) or names_only_codes(parsed.text) or finds_a_code(parsed.text):
         return None
-    if parsed.codes and _CODE_STATUS.search(question) and not _RULE_WORD.search(question):
+    if parsed.codes and (_CODE_CARD.match(question) or
+                         _CODE_STATUS.search(question) and not _RULE_WORD.search(question)):
         return None
     hits = find_article(question)
     if not hits:

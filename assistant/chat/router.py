@@ -31,7 +31,12 @@ from assistant.chat.described import described_hook, sibling_notes
 from assistant.chat.diagnosis_route import diagnosis_hook
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
 from assistant.chat.fees_chat import release_and_fee_answer
-from assistant.chat.guidelines_chat import answer_guideline_question, link_edits_answer, link_units_answer
+from assistant.chat.guidelines_chat import (
+    answer_guideline_question,
+    link_edits_answer,
+    link_units_answer,
+    units_of_a_code,
+)
 from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
 from assistant.chat.reading.cues import field_values
@@ -229,16 +234,19 @@ class Router:
         fee_answer = None if parsed.has_duration else release_and_fee_answer(parsed, context, self)  # issue 19
         if fee_answer is not None:
             return fee_answer
-        # NCCI questions (MUE, PTP pairs, "A w/ B?", "is N units of X ok?") reach the edits answer first (issue 17),
-        # which names the guideline article when the question asks a rule (issue 23).
+        # Two codes billed together ("A w/ B?", "A and B both?") and units of a code ("is 96372 x5 ok?") are NCCI
+        # questions: the edits answer first (issue 17), naming the guideline article when a rule is asked (issue 23).
+        # Any other rule question with nothing to count gets the article, with the table facts of its codes.
+        pair = len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes
+        if not pair and not units_of_a_code(parsed.text):
+            guideline = self._guideline_hook(parsed, context)
+            if guideline is not None:
+                return guideline
         edits_answer = self._edits_hook(parsed, context)
         if edits_answer is not None:
             return link_edits_answer(edits_answer, parsed)
-        if len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes:
+        if pair:
             return link_edits_answer(self.edits_route(parsed, context), parsed)
-        guideline = self._guideline_hook(parsed, context)  # issue 23: rule questions -> our articles
-        if guideline is not None:
-            return guideline
         if parsed.has_quantity or self._counts_services(parsed):
             return described_hook(self, parsed, context,  # issue 22: a described thing with a number -> search
                                   lambda: self._why_hook(parsed, keep_typed_em(self.units_route(parsed, context),

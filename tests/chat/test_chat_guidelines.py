@@ -146,19 +146,26 @@ def loaded(assistant: Assistant, tmp_path_factory) -> Assistant:
 
 
 def test_a_payment_rule_with_codes_gets_the_article_and_the_table_facts(loaded: Assistant):
-    answer = loaded.ask("is 99211 payable with 96372 for medicare")
+    # One code and a service in words: the payment rule's article (the code's PFS status would say "payable").
+    answer = loaded.ask("is 99211 payable with a drug administration for medicare")
     assert answer.route == "guideline"
     assert first_article_title(answer.answer) == _title("99211-with-drug-administration")
-    assert "No NCCI PTP edit pairs 99211, 96372" in answer.answer  # a payment policy, not a PTP pair
-    assert "MUE 96372: 4 (MAI 3" in answer.answer and "MUE 99211: 1 (MAI 3" in answer.answer
-    assert [code.code for code in answer.codes] == ["99211", "96372"]
+    assert "MUE 99211: 1 (MAI 3" in answer.answer
+    assert [code.code for code in answer.codes] == ["99211"]
 
 
-def test_a_pair_an_article_covers_gets_the_article_and_the_ptp_edit(loaded: Assistant):
+def test_a_medicare_pair_of_99211_and_a_drug_administration_is_the_payment_rule(loaded: Assistant):
+    # Both codes typed, for Medicare: the fee schedule answer (100-04 Ch. 12 s30.6.7), not "no PTP edit".
+    answer = loaded.ask("is 99211 payable with 96372 for medicare")
+    assert "99211 is not paid with a drug administration" in answer.answer and "30.6.7" in " ".join(answer.citations)
+
+
+def test_a_pair_gets_the_ptp_edit_and_names_the_article(loaded: Assistant):
+    # Two codes billed together are an NCCI question (issue 17): the edits answer, naming the article (issue 23).
     answer = loaded.ask("can I bill 96372 and 99214 together")
-    assert answer.route == "guideline"
-    assert first_article_title(answer.answer) == _title("e-m-with-drug-administration")
-    assert "PTP 96372 (column 1) / 99214 (column 2): modifier indicator 1" in answer.answer
+    assert answer.route == "edits"
+    assert "modifier indicator 1" in answer.answer
+    assert "_Guideline: " in answer.answer
 
 
 def test_a_rule_with_an_edited_pair_shows_its_modifier_indicator(loaded: Assistant):
@@ -169,7 +176,7 @@ def test_a_rule_with_an_edited_pair_shows_its_modifier_indicator(loaded: Assista
 
 
 def test_without_the_tables_the_answer_says_how_to_load_them(assistant: Assistant):
-    answer = assistant.ask("is 99211 payable with 96372 for medicare")
+    answer = assistant.ask("is port flush billable with 96372")
     assert answer.route == "guideline"
     assert "tables are not loaded" in answer.answer and "python -m assistant import mue" in answer.answer
 
@@ -211,7 +218,7 @@ def test_the_api_answers_a_rule_question_from_its_article(assistant: Assistant):
 
 
 def test_a_terminated_code_named_in_a_rule_question_shows_what_to_bill_instead(assistant: Assistant):
-    answer = assistant.ask("is J3370 still valid for vancomycin")  # bundled record: ends 2025-06-30, J3373 after
+    answer = assistant.ask("what do I bill when J3370 for vancomycin is terminated")  # ends 2025-06-30, J3373 after
     assert answer.route == "guideline"
     assert first_article_title(answer.answer) == _title("terminated-drug-codes")
     assert "J3370 is terminated: the CMS HCPCS file ends it on 2025-06-30; bill instead J3373" in answer.answer
