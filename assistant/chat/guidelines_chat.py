@@ -55,8 +55,9 @@ _RULE_WORD = re.compile(r"\brules?\b", re.IGNORECASE)
 # "is J1040 still valid / active / billable?": the code's own status is its look-up card (issue 17 class 9).
 _CODE_STATUS = re.compile(r"\b(?:still|valid|active)\b", re.IGNORECASE)
 # "what is 96372", "what does J1885 mean": the code's own card (the look-up), not an article.
-_CODE_CARD = re.compile(r"^\s*(?:what(?:'s| is| does)?|define|explain)\s+(?:code\s+)?\S+\s*(?:mean)?\s*\??\s*$",
-                        re.IGNORECASE)
+_CODE_CARD = re.compile(r"^\s*(?:what(?:'s| is| does)?|define|explain)\s+(?:code\s+)?[^\s,]+\s*(?:mean)?"
+                        r"(?:[,;]?\s*(?:for\s+)?(?:the\s+)?(?:facility|professional|hospital|hopd|office|medicare|mcr|"
+                        r"cpt|commercial|claim))*\s*\??\s*$", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*(?:what(?:'s|s)?(?: is| are| does| do)?|tell me about|define|explain|describe)\b",
                          re.IGNORECASE)
 # Words of a "what is CODE" question that ask for the code's card, not for a rule.
