@@ -204,3 +204,15 @@ def test_a_name_of_several_codes_with_a_dose_is_asked(assistant) -> None:
     answer = assistant.ask("IVIG 40 g IV 0900-1300, office")
     assert lines_of(answer) == {}
     assert any("several drug codes" in w for w in answer.warnings)
+
+
+# --- services named in words map to their codes (PT/OT, CPT code set titles; 8-minute rule, rules.md 8) -----------
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("ther ex 33 min and manual 97140 7 min, medicare", {"97110": 2, "97140": 1}),
+    ("PT eval mod complexity + ther ex 1:1 25 min, medicare", {"97162": 1, "97110": 2}),
+    ("OT eval low + ther act 20 min, medicare", {"97165": 1, "97530": 1}),
+    ("neuro re-ed 24 min and ther ex 23 min, medicare", {"97112": 2, "97110": 1}),
+])
+def test_therapy_services_named_in_words(assistant, question: str, expected: dict[str, int]) -> None:
+    assert lines_of(assistant.ask(question)) == expected
