@@ -216,3 +216,9 @@ def test_a_name_of_several_codes_with_a_dose_is_asked(assistant) -> None:
 ])
 def test_therapy_services_named_in_words(assistant, question: str, expected: dict[str, int]) -> None:
     assert lines_of(assistant.ask(question)) == expected
+
+
+@pytest.mark.parametrize(("payer", "code"), [("medicare", "G0283"), ("cpt", "97014")])
+def test_unattended_estim_named_in_words(assistant, payer: str, code: str) -> None:
+    answer = assistant.ask("e-stim unattended + ther ex 30 min", payer=payer)
+    assert lines_of(answer) == {code: 1, "97110": 2}

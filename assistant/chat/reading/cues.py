@@ -224,14 +224,17 @@ _ANESTHESIA_CODE = re.compile(r"(?<!\d)0[01]\d{3}(?!\d)")  # 00100-01999
 _UNTIMED_THERAPY = re.compile(r"\b(?:9716[1-8]|9701[0248]|9702[2468]|97150|G0283)\b", re.IGNORECASE)
 
 
-# PT/OT evaluations named in words (untimed, 1 unit each), by the CPT code set's titles: PT evaluation of low,
-# moderate, high complexity 97161-97163, PT re-evaluation 97164; OT 97165-97167, OT re-evaluation 97168.
+# PT/OT evaluations and modalities named in words (untimed, 1 unit each), by the CPT code set's titles: PT
+# evaluation of low, moderate, high complexity 97161-97163, PT re-evaluation 97164; OT 97165-97167, OT re-evaluation
+# 97168.
 _EVAL = r"\s*(?:eval(?:uation)?)\s*(?:of\s+)?"
 _EVALUATIONS: tuple[tuple[str, str], ...] = (
     (r"\bpt" + _EVAL + r"low\b", "97161"), (r"\bpt" + _EVAL + r"mod(?:erate)?\b", "97162"),
     (r"\bpt" + _EVAL + r"high\b", "97163"), (r"\bpt re-?eval", "97164"),
     (r"\bot" + _EVAL + r"low\b", "97165"), (r"\bot" + _EVAL + r"mod(?:erate)?\b", "97166"),
     (r"\bot" + _EVAL + r"high\b", "97167"), (r"\bot re-?eval", "97168"),
+    # Unattended electrical stimulation, CPT 97014 (the engine bills G0283 for Medicare: units/therapy.py).
+    (r"\b(?:unattended\s+e-?stim\w*|e-?stim\w*\s+(?:\(?unattended\)?)|unattended electrical stim\w*)", "97014"),
 )
 
 
