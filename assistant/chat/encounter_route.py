@@ -263,7 +263,8 @@ def to_encounter(
             named = f"drug {letter.upper()}" if len(letter) == 1 else letter
         route = _route_of(service)
         drug = resolve_drug(service, router)
-        if drug is None and service.dose is not None and (several := _codes_named(service.drug, router)):
+        fluid = service.category == "hydration" or service.family == "hydration"
+        if drug is None and service.dose is not None and not fluid and (several := _codes_named(service.drug, router)):
             # Never the first of several: "methylprednisolone 80 mg" is acetate (J1010) or sodium succinate (J2919).
             questions.append(f"'{service.drug}' fits several drug codes ({', '.join(several)}): which product was "
                              "given? Name it or its code.")
