@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from assistant.chat.encounter_render import cell as _cell
 from assistant.chat.encounter_render import render
 from assistant.contract import Answer
+from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
 
@@ -440,8 +441,6 @@ def _mue_lookup(router: RouterLike, setting: str) -> Callable[[str], Any] | None
     if edits is not None and callable(loaded):
         if not loaded("mue", setting):
             return None
-        from assistant.units import MueLimit
-
         def lookup(code: str) -> Any:
             entry = edits.mue(code, setting=setting)
             if entry is None:
