@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from assistant.chat.answers import cell as _cell
 from assistant.chat.encounter_render import render
 from assistant.contract import Answer
+from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
 from assistant.units.registry import ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
@@ -146,7 +147,13 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         if len(candidates) == 1:
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:
-            return None
+            # "IVIG privigen 40 g": a class name several codes share, and the product named beside it.
+            named = {r.code: (m.surface, r) for m in drugs.find(words) for found in [drugs.resolve(m.candidates)]
+                     if len(found) == 1 for r in found}
+            if len(named) != 1:
+                return None
+            surface, record = next(iter(named.values()))
+            how = f"'{surface}' is {record.code} in the corpus"
     if record is None and drugs is not None and (drug or words):
         mentions = [(m.surface, drugs.resolve(m.candidates)) for m in drugs.find(drug or words)]
         codes = {r.code for _surface, found in mentions for r in found}
@@ -164,6 +171,15 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         category, hormonal = _category_of(code.strip().upper(), drugs)
         return DrugInfo(code.strip().upper(), None, None, category, hormonal, f"{code} as typed")
     return None
+
+
+def _codes_named(drug: str | None, router: RouterLike) -> list[str]:
+    """The current codes a drug name fits when it fits more than one (else empty)."""
+    drugs = getattr(router.corpus, "drugs", None)
+    if not drug or drugs is None:
+        return []
+    codes = [r.code for r in drugs.resolve(drugs.candidates(drug))]
+    return codes if len(codes) > 1 else []
 
 
 def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[str]]:
@@ -243,6 +259,12 @@ def to_encounter(
             named = f"drug {letter.upper()}" if len(letter) == 1 else letter
         route = _route_of(service)
         drug = resolve_drug(service, router)
+        fluid = service.category == "hydration" or service.family == "hydration"
+        if drug is None and service.dose is not None and not fluid and (several := _codes_named(service.drug, router)):
+            # Never the first of several: "methylprednisolone 80 mg" is acetate (J1010) or sodium succinate (J2919).
+            questions.append(f"'{service.drug}' fits several drug codes ({', '.join(several)}): which product was "
+                             "given? Name it or its code.")
+            continue
         category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
         hormonal = True if service.category == "hormonal_antineoplastic" else None
         if service.category == "hormonal_antineoplastic":
@@ -414,8 +436,6 @@ def _mue_lookup(router: RouterLike, setting: str) -> Callable[[str], Any] | None
     if edits is not None and callable(loaded):
         if not loaded("mue", setting):
             return None
-        from assistant.units import MueLimit
-
         def lookup(code: str) -> Any:
             entry = edits.mue(code, setting=setting)
             if entry is None:

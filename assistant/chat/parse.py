@@ -191,7 +191,7 @@ def parse_question(text: str) -> ParsedQuestion:
 
     under_5: bool | None = None
     if m := words.AGE.search(t):
-        under_5 = int(m.group("a") or m.group("b")) < 5
+        under_5 = int(m.group("a") or m.group("b") or m.group("c")) < 5
     elif words.UNDER_5.search(t):
         under_5 = True
     elif words.OVER_5.search(t):

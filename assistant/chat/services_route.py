@@ -17,6 +17,8 @@ from assistant.chat.reading.services import Service
 from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.records import CodeRecord
+from assistant.units import UnitsError
+from assistant.units.drugs import waste_lines
 from assistant.units.registry import ADMINISTRATION_FAMILIES
 
 if TYPE_CHECKING:
@@ -69,9 +71,6 @@ def add_waste_lines(answer: Answer, parsed: ParsedQuestion, drug: CodeRecord, co
     """The vial a dose came from, typed with it: Medicare Part B single-dose containers put the discarded amount
     on its own JW line, or JZ on the line when nothing was discarded (100-04 Ch 17 section 40; MM13056), by
     `units.drugs.waste_lines`; other payers and multi-dose vials take neither."""
-    from assistant.units import UnitsError
-    from assistant.units.drugs import waste_lines
-
     assert drug.billing_unit is not None and parsed.dose is not None and parsed.vial_size is not None
     try:
         lines, notes = waste_lines(
@@ -119,8 +118,6 @@ def several_services(
     (the first is initial, each further one a sequential infusion: CPT 96413/96415, 96417), and several pushes
     of different drugs are an initial push and each new drug's sequential push (CPT 96374, 96375), each drug with
     its own dose line. Anything else is answered by the single-family path."""
-    from assistant.units import UnitsError
-
     chemo = [s for s in services if s.family == "chemo_infusion" and s.minutes is not None]
     pushes = [s for s in services if s.family in ("iv_push", "chemo_push")]
     warnings = list(context.warnings)

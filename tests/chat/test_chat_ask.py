@@ -363,7 +363,8 @@ def test_ambiguous_drug_with_a_timed_service_keeps_the_service_and_flags_the_dru
         pytest.param("chemo infusion 2 hours plus hydration 1 hr", {"96413": 1, "96415": 1}, id="two-services-chemo"),
         # rules.md psychotherapy: with an E/M, 38-52 min = +90836, 53+ = +90838 (the add-ons, not 90834/90837).
         pytest.param("E/M plus psychotherapy 45 min", {"90836": 1}, id="em-plus-psychotherapy"),
-        pytest.param("99214 + therapy 53 min psych", {"90838": 1}, id="code-plus-therapy-psych"),
+        # issue 17 (conservation): the typed E/M stays on the claim beside its add-on
+        pytest.param("99214 + therapy 53 min psych", {"99214": 1, "90838": 1}, id="code-plus-therapy-psych"),
         pytest.param("psychotherapy 45 min", {"90834": 1}, id="psychotherapy-alone"),
     ],
 )

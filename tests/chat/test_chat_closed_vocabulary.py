@@ -175,3 +175,50 @@ def test_no_substance_outside_the_dictionary_unless_in_a_drug_slot(assistant, wo
         services = read_services(question, assistant.router.find_drugs)
         assert services
         assert all(word not in (s.drug or "").casefold().split() for s in services), (question, services)
+
+
+# --- class 7: follow-ups -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "merged"), [
+    ("keytruda 200 mg", False),                      # its own drug and dose: a new question
+    ("solu-medrol 125 mg how many units", False),
+    ("what about 3 hours?", True),                   # a follow-up cue
+    ("and for medicare?", True),
+    ("and 2 g", True),                               # says it adds to the last one
+])
+def test_a_turn_naming_its_own_drug_is_a_new_question(question: str, merged: bool) -> None:
+    from assistant.chat.parse import parse_conversation
+
+    parsed = parse_conversation(["how do I code 2.5 hours subq"], question)
+    assert bool(parsed.earlier_texts) is merged
+
+
+def test_a_new_drug_turn_never_keeps_the_earlier_subq_time(assistant) -> None:
+    answer = assistant.ask("keytruda 200 mg", history=[{"role": "user", "content": "subq 2.5 hours"}])
+    assert lines_of(answer) == {"J9271": 200}
+
+
+# --- class 2: a name several codes share is asked, never the first -----------------------------------------------
+
+def test_a_name_of_several_codes_with_a_dose_is_asked(assistant) -> None:
+    answer = assistant.ask("IVIG 40 g IV 0900-1300, office")
+    assert lines_of(answer) == {}
+    assert any("several drug codes" in w for w in answer.warnings)
+
+
+# --- services named in words map to their codes (PT/OT, CPT code set titles; 8-minute rule, rules.md 8) -----------
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("ther ex 33 min and manual 97140 7 min, medicare", {"97110": 2, "97140": 1}),
+    ("PT eval mod complexity + ther ex 1:1 25 min, medicare", {"97162": 1, "97110": 2}),
+    ("OT eval low + ther act 20 min, medicare", {"97165": 1, "97530": 1}),
+    ("neuro re-ed 24 min and ther ex 23 min, medicare", {"97112": 2, "97110": 1}),
+])
+def test_therapy_services_named_in_words(assistant, question: str, expected: dict[str, int]) -> None:
+    assert lines_of(assistant.ask(question)) == expected
+
+
+@pytest.mark.parametrize(("payer", "code"), [("medicare", "G0283"), ("cpt", "97014")])
+def test_unattended_estim_named_in_words(assistant, payer: str, code: str) -> None:
+    answer = assistant.ask("e-stim unattended + ther ex 30 min", payer=payer)
+    assert lines_of(answer) == {code: 1, "97110": 2}

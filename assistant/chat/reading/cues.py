@@ -224,6 +224,20 @@ _ANESTHESIA_CODE = re.compile(r"(?<!\d)0[01]\d{3}(?!\d)")  # 00100-01999
 _UNTIMED_THERAPY = re.compile(r"\b(?:9716[1-8]|9701[0248]|9702[2468]|97150|G0283)\b", re.IGNORECASE)
 
 
+# PT/OT evaluations and modalities named in words (untimed, 1 unit each), by the CPT code set's titles: PT
+# evaluation of low, moderate, high complexity 97161-97163, PT re-evaluation 97164; OT 97165-97167, OT re-evaluation
+# 97168.
+_EVAL = r"\s*(?:eval(?:uation)?)\s*(?:of\s+)?"
+_EVALUATIONS: tuple[tuple[str, str], ...] = (
+    (r"\bpt" + _EVAL + r"low\b", "97161"), (r"\bpt" + _EVAL + r"mod(?:erate)?\b", "97162"),
+    (r"\bpt" + _EVAL + r"high\b", "97163"), (r"\bpt re-?eval", "97164"),
+    (r"\bot" + _EVAL + r"low\b", "97165"), (r"\bot" + _EVAL + r"mod(?:erate)?\b", "97166"),
+    (r"\bot" + _EVAL + r"high\b", "97167"), (r"\bot re-?eval", "97168"),
+    # Unattended electrical stimulation, CPT 97014 (the engine bills G0283 for Medicare: units/therapy.py).
+    (r"\b(?:unattended\s+e-?stim\w*|e-?stim\w*\s+(?:\(?unattended\)?)|unattended electrical stim\w*)", "97014"),
+)
+
+
 def field_values(family: str, text: str) -> dict[str, object]:
     """Request fields the question's words set for `family`: variant fields from FIELD_CUES, the anesthesia code,
     and the untimed therapy codes named (1 unit each; the engine keeps them out of the timed total)."""
@@ -239,6 +253,8 @@ def field_values(family: str, text: str) -> dict[str, object]:
             values["anesthesia_code"] = code.group(0)
     if family == "therapy":
         untimed = list(dict.fromkeys(m.group(0).upper() for m in _UNTIMED_THERAPY.finditer(masked)))
+        untimed += [code for pattern, code in _EVALUATIONS if re.search(pattern, masked, re.IGNORECASE)
+                    and code not in untimed]
         if untimed:
             values["untimed_codes"] = untimed
     return values

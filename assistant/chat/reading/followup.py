@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 
 from assistant.chat.reading.clock import MINUTES_PER_DAY
@@ -101,6 +102,8 @@ def needs_context(parsed: ParsedQuestion) -> bool:
         return True
     if parsed.codes or parsed.family is not None:
         return False
+    if _OWN_DRUG_AND_DOSE.match(parsed.text):
+        return False  # "keytruda 200 mg" after a subq question: a new question (issue 17 class 7)
     # Issue 10 item 5: without a follow-up cue, only a short turn holding a quantity with its unit, or a payer or
     # setting word, changes the last question. "my badge number is 5" (a bare number, no cue) is a new question.
     if len(parsed.text.split()) > _SHORT_TURN_WORDS:
@@ -112,3 +115,8 @@ def needs_context(parsed: ParsedQuestion) -> bool:
 
 
 _SHORT_TURN_WORDS = 6
+# A turn that opens with its own drug name and dose ("solu-medrol 125 mg how many units") names its own service:
+# a new question, unless it says it adds to the last one ("and", "also", "plus", "add") or asks "what about".
+_OWN_DRUG_AND_DOSE = re.compile(
+    r"^\s*(?!(?:and|also|plus|add|what|how|same|with|if|instead|make|change|but|or|now)\b)[a-z][\w-]{2,}"
+    r"(?:\s+[a-z][\w-]{2,})?\s+\d[\d.,]*\s*(?:mg|mcg|g|gm|grams?|units?|ml|meq)\b", re.IGNORECASE)

@@ -74,7 +74,8 @@ _CATEGORY_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:chemo\w*|antineoplastic|anti-neoplastic)\b"), "chemotherapy"),
     (re.compile(r"\b(?:hydration|ns|normal saline|saline|iv fluids?|lr|lactated ringers?|d5w|d5ns|fluid bolus)\b"),
      "hydration"),
-    (re.compile(r"\b(?:therapeutic|prophylactic|diagnostic|antibiotics?)\b"), "therapeutic"),
+    # "abx": the coder's abbreviation for antibiotics (a therapeutic drug class, not a named drug).
+    (re.compile(r"\b(?:therapeutic|prophylactic|diagnostic|antibiotics?|abx)\b"), "therapeutic"),
 )
 _RELATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bsequential(?:ly)?\b"), "sequential"),

@@ -116,7 +116,10 @@ SEDATION_SAME = re.compile(
     r"|\b(?:physician|provider|doctor) (?:doing|performing) the procedure\b|\bendoscopist\b"
 )
 AGE = re.compile(
-    r"\b(?:age[d]?\s*(?P<a>\d{1,3})\b|(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|year[- ]olds?|years?[- ]old|yrs?[- ]old)\b)"
+    r"\b(?:age[d]?\s*(?P<a>\d{1,3})\b|(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|year[- ]olds?|years?[- ]old|yrs?[- ]old)\b"
+    # "pt is 4": an age, unless a unit follows the number
+    r"|(?:pt|patient|child|kid)\s+is\s+(?P<c>\d{1,3})\b(?![.:/]\d)(?!\s*(?:min|mins|minutes?|h|hrs?|hours?|mg|mcg|g|kg"
+    r"|lbs?|units?|ml|cc|%|m2|cm)\b))"
 )
 UNDER_5 = re.compile(r"\b(?:under|younger than|less than|below)\s*(?:age\s*)?(?:5|five)\b|\btoddler\b|\binfant\b")
 OVER_5 = re.compile(r"\b(?:5|five)\s*(?:years?\s*)?(?:or|and)\s*(?:older|over|up)\b|\badult\b|\bover\s*(?:5|five)\b")

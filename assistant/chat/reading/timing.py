@@ -167,10 +167,30 @@ _CODE_MINUTES_LIST = re.compile(
 )
 
 
+# Timed PT/OT services named in words (issue 17: services named in words map to their codes), by the CPT code set's
+# titles: therapeutic exercise 97110, neuromuscular re-education 97112, gait training 97116, manual therapy 97140,
+# therapeutic activities 97530. Only with their own minutes ("ther ex 33 min", "ther ex 1:1 25 min").
+_THERAPY_WORDS: tuple[tuple[str, str], ...] = (
+    (r"ther(?:apeutic)?\.? ?ex(?:ercises?)?", "97110"),
+    (r"neuro(?:muscular)? ?re-?ed(?:ucation)?|nmr", "97112"),
+    (r"gait(?: training)?", "97116"),
+    (r"manual(?: therapy)?", "97140"),
+    (r"ther(?:apeutic)? ?act(?:ivit(?:y|ies))?", "97530"),
+)
+_THERAPY_MINUTES = tuple(
+    (re.compile(r"\b(?:" + words + r")\s+(?:\(?1:1\)?\s+)?(?:for\s+)?(?P<m>\d{1,3})\s*" + _MIN_UNIT), code)
+    for words, code in _THERAPY_WORDS
+)
+
+
 def parse_code_minutes(t: str) -> tuple[dict[str, int], list[tuple[int, int]]]:
     """Minutes given per code, and the text spans they used (so they are not read again as a duration)."""
     result: dict[str, int] = {}
     spans: list[tuple[int, int]] = []
+    for pattern, named in _THERAPY_MINUTES:
+        for match in pattern.finditer(t):
+            result[named] = result.get(named, 0) + int(match.group("m"))
+            spans.append(match.span())
     # "97110 15, 97112 15, 97140 15, 97530 5 min": the minutes word after the last pair belongs to every pair.
     for listed in _CODE_MINUTES_LIST.finditer(t):
         for pair in _CODE_NUMBER.finditer(listed.group("pairs")):
