@@ -11,7 +11,9 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from assistant.chat.encounter_cli import encounter_command
 from assistant.contract import Answer, AskRequest
+from assistant.edits.changes import ChangesError, compare, report_markdown
 from assistant.imports import IMPORTERS, import_configured_files, importer_for
 from assistant.settings import Settings
 
@@ -109,8 +111,6 @@ def _cmd_scrub(args: argparse.Namespace) -> int:
 
 
 def _cmd_changes(args: argparse.Namespace) -> int:
-    from assistant.edits.changes import ChangesError, compare, report_markdown
-
     path = Settings().resolved_data_dir / "edits.sqlite3"
     try:
         report = compare(path, args.kind, args.older, args.newer, code=args.code, page=args.page,
@@ -123,8 +123,6 @@ def _cmd_changes(args: argparse.Namespace) -> int:
 
 
 def _cmd_encounter(args: argparse.Namespace) -> int:
-    from assistant.chat.encounter_cli import encounter_command
-
     return encounter_command(args.file, args.json, Settings())
 
 

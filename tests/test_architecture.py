@@ -36,7 +36,6 @@ ALLOWED_LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assistant.cli", "assistant"): "each CLI command imports what it runs: `import` and `index` never load the "
     "chat layer (~1 s)",
     ("assistant.cli", "assistant.chat.edits_chat"): "each CLI command imports what it runs",
-    ("assistant.cli", "assistant.chat.encounter_route"): "each CLI command imports what it runs",
     ("assistant.cli", "assistant.retrieval.index"): "each CLI command imports what it runs (the index needs Chroma)",
     ("assistant.web.server", "assistant"): "the server's options are parsed before Gradio (~9 s) is imported",
     ("assistant.web.server", "assistant.web.app"): "the server's options are parsed before Gradio is imported",
@@ -49,27 +48,18 @@ ALLOWED_LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assistant.web.app", "assistant.web.scrub"): "issue 21: tab routers wired one line each",
     ("assistant.web.ui", "assistant.web.encounter"): "issue 21: tabs wired one line each",
     # Issue 21, the chat layer (being split and made one-way): remove each entry as its import moves to the top.
-    ("assistant.chat.encounter_route", "assistant.chat.assistant"): "issue 21: the encounter CLI command moves to "
-    "cli.py",
-    ("assistant.chat.encounter_route", "assistant.units"): "issue 21: chat layer",
     ("assistant.chat.reading.tokens", "assistant.corpus.codes"): "issue 21: chat layer",
     ("assistant.chat.router", "assistant.units"): "issue 21: chat layer",
-    ("assistant.chat.services_route", "assistant.chat.encounter_route"): "issue 21: the services/encounter circle",
-    ("assistant.chat.services_route", "assistant.units"): "issue 21: chat layer",
-    ("assistant.chat.services_route", "assistant.units.drugs"): "issue 21: chat layer",
 }
 
 # (importing module, imported module): edges left out of the cycle check until issue 21's chat split removes them.
 ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    ("assistant.chat.encounter_route", "assistant.chat.assistant"): "issue 21: encounter_command builds an "
-    "Assistant; it moves to cli.py",
     ("assistant.chat.services_route", "assistant.chat.router"): "issue 21: services_route types its router "
     "argument with Router (TYPE_CHECKING); a protocol or the split removes it",
 }
 
 # Importing module -> why it still uses other modules' private names.
 ALLOWED_PRIVATE_NAMES: dict[str, str] = {
-    "assistant.chat.parse": "issue 21: parse.py composes the reading modules' private names; they become public",
     "assistant.chat.reading.timing": "issue 21: cues._IMPLIED becomes public",
 }
 
@@ -86,20 +76,25 @@ ALLOWED_VOCABULARY_COPIES: dict[str, str] = {
 
 # Data flows one way (docs/architecture.md): each layer -> the layers it may import. A layer is `assistant.X`.
 LAYER_DEPENDENCIES: dict[str, frozenset[str]] = {
-    "assistant.units": frozenset(),  # the pure rules engine: nothing of ours (tests/units/test_units_purity.py)
-    "assistant.edits": frozenset({"assistant.units"}),  # the shared vocabulary only (see VOCABULARY_ONLY)
+    # The import guard (issue 24) is a standard-library leaf every importer shares, the pure engine's included.
+    "assistant.importguard": frozenset(),
+    "assistant.units": frozenset({"assistant.importguard"}),  # nothing else of ours (tests/units/test_units_purity.py)
+    "assistant.edits": frozenset({"assistant.units", "assistant.importguard"}),  # the vocabulary (VOCABULARY_ONLY)
     "assistant.contract": frozenset({"assistant.units"}),  # the shared vocabulary only
     "assistant.offline": frozenset(),
     "assistant.settings": frozenset({"assistant.contract"}),
-    "assistant.corpus": frozenset({"assistant.units", "assistant.settings"}),
+    "assistant.corpus": frozenset({"assistant.units", "assistant.settings", "assistant.importguard"}),
+    # Medicare coverage (issue 18): its own store and importer, like edits.
+    "assistant.coverage": frozenset({"assistant.importguard"}),
     "assistant.retrieval": frozenset({"assistant.corpus", "assistant.settings", "assistant.offline"}),
-    "assistant.imports": frozenset({"assistant.corpus", "assistant.edits", "assistant.settings"}),
-    "assistant.chat": frozenset({"assistant.contract", "assistant.corpus", "assistant.edits", "assistant.retrieval",
-                                 "assistant.settings", "assistant.units"}),
-    "assistant.web": frozenset({"assistant", "assistant.chat", "assistant.contract", "assistant.edits",
-                                "assistant.settings", "assistant.units"}),
-    "assistant.cli": frozenset({"assistant", "assistant.chat", "assistant.contract", "assistant.imports",
-                                "assistant.retrieval", "assistant.settings"}),
+    "assistant.imports": frozenset({"assistant.corpus", "assistant.edits", "assistant.coverage", "assistant.settings"}),
+    "assistant.chat": frozenset({"assistant.contract", "assistant.corpus", "assistant.edits", "assistant.coverage",
+                                 "assistant.retrieval", "assistant.settings", "assistant.units"}),
+    # web/live.py rebuilds the Assistant from the corpus and the index when an import or a new generation lands.
+    "assistant.web": frozenset({"assistant", "assistant.chat", "assistant.contract", "assistant.corpus",
+                                "assistant.edits", "assistant.retrieval", "assistant.settings", "assistant.units"}),
+    "assistant.cli": frozenset({"assistant", "assistant.chat", "assistant.contract", "assistant.edits",
+                                "assistant.imports", "assistant.retrieval", "assistant.settings"}),
     "assistant.__main__": frozenset({"assistant.cli"}),
     "assistant": frozenset({"assistant.chat", "assistant.contract", "assistant.offline"}),
 }

@@ -23,8 +23,10 @@ from assistant.chat.router import RouteContext, Router
 from assistant.contract import Answer, CareSetting, Message, Payer, ReadingStep, Setting
 from assistant.corpus.icd10 import RELEASE as ICD10_RELEASE
 from assistant.corpus.loader import load_corpus
+from assistant.coverage import CoverageStore
 from assistant.edits import EditsStore
 from assistant.edits.scrubber import ClaimLine, ScrubResult
+from assistant.retrieval.diagnoses import saved_diagnosis_index
 from assistant.settings import Settings
 from assistant.units.encounter import Encounter, EncounterResult
 
@@ -65,7 +67,6 @@ class Assistant:
         self.chat_model = chat_model
         self.router = Router(corpus, retriever, edits)
         # issue 18: the MCD coverage tables (a leaf store; `import mcd` writes them), read by chat/coverage.py.
-        from assistant.coverage import CoverageStore
 
         self.router.coverage = CoverageStore.in_data_dir(settings.resolved_data_dir)
         self.router.data_dir = settings.resolved_data_dir  # where the diagnosis index is cached
@@ -94,7 +95,6 @@ class Assistant:
         (issue 18; the web app calls this in its background warm-up). Never builds it here: the 5-15 s pure-Python
         build would hold the GIL in every web worker at once (uvicorn restarts a worker that misses its ping); the
         first diagnosis question builds and saves it once."""
-        from assistant.retrieval.diagnoses import saved_diagnosis_index
 
         saved_diagnosis_index(self.settings.resolved_data_dir)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.chat.diagnosis import diagnosis_reading_steps
 from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_icd10_codes
@@ -264,7 +265,6 @@ def coverage_lines(store: Any, codes: Sequence[str], diagnoses: Sequence[str], s
 def add_diagnosis_context(answer: Answer, text: str, router: Any, context: Any) -> None:
     """A diagnosis typed next to a procedure ("96413 for C50.911") is kept in the reading trail, and a units,
     encounter or scrub answer carrying one gets a coverage line per code when the MCD tables are loaded."""
-    from assistant.chat.diagnosis import diagnosis_reading_steps
 
     steps = diagnosis_reading_steps(text)
     if not steps:

@@ -22,6 +22,7 @@ from assistant.chat.parse import ParsedQuestion
 from assistant.chat.reading.problems import Problem
 from assistant.contract import Answer
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.siblings import deciding_note
 
 
 class _Hit(Protocol):
@@ -175,7 +176,6 @@ MODIFIER_PAYER_NOTES: tuple[tuple[frozenset[str], str], ...] = (
 def sibling_notes(question: str, hits: Sequence[_Hit]) -> list[str]:
     """Notes for a search answer: what decides between sibling top hits the question leaves open
     (retrieval/siblings.py), and the payer difference when a modifier of MODIFIER_PAYER_NOTES is among the top 3."""
-    from assistant.retrieval.siblings import deciding_note
 
     notes = [note] if (note := deciding_note(question, hits)) else []
     top = {hit.code for hit in hits[:3]}

@@ -16,6 +16,7 @@ from assistant.chat.reading.text import escape_user_text
 from assistant.contract import Answer, CodeLine, ReadingStep
 from assistant.corpus.codes import find_icd10_codes
 from assistant.corpus.icd10 import SOURCE, DiagnosisVerdict, code_set
+from assistant.retrieval.diagnoses import diagnosis_index
 
 # Words that ask for a diagnosis code: "ICD-10 for", "ICD 10 code", "ICD-10-CM", "dx code", "diagnosis code",
 # "diagnosis for", "diag code".
@@ -119,7 +120,6 @@ def diagnosis_lookup_answer(codes: Sequence[str]) -> Answer:
 def diagnosis_search_answer(question: str, k: int = 5, data_dir: Path | None = None) -> Answer:
     """The ICD-10-CM codes whose description, inclusion terms or coders' abbreviations match the question (the
     index is cached in `data_dir`)."""
-    from assistant.retrieval.diagnoses import diagnosis_index
 
     hits = diagnosis_index(data_dir).search(question, k=k)
     source = SOURCE

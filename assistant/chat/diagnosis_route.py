@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from assistant.chat.coverage import coverage_hook
 from assistant.chat.diagnosis import (
     asks_for_diagnosis,
     diagnosis_lookup_answer,
     diagnosis_search_answer,
     typed_diagnosis_codes,
 )
+from assistant.chat.pos import pos_answer
 from assistant.contract import Answer
 
 _RULE_QUESTION = re.compile(r"\brules?\b|\bvs\.?\b|\bversus\b|\bdifference\b", re.IGNORECASE)
@@ -29,13 +31,11 @@ def diagnosis_hook(router: Any, parsed: Any, context: Any) -> Answer | None:
     text = parsed.text
     if parsed.has_quantity:
         return None
-    from assistant.chat.pos import pos_answer
 
     # "POS 10 vs 02, what's the rule" asks the telehealth rule (the guideline article), not one code's card.
     pos = None if _RULE_QUESTION.search(text) else pos_answer(text)
     if pos is not None:
         return _with_warnings(pos, context)
-    from assistant.chat.coverage import coverage_hook
 
     coverage = coverage_hook(router, parsed, context)
     if coverage is not None:

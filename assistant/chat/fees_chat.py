@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
 from assistant.chat.dates import find_date_of_service
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.payment_limits import payment_limit
@@ -171,7 +172,6 @@ _WITH_ANOTHER_SERVICE = re.compile(r"\b(?:with|same day|together|plus)\b", re.IG
 def release_and_fee_answer(parsed: Any, context: Any, router: Any) -> Answer | None:
     """The router's one hook for issue 19: changes between releases, MUE/PTP for a date of service, then the fee
     schedule questions; None when the question is none of them."""
-    from assistant.chat.changes_chat import answer_changes_question, answer_dated_edits_question
 
     for hook in (answer_changes_question, answer_dated_edits_question, answer_fee_question):
         answer = hook(parsed, context, router)

@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.chat.parse import ParsedQuestion
+from assistant.chat.edits_chat import answer_edits_question
+from assistant.chat.parse import ParsedQuestion, parse_question
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import find_code_spans
 from assistant.corpus.guidelines import GUIDELINES_DIRNAME, Article, Guidelines, load_guidelines
@@ -27,6 +28,7 @@ from assistant.corpus.records import CodeRecord
 from assistant.corpus.replacements import replacement_for
 from assistant.retrieval.guideline_search import GuidelineHit, GuidelineIndex
 from assistant.retrieval.lexical import tokenize
+from assistant.settings import REPO_ROOT
 from assistant.units.guideline_links import FAMILY_ARTICLES
 
 # Words that make a question ask for a rule rather than a count or a code's card (coders' phrasings).
@@ -98,8 +100,6 @@ def _library(directory: str) -> tuple[Guidelines, GuidelineIndex]:
 def guidelines_dir(corpus_dir: Path | None = None) -> Path:
     """`corpus/guidelines` under the corpus directory (the bundled one by default)."""
     if corpus_dir is None:
-        from assistant.settings import REPO_ROOT
-
         corpus_dir = REPO_ROOT / "corpus"
     return Path(corpus_dir) / GUIDELINES_DIRNAME
 
@@ -276,7 +276,6 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
         plain = without_rule_names(parsed.text)
         if plain == parsed.text:
             return None
-        from assistant.chat.parse import parse_question
 
         reread = parse_question(plain)
         if reread.has_quantity:
@@ -293,7 +292,6 @@ def answer_guideline_question(parsed: ParsedQuestion, context: Any, router: Unit
     if parsed.codes and _edits_answer_first(hits[0], parsed):
         # The NCCI edits answer (edits_chat, as the router's edits hook gives it), naming the article; None lets
         # the router's own routes answer.
-        from assistant.chat.edits_chat import answer_edits_question
 
         edits = link_edits_answer(answer_edits_question(parsed, context, router), parsed)
         if edits is not None or len(parsed.codes) >= 2 and parsed.together:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from assistant.chat import answers
+from assistant.chat.fees_chat import pfs_card
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.codes import normalize_ndc
 from assistant.corpus.records import CodeRecord
@@ -140,8 +141,6 @@ def _card(record: CodeRecord, corpus: LookupCorpus, edits: Any, setting: str, co
 
 
 def _pfs_card(edits: Any, code: str, context: Any) -> tuple[str, list[str]]:
-    from assistant.chat.fees_chat import pfs_card
-
     return pfs_card(edits, code, getattr(context, "date_of_service", None))
 
 

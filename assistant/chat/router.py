@@ -1,19 +1,14 @@
 """Route a parsed question to lookup, edits, units, search or help, and build the answer.
 
 Order of the decision (first that applies wins; docs/chat.md explains each):
-1. no letter or digit in the question            -> help
-2. input a units answer must refuse ("-3 hours")  -> units, no codes, the reason in answer and warnings
-   then POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18)
-2b. no duration, and changes between releases, MUE/PTP with a date of service, or a code with fee schedule words
-   -> edits/lookup (fees_chat.release_and_fee_answer; docs/fees.md)
-   then rule questions with nothing to count -> guideline articles (chat/guidelines_chat.py, issue 23)
-3. two or more codes and billing-together words   -> edits
-4. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
-   corpus lay terms, then the retriever's best hit); a number that is part of a description ("each additional
-   30 min", "four leads") -> search instead, and so does a units answer that could not read the input (described.py)
-5. a code                                          -> lookup (unknown code: "not found" with near codes)
-6. words we know from the corpus                   -> search
-7. anything else                                   -> help
+1. no letter or digit -> help; input a units answer must refuse ("-3 hours") -> units, no codes, the reason
+2. POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18); fee
+   schedule words, changes between releases, dated MUE/PTP -> fees_chat.release_and_fee_answer (issue 19)
+3. a rule question with nothing to count (not a code pair, not units of a code) -> guideline article (issue 23)
+4. MUE/PTP questions, two or more codes with billing-together words -> edits (naming the article of the rule)
+5. a duration, clock range, per-code minutes or a dose -> units (family from lay cues, a typed code's time rule,
+   corpus lay terms); a number that is part of a description ("four leads") -> search instead (described.py)
+6. a code -> lookup (unknown code: "not found" with near codes); known words -> search; else help
 """
 
 from __future__ import annotations
@@ -239,7 +234,7 @@ class Router:
         # Any other rule question with nothing to count gets the article, with the table facts of its codes.
         pair = len(parsed.codes) >= 2 and parsed.together and not parsed.code_minutes
         if not pair and not units_of_a_code(parsed.text):
-            guideline = self._guideline_hook(parsed, context)
+            guideline = answer_guideline_question(parsed, context, self)
             if guideline is not None:
                 return guideline
         edits_answer = self._edits_hook(parsed, context)
@@ -249,8 +244,8 @@ class Router:
             return link_edits_answer(self.edits_route(parsed, context), parsed)
         if parsed.has_quantity or self._counts_services(parsed):
             return described_hook(self, parsed, context,  # issue 22: a described thing with a number -> search
-                                  lambda: self._why_hook(parsed, keep_typed_em(self.units_route(parsed, context),
-                                                                               parsed, context.payer)))
+                                  lambda: link_units_answer(keep_typed_em(self.units_route(parsed, context), parsed,
+                                                                  context.payer), parsed, self))
         if not parsed.codes and not parsed.earlier_texts:
             # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
             # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
@@ -271,14 +266,6 @@ class Router:
         if not parsed.codes or parsed.has_duration:
             return None
         return answer_edits_question(parsed, context, self)
-
-    def _guideline_hook(self, parsed: ParsedQuestion, context: RouteContext) -> Answer | None:
-        """A rule question with nothing to count: the guideline article (assistant/chat/guidelines_chat.py)."""
-        return answer_guideline_question(parsed, context, self)
-
-    def _why_hook(self, parsed: ParsedQuestion, answer: Answer) -> Answer:
-        """A units answer links the article explaining its rule ("Why: ..."; guidelines_chat.link_units_answer)."""
-        return link_units_answer(answer, parsed, self)
 
     def find_drugs(self, text: str) -> list[tuple[str, tuple[int, int], str | None]]:
         """Drug names in `text` from the corpus (the drug dictionary when present, else the records' lay terms):

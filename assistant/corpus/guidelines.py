@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.corpus.loader import CorpusError
+from assistant.units.registry import TIME_RULES
 from assistant.units.sources import AUTHORITATIVE, SourceKind
 
 GUIDELINES_DIRNAME = "guidelines"
@@ -205,7 +206,6 @@ class Guidelines:
 def load_guidelines(directory: Path) -> Guidelines:
     """Every article of every `*.yaml` file in `directory` (sorted), validated; ids unique across files, families
     known to the units registry. Raises `CorpusError` naming the file, line, article and field."""
-    from assistant.units.registry import TIME_RULES
 
     directory = Path(directory)
     if not directory.is_dir():

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
+from assistant.web.component import loader_script
 from assistant.web.limits import ConcurrencyLimitMiddleware
 from assistant.web.live import LiveAssistant
 from assistant.web.logs import AuditedAssistant, AuditLogMiddleware, audit_logger, install_access_log_filter
@@ -54,7 +55,6 @@ GRADIO_JS = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 def web_component_script() -> Response:
     """The web component loader; its relative import resolves against this URL, next to the chat's assets. It
     also loads the bundle's stylesheet from under the prefix (assistant/web/component.py, issue 20 item 6)."""
-    from assistant.web.component import loader_script
 
     return Response(loader_script(), media_type="text/javascript")
 

@@ -23,13 +23,12 @@ from starlette._utils import get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from assistant.settings import Settings
 from assistant.web.middleware import OPEN_PATHS, send_json
 
 
 @cache
 def _default_header_timeout() -> float:
-    from assistant.settings import Settings
-
     return Settings().header_timeout_seconds
 
 

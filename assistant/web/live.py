@@ -19,6 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from assistant.corpus.loader import load_corpus
+from assistant.retrieval import build_retriever
+from assistant.retrieval.index import manifest_path
+
 log = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -53,7 +57,6 @@ class LiveAssistant:
         settings = getattr(self.current, "settings", None)
         if settings is None:
             return []
-        from assistant.retrieval.index import manifest_path
 
         imports = settings.resolved_data_dir / "imports"
         overlays = sorted(imports.glob("*.json")) if imports.is_dir() else []
@@ -121,9 +124,6 @@ class LiveAssistant:
     def _rebuild(self, seen: Fingerprint) -> None:
         old = self.current
         try:
-            from assistant.corpus.loader import load_corpus
-            from assistant.retrieval import build_retriever
-
             settings = old.settings
             corpus = load_corpus(settings)
             shared = getattr(getattr(old, "retriever", None), "embeddings", None)

@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from assistant.settings import Settings
+from assistant.web.limits import protocol_with_header_timeout
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -32,7 +33,6 @@ class _AnnouncingServer(uvicorn.Server):
 
 def uvicorn_config(app: Any, settings: Settings) -> uvicorn.Config:
     """The uvicorn configuration of `app` under `settings`: the limits of docs/security.md (issue 24 item 4)."""
-    from assistant.web.limits import protocol_with_header_timeout
     from assistant.web.logs import uvicorn_log_config
 
     return uvicorn.Config(
