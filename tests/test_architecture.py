@@ -64,10 +64,7 @@ ALLOWED_PRIVATE_NAMES: dict[str, str] = {
 }
 
 # Files allowed over MAX_LINES, with why.
-ALLOWED_LONG_FILES: dict[str, str] = {
-    "assistant/chat/reading/spans.py": "issue 21: being split",
-    "assistant/chat/encounter_route.py": "issue 21: being split (five jobs in one file)",
-}
+ALLOWED_LONG_FILES: dict[str, str] = {}
 
 # Files allowed to declare the payer or setting vocabulary besides assistant/units/vocabulary.py.
 ALLOWED_VOCABULARY_COPIES: dict[str, str] = {
