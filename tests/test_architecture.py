@@ -42,11 +42,6 @@ ALLOWED_LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assistant.web.server", "assistant.web.logs"): "the server's options are parsed before Gradio is imported",
     ("assistant.web.server", "assistant.web.middleware"): "the server's options are parsed before Gradio is imported",
     ("assistant.web.app", "assistant"): "the ASGI factory builds the real Assistant; create_app takes any assistant",
-    # Issue 21: web/app.py and web/ui.py wire each tab with one lazy import line; they become module imports once
-    # this round's branches (which add tabs there) are merged.
-    ("assistant.web.app", "assistant.web.encounter"): "issue 21: tab routers wired one line each",
-    ("assistant.web.app", "assistant.web.scrub"): "issue 21: tab routers wired one line each",
-    ("assistant.web.ui", "assistant.web.encounter"): "issue 21: tabs wired one line each",
     # Issue 21, the chat layer (being split and made one-way): remove each entry as its import moves to the top.
     ("assistant.chat.reading.tokens", "assistant.corpus.codes"): "issue 21: chat layer",
     ("assistant.chat.router", "assistant.units"): "issue 21: chat layer",

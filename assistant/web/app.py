@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from assistant.settings import Settings
 from assistant.web.api import api_router, health_router
 from assistant.web.component import loader_script
+from assistant.web.encounter import encounter_router  # POST /api/encounter (issue 11, ENC)
 from assistant.web.limits import ConcurrencyLimitMiddleware
 from assistant.web.live import LiveAssistant
 from assistant.web.logs import AuditedAssistant, AuditLogMiddleware, audit_logger, install_access_log_filter
@@ -33,6 +34,7 @@ from assistant.web.middleware import (
     SecurityHeadersMiddleware,
     normalize_prefix,
 )
+from assistant.web.scrub import scrub_router  # POST /api/scrub (docs/edits.md)
 from assistant.web.surface import SurfaceMiddleware
 from assistant.web.ui import CSS, HEAD, THEME, TITLE, build_chat
 
@@ -82,10 +84,8 @@ def create_app(assistant: Any, settings: Settings | None = None) -> FastAPI:
     app.add_api_route("/gradio.js", web_component_script, include_in_schema=False)
     app.include_router(api_router(assistant, settings))
     # Other tabs' routers (one line each) go here, before the Gradio mount; the guard covers them automatically.
-    from assistant.web.scrub import scrub_router  # POST /api/scrub (docs/edits.md)
 
     app.include_router(scrub_router(assistant, settings))
-    from assistant.web.encounter import encounter_router  # POST /api/encounter (issue 11, ENC)
 
     app.include_router(encounter_router(assistant))
 

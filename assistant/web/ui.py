@@ -19,6 +19,7 @@ import gradio as gr
 
 from assistant.contract import CareSetting, Message, Payer
 from assistant.settings import Settings
+from assistant.web.encounter import build_encounter_tab  # the Encounter tab (issue 11, ENC)
 from assistant.web.page_script import PAGE_SCRIPT
 from assistant.web.shape import READING_MARK, answer_text, render_reading, shape_answer
 from assistant.web.text import escape_user_text, unescape_user_text
@@ -288,7 +289,6 @@ def build_chat(assistant: Any, settings: Settings) -> gr.Blocks:
                 hidden = gr.Button(elem_id, elem_id=elem_id, elem_classes=["ca-hidden"])
                 hidden.click(lambda h, p, s, new=as_new: ask_again(h, p, s, new), [chatbot, payer, setting], [chatbot],
                              api_visibility="private", **{k: v for k, v in common.items() if k != "api_visibility"})
-        from assistant.web.encounter import build_encounter_tab  # the Encounter tab (issue 11, ENC)
 
         build_encounter_tab(assistant, settings.default_setting)
     return page
