@@ -42,9 +42,6 @@ ALLOWED_LAZY_IMPORTS: dict[tuple[str, str], str] = {
     ("assistant.web.server", "assistant.web.logs"): "the server's options are parsed before Gradio is imported",
     ("assistant.web.server", "assistant.web.middleware"): "the server's options are parsed before Gradio is imported",
     ("assistant.web.app", "assistant"): "the ASGI factory builds the real Assistant; create_app takes any assistant",
-    # Issue 21, the chat layer (being split and made one-way): remove each entry as its import moves to the top.
-    ("assistant.chat.reading.tokens", "assistant.corpus.codes"): "issue 21: chat layer",
-    ("assistant.chat.router", "assistant.units"): "issue 21: chat layer",
 }
 
 # (importing module, imported module): edges left out of the cycle check until issue 21's chat split removes them.

@@ -41,6 +41,7 @@ from assistant.contract import Answer, Payer, Setting
 from assistant.corpus.codes import find_code_spans, find_modifiers, find_ndcs
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
+from assistant.units import UnitsError, UnitsRequest, calculate
 
 # Families whose units come from a duration (everything but drug doses).
 TIME_FAMILIES = frozenset(answers.FAMILY_NAMES) - {"drug_units"}
@@ -315,7 +316,6 @@ class Router:
 
     def units_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Count units with the engine: a time family for a duration, drug units for a dose (both when both)."""
-        from assistant.units import UnitsError
 
         services = self.services(parsed) if not parsed.earlier_texts else []
         encounter = encounter_hook(self, services, context)
@@ -402,8 +402,6 @@ class Router:
         return answers.not_counted_answer(parsed.text, typed, hits, context.warnings)
 
     def _calculate(self, fields: dict[str, Any]) -> Any:
-        from assistant.units import UnitsRequest, calculate
-
         return calculate(UnitsRequest(**fields), mue_lookup=self.mue_lookup_for(fields["setting"]))
 
     @staticmethod

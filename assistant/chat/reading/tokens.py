@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.chat.reading.vocabulary import COUNT_WORDS, ONES, SCALES, TENS
-from assistant.corpus.codes import find_codes
+from assistant.corpus.codes import find_code_spans
 from assistant.units.limits import MAX_NUMBER, number_too_long
 
 # kind: num | frac | clock | word | unit | code | punct
@@ -82,14 +82,6 @@ _HALVES = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 def _code_spans(text: str, low: str) -> list[tuple[int, int, str]]:
     """Where each code sits in the text: `assistant/corpus/codes.py` is the one reader of code shapes (CPT, HCPCS,
     Category II/III, modifiers in context, NDCs), used through its public functions."""
-    try:
-        from assistant.corpus.codes import find_code_spans
-    except ImportError:  # an older codes module: locate what find_codes finds
-        spans: list[tuple[int, int, str]] = []
-        for code in find_codes(text):
-            for match in re.finditer(rf"(?<![\w.]){re.escape(code.lower())}(?![\w.])", low):
-                spans.append((match.start(), match.end(), code))
-        return sorted(spans)
     return [(span.start, span.end, span.code) for span in find_code_spans(text)
             if not _an_amount(low, span.start, span.end)]
 
