@@ -337,6 +337,8 @@ def echo(text: str, limit: int = 80) -> str:
 
 # How each typed reading problem (assistant/chat/reading/problems.py) is said to the coder: issue 10 item 7.
 _PROBLEM_WORDING: dict[str, str] = {
+    "patient_age": "how old is the patient ('{surface}')? Moderate sedation is 99151 (99155 by another physician) "
+                   "for a patient under 5 and 99152 (99156) at 5 or older (CPT moderate sedation guidelines)",
     "negative_duration": "a service can't last {surface}: time must be a positive duration",
     "decimal_comma": "I can't tell whether '{surface}' uses a decimal comma or a thousands comma: type the amount "
                      "without a comma (for example 1.5 g or 1500 mg)",

@@ -27,6 +27,15 @@ from assistant.corpus.codes import find_codes
 # --------------------------------------------------------------------------------------------------------
 
 
+
+def sedation_age_problem(parsed: ParsedQuestion) -> Problem | None:
+    """A child named with no age in a sedation question: never guess the age band, 99151/99155 (under 5) vs
+    99152/99156 (CPT moderate sedation guidelines)."""
+    if parsed.patient_under_5 is not None:
+        return None
+    child = words.CHILD.search(parsed.text.lower())
+    return Problem("patient_age", child.group(0), child.span()) if child else None
+
 def parse_question(text: str) -> ParsedQuestion:
     """Read one question. Never raises: input a units answer must refuse is listed in `problems`."""
     reading = read(text)

@@ -33,7 +33,7 @@ from assistant.chat.guidelines_chat import (
     units_of_a_code,
 )
 from assistant.chat.lookup import lookup_answer
-from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words
+from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words, sedation_age_problem
 from assistant.chat.reading.cues import field_values
 from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
@@ -342,6 +342,8 @@ class Router:
             family, how = self.resolve_time_family(parsed)
             if family is None:
                 return self.not_counted_answer(parsed, context)
+            if family == "sedation" and (age := sedation_age_problem(parsed)) is not None:
+                return answers.units_problem_answer([age], context.warnings)
             if how:
                 warnings.append(how)
             for other in parsed.other_families:

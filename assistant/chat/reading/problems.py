@@ -31,6 +31,7 @@ ProblemKind = Literal[
     "time_of_other_service",  # the only time given belongs to another service
     "repeat_push_gap",  # a same-drug repeat push with no gap given
     "bare_number",  # a follow-up's unitless number that fits nothing
+    "patient_age",  # sedation for a child whose age was not given (99151/99155 are for patients under 5)
     "out_of_range",  # a number outside its kind's sane range (assistant/units/limits.py): detail["kind"]
     "other",  # anything else (detail carries the words)
 ]

@@ -121,6 +121,8 @@ AGE = re.compile(
     r"|(?:pt|patient|child|kid)\s+is\s+(?P<c>\d{1,3})\b(?![.:/]\d)(?!\s*(?:min|mins|minutes?|h|hrs?|hours?|mg|mcg|g|kg"
     r"|lbs?|units?|ml|cc|%|m2|cm)\b))"
 )
+# A child with no age: the sedation code depends on it (99151/99155 under 5 years, CPT moderate sedation guidelines).
+CHILD = re.compile(r"\b(?:kid|kiddo|child|peds|pediatric|paediatric|paed)\b")
 UNDER_5 = re.compile(r"\b(?:under|younger than|less than|below)\s*(?:age\s*)?(?:5|five)\b|\btoddler\b|\binfant\b")
 OVER_5 = re.compile(r"\b(?:5|five)\s*(?:years?\s*)?(?:or|and)\s*(?:older|over|up)\b|\badult\b|\bover\s*(?:5|five)\b")
 SITES = re.compile(r"(?<![\w.])(?P<n>\d+)\s*(?:separate\s+|different\s+|infusion\s+|subq\s+|sc\s+|needle\s+)?sites?\b")
