@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.chat.answers import cell, public_citation
+from assistant.chat.answers import cell, public_citation, report_lead
 from assistant.contract import Answer, CodeLine
 from assistant.units.encounter import Encounter, EncounterResult
 from assistant.units.encounter.catalog import TITLES
@@ -27,7 +27,7 @@ def render(result: EncounterResult, encounter: Encounter, notes: Sequence[str] =
         lead = "**I need to know more before coding this encounter:**\n" + "\n".join(
             f"- {cell(q)}" for q in result.questions)
     elif codes:
-        lead = "**Report " + ", ".join(_code_text(line) for line in result.lines) + ".**"
+        lead = report_lead(codes)  # the units answers' lead, so JW/JZ lines added later are restated in it
     else:
         lead = "**Nothing billable in this encounter.**"
     timeline = ["| # | Substance | Route | Category | Date | Start-stop | Minutes | How it was coded |",

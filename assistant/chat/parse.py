@@ -143,7 +143,9 @@ def parse_question(text: str) -> ParsedQuestion:
         problems.append(Problem("too_long", duration_text or format_minutes(minutes or 0)))
 
     # A dose followed by "vial(s)" is the container's size, not the dose given.
-    doses = [d for d in reading.of(Dose) if free(d.span) and not words.AFTER_DOSE_IS_CONTAINER.match(t[d.span[1]:])]
+    vial_is = [m.span("size") for m in words.VIAL_IS.finditer(t)]
+    doses = [d for d in reading.of(Dose) if free(d.span) and not words.AFTER_DOSE_IS_CONTAINER.match(t[d.span[1]:])
+             and not any(d.span[0] <= start < d.span[1] for start, _ in vial_is)]
     dose = (doses[0].amount, doses[0].unit, doses[0].surface) if doses else None
     if dose is not None and dose[1] in words.PER_BODY_SIZE:
         dose = words.per_body_size(dose, reading, notes, problems)
@@ -152,7 +154,7 @@ def parse_question(text: str) -> ParsedQuestion:
 
     t_cues = mask_negations(t)
     t = words.question_digits(reading)  # number words as digits for the count patterns below ("two sites" = "2 sites")
-    vial = words.VIALS.search(t)
+    vial = words.VIALS.search(t) or words.VIAL_IS.search(t)
     sites = pumps = None
     if m := words.SITES.search(t):
         sites = int(m.group("n"))
@@ -247,8 +249,8 @@ def parse_question(text: str) -> ParsedQuestion:
         over_a_day=over_a_day,
         vial_size=float(vial.group("size")) if vial else None,
         vial_unit={"ml": "mL", "unit": "units"}.get(vial.group("unit"), vial.group("unit")) if vial else None,
-        vials=int(vial.group("n")) if vial and vial.group("n") else None,
-        single_dose=(vial.group("kind") == "single" if vial.group("kind") else None) if vial else None,
+        vials=int(vial.group("n")) if vial and vial.groupdict().get("n") else None,
+        single_dose=(vial.group("kind") == "single" if vial.groupdict().get("kind") else None) if vial else None,
         notes=tuple(notes),
         duration_unit=duration_unit,
         bare_number=words.bare_number(t, codes) if dose is None and minutes is None and clock is None else None,

@@ -270,7 +270,7 @@ VISIT = ('{"setting": "facility", "administrations": [{"substance": "NS", "route
 def test_cli_codes_a_visit_file(tmp_path) -> None:
     code, out, err = _run_cli(tmp_path, VISIT)
     assert code == 0 and err == ""
-    assert out.startswith("**Report 96374 x1, 96361 x1, J2405 x4.**")
+    assert out.startswith("**Report 96374 x1, 96361 x1 and J2405 x4.**")
 
 
 def test_cli_json_carries_the_structured_result(tmp_path) -> None:

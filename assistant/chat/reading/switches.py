@@ -14,6 +14,9 @@ from assistant.chat.reading.text import escape_user_text
 # The container a dose was drawn from (Medicare JW/JZ, 100-04 Ch 17 section 40): "two 100 mg single-dose vials".
 _CONTAINER_WORDS = (r"(?:(?P<kind>single|multi|multiple)[- ]?(?:dose|use)\s+|sdv\s+|mdv\s+)?"
                     r"(?:vials?|syringes?|containers?|bottles?|sdvs?|mdvs?)\b")
+# "the vial is 3.5 mg", "vial size: 100 mg", "SDV = 40 mg": the container's size typed before it, never the dose.
+VIAL_IS = re.compile(r"\b(?:vial|sdv|mdv|container)s?\s*(?:size\s*)?(?:is|was|of|:|=)?\s*"
+                     r"(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\b")
 VIALS = re.compile(r"(?:(?P<n>\d+)\s+(?:x\s+)?)?(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>mg|g|mcg|units?|ml)\s+"
                     + _CONTAINER_WORDS)
 AFTER_DOSE_IS_CONTAINER = re.compile(r"\s*" + _CONTAINER_WORDS)
