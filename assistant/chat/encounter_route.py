@@ -127,10 +127,12 @@ def resolve_drug(service: ServiceLike, router: RouterLike) -> DrugInfo | None:
     """The drug's code, billing unit and administration category, from the corpus. Fluids (hydration) are not
     looked up by their words: "IV fluids" names a saline bag, not the drug of the service."""
     fluid = service.category == "hydration" or service.family == "hydration"
-    return resolve_name(service.drug, service.code, "" if fluid else service.words, router)
+    return resolve_name(service.drug, service.code, "" if fluid else service.words, router,
+                        strength=(service.dose, service.dose_unit))
 
 
-def resolve_name(drug: str | None, code: str | None, words: str, router: RouterLike) -> DrugInfo | None:
+def resolve_name(drug: str | None, code: str | None, words: str, router: RouterLike,
+                 strength: tuple[float | None, str | None] = (None, None)) -> DrugInfo | None:
     """A drug named by code or words: the corpus record (one candidate only; several = not resolved, never the
     first). The drug words are matched whole first, then searched for a corpus name ("started 5-FU pump"), as are
     the service's words when no drug words were read; one drug found is used, two different drugs are not
@@ -143,7 +145,7 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         how = f"{code} as typed"
     drugs = getattr(corpus, "drugs", None)
     if record is None and drug and drugs is not None:
-        candidates = drugs.resolve(drugs.candidates(drug))
+        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug)), *strength)
         if len(candidates) == 1:
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:

@@ -1,6 +1,4 @@
-"""Route a parsed question to lookup, edits, units, search or help, and build the answer.
-
-Order of the decision (first that applies wins; docs/chat.md explains each):
+"""Route a parsed question and build the answer. The order (first that applies wins; docs/chat.md explains it):
 1. no letter or digit -> help; input a units answer must refuse ("-3 hours") -> units, no codes, the reason
 2. POS, coverage, ICD-10-CM codes or words asking for a diagnosis -> chat/diagnosis_route.py (issue 18); fee
    schedule words, changes between releases, dated MUE/PTP -> fees_chat.release_and_fee_answer (issue 19)
@@ -148,15 +146,18 @@ class Router:
             record = self.corpus.get(code)
             if record is not None and record.billing_unit is not None:
                 return record, None
-        # This turn first, then the earlier turns it follows ("what about 2 g?" after "ceftriaxone 1 g").
+        # This turn first, then the earlier turns it follows; a shared name is narrowed by the strength given.
+        dictionary = getattr(self.corpus, "drugs", None)
         for text in (parsed.text, *reversed(parsed.earlier_texts)):
-            match = self._drug_pattern.search(text)
-            if match:
-                return self._one_package(self._drug_terms[match.group(0).casefold()], parsed, match.group(0))
+            if match := self._drug_pattern.search(text):
+                records = self._drug_terms[match.group(0).casefold()]
+                if dictionary is not None:
+                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit)
+                return self._one_package(records, parsed, match.group(0))
             # The drug dictionary (CODES: brand/generic names from the crosswalk and descriptors, NDCs in any shape).
-            dictionary = getattr(self.corpus, "drugs", None)
             for mention in dictionary.find(text) if dictionary is not None and hasattr(dictionary, "find") else ():
-                candidates = [r for r in dictionary.resolve(mention.candidates) if r.billing_unit is not None]
+                candidates = dictionary.by_strength([r for r in dictionary.resolve(mention.candidates)
+                                                     if r.billing_unit is not None], parsed.dose, parsed.dose_unit)
                 if candidates:
                     return self._one_package(candidates, parsed, mention.surface)
         return None, None
@@ -167,11 +168,9 @@ class Router:
     ) -> tuple[CodeRecord | None, str | None]:
         """The one record the words and dose name among codes that share a lay term, or None and why.
 
-        A terminated code gives way to a current one (vancomycin: J3370 ended 2025-06-30, J3373 replaces it).
-        Current codes that still share the words differ by package size (normal saline: J7030 1000 cc, J7040
-        500 mL, J7050 250 cc, per their HCPCS descriptors) or by brand (IVIG), and each is reported with its own
-        code. So only a dose equal to exactly one package names its code; any other dose (750 mL, 2000 mL) could be
-        several combinations: ask, never take the first code and round up against it.
+        A terminated code gives way to a current one (J3370 ended 2025-06-30, J3373 replaces it). Current codes that
+        share the words differ by package (normal saline: J7030 1000 cc, J7040 500 mL, J7050 250 cc) or brand, so
+        only a dose equal to one package names its code; any other dose (750 mL) is asked, never rounded up.
         """
         current = [r for r in candidates if r.terminated_on is None] or candidates
         if len(current) == 1:
@@ -275,8 +274,10 @@ class Router:
         if dictionary is not None and hasattr(dictionary, "find"):
             found = []
             for mention in dictionary.find(text):
-                candidates = dictionary.resolve(mention.candidates) if mention.candidates else []
-                category = dictionary.administration_category(candidates[0].code) if candidates else None
+                # A category only when every code the name fits has it, never the first candidate's (Lupron Depot).
+                categories = {dictionary.administration_category(r.code) for r in dictionary.resolve(mention.candidates)
+                              } if mention.candidates else set()
+                category = categories.pop() if len(categories) == 1 else None
                 found.append((mention.surface, (mention.start, mention.end), category))
             return found
         return [(m.group(0), m.span(), "chemotherapy" if any(r.code.startswith("J9") for r in

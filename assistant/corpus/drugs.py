@@ -394,6 +394,17 @@ class DrugDictionary:
             self._by_code = index
         return list(self._by_code.get(code, []))
 
+    def by_strength(self, candidates: list[CodeRecord], dose: float | None, unit: str | None) -> list[CodeRecord]:
+        """Codes one product name fits, narrowed by the strength given (rules.md "One brand, several codes":
+        strength, route and indication decide): when the dose is a container the crosswalk lists for exactly one of
+        them (Lupron Depot 3.75 mg is only J1950's; 22.5 mg only J9217's), that code; otherwise all of them (asked)."""
+        if len(candidates) < 2 or dose is None or not unit:
+            return candidates
+        fits = [r for r in candidates
+                if any(abs(size - dose) < 1e-6 and size_unit.casefold() == unit.casefold()
+                       for size, size_unit in self.container_amounts(r.code))]
+        return fits if len(fits) == 1 else candidates
+
     def container_amounts(self, code: str) -> list[tuple[float, str]]:
         """The amounts one container (vial, syringe) of `code` holds, in its billing unit, from the crosswalk:
         `billunits` (billing units per item) x the code's billing unit ("J9271": [(100.0, "mg")] for the 4 mL

@@ -183,7 +183,10 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
 
     def allowed(term: str, code: str) -> bool:
         owners = curated.get(term.casefold())
-        return owners is None or code in owners
+        # A brand the crosswalk itself maps to several codes keeps them all (rules.md "One brand, several codes":
+        # Lupron Depot is J1950 and J9217; strength, route and indication decide, else ask): the curated mapping
+        # never hides a code CMS gives the same product name.
+        return owners is None or code in owners or len(crosswalk_codes.get(term.casefold(), ())) > 1
 
     names: dict[str, list[str]] = {}
     ndc = _overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
@@ -195,8 +198,12 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
             record.billing_unit is not None or record.family == "drugs"
         ):
             names.setdefault(code, []).extend(generic_names(record.official_descriptor, makers))
+    crosswalk_codes: dict[str, set[str]] = {}
     for row in ndc_rows:
-        names.setdefault(str(row["hcpcs_code"]), []).extend(_aliases(str(row["drug_name"])))
+        aliases = _aliases(str(row["drug_name"]))
+        names.setdefault(str(row["hcpcs_code"]), []).extend(aliases)
+        for alias in aliases:
+            crosswalk_codes.setdefault(alias.casefold(), set()).add(str(row["hcpcs_code"]))
     for code, terms in names.items():
         record = merged.get(code)
         if record is not None:

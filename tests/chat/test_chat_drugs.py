@@ -121,3 +121,23 @@ def test_jw_question_reaches_the_modifier(real: Assistant):
     answer = real.ask("what does JW mean")
     assert answer.route == "lookup" and answer.codes[0].code == "JW"
     assert "single-dose" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # rules.md "One brand, several codes": the crosswalk gives Lupron Depot to J1950 (per 3.75 mg, non-cancer
+        # use, 96372) and J9217 (per 7.5 mg, cancer, 96402); the strength given decides when only one code's
+        # containers hold it (crosswalk bill units per package), else the product is asked.
+        pytest.param("lupron depot 3.75 mg IM for endometriosis", {"96372": 1, "J1950": 1}, id="3.75-is-J1950"),
+        pytest.param("lupron depot 22.5 mg IM", {"96402": 1, "J9217": 3}, id="22.5-is-J9217"),
+        pytest.param("lupron depot 3.75 mg", {"J1950": 1}, id="3.75-drug-line-only"),
+        pytest.param("lupron depot 7.5 mg IM", {}, id="7.5-fits-both-asked"),
+    ],
+)
+def test_a_brand_with_several_codes_is_narrowed_by_strength_or_asked(real: Assistant, question: str,
+                                                                      expected: dict[str, int]):
+    answer = real.ask(question)
+    assert _lines(answer) == expected, answer.answer
+    if not expected:
+        assert "J1950" in answer.answer and "J9217" in answer.answer  # the question names both codes
