@@ -185,10 +185,14 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         owners = curated.get(term.casefold())
         # A brand the crosswalk itself maps to several codes keeps them all (rules.md "One brand, several codes":
         # Lupron Depot is J1950 and J9217; strength, route and indication decide, else ask): the curated mapping
-        # never hides a code CMS gives the same product name.
-        return owners is None or code in owners or len(crosswalk_codes.get(term.casefold(), ())) > 1
+        # never hides a code CMS gives the same product name. A generic name (one a descriptor carries) keeps
+        # the curated code ("triamcinolone acetonide" stays J3301).
+        key = term.casefold()
+        return (owners is None or code in owners
+                or (len(crosswalk_codes.get(key, ())) > 1 and key not in descriptor_names))
 
     names: dict[str, list[str]] = {}
+    descriptor_names: set[str] = set()
     ndc = _overlay_table(imports_dir / NDC_OVERLAY, "ndcs")
     ndc_rows = [row for rows in ndc["ndcs"].values() for row in rows] if ndc is not None else []
     # The crosswalk's labelers ("Hikma Pharmaceuticals USA Inc.") are makers, never drug names.
@@ -197,7 +201,9 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
         if record.system == "HCPCS" and record.official_descriptor and (
             record.billing_unit is not None or record.family == "drugs"
         ):
-            names.setdefault(code, []).extend(generic_names(record.official_descriptor, makers))
+            generics = generic_names(record.official_descriptor, makers)
+            names.setdefault(code, []).extend(generics)
+            descriptor_names.update(name.casefold() for name in generics)
     crosswalk_codes: dict[str, set[str]] = {}
     for row in ndc_rows:
         aliases = _aliases(str(row["drug_name"]))
