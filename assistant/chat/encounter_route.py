@@ -145,7 +145,7 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         how = f"{code} as typed"
     drugs = getattr(corpus, "drugs", None)
     if record is None and drug and drugs is not None:
-        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug)), *strength)
+        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug)), *strength, name=drug)
         if len(candidates) == 1:
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:

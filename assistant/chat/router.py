@@ -152,12 +152,13 @@ class Router:
             if match := self._drug_pattern.search(text):
                 records = self._drug_terms[match.group(0).casefold()]
                 if dictionary is not None:
-                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit)
+                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit, match.group(0))
                 return self._one_package(records, parsed, match.group(0))
             # The drug dictionary (CODES: brand/generic names from the crosswalk and descriptors, NDCs in any shape).
             for mention in dictionary.find(text) if dictionary is not None and hasattr(dictionary, "find") else ():
                 candidates = dictionary.by_strength([r for r in dictionary.resolve(mention.candidates)
-                                                     if r.billing_unit is not None], parsed.dose, parsed.dose_unit)
+                                                     if r.billing_unit is not None], parsed.dose, parsed.dose_unit,
+                                                    mention.surface)
                 if candidates:
                     return self._one_package(candidates, parsed, mention.surface)
         return None, None

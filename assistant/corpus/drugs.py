@@ -394,11 +394,16 @@ class DrugDictionary:
             self._by_code = index
         return list(self._by_code.get(code, []))
 
-    def by_strength(self, candidates: list[CodeRecord], dose: float | None, unit: str | None) -> list[CodeRecord]:
-        """Codes one product name fits, narrowed by the strength given (rules.md "One brand, several codes":
-        strength, route and indication decide): when the dose is a container the crosswalk lists for exactly one of
-        them (Lupron Depot 3.75 mg is only J1950's; 22.5 mg only J9217's), that code; otherwise all of them (asked)."""
+    def by_strength(self, candidates: list[CodeRecord], dose: float | None, unit: str | None,
+                    name: str = "") -> list[CodeRecord]:
+        """Codes one brand fits, narrowed by the strength given (rules.md "One brand, several codes": strength,
+        route and indication decide): when the dose is a container the crosswalk lists for exactly one of them
+        (Lupron Depot 3.75 mg is only J1950's; 22.5 mg only J9217's), that code; otherwise all of them (asked).
+        A generic name a descriptor carries is never narrowed: a dose is drawn from any vial ("methylprednisolone
+        80 mg" may be the acetate or the sodium succinate, whatever vials the crosswalk lists)."""
         if len(candidates) < 2 or dose is None or not unit:
+            return candidates
+        if name and any(name.casefold() in (r.official_descriptor or r.title).casefold() for r in candidates):
             return candidates
         fits = [r for r in candidates
                 if any(abs(size - dose) < 1e-6 and size_unit.casefold() == unit.casefold()

@@ -141,3 +141,11 @@ def test_a_brand_with_several_codes_is_narrowed_by_strength_or_asked(real: Assis
     assert _lines(answer) == expected, answer.answer
     if not expected:
         assert "J1950" in answer.answer and "J9217" in answer.answer  # the question names both codes
+
+
+def test_a_generic_name_is_never_narrowed_by_a_vial_size(real: Assistant):
+    # "methylprednisolone" is the acetate (J1010) or the sodium succinate (J2919): 80 mg is drawn from any vial, so
+    # the strength never picks the salt (the brand does: depo-medrol is J1010).
+    asked = real.ask("methylprednisolone 80 mg IM how many units")
+    assert _lines(asked) == {} and "J1010" in asked.answer and "J2919" in asked.answer
+    assert _lines(real.ask("depo-medrol 80 mg IM")) == {"96372": 1, "J1010": 80}
