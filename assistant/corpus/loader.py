@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from assistant.corpus import overlays
+from assistant.corpus import overlays, snapshot
 from assistant.corpus.drugs import DrugDictionary, NdcInfo, build_dictionary
 from assistant.corpus.files import (
     ASP_OVERLAY,
@@ -272,11 +272,22 @@ def merge_overlays(records: list[CodeRecord], imports_dir: Path) -> list[CodeRec
 
 
 def load_corpus(settings: Settings) -> Corpus:
-    """The bundled corpus (`settings.corpus_dir`) merged with the overlays in `resolved_data_dir/imports`."""
-    records = load_records(Path(settings.corpus_dir))
+    """The bundled corpus (`settings.corpus_dir`) merged with the overlays in `resolved_data_dir/imports`.
+
+    With imports, the merged corpus and its drug dictionary are read from the snapshot of the last load when nothing
+    it was built from changed (assistant/corpus/snapshot.py; issue 17 Speed), else built and saved."""
     imports_dir = settings.resolved_data_dir / IMPORTS_DIRNAME
     if not imports_dir.is_dir():
-        return Corpus(overlays.with_replacements(records))
+        return Corpus(overlays.with_replacements(load_records(Path(settings.corpus_dir))))
+    corpus_dir = Path(settings.corpus_dir)
+    path = settings.resolved_data_dir / snapshot.SNAPSHOT_DIRNAME / snapshot.CORPUS_SNAPSHOT
+    key = snapshot.corpus_key(corpus_dir, imports_dir)
+    return snapshot.load_or_build(path, key, Corpus, lambda: build_imported_corpus(corpus_dir, imports_dir))
+
+
+def build_imported_corpus(corpus_dir: Path, imports_dir: Path) -> Corpus:
+    """The bundled records merged with the overlays in `imports_dir`, with the drug dictionary built (no snapshot)."""
+    records = load_records(corpus_dir)
     try:
         records = merge_overlays(records, imports_dir)
         corpus = Corpus(overlays.with_replacements(records), overlays.read_retired(imports_dir, records),
@@ -290,4 +301,5 @@ def load_corpus(settings: Settings) -> Corpus:
                     corpus.licensed_descriptors = {str(k): str(v) for k, v in data["codes"].items()}
     finally:
         forget_overlays()
+    corpus.drugs  # noqa: B018 (built now, so the snapshot holds it)
     return corpus
