@@ -128,18 +128,28 @@ def choose_release(releases: Sequence[Release], day: date | None) -> ReleaseChoi
 
 
 class SqliteReader:
-    """Thread-local read-only connections to one SQLite file; reads return [] while the file or table is missing."""
+    """Thread-local read-only connections to one SQLite file; reads return [] while the file or table is missing.
+
+    Each thread gets its own connection (opened on first use; `check_same_thread=False` only so that `close()` may
+    close every thread's connection at shutdown: each is still used by the one thread that opened it). In WAL mode a
+    reader sees the last committed import with no reopen; `reload()` is for a file deleted or replaced."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._generation = 0
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
 
-    def _connection(self) -> sqlite3.Connection | None:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None:
+    def connection(self) -> sqlite3.Connection | None:
+        """This thread's read-only connection, or None while the database file does not exist."""
+        local = self._local
+        connection: sqlite3.Connection | None = getattr(local, "connection", None)
+        if connection is not None and local.generation == self._generation:
             return connection
+        if connection is not None:  # reload() or close() was called: drop this thread's old connection
+            self._forget(connection)
+            local.connection = None
         if not self.path.is_file():
             return None
         uri = self.path.resolve().as_uri() + "?mode=ro"
@@ -147,12 +157,18 @@ class SqliteReader:
         connection.execute("PRAGMA query_only = ON")
         with self._lock:
             self._connections.append(connection)
-        self._local.connection = connection
+        local.connection, local.generation, local.cache = connection, self._generation, None
         return connection
+
+    def _forget(self, connection: sqlite3.Connection) -> None:
+        with self._lock:
+            if connection in self._connections:
+                self._connections.remove(connection)
+        connection.close()
 
     def query(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple]:
         """Rows of a read, or [] when the database or its tables are not there yet."""
-        connection = self._connection()
+        connection = self.connection()
         if connection is None:
             return []
         try:
@@ -166,7 +182,7 @@ class SqliteReader:
         """`compute()` once per committed version of the database for this thread: what a look-up reads on every
         call (the list of loaded releases) is read again only after an import commits (SQLite's data_version
         changes when another connection commits)."""
-        connection = self._connection()
+        connection = self.connection()
         if connection is None:
             return compute()
         version = connection.execute("PRAGMA data_version").fetchone()[0]
@@ -177,11 +193,16 @@ class SqliteReader:
             cache[1][key] = compute()
         return cache[1][key]
 
+    def reload(self) -> None:
+        """Make every thread reopen its connection on its next read (after the file was replaced or deleted)."""
+        with self._lock:
+            self._generation += 1
+
     def close(self) -> None:
-        """Close every thread's connection (later reads reopen)."""
+        """Close every thread's connection (at shutdown; later reads reopen)."""
         with self._lock:
             connections, self._connections = self._connections, []
-            self._local = threading.local()
+            self._generation += 1
         for connection in connections:
             connection.close()
 

@@ -1,21 +1,20 @@
 """Read the imported NCCI MUE and PTP tables: exact look-ups by code, safe from many threads.
 
-Each thread gets its own read-only SQLite connection (opened on first use). The database is in WAL mode, so a
-reader always sees the last committed import: after `python -m assistant import ptp FILE` the next look-up
-answers from the new table with no restart. `reload()` is only needed when the file itself was deleted or
-replaced (not by our importers, which update it in place).
+Each thread gets its own read-only SQLite connection (opened on first use: `releases.SqliteReader`, the reader the
+release-aware stores share too). The database is in WAL mode, so a reader always sees the last committed import:
+after `python -m assistant import ptp FILE` the next look-up answers from the new table with no restart. `reload()`
+is only needed when the file itself was deleted or replaced (not by our importers, which update it in place).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from assistant.edits.models import AddOnEdit, MueEntry, NotLoadedError, PtpEdit, table_for
+from assistant.edits.releases import SqliteReader
 from assistant.units.vocabulary import Setting
 
 _IMPORT_HINT = {
@@ -85,64 +84,19 @@ class EditsStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._local = threading.local()
-        self._generation = 0
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-
-    # --- connections -----------------------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection | None:
-        """This thread's read-only connection, or None while the database file does not exist."""
-        local = self._local
-        connection: sqlite3.Connection | None = getattr(local, "connection", None)
-        if connection is not None and local.generation == self._generation:
-            return connection
-        if connection is not None:  # reload() was called: drop this thread's old connection
-            self._forget(connection)
-            local.connection = None
-        if not self.path.is_file():
-            return None
-        uri = self.path.resolve().as_uri() + "?mode=ro"
-        # check_same_thread=False only so that close() may close every thread's connection at shutdown;
-        # each connection is still used by the one thread that opened it.
-        connection = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
-        connection.execute("PRAGMA query_only = ON")
-        with self._lock:
-            self._connections.append(connection)
-        local.connection = connection
-        local.generation = self._generation
-        return connection
-
-    def _forget(self, connection: sqlite3.Connection) -> None:
-        with self._lock:
-            if connection in self._connections:
-                self._connections.remove(connection)
-        connection.close()
+        self.reader = SqliteReader(self.path)
 
     def _query(self, sql: str, parameters: Iterable[Any]) -> list[tuple]:
         """Rows of a read, or [] when the database or its tables are not there yet."""
-        connection = self._connection()
-        if connection is None:
-            return []
-        try:
-            return connection.execute(sql, tuple(parameters)).fetchall()
-        except sqlite3.OperationalError as error:
-            if "no such table" in str(error):
-                return []
-            raise
+        return self.reader.query(sql, parameters)
 
     def reload(self) -> None:
         """Make every thread reopen its connection on its next look-up (after the file was replaced or deleted)."""
-        with self._lock:
-            self._generation += 1
+        self.reader.reload()
 
     def close(self) -> None:
         """Close every connection of every thread (at shutdown); later look-ups reopen as needed."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-            self._generation += 1
-        for connection in connections:
-            connection.close()
+        self.reader.close()
 
     # --- what is loaded ------------------------------------------------------------------------------------
     def info(self) -> dict[str, dict[str, Any]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from assistant.edits import (
     describe_modifier_indicator,
 )
 from assistant.edits.importers import import_mue, import_ptp
+from assistant.edits.releases import SqliteReader
 from assistant.settings import Settings
 
 WriteTable = Callable[..., Path]  # the write_mue / write_ptp fixtures of conftest.py
@@ -207,12 +210,12 @@ def test_threads_see_a_new_import_without_restart(
             ids = connections.setdefault(name, [])
             for _ in range(5):
                 values.append(loaded.mue("96370").value)
-            ids.append(id(loaded._local.connection))
+            ids.append(id(loaded.reader.connection()))
             before_import.wait(timeout=30)
             after_import.wait(timeout=30)  # the main thread imports between the two barriers
             for _ in range(5):
                 values.append(loaded.mue("96370").value)
-            ids.append(id(loaded._local.connection))
+            ids.append(id(loaded.reader.connection()))
         except BaseException as error:  # re-raised in the main thread below
             errors.append(error)
             before_import.abort()
@@ -291,3 +294,32 @@ def test_deleted_database_file_after_reload(loaded: EditsStore) -> None:
 def test_ptp_count(loaded: EditsStore, code: str, setting: str, counts: tuple[int, int]) -> None:
     """(active, deleted) edits naming a code in either column: the look-up answer's "N active PTP edits"."""
     assert loaded.ptp_count(code, setting) == counts
+
+
+def _database(path: Path, value: int) -> Path:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE facts (value INTEGER)")
+        connection.execute("INSERT INTO facts VALUES (?)", (value,))
+    return path
+
+
+def test_the_shared_reader_forgets_its_cache_when_reloaded(tmp_path: Path) -> None:
+    """EditsStore and the release-aware stores read through one `SqliteReader`: after the file is replaced and
+    `reload()` is called, both the connection and what was cached on it are new (a new connection's data_version
+    may repeat the old one's, so the cache must not outlive its connection)."""
+    path = _database(tmp_path / "edits.sqlite3", 1)
+    reader = SqliteReader(path)
+    assert reader.cached("value", lambda: reader.query("SELECT value FROM facts")) == [(1,)]
+    first = reader.connection()
+    _database(tmp_path / "replacement.sqlite3", 2).replace(path)
+    reader.reload()
+    assert reader.cached("value", lambda: reader.query("SELECT value FROM facts")) == [(2,)]
+    assert reader.connection() is not first
+    reader.close()
+    assert reader.query("SELECT value FROM facts") == [(2,)]  # reopened after close
+
+
+def test_the_store_reads_through_the_shared_reader(loaded: EditsStore) -> None:
+    assert isinstance(loaded.reader, SqliteReader) and loaded.reader.path == loaded.path
+    assert loaded.mue("96370").value == 3
+    assert loaded.reader.connection() is not None
