@@ -4,7 +4,6 @@ and a write that fails half-way leaves the old snapshot in place."""
 
 from __future__ import annotations
 
-import csv
 import pickle
 from datetime import date
 from pathlib import Path
@@ -21,46 +20,44 @@ from assistant.corpus.loader import Corpus, build_imported_corpus, load_corpus
 from assistant.settings import REPO_ROOT, Settings
 
 BUNDLED = REPO_ROOT / "corpus"
-HCPCS_HEADER = ["hcpc", "seqnum", "recid", "long_description", "short_description", "add_dt", "term_dt"]
-ASP_HEADER = ["hcpcs_code", "short_description", "hcpcs_code_dosage", "payment_limit"]
-NDC_HEADER = ["hcpcs_code", "short_description", "labeler_name", "ndc2", "drug_name", "hcpcs_dosage", "pkg_size",
-              "pkg_qty", "billunits", "billunitspkg"]
-NDC_ROWS = [
-    ["J9271", "Inj pembrolizumab", "Merck", "00006-3026-02", "Keytruda", "1 MG", "4", "1", "100", "100"],
-    ["J3301", "Triamcinolone acet inj nos", "BMS", "00003-0293-05", "Kenalog-40", "10 MG", "1", "1", "4", "4"],
-    ["J2919", "Inj, methylpred sod succ 5mg", "Pfizer", "00009-0047-22", "Solu-Medrol", "5 MG", "2", "1", "25", "25"],
-]
+# Small CMS files as the importers read them: a current, a terminated and a made-up J9 code and a modifier; billing
+# units; a few crosswalk NDCs.
+HCPCS_CSV = """hcpc,seqnum,recid,long_description,short_description,add_dt,term_dt
+J9271,0010,3,"Injection, pembrolizumab, 1 mg",Inj pembrolizumab,20160101,
+C9027,0010,3,"Injection, pembrolizumab, 1 mg",Inj pembrolizumab,20150101,20151231
+J9999,0010,3,"Injection, examplemab, 10 mg",Inj examplemab,20240101,
+JW,0010,7,Drug amount discarded/not administered to any patient,Discarded drug,20020101,
+"""
+ASP_CSV = """hcpcs_code,short_description,hcpcs_code_dosage,payment_limit
+J9271,Inj pembrolizumab,1 MG,1
+J3301,Triamcinolone acet inj nos,10 MG,1
+J2919,Inj methylpred,5 MG,1
+J0881,Darbepoetin,1 MCG,1
+"""
+NDC_CSV = """\
+hcpcs_code,short_description,labeler_name,ndc2,drug_name,hcpcs_dosage,pkg_size,pkg_qty,billunits,billunitspkg
+J9271,Inj pembrolizumab,Merck,00006-3026-02,Keytruda,1 MG,4,1,100,100
+J3301,Triamcinolone acet inj nos,BMS,00003-0293-05,Kenalog-40,10 MG,1,1,4,4
+J2919,"Inj, methylpred sod succ 5mg",Pfizer,00009-0047-22,Solu-Medrol,5 MG,2,1,25,25
+"""
 # A row a later crosswalk adds: the snapshot of the earlier import must not hide it.
-NEW_NDC_ROW = ["J0881", "Darbepoetin alfa, non-esrd", "Amgen", "55513-0002-04", "Aranesp", "1 MCG", "1", "4", "25",
-               "100"]
+NEW_NDC_ROW = "J0881,\"Darbepoetin alfa, non-esrd\",Amgen,55513-0002-04,Aranesp,1 MCG,1,4,25,100\n"
 
 
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+def _file(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """A data directory with small HCPCS, ASP and NDC imports (a current, a terminated and a modifier row)."""
+    """A data directory with the small HCPCS, ASP and NDC files above imported."""
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=BUNDLED)
     folder = settings.resolved_data_dir
-    import_hcpcs(_write(folder / "hcpcs_2025_oct_anweb.csv", HCPCS_HEADER, [
-        ["J9271", "0010", "3", "Injection, pembrolizumab, 1 mg", "Inj pembrolizumab", "20160101", ""],
-        ["C9027", "0010", "3", "Injection, pembrolizumab, 1 mg", "Inj pembrolizumab", "20150101", "20151231"],
-        ["J9999", "0010", "3", "Injection, examplemab, 10 mg", "Inj examplemab", "20240101", ""],
-        ["JW", "0010", "7", "Drug amount discarded/not administered to any patient", "Discarded drug", "20020101",
-         ""],
-    ]), settings, today=date(2026, 1, 15))
-    import_asp(_write(folder / "asp_2026q1.csv", ASP_HEADER, [
-        ["J9271", "Inj pembrolizumab", "1 MG", "1"], ["J3301", "Triamcinolone acet inj nos", "10 MG", "1"],
-        ["J2919", "Inj methylpred", "5 MG", "1"], ["J0881", "Darbepoetin", "1 MCG", "1"],
-    ]), settings)
-    import_ndc(_write(folder / "ndc_2026q1.csv", NDC_HEADER, NDC_ROWS), settings)
+    import_hcpcs(_file(folder, "hcpcs_2025_oct_anweb.csv", HCPCS_CSV), settings, today=date(2026, 1, 15))
+    import_asp(_file(folder, "asp_2026q1.csv", ASP_CSV), settings)
+    import_ndc(_file(folder, "ndc_2026q1.csv", NDC_CSV), settings)
     return settings
 
 
@@ -109,7 +106,7 @@ def _never_built(corpus_dir: Path, imports_dir: Path) -> Corpus:
 def test_a_new_import_rebuilds_the_snapshot(settings: Settings):
     before = load_corpus(settings)
     assert before.drugs.ndc("55513-0002-04") == []
-    import_ndc(_write(settings.resolved_data_dir / "ndc_2026q2.csv", NDC_HEADER, [*NDC_ROWS, NEW_NDC_ROW]), settings)
+    import_ndc(_file(settings.resolved_data_dir, "ndc_2026q2.csv", NDC_CSV + NEW_NDC_ROW), settings)
     after = load_corpus(settings)
     assert [row.hcpcs_code for row in after.drugs.ndc("55513-0002-04")] == ["J0881"]
     assert _differences(after, _fresh(settings)) == []
@@ -161,7 +158,7 @@ def test_a_crash_mid_write_keeps_the_old_snapshot(settings: Settings, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr(snapshot.pickle, "dump", crash)
-    import_ndc(_write(settings.resolved_data_dir / "ndc_2026q2.csv", NDC_HEADER, [*NDC_ROWS, NEW_NDC_ROW]), settings)
+    import_ndc(_file(settings.resolved_data_dir, "ndc_2026q2.csv", NDC_CSV + NEW_NDC_ROW), settings)
     corpus = load_corpus(settings)  # built, but the snapshot cannot be written: the load still answers
     assert [row.hcpcs_code for row in corpus.drugs.ndc("55513-0002-04")] == ["J0881"]
     assert path.read_bytes() == old
@@ -188,10 +185,12 @@ def test_a_data_directory_without_imports_has_no_snapshot(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def real_settings(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Every CMS file the corpus imports: HCPCS, ASP payment limits, the NDC-HCPCS crosswalk."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("snapshot-real"), corpus_dir=BUNDLED)
     import_hcpcs(shared_data / "hcpcs_2025_oct_anweb.csv", settings, today=date(2026, 1, 15))
-    import_asp(shared_data / "asp_payment_limits_2026q1_level2.csv", settings)
-    import_ndc(shared_data / "asp_ndc_hcpcs_crosswalk_2026q1_level2.csv", settings)
+    for importer, name in ((import_asp, "asp_payment_limits_2026q1_level2.csv"),
+                           (import_ndc, "asp_ndc_hcpcs_crosswalk_2026q1_level2.csv")):
+        importer(shared_data / name, settings)
     return settings
 
 
