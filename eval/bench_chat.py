@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval.bench_common import percentile
+
 QUESTIONS: dict[str, list[str]] = {
     "units": [
         "how do I code 2.5 hours subq",
@@ -50,13 +52,6 @@ QUESTIONS: dict[str, list[str]] = {
 }
 # A group whose answers come from another route's name.
 ROUTE_OF = {"visit": "units"}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The value at `fraction` (0-1) of the sorted values, nearest rank."""
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def main(argv: list[str] | None = None) -> int:

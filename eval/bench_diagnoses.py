@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import resource
 import statistics
 import tempfile
 import time
@@ -26,6 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import assistant.offline  # noqa: F401
+from eval.bench_common import machine_line, peak_rss_mb
 
 SEARCHES = (
     "type 2 diabetes without complications", "DM2 with hyperglycemia", "HTN", "CKD stage 3a", "COPD with acute "
@@ -35,14 +34,6 @@ SEARCHES = (
     "encounter for chemotherapy", "long term use of insulin", "cellulitis of left lower limb", "dehydration",
     "acute kidney failure", "asthma", "syncope and collapse",
 )
-
-
-def load() -> str:
-    return " ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def p95(run: Callable[[object], object], items: Iterable[object], repeats: int) -> tuple[float, float]:
@@ -107,7 +98,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(18)
-    print(f"## Diagnoses and coverage (load {load()})")
+    print(f"## Diagnoses and coverage ({machine_line()})")
     with tempfile.TemporaryDirectory(prefix="bench-diagnoses-") as work:
         workdir = Path(work)
         from assistant.coverage import CoverageStore

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -25,19 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-
-
-def resident_mb() -> float:
-    """This process's resident memory now (Linux /proc), else its peak (ru_maxrss)."""
-    try:
-        pages = int(Path("/proc/self/statm").read_text().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+from eval.bench_common import SHARED_DATA, machine_line, percentile, resident_mb
 
 
 def child(data_dir: Path) -> dict[str, float]:
@@ -95,7 +82,7 @@ def measure(data_dir: Path, runs: int) -> dict[str, dict[str, float]]:
     for kind, rows in results.items():
         walls = sorted(row["ms"] for row in rows)
         summary[kind] = {
-            "p50_ms": statistics.median(walls), "p95_ms": walls[min(len(walls) - 1, round(0.95 * len(walls)))],
+            "p50_ms": statistics.median(walls), "p95_ms": percentile(walls, 0.95),
             "max_ms": walls[-1], "cpu_p50_ms": statistics.median(row["cpu_ms"] for row in rows),
             "added_mb": statistics.median(row["added_mb"] for row in rows), "names": rows[-1]["names"],
             "records": rows[-1]["records"], "ndcs": rows[-1]["ndcs"],
@@ -123,8 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child is not None:
         print(json.dumps(child(args.child)))
         return 0
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (shared: noisy)")
+    print(machine_line())
     if args.data_dir is not None:
         report(measure(args.data_dir.resolve(), args.runs))
         return 0

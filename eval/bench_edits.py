@@ -10,51 +10,17 @@ p95 under 1 ms; a claim scrub (4-8 lines) p95 under 5 ms. The import runs into a
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import resource
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 from assistant.edits import FILENAME, EditsStore
 from assistant.edits.importers import import_mue, import_ptp
 from assistant.edits.scrubber import ClaimLine, scrub
-
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-
-
-class _DataDir:
-    """The one thing the importers need from Settings, without reading the environment."""
-
-    def __init__(self, path: Path) -> None:
-        self.resolved_data_dir = path
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def _percentiles(samples_ns: list[int]) -> str:
-    cuts = statistics.quantiles(samples_ns, n=100, method="inclusive")
-    p50, p95, p99 = cuts[49] / 1000, cuts[94] / 1000, cuts[98] / 1000
-    return f"p50 {p50:7.1f} us   p95 {p95:7.1f} us   p99 {p99:7.1f} us   max {max(samples_ns) / 1000:8.1f} us"
-
-
-def _time_calls(calls: list[Callable[[], object]]) -> list[int]:
-    samples = []
-    for call in calls:
-        started = time.perf_counter_ns()
-        call()
-        samples.append(time.perf_counter_ns() - started)
-    return samples
+from eval.bench_common import SHARED_DATA, DataDir, machine_line, peak_rss_mb, percentiles_line, time_calls
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,18 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (shared: noisy)")
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="bench-edits-") as temporary:
         data_dir = args.data_dir or Path(temporary)
         data_dir.mkdir(parents=True, exist_ok=True)
-        settings = _DataDir(data_dir.resolve())
+        settings = DataDir(data_dir.resolve())
 
-        rss_before = _peak_rss_mb()
+        rss_before = peak_rss_mb()
         started, cpu_started = time.perf_counter(), time.process_time()
         summary = import_ptp(args.ptp, settings, progress=False)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        rss_after = _peak_rss_mb()
+        rss_after = peak_rss_mb()
         store = EditsStore(settings.resolved_data_dir / FILENAME)
         rows = store.info()["ptp"]["rows"]
         print(f"PTP import: {summary}")
@@ -90,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         import_ptp(args.ptp, settings, progress=False)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         print(f"PTP re-import over the loaded table: {seconds:.1f} s (CPU {cpu:.1f} s) = {rows / seconds:,.0f} rows/s, "
-              f"peak RSS {_peak_rss_mb():.0f} MB, database file "
+              f"peak RSS {peak_rss_mb():.0f} MB, database file "
               f"{(settings.resolved_data_dir / FILENAME).stat().st_size / 1e6:.1f} MB (freed pages are reused)")
         if args.mue.is_file():
             print(f"MUE import: {import_mue(args.mue, settings, progress=False)}")
@@ -112,17 +77,17 @@ def main(argv: list[str] | None = None) -> int:
 
         for a, b in pairs[:200]:  # warm the page cache and the statement cache
             store.ptp(a, b)
-        samples = _time_calls([lambda a=a, b=b: store.ptp(a, b) for a, b in pairs])
+        samples = time_calls([lambda a=a, b=b: store.ptp(a, b) for a, b in pairs])
         found = sum(store.ptp(a, b) is not None for a, b in pairs)
-        print(f"ptp(a, b)    x{len(samples):,} ({found:,} with an edit): {_percentiles(samples)}")
+        print(f"ptp(a, b)    x{len(samples):,} ({found:,} with an edit): {percentiles_line(samples, 'us')}")
 
         triples = [rng.sample(codes, 3) for _ in range(2_000)]
-        samples = _time_calls([lambda triple=triple: store.pairs(triple) for triple in triples])
-        print(f"pairs(3)     x{len(samples):,}: {_percentiles(samples)}")
+        samples = time_calls([lambda triple=triple: store.pairs(triple) for triple in triples])
+        print(f"pairs(3)     x{len(samples):,}: {percentiles_line(samples, 'us')}")
 
         mue_codes = [rng.choice(codes) for _ in range(args.lookups)]
-        samples = _time_calls([lambda code=code: store.mue(code) for code in mue_codes])
-        print(f"mue(code)    x{len(samples):,}: {_percentiles(samples)}")
+        samples = time_calls([lambda code=code: store.mue(code) for code in mue_codes])
+        print(f"mue(code)    x{len(samples):,}: {percentiles_line(samples, 'us')}")
 
         # The claim scrubber: 4- and 8-line claims of codes from the table, some with modifiers and units.
         claims = [
@@ -130,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
              for code in rng.sample(codes, size)]
             for size in (4, 8) for _ in range(500)
         ]
-        samples = _time_calls([lambda claim=claim: scrub(claim, store) for claim in claims])
-        print(f"scrub(4|8)   x{len(samples):,}: {_percentiles(samples)}")
+        samples = time_calls([lambda claim=claim: scrub(claim, store) for claim in claims])
+        print(f"scrub(4|8)   x{len(samples):,}: {percentiles_line(samples, 'us')}")
         store.close()
     return 0
 

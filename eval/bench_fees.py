@@ -16,10 +16,8 @@ import argparse
 import csv
 import gzip
 import random
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from assistant.chat.fees_chat import pfs_card
@@ -29,28 +27,9 @@ from assistant.edits.fees import FeeStore, import_pfs
 from assistant.edits.history import EditsHistory
 from assistant.edits.importers import import_ptp
 from assistant.edits.releases import quarter_dates
+from eval.bench_common import SHARED_DATA, DataDir, machine_line, percentiles_line, time_calls
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 QUARTERS = ("2025 Q3", "2025 Q4", "2026 Q1", "2026 Q2")
-
-
-class _DataDir:
-    def __init__(self, path: Path) -> None:
-        self.resolved_data_dir = path
-
-
-def _p(samples_ns: list[int]) -> str:
-    cuts = statistics.quantiles(samples_ns, n=100, method="inclusive")
-    return f"p50 {cuts[49] / 1e6:.3f} ms   p95 {cuts[94] / 1e6:.3f} ms   p99 {cuts[98] / 1e6:.3f} ms"
-
-
-def _time(calls: list[Callable[[], object]]) -> list[int]:
-    samples = []
-    for call in calls:
-        started = time.perf_counter_ns()
-        call()
-        samples.append(time.perf_counter_ns() - started)
-    return samples
 
 
 def _derive(source: Path, target: Path, index: int, rows: int | None) -> list[tuple[str, str]]:
@@ -85,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=5000)
     args = parser.parse_args(argv)
     rng = random.Random(19)
+    print(machine_line())
     with tempfile.TemporaryDirectory(prefix="bench-fees-") as temporary:
         directory = Path(temporary)
-        settings = _DataDir(directory / "data")
+        settings = DataDir(directory / "data")
         db = directory / "data" / FILENAME
 
         started = time.perf_counter()
@@ -96,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         fees = FeeStore(db)
         codes = [row[0] for row in fees.reader.query("SELECT code FROM pfs WHERE modifier = ''")]
         picks = [rng.choice(codes) for _ in range(args.lookups)]
-        print(f"PFS row look-up ({args.lookups:,}):        {_p(_time([lambda c=c: fees.fee(c) for c in picks]))}")
+        rows = time_calls([lambda c=c: fees.fee(c) for c in picks])
+        print(f"PFS row look-up ({args.lookups:,}):        {percentiles_line(rows)}")
         edits = EditsStore(db)
-        cards = _time([lambda c=c: pfs_card(edits, c) for c in picks])
-        print(f"look-up with PFS facts ({args.lookups:,}): {_p(cards)} (target p95 < 2 ms)")
+        cards = time_calls([lambda c=c: pfs_card(edits, c) for c in picks])
+        print(f"look-up with PFS facts ({args.lookups:,}): {percentiles_line(cards)} (target p95 < 2 ms)")
 
         samples: list[tuple[str, str]] = []
         for index, quarter in enumerate(QUARTERS[-args.quarters:]):
@@ -116,11 +97,12 @@ def main(argv: list[str] | None = None) -> int:
         rows = sum(release.rows for release in history.releases("ptp"))
         print(f"PTP releases kept: {', '.join(r.quarter for r in history.releases('ptp'))}; {rows:,} rows in all")
         pairs = [rng.choice(samples) for _ in range(args.lookups)]
-        latest = _time([lambda a=a, b=b: edits.ptp(a, b) for a, b in pairs])
-        print(f"PTP pair look-up, latest ({args.lookups:,}): {_p(latest)} (target p95 < 1 ms)")
+        latest = time_calls([lambda a=a, b=b: edits.ptp(a, b) for a, b in pairs])
+        print(f"PTP pair look-up, latest ({args.lookups:,}): {percentiles_line(latest)} (target p95 < 1 ms)")
         days = [quarter_dates(rng.choice(QUARTERS[-args.quarters:]))[0] for _ in pairs]
-        dated = _time([lambda a=a, b=b, d=d: history.ptp_on(a, b, d) for (a, b), d in zip(pairs, days, strict=True)])
-        print(f"PTP pair look-up, by date of service ({args.lookups:,}): {_p(dated)} (target p95 < 1 ms)")
+        dated = time_calls([lambda a=a, b=b, d=d: history.ptp_on(a, b, d)
+                            for (a, b), d in zip(pairs, days, strict=True)])
+        print(f"PTP pair look-up, by date of service ({args.lookups:,}): {percentiles_line(dated)} (target p95 < 1 ms)")
         print(f"edits database: {db.stat().st_size / 1e6:.0f} MB (target < 600 MB)")
         if args.quarters >= 2:
             started = time.perf_counter()
