@@ -71,3 +71,19 @@ def write_mue(tmp_path: Path) -> WriteTable:
 def write_ptp(tmp_path: Path) -> WriteTable:
     """write_ptp(name, ["96369,96372,1,Misuse of column two code", ...], compress=False) -> path."""
     return _writer(tmp_path, PTP_HEADER)
+
+
+ImportTables = Callable[[Sequence[str], Sequence[str]], EditsStore]
+
+
+@pytest.fixture
+def import_tables(settings: Settings, store: EditsStore, write_mue: WriteTable, write_ptp: WriteTable) -> ImportTables:
+    """import_tables(mue_rows, ptp_rows) -> the store, with practitioner MUE and PTP files of 2026 Q2 holding those
+    rows imported into this test's data directory."""
+
+    def load(mue_rows: Sequence[str], ptp_rows: Sequence[str]) -> EditsStore:
+        import_mue(write_mue("mue_2026q2.csv", mue_rows), settings, progress=False)
+        import_ptp(write_ptp("ptp_2026q2.csv", ptp_rows), settings, progress=False)
+        return store
+
+    return load

@@ -21,6 +21,7 @@ from assistant.edits.releases import SqliteReader
 from assistant.settings import Settings
 
 WriteTable = Callable[..., Path]  # the write_mue / write_ptp fixtures of conftest.py
+ImportTables = Callable[..., EditsStore]  # the import_tables fixture of conftest.py
 
 PTP_ROWS = [
     "96360,96372,1,CPT Manual or CMS manual coding instruction",
@@ -37,11 +38,9 @@ MUE_ROWS = [
 
 
 @pytest.fixture
-def loaded(settings: Settings, store: EditsStore, write_mue: WriteTable, write_ptp: WriteTable) -> EditsStore:
+def loaded(import_tables: ImportTables) -> EditsStore:
     """A store with the small MUE and PTP tables above imported (quarter 2026 Q2)."""
-    import_mue(write_mue("mue_2026q2.csv", MUE_ROWS), settings, progress=False)
-    import_ptp(write_ptp("ptp_2026q2.csv", PTP_ROWS), settings, progress=False)
-    return store
+    return import_tables(MUE_ROWS, PTP_ROWS)
 
 
 def test_fresh_store_answers_not_loaded_without_raising(store: EditsStore) -> None:

@@ -16,12 +16,12 @@ from fastapi.testclient import TestClient
 
 from assistant.chat.edits_chat import scrub_lines
 from assistant.edits import EditsStore
-from assistant.edits.importers import import_mue, import_ptp
 from assistant.edits.scrubber import ClaimLine, ScrubResult
 from assistant.settings import Settings
 from assistant.web.scrub import scrub_router
 
 WriteTable = Callable[..., Path]
+ImportTables = Callable[..., EditsStore]  # the import_tables fixture of conftest.py
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MUE_ROWS = ["96372,4,3,Date of Service Edit: Clinical,Clinical: Data", "96376,0,3,Date of Service Edit: Clinical,P"]
 PTP_ROWS = ["96372,99214,1,Standards of medical/surgical practice", "96374,96376,0,Misuse of Column Two code"]
@@ -60,9 +60,8 @@ class _Assistant:
 
 
 @pytest.fixture
-def client(settings: Settings, store: EditsStore, write_mue: WriteTable, write_ptp: WriteTable) -> TestClient:
-    import_mue(write_mue("mue_2026q2.csv", MUE_ROWS), settings, progress=False)
-    import_ptp(write_ptp("ptp_2026q2.csv", PTP_ROWS), settings, progress=False)
+def client(settings: Settings, import_tables: ImportTables) -> TestClient:
+    store = import_tables(MUE_ROWS, PTP_ROWS)
     app = FastAPI()
     app.include_router(scrub_router(_Assistant(store, _Corpus()), settings))
     return TestClient(app)
@@ -111,10 +110,9 @@ def test_api_scrub_bad_input_is_422(client: TestClient, payload: dict, problem: 
     assert problem in response.text
 
 
-def test_cli_scrub(tmp_path: Path, settings: Settings, write_mue: WriteTable, write_ptp: WriteTable) -> None:
+def test_cli_scrub(tmp_path: Path, settings: Settings, import_tables: ImportTables) -> None:
     """Text in, Markdown out (exit 1: a line needs a fix); --json FILE in, --output-json out; bad input exits 2."""
-    import_mue(write_mue("mue_2026q2.csv", MUE_ROWS), settings, progress=False)
-    import_ptp(write_ptp("ptp_2026q2.csv", PTP_ROWS), settings, progress=False)
+    import_tables(MUE_ROWS, PTP_ROWS)
     environment = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.resolved_data_dir)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -23,6 +23,7 @@ from assistant.edits.scrubber import (
 from assistant.settings import Settings
 
 WriteTable = Callable[..., Path]
+ImportTables = Callable[..., EditsStore]  # the import_tables fixture of conftest.py
 
 MUE_ROWS = [
     "96372,4,3,Date of Service Edit: Clinical,Clinical: Data",
@@ -43,11 +44,9 @@ PTP_ROWS = [
 
 
 @pytest.fixture
-def loaded(settings: Settings, store: EditsStore, write_mue: WriteTable, write_ptp: WriteTable) -> EditsStore:
+def loaded(import_tables: ImportTables) -> EditsStore:
     """Practitioner MUE and PTP tables only (no outpatient hospital tables, no add-on table)."""
-    import_mue(write_mue("mue_2026q2.csv", MUE_ROWS), settings, progress=False)
-    import_ptp(write_ptp("ptp_2026q2.csv", PTP_ROWS), settings, progress=False)
-    return store
+    return import_tables(MUE_ROWS, PTP_ROWS)
 
 
 def _verdicts(result) -> list[str]:
