@@ -7,7 +7,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,38 @@ class ImportFileError(ValueError):
 def normalise_header(name: object) -> str:
     """'LONG DESCRIPTION', 'Long_Description ' and 'long-description' all become 'long_description'."""
     return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")
+
+
+def header_columns(
+    path: Path, line: int, header: list[str], aliases: Mapping[str, Sequence[str]], required: Sequence[str],
+    what: str,
+) -> dict[str, int]:
+    """Column name -> index in a header row, each column found under the first of its `aliases` the header has
+    (names compared after `normalise_header`); `ImportFileError` "this does not look like `what`" naming the
+    required columns it lacks."""
+    names = [normalise_header(cell) for cell in header]
+    columns: dict[str, int] = {}
+    for column, spellings in aliases.items():
+        found = next((names.index(alias) for alias in spellings if alias in names), None)
+        if found is not None:
+            columns[column] = found
+    missing = [column for column in required if column not in columns]
+    if missing:
+        raise ImportFileError(path, f"this does not look like {what}: no column {', '.join(missing)} in the header",
+                              line)
+    return columns
+
+
+class RowCells:
+    """One data row, read by column name (stripped; '' for an optional column the file does not have)."""
+
+    def __init__(self, cells: list[str], columns: Mapping[str, int]) -> None:
+        self.cells = cells
+        self.columns = columns
+
+    def __call__(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.cells[index].strip() if index is not None else ""
 
 
 def _decodable(path: Path, encoding: str) -> bool:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.corpus.files import HCPCS_OVERLAY
 from assistant.corpus.importers.common import (
     ImportFileError,
+    RowCells,
     csv_rows,
-    normalise_header,
+    header_columns,
     refuse_shrinking,
     release_label,
     write_overlay,
@@ -55,34 +56,6 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     return csv_rows(path)
 
 
-def _columns(path: Path, line: int, header: list[str]) -> dict[str, int]:
-    names = [normalise_header(cell) for cell in header]
-    columns: dict[str, int] = {}
-    for column, aliases in _COLUMN_ALIASES.items():
-        for alias in aliases:
-            if alias in names:
-                columns[column] = names.index(alias)
-                break
-    missing = [column for column in _REQUIRED if column not in columns]
-    if missing:
-        raise ImportFileError(
-            path, f"this does not look like the CMS HCPCS file: no column {', '.join(missing)} in the header", line
-        )
-    return columns
-
-
-class _Row:
-    """One data row, read by column name ('' for an optional column the file does not have)."""
-
-    def __init__(self, cells: list[str], columns: dict[str, int]) -> None:
-        self.cells = cells
-        self.columns = columns
-
-    def __call__(self, name: str) -> str:
-        index = self.columns.get(name)
-        return self.cells[index].strip() if index is not None else ""
-
-
 def _date(path: Path, line: int, text: str, column: str) -> date | None:
     text = text.strip()
     if not text:
@@ -115,12 +88,12 @@ def import_hcpcs(path: Path, settings: Settings, today: date | None = None, *, f
 
     for line, cells in _rows(path):
         if columns is None:
-            columns = _columns(path, line, cells)
+            columns = header_columns(path, line, cells, _COLUMN_ALIASES, _REQUIRED, "the CMS HCPCS file")
             width = max(columns[name] for name in _REQUIRED) + 1
             continue
         if len(cells) < width:
             raise ImportFileError(path, f"the row has {len(cells)} columns, the header has at least {width}", line)
-        cell = _Row(cells, columns)
+        cell = RowCells(cells, columns)
         code = cell("hcpc").upper()
         recid = cell("recid")
         seqnum_text = cell("seqnum")

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.corpus.codes import normalize_ndc
 from assistant.corpus.importers.common import (
     ImportFileError,
+    RowCells,
     csv_rows,
-    normalise_header,
+    header_columns,
     refuse_shrinking,
     release_label,
     write_overlay,
@@ -74,30 +75,13 @@ def import_ndc(path: Path, settings: Settings, *, force: bool = False) -> str:
     other_ids: set[str] = set()
     for line, cells in csv_rows(path):
         if columns is None:
-            names = [normalise_header(cell) for cell in cells]
-            columns = {}
-            for column, aliases in _COLUMN_ALIASES.items():
-                for alias in aliases:
-                    if alias in names:
-                        columns[column] = names.index(alias)
-                        break
-            missing = [column for column in _REQUIRED if column not in columns]
-            if missing:
-                raise ImportFileError(
-                    path, "this does not look like the CMS NDC-HCPCS crosswalk: no column "
-                    f"{', '.join(missing)} in the header", line,
-                )
+            columns = header_columns(path, line, cells, _COLUMN_ALIASES, _REQUIRED, "the CMS NDC-HCPCS crosswalk")
             continue
         if len(cells) <= max(columns.values()):
             raise ImportFileError(path, f"the row has {len(cells)} columns, the header has {max(columns.values()) + 1}",
                                   line)
 
-        row_columns = columns
-
-        def cell(name: str, cells: list[str] = cells, row_columns: dict[str, int] = row_columns) -> str:
-            index = row_columns.get(name)
-            return cells[index].strip() if index is not None else ""
-
+        cell = RowCells(cells, columns)
         code = cell("hcpcs_code").upper()
         if not _HCPCS_CODE.fullmatch(code):
             raise ImportFileError(path, f"column hcpcs_code: {code!r} is not a HCPCS Level II code", line)
