@@ -20,14 +20,8 @@ from assistant.corpus.codes import find_codes
 from assistant.edits import EditsStore
 from assistant.edits.fees import import_pfs
 from assistant.settings import Settings
+from tests.edits.pfs_files import HEADER  # the CMS PPRRVU layout's title and stacked header
 
-HEADER = (
-    ",,{title},,,,,,,,,,,,,,,,,,,,,,,,\n"
-    ",,,STATUS,,WORK,NON-FAC,NON-FAC,FACILITY,FACILITY,MP,,,PCTC,GLOB,PRE,INTRA,POST,MULT,BILAT,ASST,CO-,TEAM,ENDO,"
-    "CONV,PHYSICIAN SUPERVISION OF\n"
-    "HCPCS,MOD,DESCRIPTION,CODE,,RVU,PE RVU,NA INDICATOR,PE RVU,NA INDICATOR,RVU,,,IND,DAYS,OP,OP,OP,PROC,SURG,"
-    "SURG,SURG,SURG,BASE,FACTOR,DIAGNOSTIC PROCEDURES\n"
-)
 OCTOBER = "2025 National Physician Fee Schedule Relative Value File October Release"
 JANUARY = "2026 National Physician Fee Schedule Relative Value File January Release"
 # code, mod, status, work, pe_nf, nf_na, pe_f, mp, pctc, glob, bilat, asst, cosurg, team
