@@ -35,18 +35,19 @@ CORPUS_SNAPSHOT = "corpus.pickle"
 # Bump when the snapshot's layout changes in a way the code hash would not show.
 FORMAT = 1
 _MAGIC = b"assistant-corpus-snapshot"
-_PACKAGE = Path(__file__).resolve().parent.parent  # the `assistant` package: its code shapes every record
+PACKAGE = Path(__file__).resolve().parent.parent  # the `assistant` package: its code shapes every record
 
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of the project's code and the interpreter: a snapshot built by other code is never read."""
+@lru_cache(maxsize=4)
+def code_fingerprint(package: Path = PACKAGE) -> str:
+    """A hash of the code (every `*.py` under `package`, names and contents) and of the interpreter and pydantic
+    versions: a snapshot built by other code is never read. Computed once per process."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{FORMAT}|{sys.version}|{pydantic.VERSION}|{pickle.HIGHEST_PROTOCOL}".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(str(path.relative_to(_PACKAGE)).encode() + b"\0")
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -180,6 +180,26 @@ def test_a_data_directory_without_imports_has_no_snapshot(tmp_path: Path):
     assert not (settings.resolved_data_dir / snapshot.SNAPSHOT_DIRNAME).exists()
 
 
+def test_the_key_follows_the_code_and_the_files(tmp_path: Path):
+    """Any edit of a module, a bundled file or an overlay gives another key (so the next load rebuilds)."""
+    package = tmp_path / "package"
+    (package / "corpus").mkdir(parents=True)
+    module = package / "corpus" / "rules.py"
+    module.write_text("LIMIT = 1\n")
+    before = snapshot.code_fingerprint(package)
+    module.write_text("LIMIT = 2\n")
+    snapshot.code_fingerprint.cache_clear()
+    assert snapshot.code_fingerprint(package) != before
+    snapshot.code_fingerprint.cache_clear()
+    overlay = tmp_path / "hcpcs.json"
+    overlay.write_text("{}")
+    first = snapshot.files_fingerprint([overlay])
+    overlay.write_text("{ }")
+    assert snapshot.files_fingerprint([overlay]) != first
+    overlay.unlink()
+    assert snapshot.files_fingerprint([overlay]) not in (first, snapshot.files_fingerprint([]))
+
+
 # --- the real CMS files ------------------------------------------------------------------------------------------
 
 
