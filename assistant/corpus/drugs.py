@@ -113,6 +113,7 @@ def brand_aliases(name: str) -> list[str]:
 # --- matching --------------------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_RANGE_FOLLOWS = re.compile(r"\s*[-\u2013:]\s*\d")  # "NS 1000-1100", "NS 1000:": a clock range or time, not a bag size
 _DOSE_WORDS = frozenset({"mg", "mcg", "g", "gm", "gram", "grams", "ml", "cc", "unit", "units", "u", "iu", "meq",
                          "milligram", "milligrams", "microgram", "micrograms", "l", "mgs"})
 
@@ -224,7 +225,10 @@ _HORMONAL_ANTINEOPLASTIC: dict[str, str] = {
 # Drugs outside J9 whose administration is chemotherapy/complex: "some specific monoclonal antibody agents, and
 # certain biologic response modifiers" (Noridian JE A; CMS Transmittal 129, 2004; encounters.md A7); infliximab and
 # natalizumab as complex for Medicare (CR 13468). Matched on the generic name in the code's descriptor.
-_COMPLEX_BIOLOGICS = ("rituximab", "trastuzumab", "bevacizumab", "pembrolizumab", "infliximab", "natalizumab")
+_COMPLEX_BIOLOGICS = ("rituximab", "trastuzumab", "bevacizumab", "pembrolizumab", "infliximab", "natalizumab",
+                      # Liposomal doxorubicin (Q2049, Q2050 in the HCPCS file) is the same antineoplastic as J9000
+                      # doxorubicin HCl, in another form: chemotherapy administration like it (NCCI Ch XI).
+                      "doxorubicin")
 # Named as not chemotherapy (encounters.md A7): leucovorin/levoleucovorin (CPT Assistant May 2007 via HCPro),
 # leuprolide J1950, denosumab (AmeriHealth list), antiemetics (LCD L37205 CHEMO-001).
 _THERAPEUTIC_CODES = frozenset({"J0640", "J0641", "J0642", "J1950", "J0897"})
@@ -313,7 +317,8 @@ class DrugDictionary:
         of the imported crosswalk is a mention too (its HCPCS code(s) as candidates).
 
         A name that ends in a number ("Kenalog-40", "depo-medrol 80") is not taken when that number is the dose
-        ("kenalog 40 mg"): the shorter name is used and the number stays for the dose.
+        ("kenalog 40 mg") or starts a clock range or time ("NS 1000-1100" is NS from 10:00 to 11:00, not the
+        1000 cc bag): the shorter name is used and the number stays for the dose or the time.
         """
         spans = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text.casefold())]
         mentions: list[DrugMention] = []
@@ -327,7 +332,8 @@ class DrugDictionary:
                 if "" in node:
                     matches.append((probe, node[""]))  # type: ignore[arg-type]
                 probe += 1
-            while matches and spans[matches[-1][0]][2].isdigit() and self._dose_follows(spans, matches[-1][0]):
+            while matches and spans[matches[-1][0]][2].isdigit() and (
+                    self._dose_follows(spans, matches[-1][0]) or _RANGE_FOLLOWS.match(text, spans[matches[-1][0]][1])):
                 matches.pop()
             if not matches:
                 typed = spans[index][2]

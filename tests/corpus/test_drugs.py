@@ -124,7 +124,7 @@ def tiny() -> DrugDictionary:
         _record("J1642", ["heparin lock flush"]), _record("J1644", ["heparin", "heparin sodium"]),
         _record("J2919", ["solu-medrol"]), _record("J3301", ["kenalog-40", "kenalog"]),
         _record("J1040", ["depo-medrol 80"], date(2024, 3, 31), ["J1010"]), _record("J1010", ["depo-medrol"]),
-        _record("J2405", ["zofran"]), _record("J1885", ["toradol"]),
+        _record("J2405", ["zofran"]), _record("J1885", ["toradol"]), _record("J7030", ["ns", "ns 1000"]),
         CodeRecord(code="96365", system="CPT", family="drug_administration", title="IV infusion",
                    description="Not a drug; never in the dictionary.", lay_terms=["infusion"]),
     ])
@@ -142,6 +142,10 @@ def tiny() -> DrugDictionary:
         pytest.param("kenalog-40 1 mL", [("kenalog-40", ["J3301"])], id="brand-with-strength"),
         pytest.param("zofran 4 mg IVP and toradol 30 mg", [("zofran", ["J2405"]), ("toradol", ["J1885"])],
                      id="two-drugs"),
+        pytest.param("NS 1000 bolus", [("NS 1000", ["J7030"])], id="bag-size-in-the-name"),
+        pytest.param("NS 1000-1100", [("NS", ["J7030"])], id="clock-range-not-the-bag-size"),
+        pytest.param("NS 1000 - 1100", [("NS", ["J7030"])], id="spaced-clock-range"),
+        pytest.param("NS 1000\u20131100", [("NS", ["J7030"])], id="en-dash-range"),
         pytest.param("heparinized saline", [], id="word-boundary"),
         pytest.param("iv infusion 60 min", [], id="not-a-drug-record"),
     ],
@@ -413,3 +417,19 @@ def test_cpt_import_has_the_shrink_guard(settings: Settings):
     with pytest.raises(ShrinkingImportError, match="1 CPT codes, 66.7% fewer than the 3"):
         import_cpt(cut, settings)
     assert "Imported 1 CPT descriptor" in import_cpt(cut, settings, force=True)
+
+
+@pytest.mark.parametrize(
+    ("code", "descriptor", "category"),
+    [
+        pytest.param("Q2050", "Injection, doxorubicin hydrochloride, liposomal, not otherwise specified, 10 mg",
+                     "chemotherapy", id="liposomal-doxorubicin-outside-J9"),
+        pytest.param("Q0138", "Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (non-esrd use)",
+                     "therapeutic", id="other-Q-drug-stays-therapeutic"),
+    ],
+)
+def test_an_antineoplastic_outside_j9_is_chemotherapy(code: str, descriptor: str, category: str):
+    record = CodeRecord(code=code, system="HCPCS", family="drugs", title=f"drug {code}",
+                        description="A drug given by injection.", lay_terms=[code.lower()],
+                        official_descriptor=descriptor)
+    assert DrugDictionary([record]).administration_category(code) == category

@@ -353,10 +353,11 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         start, end, minutes = clocks[0].start, clocks[0].end, clocks[0].minutes
     elif points:
         start = points[0].at
-    if family == "subq_infusion" and minutes is None and start is None and _SC_ROUTE_WORD.fullmatch(cue_words or "") \
+    if family == "subq_infusion" and minutes is None and end is None and _SC_ROUTE_WORD.fullmatch(cue_words or "") \
             and (drug_here or any(isinstance(x, Dose) for x in spans)) and not _SC_INFUSION_WORD.search(masked):
         # "prolia 60mg SQ": a drug dose given under the skin with no infusion time is an SC injection (CPT 96372;
-        # 96401/96402 for antineoplastics), not a subcutaneous infusion (96369 is by infusion time).
+        # 96401/96402 for antineoplastics), not a subcutaneous infusion (96369 is by infusion time). A clock point
+        # ("neulasta 6 mg SQ 1630") is when the shot was given, not an infusion's time.
         family, route = "injection", "sc"
     if route == "sc" and minutes is not None or family == "subq_infusion":
         route = "sc_infusion"  # "Hizentra infusion 2h30": a subcutaneous infusion, not an IV one
