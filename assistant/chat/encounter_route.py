@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from assistant.chat.answers import cell as _cell
 from assistant.chat.encounter_render import render
+from assistant.chat.encounter_visit import device_flags, primary_index, visit_rows
+from assistant.chat.reading.visit_cues import on_body_injector, port_flush
 from assistant.contract import Answer
 from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
@@ -36,6 +38,7 @@ _PLACEHOLDER = re.compile(
 )
 _WORD_ROUTES = ((re.compile(r"\bintrathecal\b", re.I), "intrathecal"),
                 (re.compile(r"\bintralesional\b", re.I), "intralesional"))
+_ON_BODY_ROUTE = "injection"  # an on-body injector gives a timed subcutaneous injection (CMS A54682)
 
 
 class ServiceLike(Protocol):
@@ -85,6 +88,8 @@ def is_encounter(services: Sequence[ServiceLike], router: RouterLike | None = No
     """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range. With a
     router, a drug the corpus knows in a service's words counts as a named drug."""
     admin = [s for s in services if _is_admin(s, router)]
+    if any(port_flush(s.words) for s in services) and not any(_foreign(s) for s in services):
+        return True  # a port flush is a visit of its own (96523 when it is the only service, encounters.md A8)
     if not admin or any(_foreign(s) for s in services):
         return False
     if not any(_route_of(s) is not None or s.pump or s.minutes for s in admin):
@@ -111,7 +116,7 @@ def _route_of(service: ServiceLike) -> str | None:
     for pattern, name in _WORD_ROUTES:
         if pattern.search(service.words):
             route = name
-    return route
+    return _ON_BODY_ROUTE if on_body_injector(service.words) else route
 
 
 def _is_admin(service: ServiceLike, router: RouterLike | None = None) -> bool:
@@ -251,6 +256,10 @@ def to_encounter(
     questions: list[str] = []
     rows: list[dict[str, Any]] = []
     for service in services:
+        added, done = visit_rows(service, rows)  # a port flush, a further SC pump set-up (issue 17)
+        rows.extend(added)
+        if done:
+            continue
         if not _is_admin(service, router):
             notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
             continue
@@ -293,7 +302,7 @@ def to_encounter(
             "start": service.start, "stop": service.end,
             "minutes": service.minutes if not (service.start and service.end) else None,
             "site": service.site, "pump": bool(service.pump),
-            "keep_open": bool(_KEEP_OPEN.search(service.words)),
+            "keep_open": bool(_KEEP_OPEN.search(service.words)), **device_flags(service),
         }
         if service.dose is not None and drug is not None and category != "hydration":
             row.update(dose=service.dose, dose_unit=service.dose_unit, drug_code=drug.code,
@@ -311,7 +320,8 @@ def to_encounter(
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
                        for r in rows]
-    encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations)
+    encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations,
+                          primary=primary_index(rows) if context.setting == "professional" else None)
     return encounter, notes, placed
 
 
