@@ -19,6 +19,7 @@ from assistant.chat.reading.visit_cues import (
 class ServiceWords(Protocol):
     """The fields of READ's `Service` read here."""
 
+    family: str | None
     drug: str | None
     dose: float | None
     minutes: int | None
@@ -48,10 +49,18 @@ def visit_rows(service: ServiceWords, rows: list[dict[str, Any]]) -> tuple[list[
             substance = previous["substance"] if previous else (service.drug or "subcutaneous pump set-up")
             category = previous["category"] if previous else "therapeutic"
             return [_row(substance, "sc_infusion", category, service, added_pump_setup=True)], True
+    if added_pump_setup(words) and service.drug and service.minutes is not None and service.family == "subq_infusion":
+        # "hizentra 6 g SQ 0800-0850, another pump started at 0830" read as one service: the infusion and its set-up
+        setup = _row(service.drug, "sc_infusion", None, service, added_pump_setup=True)
+        setup["start"] = None  # the service's clock times are the infusion's
+        return [setup], False
     if port_flush(words):
-        flush = _row("port flush", "iv_push", None, service, port_flush=True, site="port")
         drug = (service.drug or "").strip().casefold()
-        return [flush], not drug or drug in FLUSH_SOLUTIONS
+        alone = not drug or drug in FLUSH_SOLUTIONS
+        flush = _row("port flush", "iv_push", None, service, port_flush=True, site="port")
+        if not alone:
+            flush["start"] = None  # the clock times of the service are its drug's ("port flush and rocephin 1000")
+        return [flush], alone
     return [], False
 
 

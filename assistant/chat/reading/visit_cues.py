@@ -26,8 +26,8 @@ _AFTER_NEGATION = re.compile(r"^[^,;()]{0,20}\b(?:not|unclear|unknown|undocument
 
 _PORT = r"(?:port|port-?a-?cath|mediport|power\s?port|implanted\s+port)"
 _FLUSH = r"(?:flush(?:ed|es|ing)?|irrigat(?:e|ed|ion|ing))"
-_PORT_FLUSH = re.compile(rf"\b{_PORT}\s+(?:was\s+)?{_FLUSH}\b|\b{_FLUSH}\s+(?:of\s+)?(?:the\s+|pt'?s\s+)?{_PORT}\b",
-                         re.I)
+_PORT_FLUSH = re.compile(rf"\b{_PORT}\s+(?:was\s+)?{_FLUSH}\b|\b{_FLUSH}\s+(?:of\s+)?"
+                         rf"(?:(?:the|her|his|their|pt'?s|patient'?s)\s+)?{_PORT}\b", re.I)
 _ON_BODY = re.compile(r"\bon[- ]?body(?:\s+injector)?\b|\bonpro\b", re.I)
 _SETUP = re.compile(r"\b(?:second|2nd|third|3rd|another|additional|extra|new)\s+(?:sc\s+|subq\s+)?pump\b"
                     r"|\b(?:second|2nd|additional|another|new)\s+(?:pump\s+)?set[- ]?up\b"

@@ -13,7 +13,7 @@ from assistant.units.encounter import sources as src
 from assistant.units.encounter.devices import code_devices
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter, EncounterResult, PtpLookup, TimelineRow
-from assistant.units.encounter.reading import DAY, DEVICE_KINDS, Item, read_items
+from assistant.units.encounter.reading import DAY, Item, read_items
 from assistant.units.encounter.routes import OtherRoutes, further_hour_units
 from assistant.units.limits import Kind, in_range, out_of_range_text
 
@@ -397,7 +397,7 @@ def code_encounter(
                           else src.ONE_INITIAL_FACILITY)
             coder.code_site(group, modifiers, all_drug_iv)
         for item in items:
-            if not item.is_iv and item.category is not None and item.kind not in DEVICE_KINDS:
+            if not item.is_iv and item.category is not None:
                 coder.code_other(item)
         code_devices(items, book)  # port flush, on-body injector, further SC pump set-up (issue 17)
         book.drop_orphan_add_ons()
