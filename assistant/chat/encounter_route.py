@@ -21,6 +21,7 @@ from assistant.chat.encounter_render import render
 from assistant.chat.encounter_visit import device_flags, primary_index, visit_rows
 from assistant.chat.reading.visit_cues import on_body_injector, port_flush
 from assistant.contract import Answer
+from assistant.corpus.drug_qualifiers import qualifier_hint
 from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
@@ -150,19 +151,19 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         how = f"{code} as typed"
     drugs = getattr(corpus, "drugs", None)
     if record is None and drug and drugs is not None:
-        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug)), *strength, name=drug)
+        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug), words), *strength, name=drug)
         if len(candidates) == 1:
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:
             # "IVIG privigen 40 g": a class name several codes share, and the product named beside it.
-            named = {r.code: (m.surface, r) for m in drugs.find(words) for found in [drugs.resolve(m.candidates)]
+            named = {r.code: (m.surface, r) for m in drugs.find(words) for found in [drugs.resolve(m.candidates, words)]
                      if len(found) == 1 for r in found}
             if len(named) != 1:
                 return None
             surface, record = next(iter(named.values()))
             how = f"'{surface}' is {record.code} in the corpus"
     if record is None and drugs is not None and (drug or words):
-        mentions = [(m.surface, drugs.resolve(m.candidates)) for m in drugs.find(drug or words)]
+        mentions = [(m.surface, drugs.resolve(m.candidates, words)) for m in drugs.find(drug or words)]
         codes = {r.code for _surface, found in mentions for r in found}
         if len(codes) > 1:
             return None  # two drugs, or a name several codes share: not resolved, never the first
@@ -180,13 +181,14 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
     return None
 
 
-def _codes_named(drug: str | None, router: RouterLike) -> list[str]:
-    """The current codes a drug name fits when it fits more than one (else empty)."""
+def _codes_named(drug: str | None, router: RouterLike, words: str = "") -> tuple[list[str], str]:
+    """The current codes a drug name fits after the typed qualifiers, when it fits more than one (else empty), and
+    the words that would decide among them (`qualifier_hint`: the ESRD indication, oral vs IV), or ""."""
     drugs = getattr(router.corpus, "drugs", None)
     if not drug or drugs is None:
-        return []
-    codes = [r.code for r in drugs.resolve(drugs.candidates(drug))]
-    return codes if len(codes) > 1 else []
+        return [], ""
+    found = drugs.resolve(drugs.candidates(drug), words)
+    return ([r.code for r in found], qualifier_hint(found)) if len(found) > 1 else ([], "")
 
 
 def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[str]]:
@@ -271,10 +273,11 @@ def to_encounter(
         route = _route_of(service)
         drug = resolve_drug(service, router)
         fluid = service.category == "hydration" or service.family == "hydration"
-        if drug is None and service.dose is not None and not fluid and (several := _codes_named(service.drug, router)):
+        several, hint = _codes_named(service.drug, router, service.words)
+        if drug is None and service.dose is not None and not fluid and several:
             # Never the first of several: "methylprednisolone 80 mg" is acetate (J1010) or sodium succinate (J2919).
             questions.append(f"'{service.drug}' fits several drug codes ({', '.join(several)}): which product was "
-                             "given? Name it or its code.")
+                             "given? Name it or its code." + hint)
             continue
         category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
         hormonal = True if service.category == "hormonal_antineoplastic" else None
