@@ -104,3 +104,29 @@ def test_visits_through_ask(real: Assistant, question: str, expected: dict[str, 
 def test_a_flush_beside_a_drug_is_a_not_billed_row(real: Assistant) -> None:
     answer = real.ask("flushed her mediport, zofran 4 mg IVP")
     assert "port flush" in answer.answer and "not reported" in answer.answer
+
+
+QUALIFIED = [
+    # Typed qualifiers choose among a drug's codes (drug_qualifiers.py, HCPCS descriptors): ESRD / non-ESRD / neither.
+    pytest.param("procrit 40,000 units subq, non-ESRD", {"96372": 1, "J0885": 40}, id="epoetin-alfa-non-esrd"),
+    pytest.param("procrit 4,000 units subq, ESRD pt", {"96372": 1, "Q4081": 40}, id="epoetin-alfa-esrd"),
+    pytest.param("epoetin 10,000 units, not on dialysis", {"J0885": 10}, id="epoetin-typed-units-non-esrd"),
+    pytest.param("darbepoetin 150 mcg SQ, non ESRD", {"96372": 1, "J0881": 150}, id="darbepoetin-non-esrd"),
+    pytest.param("aranesp 25 mcg SQ for ESRD", {"96372": 1, "J0882": 25}, id="darbepoetin-esrd"),
+    # IV vs oral.
+    pytest.param("emend 150 mg IV over 25 min", {"96365": 1, "J1453": 150}, id="emend-iv-fosaprepitant"),
+    pytest.param("emend 80 mg PO", {"J8501": 16}, id="emend-po-aprepitant"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), QUALIFIED)
+def test_typed_qualifiers_through_ask(real: Assistant, question: str, expected: dict[str, int]) -> None:
+    answer = real.ask(question)
+    assert _lines(answer) == expected, answer.answer
+
+
+@pytest.mark.parametrize("question", ["aranesp 25 mcg SQ", "procrit 40,000 units", "epoetin 10,000 units"])
+def test_no_qualifier_typed_is_asked_naming_the_word(real: Assistant, question: str) -> None:
+    answer = real.ask(question)
+    assert _lines(answer) == {}, answer.answer
+    assert "non-ESRD" in answer.answer and "ESRD on dialysis" in answer.answer
