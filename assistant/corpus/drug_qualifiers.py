@@ -8,7 +8,8 @@
   alfa J0885 / Q4081, darbepoetin J0881 / J0882, epoetin beta J0888 / J0887, argatroban J0883 / J0884, ferumoxytol
   Q0138 / Q0139): "ESRD" / "end-stage renal" or "non-ESRD" / "not on dialysis" typed decide; nothing typed -> asked,
   with the words that decide (`qualifier_hint`). "dialysis" alone does not decide (acute kidney injury on dialysis is
-  not ESRD: HCPCS G0491);
+  not ESRD: HCPCS G0491). The same table (`INDICATION_SPLITS`) holds HIV pre-exposure prophylaxis vs treatment
+  (lenacapavir J0738 / J1961): "PrEP" or "HIV treatment" typed decide;
 - **dose unit**: a code whose billing unit cannot take the dose's unit (units vs micrograms) cannot count it
   (`by_dose_kind`: "epoetin 20,000 units" is epoetin alfa, per 1000 units, never epoetin beta, per microgram).
 
@@ -18,6 +19,7 @@ Still several -> asked, never the first. Pure: the records' descriptors and the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.corpus.records import CodeRecord
 from assistant.units.drugs import DOSE_UNITS
@@ -36,15 +38,36 @@ _FORM_WORDS = frozenset({
     "esrd", "on", "dialysis",
 })
 
-# The indication a descriptor names: "non-esrd", "non esrd", "nonesrd" before plain "esrd".
-_NON_ESRD_CODE = re.compile(r"\bnon[- ]?esrd\b", re.IGNORECASE)
-_ESRD_CODE = re.compile(r"\besrd\b", re.IGNORECASE)
-# What a coder types for each: "non-ESRD", "not ESRD", "not on dialysis" / "ESRD", "end-stage renal disease".
-_NON_ESRD_WORDS = re.compile(
-    r"\bnon[- ]?esrd\b|\b(?:not|no|without)\s+(?:an?\s+)?esrd\b|\bnot\s+on\s+(?:hemo|peritoneal\s+)?dialysis\b"
-    r"|\bnon[- ]?dialysis\b|\bno\s+dialysis\b", re.IGNORECASE)
-_ESRD_WORDS = re.compile(r"\besrd\b|\bend[- ]stage\s+renal\b", re.IGNORECASE)
-INDICATION_NAMES = {"esrd": "ESRD on dialysis", "non_esrd": "non-ESRD use"}
+@dataclass(frozen=True)
+class Indication:
+    """One indication a HCPCS descriptor reserves a code for: what the descriptor says, what a coder types, and
+    the words an answer asks for."""
+
+    name: str
+    label: str  # in an answer: "non-ESRD use"
+    descriptor: re.Pattern[str]
+    typed: re.Pattern[str]
+    say: str  # the word to type: "non-ESRD"
+
+
+_I = re.IGNORECASE
+NON_ESRD = Indication(
+    "non_esrd", "non-ESRD use", re.compile(r"\bnon[- ]?esrd\b", _I),
+    re.compile(r"\bnon[- ]?esrd\b|\b(?:not|no|without)\s+(?:an?\s+)?esrd\b|\bnot\s+on\s+(?:hemo|peritoneal\s+)?"
+               r"dialysis\b|\bnon[- ]?dialysis\b|\bno\s+dialysis\b", _I), "non-ESRD")
+ESRD = Indication("esrd", "ESRD on dialysis", re.compile(r"\besrd\b", _I),
+                  re.compile(r"\besrd\b|\bend[- ]stage\s+renal\b", _I), "ESRD on dialysis")
+HIV_PREP = Indication("hiv_prep", "HIV pre-exposure prophylaxis", re.compile(r"\bpre-?exposure\s+prophylaxis\b", _I),
+                      re.compile(r"\bprep\b|\bpre-?exposure\b", _I), "PrEP")
+HIV_TREATMENT = Indication(
+    "hiv_treatment", "HIV treatment", re.compile(r"\bhiv\s+(?:treatment|tx)\b", _I),
+    re.compile(r"\bhiv\s+(?:treatment|tx|therapy)\b|\b(?:treatment|tx)\s+(?:of|for)\s+hiv\b|\bhiv[- ]?(?:\+|positive)",
+               _I), "HIV treatment")
+# Pairs of indications the HCPCS descriptors split one drug by; the first is matched first ("non-esrd" holds
+# "esrd"). ESRD: epoetin alfa J0885/Q4081, darbepoetin J0881/J0882, epoetin beta J0888/J0887, argatroban
+# J0883/J0884, ferumoxytol Q0138/Q0139. HIV: lenacapavir J0738 (PrEP, Yeztugo) / J1961 (treatment, Sunlenca).
+INDICATION_SPLITS: tuple[tuple[Indication, Indication], ...] = ((NON_ESRD, ESRD), (HIV_PREP, HIV_TREATMENT))
+INDICATION_NAMES = {i.name: i.label for pair in INDICATION_SPLITS for i in pair}
 
 
 def _tokens(text: str) -> list[str]:
@@ -68,20 +91,23 @@ def _product_specific(record: CodeRecord) -> set[str]:
 
 
 def indication(record: CodeRecord) -> str | None:
-    """"esrd", "non_esrd" or None: the ESRD indication the code's descriptor names (HCPCS file)."""
+    """The indication the code's descriptor reserves it for (`INDICATION_SPLITS`: "esrd", "non_esrd", "hiv_prep",
+    "hiv_treatment"), or None (HCPCS file)."""
     text = _descriptor(record)
-    if _NON_ESRD_CODE.search(text):
-        return "non_esrd"
-    return "esrd" if _ESRD_CODE.search(text) else None
+    for pair in INDICATION_SPLITS:
+        for kind in pair:
+            if kind.descriptor.search(text):
+                return kind.name
+    return None
 
 
-def typed_indication(words: str) -> str | None:
-    """"non_esrd" or "esrd" when the words say exactly one of them; None when neither or both."""
-    non_esrd = bool(_NON_ESRD_WORDS.search(words))
-    esrd = bool(_ESRD_WORDS.search(_NON_ESRD_WORDS.sub(" ", words)))
-    if non_esrd == esrd:
+def typed_indication(words: str, pair: tuple[Indication, Indication] = (NON_ESRD, ESRD)) -> str | None:
+    """The one indication of `pair` the words say ("non-ESRD" before "ESRD"); None when neither or both."""
+    first = bool(pair[0].typed.search(words))
+    second = bool(pair[1].typed.search(pair[0].typed.sub(" ", words)))
+    if first == second:
         return None
-    return "non_esrd" if non_esrd else "esrd"
+    return pair[0].name if first else pair[1].name
 
 
 def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
@@ -102,13 +128,23 @@ def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
     return by_indication(kept, words)
 
 
+def _split(candidates: list[CodeRecord]) -> tuple[dict[str, str | None], list[tuple[Indication, Indication]]]:
+    """Each candidate's indication, and the indication pairs the candidates are split by."""
+    kinds = {r.code: indication(r) for r in candidates}
+    present = set(kinds.values())
+    return kinds, [pair for pair in INDICATION_SPLITS if {pair[0].name, pair[1].name} <= present]
+
+
 def by_indication(candidates: list[CodeRecord], words: str) -> list[CodeRecord]:
-    """The codes of the ESRD indication the words name, when the codes are split by it; else all of them."""
-    said = typed_indication(words) if len(candidates) > 1 else None
-    split = {r.code: indication(r) for r in candidates}
-    if said is None or not {"esrd", "non_esrd"} <= set(split.values()):
+    """The codes of the indication the words name, when the codes are split by it; else all of them."""
+    if len(candidates) < 2:
         return candidates
-    return [r for r in candidates if split[r.code] == said]
+    kinds, pairs = _split(candidates)
+    for pair in pairs:
+        said = typed_indication(words, pair)
+        if said is not None:
+            return [r for r in candidates if kinds[r.code] == said]
+    return candidates
 
 
 def _kind(unit: str | None) -> str | None:
@@ -127,19 +163,18 @@ def by_dose_kind(candidates: list[CodeRecord], unit: str | None) -> list[CodeRec
 
 
 def qualifier_hint(candidates: list[CodeRecord]) -> str:
-    """The words that would decide among these codes, when a typed qualifier does (else ""): the ESRD indication
-    or the route. Said with the question that asks which code, so the coder knows what to add."""
-    split = {r.code: indication(r) for r in candidates}
-    if {"esrd", "non_esrd"} <= set(split.values()):
-        parts = "; ".join(f"{INDICATION_NAMES[kind]}: " + ", ".join(c for c, k in split.items() if k == kind)
-                          for kind in ("non_esrd", "esrd"))
-        return (f" The HCPCS descriptors split this drug by indication ({parts}): say 'non-ESRD' or 'ESRD on "
-                "dialysis'.")
+    """The words that would decide among these codes, when a typed qualifier does (else ""): the indication or
+    the route. Said with the question that asks which code, so the coder knows what to add."""
+    kinds, pairs = _split(candidates)
+    for pair in pairs:
+        parts = "; ".join(f"{kind.label}: " + ", ".join(c for c, k in kinds.items() if k == kind.name) for kind in pair)
+        return (f" The HCPCS descriptors split this drug by indication ({parts}): say '{pair[0].say}' or "
+                f"'{pair[1].say}'.")
     oral = [r.code for r in candidates if _ORAL_CODE.search(_descriptor(r))]
     if oral and len(oral) < len(candidates):
         return f" {', '.join(oral)} {'is' if len(oral) == 1 else 'are'} oral: say IV/injection or oral (PO)."
     return ""
 
 
-__all__ = ["INDICATION_NAMES", "by_dose_kind", "by_indication", "indication", "narrow", "qualifier_hint",
-           "typed_indication"]
+__all__ = ["INDICATION_NAMES", "INDICATION_SPLITS", "Indication", "by_dose_kind", "by_indication", "indication",
+           "narrow", "qualifier_hint", "typed_indication"]

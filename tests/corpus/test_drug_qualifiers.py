@@ -40,6 +40,9 @@ J8501 = _drug("J8501", "Aprepitant, oral, 5 mg", 5, "mg", ("emend",))
 J1644 = _drug("J1644", "Injection, heparin sodium, per 1000 units", 1000, "units")
 J1642 = _drug("J1642", "Injection, heparin sodium, (heparin lock flush), per 10 units", 10, "units")
 
+J0738 = _drug("J0738", "Injection, lenacapavir, 1 mg, fda approved prescription, only for use as hiv pre-exposure "
+              "prophylaxis (not for use as treatment for hiv)", 1, "mg")
+J1961 = _drug("J1961", "Injection, lenacapavir (only for use as hiv treatment), 1 mg", 1, "mg")
 EPOETIN = [J0885, Q4081]
 DARBEPOETIN = [J0881, J0882]
 
@@ -47,7 +50,8 @@ DARBEPOETIN = [J0881, J0882]
 @pytest.mark.parametrize(("record", "expected"), [
     pytest.param(J0885, "non_esrd", id="for-non-esrd-use"), pytest.param(Q4081, "esrd", id="for-esrd-on-dialysis"),
     pytest.param(J0888, "non_esrd", id="non-esrd-with-a-space"), pytest.param(J0881, "non_esrd", id="non-esrd-use"),
-    pytest.param(J1453, None, id="no-indication"),
+    pytest.param(J1453, None, id="no-indication"), pytest.param(J0738, "hiv_prep", id="hiv-prep"),
+    pytest.param(J1961, "hiv_treatment", id="hiv-treatment"),
 ])
 def test_the_descriptor_names_the_indication(record: CodeRecord, expected: str | None) -> None:
     assert indication(record) == expected
@@ -78,6 +82,10 @@ QUALIFIED = [
     # A maker's own code stays out unless named; then the indication decides among the generic codes.
     pytest.param([J0883, J0884, J0891], "argatroban 50 mg non-esrd", ["J0883"], id="argatroban-generic-non-esrd"),
     pytest.param([J0883, J0884, J0891], "argatroban accord 50 mg non-esrd", ["J0891"], id="argatroban-accord"),
+    # HIV pre-exposure prophylaxis vs treatment (lenacapavir).
+    pytest.param([J0738, J1961], "lenacapavir 927 mg SQ for PrEP", ["J0738"], id="lenacapavir-prep"),
+    pytest.param([J0738, J1961], "lenacapavir 927 mg SQ, HIV treatment", ["J1961"], id="lenacapavir-treatment"),
+    pytest.param([J0738, J1961], "lenacapavir 927 mg SQ", ["J0738", "J1961"], id="lenacapavir-neither-asked"),
     # Oral vs IV.
     pytest.param([J1453, J8501], "emend IV 150 mg", ["J1453"], id="emend-iv-is-fosaprepitant"),
     pytest.param([J1453, J8501], "emend 125 mg PO", ["J8501"], id="emend-po-is-oral-aprepitant"),
@@ -112,6 +120,7 @@ def test_the_question_names_the_word_that_decides() -> None:
     assert "non-ESRD" in hint and "J0885" in hint and "Q4081" in hint
     assert "oral" in qualifier_hint([J1453, J8501]) and "J8501" in qualifier_hint([J1453, J8501])
     assert qualifier_hint([J0883, J0891]) == ""  # nothing typed would decide: no hint
+    assert "PrEP" in qualifier_hint([J0738, J1961])
 
 
 def test_epoetin_is_typed_for_both_and_the_unit_and_indication_choose() -> None:
