@@ -57,7 +57,9 @@ def visit_rows(service: ServiceWords, rows: list[dict[str, Any]]) -> tuple[list[
     if port_flush(words):
         drug = (service.drug or "").strip().casefold()
         alone = not drug or drug in FLUSH_SOLUTIONS
-        flush = _row("port flush", "iv_push", None, service, port_flush=True, site="port")
+        solution = f" ({service.drug} {service.dose:g} {service.dose_unit or ''})".replace(" )", ")") \
+            if alone and drug and service.dose is not None else ""
+        flush = _row(f"port flush{solution}", "iv_push", None, service, port_flush=True, site="port")
         if not alone:
             flush["start"] = None  # the clock times of the service are its drug's ("port flush and rocephin 1000")
         return [flush], alone
