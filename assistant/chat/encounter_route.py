@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from assistant.chat.answers import cell as _cell
 from assistant.chat.encounter_render import render
-from assistant.chat.encounter_visit import device_flags, primary_index, visit_rows
+from assistant.chat.encounter_visit import device_flags, primary_index, primary_questions, visit_rows
 from assistant.chat.reading.visit_cues import on_body_injector, port_flush
 from assistant.contract import Answer
 from assistant.corpus.drug_qualifiers import qualifier_hint
@@ -317,6 +317,7 @@ def to_encounter(
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
+    questions.extend(primary_questions(rows) if context.setting == "professional" else [])  # issue 17 (A2)
     if questions:
         raise EncounterQuestions(questions)
     placed = _place_during(rows) | _place_in_sequence(rows)

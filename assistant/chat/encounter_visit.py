@@ -76,7 +76,17 @@ def primary_index(rows: list[dict[str, Any]]) -> int | None:
     """The one administration the words name as the primary reason for the visit; None when none or several do
     (then the hierarchy decides and the answer warns, encounters.md A2)."""
     marked = [i for i, row in enumerate(rows) if row.get("_primary")]
-    return marked[0] if len(marked) == 1 else None
+    # "zofran IVP x2 (primary reason)": the copies of one service are one reason, the first of them is initial.
+    return marked[0] if marked and len({rows[i]["substance"] for i in marked}) == 1 else None
 
 
-__all__ = ["device_flags", "primary_index", "visit_rows"]
+def primary_questions(rows: list[dict[str, Any]]) -> list[str]:
+    """Two different services each named the primary reason: which one was is asked, never chosen."""
+    named = list(dict.fromkeys(row["substance"] for row in rows if row.get("_primary")))
+    if len(named) < 2:
+        return []
+    return [f"The words name several primary reasons for the visit ({', '.join(named)}): which one was the key "
+            "reason? On a professional claim it is the initial service (CPT; AAPC Onc Alert 171590)."]
+
+
+__all__ = ["device_flags", "primary_index", "primary_questions", "visit_rows"]

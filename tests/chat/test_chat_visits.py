@@ -130,3 +130,16 @@ def test_no_qualifier_typed_is_asked_naming_the_word(real: Assistant, question: 
     answer = real.ask(question)
     assert _lines(answer) == {}, answer.answer
     assert "non-ESRD" in answer.answer and "ESRD on dialysis" in answer.answer
+
+
+def test_two_primary_reasons_are_asked_never_chosen(real: Assistant) -> None:
+    answer = real.ask("office: zofran 4 mg IVP (primary reason), toradol 30 mg IVP (primary reason), "
+                      "rocephin 1 g IVPB 1400-1430")
+    assert _lines(answer) == {}
+    assert "several primary reasons" in answer.answer and "zofran" in answer.answer and "toradol" in answer.answer
+
+
+def test_a_flush_solution_stays_on_the_flush_row(real: Assistant) -> None:
+    answer = real.ask("port flush with heparin 500 units")
+    assert _lines(answer) == {"96523": 1}
+    assert "heparin 500 units" in answer.answer
