@@ -11,6 +11,8 @@ from assistant.units.encounter import sources as src
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.reading import DEVICE_KINDS, Item
 
+__all__ = ["DEVICE_KINDS", "ON_BODY_INJECTOR", "PORT_FLUSH", "code_devices"]
+
 PORT_FLUSH = (
     "CPT 96523 irrigation of an implanted venous access device, reported only when it is the only service of the "
     "day: the CMS NCCI PTP table (practitioner 2026Q2) has 96523 as column 2 with modifier indicator 0 beside every "

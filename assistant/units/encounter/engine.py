@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from assistant.units import MueLookup, calculate_minutes
 from assistant.units.encounter import sources as src
-from assistant.units.encounter.devices import code_devices
+from assistant.units.encounter.devices import DEVICE_KINDS, code_devices
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter, EncounterResult, PtpLookup, TimelineRow
 from assistant.units.encounter.reading import DAY, Item, read_items
@@ -458,7 +458,7 @@ def _row(item: Item) -> TimelineRow:
     return TimelineRow(
         index=item.index,
         substance=item.name,
-        route=item.adm.route,
+        route=item.kind if item.kind in DEVICE_KINDS else item.adm.route,  # "port flush", "on body injector"
         category=item.category,
         day=item.day,
         start=_clock(item.start) if item.start is not None else None,
