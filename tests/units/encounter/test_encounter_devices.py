@@ -108,3 +108,17 @@ def test_the_stated_primary_is_said_on_the_initial_line() -> None:
     assert not any("was not stated" in warning for warning in result.warnings)
     unstated = _code([TORADOL_PUSH, ROCEPHIN_30])
     assert any("was not stated" in warning for warning in unstated.warnings)
+
+
+@pytest.mark.parametrize("push_first", [True, False], ids=["push-listed-first", "infusion-listed-first"])
+@pytest.mark.parametrize("push_clock", [None, "09:00", "11:00"], ids=["push-no-time", "push-before", "push-after"])
+def test_the_stated_primary_decides_whatever_the_order_or_clock(push_first: bool, push_clock: str | None) -> None:
+    push = {**TORADOL_PUSH, "start": push_clock}
+    administrations = [push, ROCEPHIN_30] if push_first else [ROCEPHIN_30, push]
+    push_index = administrations.index(push)
+    as_push = _lines(_code(administrations, primary=push_index))
+    as_infusion = _lines(_code(administrations, primary=1 - push_index))
+    assert as_push == {"96374": 1, "96367": 1, "J0696": 4}
+    assert as_infusion == {"96365": 1, "96375": 1, "J0696": 4}
+    for primary in (push_index, 1 - push_index):  # the facility's hierarchy never reads the primary reason
+        assert _lines(_code(administrations, setting="facility", primary=primary)) == as_infusion
