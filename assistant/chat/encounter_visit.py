@@ -43,12 +43,15 @@ def visit_rows(service: ServiceWords, rows: list[dict[str, Any]]) -> tuple[list[
     - "port flush" / "flushed the port": a port flush row (96523 only as the day's only service); the service is
       the flush alone unless it also names a drug other than the flush solution ("port flush, then zofran IVP")."""
     words = service.words
-    if added_pump_setup(words) and service.dose is None and service.minutes is None:
-        previous = next((r for r in reversed(rows) if r["route"] == "sc_infusion"), None)
-        if service.drug is None or previous is None or previous["substance"].casefold() == service.drug.casefold():
-            substance = previous["substance"] if previous else (service.drug or "subcutaneous pump set-up")
-            category = previous["category"] if previous else "therapeutic"
-            return [_row(substance, "sc_infusion", category, service, added_pump_setup=True)], True
+    previous = next((r for r in reversed(rows) if r["route"] == "sc_infusion"), None)
+    # A set-up has no time of its own: "another pump set up at 1 hr" is when, and the second pump's minutes are the
+    # same subcutaneous infusion's (96370 counts the infusion's time, not each pump's).
+    same_drug = service.drug is None or previous is None or previous["substance"].casefold() == service.drug.casefold()
+    if added_pump_setup(words) and service.dose is None and (service.minutes is None or previous is not None) \
+            and same_drug:
+        substance = previous["substance"] if previous else (service.drug or "subcutaneous pump set-up")
+        category = previous["category"] if previous else "therapeutic"
+        return [_row(substance, "sc_infusion", category, service, added_pump_setup=True)], True
     if added_pump_setup(words) and service.drug and service.minutes is not None and service.family == "subq_infusion":
         # "hizentra 6 g SQ 0800-0850, another pump started at 0830" read as one service: the infusion and its set-up
         setup = _row(service.drug, "sc_infusion", None, service, added_pump_setup=True)
