@@ -18,7 +18,10 @@ from pydantic import ValidationError
 
 from assistant.chat.answers import cell as _cell
 from assistant.chat.encounter_render import render
+from assistant.chat.encounter_visit import device_flags, primary_index, primary_questions, visit_rows
+from assistant.chat.reading.visit_cues import on_body_injector, port_flush
 from assistant.contract import Answer
+from assistant.corpus.drug_qualifiers import qualifier_hint
 from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
 from assistant.units.encounter.catalog import TITLES, drug_default
@@ -36,6 +39,7 @@ _PLACEHOLDER = re.compile(
 )
 _WORD_ROUTES = ((re.compile(r"\bintrathecal\b", re.I), "intrathecal"),
                 (re.compile(r"\bintralesional\b", re.I), "intralesional"))
+_ON_BODY_ROUTE = "injection"  # an on-body injector gives a timed subcutaneous injection (CMS A54682)
 
 
 class ServiceLike(Protocol):
@@ -85,6 +89,8 @@ def is_encounter(services: Sequence[ServiceLike], router: RouterLike | None = No
     """Code as a whole encounter: two or more administrations, or one with a drug, a pump or a clock range. With a
     router, a drug the corpus knows in a service's words counts as a named drug."""
     admin = [s for s in services if _is_admin(s, router)]
+    if any(port_flush(s.words) for s in services) and not any(_foreign(s) for s in services):
+        return True  # a port flush is a visit of its own (96523 when it is the only service, encounters.md A8)
     if not admin or any(_foreign(s) for s in services):
         return False
     if not any(_route_of(s) is not None or s.pump or s.minutes for s in admin):
@@ -111,7 +117,7 @@ def _route_of(service: ServiceLike) -> str | None:
     for pattern, name in _WORD_ROUTES:
         if pattern.search(service.words):
             route = name
-    return route
+    return _ON_BODY_ROUTE if on_body_injector(service.words) else route
 
 
 def _is_admin(service: ServiceLike, router: RouterLike | None = None) -> bool:
@@ -145,19 +151,19 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
         how = f"{code} as typed"
     drugs = getattr(corpus, "drugs", None)
     if record is None and drug and drugs is not None:
-        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug)), *strength, name=drug)
+        candidates = drugs.by_strength(drugs.resolve(drugs.candidates(drug), words), *strength, name=drug)
         if len(candidates) == 1:
             record, how = candidates[0], f"'{drug}' is {candidates[0].code} in the corpus"
         elif len(candidates) > 1:
             # "IVIG privigen 40 g": a class name several codes share, and the product named beside it.
-            named = {r.code: (m.surface, r) for m in drugs.find(words) for found in [drugs.resolve(m.candidates)]
+            named = {r.code: (m.surface, r) for m in drugs.find(words) for found in [drugs.resolve(m.candidates, words)]
                      if len(found) == 1 for r in found}
             if len(named) != 1:
                 return None
             surface, record = next(iter(named.values()))
             how = f"'{surface}' is {record.code} in the corpus"
     if record is None and drugs is not None and (drug or words):
-        mentions = [(m.surface, drugs.resolve(m.candidates)) for m in drugs.find(drug or words)]
+        mentions = [(m.surface, drugs.resolve(m.candidates, words)) for m in drugs.find(drug or words)]
         codes = {r.code for _surface, found in mentions for r in found}
         if len(codes) > 1:
             return None  # two drugs, or a name several codes share: not resolved, never the first
@@ -175,13 +181,14 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
     return None
 
 
-def _codes_named(drug: str | None, router: RouterLike) -> list[str]:
-    """The current codes a drug name fits when it fits more than one (else empty)."""
+def _codes_named(drug: str | None, router: RouterLike, words: str = "") -> tuple[list[str], str]:
+    """The current codes a drug name fits after the typed qualifiers, when it fits more than one (else empty), and
+    the words that would decide among them (`qualifier_hint`: the ESRD indication, oral vs IV), or ""."""
     drugs = getattr(router.corpus, "drugs", None)
     if not drug or drugs is None:
-        return []
-    codes = [r.code for r in drugs.resolve(drugs.candidates(drug))]
-    return codes if len(codes) > 1 else []
+        return [], ""
+    found = drugs.resolve(drugs.candidates(drug), words)
+    return ([r.code for r in found], qualifier_hint(found)) if len(found) > 1 else ([], "")
 
 
 def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[str]]:
@@ -251,6 +258,10 @@ def to_encounter(
     questions: list[str] = []
     rows: list[dict[str, Any]] = []
     for service in services:
+        added, done = visit_rows(service, rows)  # a port flush, a further SC pump set-up (issue 17)
+        rows.extend(added)
+        if done:
+            continue
         if not _is_admin(service, router):
             notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
             continue
@@ -262,10 +273,11 @@ def to_encounter(
         route = _route_of(service)
         drug = resolve_drug(service, router)
         fluid = service.category == "hydration" or service.family == "hydration"
-        if drug is None and service.dose is not None and not fluid and (several := _codes_named(service.drug, router)):
+        several, hint = _codes_named(service.drug, router, service.words)
+        if drug is None and service.dose is not None and not fluid and several:
             # Never the first of several: "methylprednisolone 80 mg" is acetate (J1010) or sodium succinate (J2919).
             questions.append(f"'{service.drug}' fits several drug codes ({', '.join(several)}): which product was "
-                             "given? Name it or its code.")
+                             "given? Name it or its code." + hint)
             continue
         category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
         hormonal = True if service.category == "hormonal_antineoplastic" else None
@@ -293,7 +305,7 @@ def to_encounter(
             "start": service.start, "stop": service.end,
             "minutes": service.minutes if not (service.start and service.end) else None,
             "site": service.site, "pump": bool(service.pump),
-            "keep_open": bool(_KEEP_OPEN.search(service.words)),
+            "keep_open": bool(_KEEP_OPEN.search(service.words)), **device_flags(service),
         }
         if service.dose is not None and drug is not None and category != "hydration":
             row.update(dose=service.dose, dose_unit=service.dose_unit, drug_code=drug.code,
@@ -305,13 +317,15 @@ def to_encounter(
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
+    questions.extend(primary_questions(rows) if context.setting == "professional" else [])  # issue 17 (A2)
     if questions:
         raise EncounterQuestions(questions)
     placed = _place_during(rows) | _place_in_sequence(rows)
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
                        for r in rows]
-    encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations)
+    encounter = Encounter(setting=context.setting, payer=context.payer, administrations=administrations,
+                          primary=primary_index(rows) if context.setting == "professional" else None)
     return encounter, notes, placed
 
 

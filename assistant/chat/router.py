@@ -37,6 +37,7 @@ from assistant.chat.reading.services import Service, read_services
 from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
 from assistant.contract import Answer, Payer, Setting
 from assistant.corpus.codes import find_code_spans, find_modifiers, find_ndcs
+from assistant.corpus.drug_qualifiers import qualifier_hint
 from assistant.corpus.records import CodeRecord
 from assistant.units import COUNT_FAMILIES as _UNITS_COUNT_FAMILIES
 from assistant.units import UnitsError, UnitsRequest, calculate
@@ -152,13 +153,13 @@ class Router:
             if match := self._drug_pattern.search(text):
                 records = self._drug_terms[match.group(0).casefold()]
                 if dictionary is not None:
-                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit, match.group(0))
+                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit, match.group(0), text)
                 return self._one_package(records, parsed, match.group(0))
             # The drug dictionary (CODES: brand/generic names from the crosswalk and descriptors, NDCs in any shape).
             for mention in dictionary.find(text) if dictionary is not None and hasattr(dictionary, "find") else ():
-                candidates = dictionary.by_strength([r for r in dictionary.resolve(mention.candidates)
+                candidates = dictionary.by_strength([r for r in dictionary.resolve(mention.candidates, text)
                                                      if r.billing_unit is not None], parsed.dose, parsed.dose_unit,
-                                                    mention.surface)
+                                                    mention.surface, text)
                 if candidates:
                     return self._one_package(candidates, parsed, mention.surface)
         return None, None
@@ -186,15 +187,13 @@ class Router:
         ]
         if len(exact) == 1:
             return exact[0], None
-        choices = ", ".join(
-            f"{r.code} ({r.title}, {r.billing_unit.quantity:g} {r.billing_unit.unit} a unit)"
-            for r in current
-            if r.billing_unit is not None
-        )
+        choices = ", ".join(f"{r.code} ({r.title}, {r.billing_unit.quantity:g} {r.billing_unit.unit} a unit)"
+                            for r in current if r.billing_unit is not None)
         return None, (
             f"'{escape_user_text(term)}' fits several codes: {choices}. Each product or package size is reported "
-            "with its own code, so name the code, or the product and the package sizes actually given"
-        )
+            "with its own code, so name the code, or the product and the package sizes actually given."
+            + qualifier_hint(current)  # issue 17: the typed word that decides (ESRD indication, oral vs IV)
+        ).rstrip(".")
 
     def mue_lookup_for(self, setting: str) -> Callable[[str], Any] | None:
         """The units engine's MUE look-up from the claim setting's table only (practitioner for professional,

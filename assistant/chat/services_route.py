@@ -15,6 +15,7 @@ from assistant.chat.encounter_route import answer_encounter
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import Service
 from assistant.chat.reading.text import escape_user_text
+from assistant.chat.reading.visit_cues import visit_service
 from assistant.contract import Answer, CodeLine
 from assistant.corpus.records import CodeRecord
 from assistant.units import UnitsError
@@ -101,6 +102,8 @@ DRUG_ADMINISTRATION = ADMINISTRATION_FAMILIES  # declared once, in units/registr
 def encounter_hook(router: Router, services: list[Service], context: RouteContext) -> Answer | None:
     """Drug-administration services go to ENC's encounter engine (assistant/chat/encounter_route.py) when it
     is there; None = not an encounter it codes (the single-family path below answers)."""
+    if any(visit_service(s.words) for s in services):
+        return answer_encounter(services, context, router)  # a port flush, an on-body injector (issue 17)
     administrations = [s for s in services if s.family in DRUG_ADMINISTRATION]
     # A whole visit (several administrations), or one drug given by a stated time or route; a lone timed
     # service or a dose question ("Hizentra 10 grams how many units") stays with the single-family path.

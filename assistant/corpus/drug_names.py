@@ -47,6 +47,12 @@ DRUG_NAMES: tuple[DrugName, ...] = (
     DrugName(("boniva",), "ibandronate", _label("BONIVA", "ibandronate sodium")),
     DrugName(("venofer",), "iron sucrose", _label("VENOFER", "iron sucrose")),
     DrugName(("cuvitru",), "cuvitru", "CMS HCPCS J1555 descriptor: immune globulin (cuvitru)"),
+    # Erythropoiesis-stimulating agents: "epoetin" is typed for epoetin alfa (EPOGEN, PROCRIT: units) and epoetin
+    # beta (MIRCERA: micrograms); the dose's unit and the ESRD indication then choose the code (drug_qualifiers.py).
+    DrugName(("epoetin",), "epoetin alfa", "FDA labels (DailyMed): EPOGEN and PROCRIT (epoetin alfa) injection"),
+    DrugName(("epoetin",), "epoetin beta",
+             "FDA label (DailyMed): MIRCERA (methoxy polyethylene glycol-epoetin beta) injection"),
+    DrugName(("darbepoetin",), "darbepoetin alfa", _label("ARANESP", "darbepoetin alfa")),
     # Antineoplastics (HCPCS J9000-J9999, chemotherapy administration by their code range).
     DrugName(("vidaza",), "azacitidine", _label("VIDAZA", "azacitidine")),
     DrugName(("cytoxan",), "cyclophosphamide", "FDA label (DailyMed): cyclophosphamide injection (brand CYTOXAN)"),

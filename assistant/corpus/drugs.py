@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 
 from assistant.corpus.codes import find_code_spans, normalize_ndc
 from assistant.corpus.drug_names import DRUG_NAMES
+from assistant.corpus.drug_qualifiers import by_dose_kind, by_indication, narrow
 from assistant.corpus.records import CodeRecord
 
 
@@ -401,14 +402,17 @@ class DrugDictionary:
         return list(self._by_code.get(code, []))
 
     def by_strength(self, candidates: list[CodeRecord], dose: float | None, unit: str | None,
-                    name: str = "") -> list[CodeRecord]:
+                    name: str = "", words: str = "") -> list[CodeRecord]:
         """Codes one brand fits, narrowed by the strength given (rules.md "One brand, several codes": strength,
         route and indication decide): when the dose is a container the crosswalk lists for exactly one of them
         (Lupron Depot 3.75 mg is only J1950's; 22.5 mg only J9217's), that code; otherwise all of them (asked).
         A generic name a descriptor carries is never narrowed: a dose is drawn from any vial ("methylprednisolone
-        80 mg" may be the acetate or the sodium succinate, whatever vials the crosswalk lists)."""
+        80 mg" may be the acetate or the sodium succinate, whatever vials the crosswalk lists). The ESRD indication
+        typed in `words` and the dose's unit kind narrow first (`drug_qualifiers.by_indication`, `by_dose_kind`)."""
+        candidates = by_indication(candidates, words)  # "non-ESRD" / "ESRD" typed (drug_qualifiers)
         if len(candidates) < 2 or dose is None or not unit:
             return candidates
+        candidates = by_dose_kind(candidates, unit)  # units vs micrograms: epoetin alfa vs beta (drug_qualifiers)
         if name and any(name.casefold() in (r.official_descriptor or r.title).casefold() for r in candidates):
             return candidates
         fits = [r for r in candidates
@@ -450,49 +454,6 @@ class DrugDictionary:
         if any(name in text for name in _COMPLEX_BIOLOGICS):
             return "chemotherapy"
         return "therapeutic"
-
-
-_ORAL_WORDS = re.compile(r"\b(?:oral|orally|po|by mouth|tablets?|tabs?|capsules?|caps)\b", re.IGNORECASE)
-_ORAL_CODE = re.compile(r"\boral\b", re.IGNORECASE)
-
-
-# Words in a descriptor's parentheses that describe a form, not a product ("(e.g., liquid)", "(human)").
-_FORM_WORDS = frozenset({
-    "e", "g", "eg", "i", "liquid", "lyophilized", "non", "human", "recombinant", "synthetic", "equine", "ovine",
-    "porcine", "bovine", "biosimilar", "depot", "for", "suspension", "solution", "powder", "and", "or", "of", "in",
-    "the", "a", "with", "without", "preservative", "free", "dextrose", "sodium", "chloride", "water", "use", "only",
-})
-
-
-def _product_specific(record: CodeRecord) -> set[str]:
-    """The product or maker a code is reserved for, from its descriptor's parentheses ("cyclophosphamide
-    (sandoz)", "palonosetron hydrochloride (posfrea)"), as words; empty for the generic code."""
-    words: set[str] = set()
-    for inner in re.findall(r"\(([^()]*)\)", record.official_descriptor or ""):
-        words |= {w for w in _tokens(inner) if w not in _FORM_WORDS and not w.isdigit()}
-    return words
-
-
-def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
-    """Typed qualifiers choose among the codes one name fits (issue 17), else every candidate is kept (asked):
-    - route: the oral codes (descriptor "oral", HCPCS J8499-J8999 and Q0162-style antiemetics) only when the words
-      say oral/PO/tablet; otherwise the injectable codes, since an administration was typed;
-    - product: a code the HCPCS descriptor reserves for one maker's or brand's product in parentheses
-      ("methotrexate (accord), not therapeutically equivalent to J9260", "cyclophosphamide (sandoz)") only when
-      that product is named; otherwise the code without one (the generic or "not otherwise specified" code)."""
-    kept = list(candidates)
-    if len(kept) > 1:
-        oral = [r for r in kept if _ORAL_CODE.search(" ".join((r.official_descriptor or "", r.title)))]
-        if oral and len(oral) < len(kept):
-            kept = oral if _ORAL_WORDS.search(words) else [r for r in kept if r not in oral]
-    if len(kept) > 1:
-        named = set(_tokens(words))
-        specific = {r.code: _product_specific(r) for r in kept}
-        generic = [r for r in kept if not specific[r.code]]
-        if generic and len(generic) < len(kept):
-            chosen = [r for r in kept if specific[r.code] & named]
-            kept = chosen or generic
-    return kept
 
 
 def build_dictionary(corpus: DrugSources) -> DrugDictionary:

@@ -25,6 +25,7 @@ TITLES: Mapping[str, str] = MappingProxyType(
         "96374": "Therapeutic IV push, first drug",
         "96375": "Therapeutic IV push of each further new drug",
         "96376": "Therapeutic IV push of the same drug again after 30 minutes (facility only)",
+        "96377": "Applying an on-body injector for a timed subcutaneous injection",
         "96401": "Chemotherapy injection under the skin or into a muscle, not hormonal",
         "96402": "Chemotherapy injection under the skin or into a muscle, hormonal antineoplastic",
         "96405": "Chemotherapy injected into lesions, up to 7 lesions",
@@ -35,6 +36,7 @@ TITLES: Mapping[str, str] = MappingProxyType(
         "96416": "Chemotherapy infusion over 8 hours started with a pump",
         "96417": "Chemotherapy IV infusion of a further drug in sequence, up to an hour",
         "96450": "Chemotherapy into the spinal fluid (intrathecal)",
+        "96523": "Flushing an implanted venous access port (the day's only service)",
         "C8957": "Non-chemotherapy IV infusion over 8 hours started with a pump (hospital outpatient)",
     }
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from assistant.units import MueLookup, calculate_minutes
 from assistant.units.encounter import sources as src
+from assistant.units.encounter.devices import DEVICE_KINDS, code_devices
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter, EncounterResult, PtpLookup, TimelineRow
 from assistant.units.encounter.reading import DAY, Item, read_items
@@ -398,6 +399,7 @@ def code_encounter(
         for item in items:
             if not item.is_iv and item.category is not None:
                 coder.code_other(item)
+        code_devices(items, book)  # port flush, on-body injector, further SC pump set-up (issue 17)
         book.drop_orphan_add_ons()
         if encounter.setting == "professional" and any("96360" <= line.code <= "96379" for line in book.lines):
             book.warn("Professional claim: 96360-96379 are reported by the physician only when the practice gave the "
@@ -456,7 +458,7 @@ def _row(item: Item) -> TimelineRow:
     return TimelineRow(
         index=item.index,
         substance=item.name,
-        route=item.adm.route,
+        route=item.kind if item.kind in DEVICE_KINDS else item.adm.route,  # "port flush", "on body injector"
         category=item.category,
         day=item.day,
         start=_clock(item.start) if item.start is not None else None,

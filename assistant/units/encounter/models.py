@@ -40,6 +40,18 @@ class Administration(BaseModel):
     drug_code: str | None = Field(default=None, description="HCPCS drug code (J9271...) for the drug line")
     billing_quantity: float | None = Field(default=None, description="the code's billing unit size, e.g. 10")
     billing_unit: str | None = Field(default=None, description="the code's billing unit, e.g. mg")
+    # Issue 17 (devices.py): services that are not coded by the drug-administration hierarchy.
+    on_body_injector: bool = Field(
+        default=False, description="the dose was given by applying an on-body injector (96377, CMS A54682)"
+    )
+    port_flush: bool = Field(
+        default=False, description="irrigation of an implanted venous access port (96523 only as the day's only "
+        "service); `route` is then ignored"
+    )
+    added_pump_setup: bool = Field(
+        default=False, description="a further subcutaneous pump set-up with new site(s) during the same infusion "
+        "(+96371 once, no time of its own)"
+    )
     site: str | None = Field(default=None, description="vascular access site ('port', 'left arm')")
     pump: bool = Field(default=False, description="explicit portable/implantable pump started (96416)")
     keep_open: bool = Field(default=False, description="fluid to keep the line open (KVO): not hydration")

@@ -136,6 +136,21 @@ def _times(adm: Administration, name: str, reading: Reading) -> tuple[int | None
     return start, end, minutes
 
 
+# Services coded by devices.py, outside the drug-administration hierarchy (issue 17): their kind is the service.
+DEVICE_KINDS = frozenset({"port_flush", "on_body_injector", "pump_setup"})
+
+
+def device_kind(adm: Administration) -> str | None:
+    """The kind of a port flush, an on-body injector application or a further SC pump set-up, else None."""
+    if adm.port_flush:
+        return "port_flush"
+    if adm.on_body_injector:
+        return "on_body_injector"
+    if adm.added_pump_setup:
+        return "pump_setup"
+    return None
+
+
 def read_items(administrations: list[Administration]) -> Reading:
     """Items for every administration, with the questions whose answers change the codes."""
     reading = Reading(items=[], questions=[], warnings=[], citations=[])
@@ -143,7 +158,7 @@ def read_items(administrations: list[Administration]) -> Reading:
         name = adm.substance
         category, hormonal = _category(adm, reading)
         start, end, minutes = _times(adm, name, reading)
-        kind = {"iv_infusion": "infusion", "iv_push": "push"}.get(adm.route, adm.route)
+        kind = device_kind(adm) or {"iv_infusion": "infusion", "iv_push": "push"}.get(adm.route, adm.route)
         item = Item(index, adm, kind, category, hormonal, start, end, minutes, substance_key(adm))
         if category == "hydration" and kind == "push":
             item.kind = "infusion"  # a fluid bolus is an infusion of its own minutes (AHIMA 105755)
@@ -160,7 +175,7 @@ def read_items(administrations: list[Administration]) -> Reading:
                 "forum reading keeps a documented push a push (AAPC forum 106018)."
             )
             reading.citations.append(src.PUSH_DEFINITION)
-        if category is None and not adm.keep_open:
+        if category is None and not adm.keep_open and kind not in DEVICE_KINDS:
             reading.questions.append(
                 f"Was {name} given as chemotherapy (or a complex biologic), as a therapeutic drug, or as hydration? "
                 "The codes differ."

@@ -8,7 +8,7 @@ from assistant.units import calculate_minutes
 from assistant.units.encounter import sources as src
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter
-from assistant.units.encounter.reading import DAY, Item
+from assistant.units.encounter.reading import DAY, DEVICE_KINDS, Item
 
 
 def further_hour_units(minutes: int) -> int:
@@ -86,6 +86,8 @@ class OtherRoutes:
     # --- everything else --------------------------------------------------------------------------------------
 
     def code_other(self, item: Item) -> None:
+        if item.kind in DEVICE_KINDS:
+            return  # a port flush, an on-body injector, a further SC pump set-up: devices.py codes them
         chemo = item.category == "chemotherapy"
         if item.kind == "injection":
             code = ("96402" if item.hormonal else "96401") if chemo else "96372"
