@@ -119,5 +119,5 @@ def _concurrent(item: Item, other: Item, reading: Reading) -> None:
     second = item if item.rank >= other.rank else other
     first = other if second is item else item
     second.concurrent_with = first.index
-    second.notes.append(f"ran at the same time as {first.name} on the same line (as documented)")
+    second.notes.append(f"ran at the same time as {first.name} on the same line, as documented")
     reading.citations.append(src.SHARED_RANGE)

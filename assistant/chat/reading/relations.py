@@ -1,0 +1,351 @@
+"""Relations between the administrations of one visit (issue 17 class 4): what the words say about how drugs were
+given together, read as typed relations between services.
+
+- **mixed with**: "dex + zofran mixed in one syringe", "in one bag": one administration carrying several drugs.
+- **carrier of**: "NS 1000-1030 as the carrier fluid for gemzar", "in 50 mL NS", "with NS as carrier": the fluid a
+  drug was given in is its carrier, never hydration (NCCI-XI B.5).
+- **piggybacked into**: "rocephin IVPB 0915-0945 piggybacked into the NS": the drug keeps its own range; the named
+  fluid is a reference to the running line, never this drug's category.
+- **concurrent with**: "with leucovorin running concurrently", "Y-site", "at the same time": the drugs share a range.
+- **included in**: "NS flush", "port accessed" beside a drug administration: part of it (CPT drug administration
+  notes), never a drug or hydration of its own.
+
+Two steps around the service reader: `find_cues` reads the cue phrases (`vocabulary.RELATION_CUES`) and hides the
+words that are only relations (the fluid a drug is diluted in, a flush, "piggybacked into the NS") from it, adding a
+cut where a relation joins two services; `relate` then adds the fluids and flushes as their own services and links
+every service to the one the words name. The encounter engine codes the relations (units/encounter/relations.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
+
+from assistant.chat.reading.typed import ClockPoint, ClockRange, Duration, Reading, Route, Separator
+from assistant.chat.reading.vocabulary import FLUID_WORDS, RELATION_CUES, WITH_WORDS
+
+DrugMentions = list[tuple[str, tuple[int, int], str | None]]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed relation of one service to another of the same question (by its index in the services read)."""
+
+    kind: str  # "mixed_with" | "carrier_of" | "piggybacked_into" | "concurrent_with" | "included_in"
+    other: int
+    cue: str  # the words that said so, as typed
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str  # a key of RELATION_CUES, or "carrier_self" / "piggyback_cut" / "with"
+    span: tuple[int, int]
+    words: str  # as typed
+    fluid: str | None = None  # the fluid or flush named, as typed
+
+
+@dataclass(frozen=True)
+class Cues:
+    found: tuple[Cue, ...]
+    reading: Reading  # the question with the relation-only words hidden and the relation cuts added
+    drugs: DrugMentions  # the drug mentions outside the hidden words
+
+
+_PATTERNS = {kind: re.compile(r"(?<![\w/])(?:" + pattern + r")") for kind, pattern in RELATION_CUES.items()}
+_FLUID = re.compile(r"(?<![\w/])" + FLUID_WORDS + r"(?![\w/])")
+_FLUID_ONLY = re.compile(FLUID_WORDS + r"(?:\s+\d+)?")
+_CARRIER_WORD = re.compile(r"\b(?:as\s+|is\s+|was\s+)?(?:the\s+|a\s+)?(?:carrier|vehicle)\b")
+_WITH = re.compile(r"(?<![\w/])" + WITH_WORDS + r"\s+(?:the\s+)?")
+_VERB = re.compile(r"\S+\s+")
+_FLUSH_TAIL = re.compile(r"\s+(?:after|before|afterwards?|at the end|post|pre|with \w+)$")
+
+
+def is_fluid(words: str | None) -> bool:
+    """The words name a fluid (NS, LR, D5W ...), never a drug of the visit."""
+    return bool(words) and bool(_FLUID_ONLY.fullmatch((words or "").strip().lower()))
+
+
+def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
+    """The relation cues of a question, and the reading the service reader should see (see the module doc)."""
+    low = reading.low
+    if not any(p.search(low) for p in _PATTERNS.values()):
+        return Cues((), reading, _off_the_clock(reading, drugs))
+    parts = _parts(reading)
+    found: list[Cue] = []
+    hidden: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int]] = []
+    real = [span for words, span, _c in drugs if not is_fluid(words)]
+
+    def cue(kind: str, start: int, end: int, fluid: tuple[int, int] | None = None) -> Cue:
+        made = Cue(kind, (start, end), reading.text[start:end].strip(),
+                   reading.text[fluid[0]:fluid[1]] if fluid else None)
+        found.append(made)
+        return made
+
+    def taken(start: int, end: int) -> bool:
+        return any(a < end and start < b for a, b in hidden)
+
+    def given_outside(start: int, end: int) -> bool:
+        """A drug or a route outside these words: a flush or a port access belongs to that administration."""
+        return any(not (start <= a and b <= end) for a, b in real) or any(
+            not (start <= s.span[0] and s.span[1] <= end) for s in reading.of(Route))
+
+    for match in _PATTERNS["carrier_for"].finditer(low):
+        cue("carrier_for", *match.span())
+        hidden.append(match.span())
+        cuts.append(match.span())
+    for match in _PATTERNS["carrier"].finditer(low):
+        if taken(*match.span()):
+            continue
+        fluid = _FLUID.search(low, match.start(), match.end())
+        part = _part_of(parts, match.start())
+        if any(part[0] <= a < match.start() or match.end() <= a < part[1] for a, _b in real):
+            cue("carrier", *match.span(), fluid.span() if fluid else None)  # a fluid beside its part's drug
+            hidden.append(match.span())
+        else:
+            word = _CARRIER_WORD.search(low, match.start(), match.end())
+            cue("carrier_self", *match.span())  # the part's own fluid is the carrier ("NS carrier 1000-1030")
+            hidden.append((word.start(), match.end()) if word else match.span())
+    for match in _PATTERNS["piggyback"].finditer(low):
+        verb = _VERB.match(low, match.start())
+        start = verb.end() if verb else match.start()
+        fluid = _FLUID.search(low, start, match.end())  # None for a line named by its place ("the primary")
+        if _timed_after(reading, match.end()):
+            cue("piggyback_cut", start, match.end())  # "piggybacked into NS 0900-1000": the fluid is a service
+            fluid_start = fluid.start() if fluid is not None else match.end()
+            hidden.append((start, fluid_start))
+            cuts.append((start, fluid_start))
+        else:
+            cue("piggyback", start, match.end(), fluid.span() if fluid is not None else None)
+            hidden.append((start, match.end()))
+    for match in _PATTERNS["diluent"].finditer(low):
+        part = _part_of(parts, match.start())
+        if taken(*match.span()) or not any(part[0] <= a < match.start() for a, _b in real):
+            continue  # "hydration in NS": no drug before it in its part, so the fluid is the service itself
+        fluid = _FLUID.search(low, match.start(), match.end())
+        cue("diluent", *match.span(), fluid.span() if fluid else None)
+        hidden.append(match.span())
+    for kind in ("flush", "access"):
+        for match in _PATTERNS[kind].finditer(low):
+            if taken(*match.span()) or not given_outside(*match.span()):
+                continue  # a flush alone is its own question (96523), never hidden here
+            end = match.start() + len(_FLUSH_TAIL.sub("", low[match.start():match.end()])) if kind == "flush" \
+                else match.end()
+            cue(kind, *match.span(), (match.start(), end))
+            hidden.append(match.span())
+    for match in _PATTERNS["mixture"].finditer(low):
+        cue("mixture", *match.span())
+        hidden.append(match.span())
+    concurrent = list(_PATTERNS["concurrent"].finditer(low))
+    for match in concurrent:
+        cue("concurrent", *match.span())
+        if "site" in match.group(0):
+            hidden.append(match.span())  # "Y-site": a place on the line, never a drug
+    if concurrent:
+        for match in _WITH.finditer(low):
+            # "oxaliplatin 0933-1215 with leucovorin running concurrently": "with" before a drug starts its service.
+            part = _part_of(parts, match.start())
+            if any(a == match.end() for a, _b in real) and any(part[0] <= a and b <= match.start() for a, b in real):
+                cue("with", *match.span())
+                cuts.append(match.span())
+    if not found:
+        return Cues((), reading, _off_the_clock(reading, drugs))
+    masked = _hide(reading, hidden, cuts)
+    kept = [d for d in drugs if not any(a < d[1][1] and d[1][0] < b for a, b in hidden)]
+    return Cues(tuple(found), masked, _off_the_clock(masked, kept))
+
+
+def _parts(reading: Reading) -> list[tuple[int, int]]:
+    """The question cut at its separators (the parts the service reader starts from)."""
+    bounds, start = [], 0
+    for cut in reading.of(Separator):
+        bounds.append((start, cut.span[0]))
+        start = cut.span[1]
+    bounds.append((start, len(reading.low)))
+    return bounds
+
+
+def _part_of(parts: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    return next((p for p in parts if p[0] <= position < p[1]), (position, position))
+
+
+def _timed_after(reading: Reading, position: int) -> bool:
+    """A clock range or duration right after `position` (only spaces or a comma between)."""
+    return any(isinstance(s, ClockRange | Duration) and s.span[0] >= position
+               and not reading.low[position:s.span[0]].strip(" ,") for s in reading.spans)
+
+
+def _hide(reading: Reading, hidden: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> Reading:
+    """The reading with the hidden words blanked (same length: every span stays a span of the question), their
+    tokens and spans dropped, and a cut (a separator) where a relation joins two services."""
+    low = list(reading.low)
+    for a, b in hidden:
+        low[a:b] = " " * (b - a)
+
+    def clear(span: tuple[int, int]) -> bool:
+        return not any(a < span[1] and span[0] < b for a, b in [*hidden, *cuts])
+
+    spans = [s for s in reading.spans if clear(s.span)]
+    spans += [Separator(reading.text[a:b], (a, b), None) for a, b in cuts]
+    spans.sort(key=lambda s: s.span)
+    return Reading(reading.text, "".join(low), tuple(t for t in reading.tokens if clear(t.span)), tuple(spans),
+                   reading.problems)
+
+
+def _off_the_clock(reading: Reading, drugs: DrugMentions) -> DrugMentions:
+    """A drug name never runs into a clock time ("NS 1000-1030" is NS from 10:00, not a product 'NS 1000')."""
+    clocks = [s.span for s in reading.spans if isinstance(s, ClockRange | ClockPoint)]
+    out: DrugMentions = []
+    for words, (start, end), category in drugs:
+        cut = min((a for a, b in clocks if start < a < end), default=None)
+        if cut is not None:
+            words = reading.text[start:cut].rstrip()
+            end = start + len(words)
+            if not words.strip():
+                continue
+        out.append((words, (start, end), category))
+    return out
+
+
+# --- relations between the services read ---------------------------------------------------------------------------
+
+
+class ServiceLike(Protocol):
+    """The fields of `services.Service` these relations read (a frozen dataclass: copies are made with `replace`)."""
+
+    @property
+    def span(self) -> tuple[int, int]: ...
+    @property
+    def drug(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def family(self) -> str | None: ...
+    @property
+    def minutes(self) -> int | None: ...
+    @property
+    def start(self) -> object: ...
+    @property
+    def relation(self) -> str | None: ...
+    @property
+    def relations(self) -> tuple[Relation, ...]: ...
+
+
+S = TypeVar("S", bound=ServiceLike)
+_BLANK = {"code": None, "minutes": None, "start": None, "end": None, "dose": None, "dose_unit": None, "count": None,
+          "relation": None, "pump": None, "site": None, "codes": (), "negated": (), "weight_kg": None, "bsa_m2": None,
+          "gap_minutes": None, "relations": ()}
+
+
+def relate(services: list[S], cues: Cues) -> list[S]:
+    """The services with the fluids, flushes and port access the cues name added as their own rows, and every
+    relation the words state set on the service it belongs to."""
+    if not cues.found or not services:
+        return services
+    template = services[0]
+    read = list(services)
+    extras: list[tuple[S, str, Cue]] = []
+    for cue in cues.found:
+        if cue.kind in ("diluent", "carrier") or cue.kind == "piggyback" and not any(_fluid(s) for s in read):
+            fluid = replace(template, **_BLANK, family="hydration", route="iv_infusion", category="hydration",
+                            drug=(cue.fluid or "fluid").strip(), words=cue.words, span=cue.span)
+            extras.append((fluid, "carrier_of", cue))
+        elif cue.kind == "flush":
+            flush = replace(template, **_BLANK, family="hydration", route="iv_push", category="hydration",
+                            drug=(cue.fluid or cue.words).strip(), words=cue.words, span=cue.span)
+            extras.append((flush, "included_in", cue))
+        elif cue.kind == "access":
+            extras.append((replace(template, **_BLANK, family=None, route=None, category=None, drug=None,
+                                   words=cue.words, span=cue.span), "included_in", cue))
+    out = sorted([*read, *(e[0] for e in extras)], key=lambda s: s.span[0])
+    index = {id(s): i for i, s in enumerate(out)}
+    links: dict[int, list[Relation]] = {}
+
+    def link(service: S | None, kind: str, other: S | None, cue: Cue) -> None:
+        if service is not None and other is not None and service is not other:
+            links.setdefault(index[id(service)], []).append(Relation(kind, index[id(other)], cue.words))
+
+    drugs = [s for s in read if _drug(s)]
+    for service, kind, cue in extras:
+        link(service, kind, _containing(drugs, cue.span[0]) or _before(drugs, cue.span[0])
+             or _after(drugs, cue.span[1]), cue)
+    for cue in cues.found:
+        here = _containing(read, cue.span[0])
+        if cue.kind == "carrier_for":
+            link(_before(read, cue.span[0]), "carrier_of", _after(read, cue.span[1]), cue)
+        elif cue.kind == "carrier_self" and here is not None:
+            link(here, "carrier_of", _after(drugs, here.span[1]) or _before(drugs, here.span[0]), cue)
+        elif cue.kind == "piggyback" and here is not None and any(_fluid(s) for s in read):
+            fluids = [s for s in read if _fluid(s) and s is not here]
+            link(here, "piggybacked_into", _before(fluids, here.span[0]) or _after(fluids, here.span[1]), cue)
+        elif cue.kind == "piggyback_cut":
+            link(_before(read, cue.span[0]), "piggybacked_into", _after(read, cue.span[1]), cue)
+        elif cue.kind == "mixture":
+            _mixture(read, here or _before(read, cue.span[0]), cue, link)
+        elif cue.kind == "concurrent":
+            first = here or _after(read, cue.span[1])
+            if first is not None and not any(r.kind == "concurrent_with" for r in links.get(index[id(first)], [])):
+                others = [s for s in drugs if s is not first]
+                link(first, "concurrent_with", _before(others, first.span[0]) or _after(others, first.span[1]), cue)
+    return [_on_the_line(replace(s, relations=tuple(links[i])), out) if i in links else s for i, s in enumerate(out)]
+
+
+# A drug with no route of its own given on another's line ("with leucovorin running concurrently", "dex + zofran in
+# one syringe, IVP") is given the same way: the family of that route for its own category (CPT 96360-96379, 96401+).
+_FAMILY_OF = {("iv_infusion", "chemotherapy"): "chemo_infusion", ("iv_push", "chemotherapy"): "chemo_push",
+              ("iv_infusion", None): "iv_infusion", ("iv_push", None): "iv_push"}
+
+
+def _on_the_line(service: S, out: list[S]) -> S:
+    shared = next((out[r.other] for r in service.relations if r.kind in ("concurrent_with", "mixed_with")), None)
+    route = getattr(shared, "route", None)
+    if shared is None or getattr(service, "route", None) is not None or route not in ("iv_infusion", "iv_push"):
+        return service
+    category = "chemotherapy" if service.category == "chemotherapy" else None
+    return replace(service, route=route, family=service.family or _FAMILY_OF[(route, category)])
+
+
+def _mixture(read: list[S], here: S | None, cue: Cue, link: Callable[[S | None, str, S | None, Cue], None]) -> None:
+    """The drugs of one mixture: the service the cue is in and the drugs listed right before it ("dex 10 mg + zofran
+    4 mg mixed in one syringe"), or after it when it comes first; joined by "and", "+" or ",", none with a time of its
+    own but the last. The first is the mixture's administration, the others are mixed with it."""
+    if here is None:
+        return
+    at = read.index(here)
+    members = [here] if _drug(here) else []
+    j = at - 1
+    while j >= 0 and _drug(read[j]) and read[j + 1].relation is None and read[j].minutes is None \
+            and read[j].start is None:
+        members.insert(0, read[j])
+        j -= 1
+    j = at + 1
+    while len(members) < 2 and j < len(read) and _drug(read[j]) and read[j].relation is None:
+        members.append(read[j])
+        j += 1
+    for member in members[1:]:
+        link(member, "mixed_with", members[0], cue)
+
+
+def _fluid(service: ServiceLike) -> bool:
+    return service.category == "hydration" or service.family == "hydration"
+
+
+def _drug(service: ServiceLike) -> bool:
+    return bool(service.drug) and not _fluid(service) and not is_fluid(service.drug)
+
+
+def _containing(services: list[S], position: int) -> S | None:
+    return next((s for s in services if s.span[0] <= position < s.span[1]), None)
+
+
+def _before(services: list[S], position: int) -> S | None:
+    return next((s for s in reversed(services) if s.span[1] <= position), None)
+
+
+def _after(services: list[S], position: int) -> S | None:
+    return next((s for s in services if s.span[0] >= position), None)
+
+
+__all__ = ["Cue", "Cues", "Relation", "find_cues", "is_fluid", "relate"]
