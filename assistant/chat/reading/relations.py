@@ -70,7 +70,7 @@ def is_fluid(words: str | None) -> bool:
 def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
     """The relation cues of a question, and the reading the service reader should see (see the module doc)."""
     low = reading.low
-    if not any(p.search(low) for p in _PATTERNS.values()):
+    if not any(p.search(low) for p in _PATTERNS.values()) and not _WITH.search(low):
         return Cues((), reading, _off_the_clock(reading, drugs))
     parts = _parts(reading)
     found: list[Cue] = []
@@ -143,13 +143,18 @@ def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
         cue("concurrent", *match.span())
         if "site" in match.group(0):
             hidden.append(match.span())  # "Y-site": a place on the line, never a drug
-    if concurrent:
-        for match in _WITH.finditer(low):
-            # "oxaliplatin 0933-1215 with leucovorin running concurrently": "with" before a drug starts its service.
-            part = _part_of(parts, match.start())
-            if any(a == match.end() for a, _b in real) and any(part[0] <= a and b <= match.start() for a, b in real):
-                cue("with", *match.span())
-                cuts.append(match.span())
+    for match in _WITH.finditer(low):
+        # "oxaliplatin 0933-1215 with leucovorin running concurrently", "NS 0900-1100 at KVO with vanco 0930-1030":
+        # "with" before a drug starts its service when the words say they ran at the same time, or when both sides
+        # have their own time (times are never summed across services); "NS with KCl" stays one service.
+        part = _part_of(parts, match.start())
+        named = [span for _w, span, _c in drugs]
+        if not any(a == match.end() for a, _b in real) or not any(part[0] <= a and b <= match.start()
+                                                                  for a, b in named):
+            continue
+        if concurrent or _timed(reading, part[0], match.start()) and _timed(reading, match.end(), part[1], True):
+            cue("with", *match.span())
+            cuts.append(match.span())
     if not found:
         return Cues((), reading, _off_the_clock(reading, drugs))
     masked = _hide(reading, hidden, cuts)
@@ -169,6 +174,13 @@ def _parts(reading: Reading) -> list[tuple[int, int]]:
 
 def _part_of(parts: list[tuple[int, int]], position: int) -> tuple[int, int]:
     return next((p for p in parts if p[0] <= position < p[1]), (position, position))
+
+
+def _timed(reading: Reading, start: int, end: int, given: bool = False) -> bool:
+    """A time of its own between start and end (with `given`: also a clock point or a push: "with zofran IVP")."""
+    return any((isinstance(s, ClockRange | Duration) or given and (
+        isinstance(s, ClockPoint) or isinstance(s, Route) and s.route == "iv_push"))
+        and start <= s.span[0] and s.span[1] <= end for s in reading.spans)
 
 
 def _timed_after(reading: Reading, position: int) -> bool:
