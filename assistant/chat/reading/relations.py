@@ -113,20 +113,13 @@ def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
         start = verb.end() if verb else match.start()
         fluid = _FLUID.search(low, start, match.end())  # None for a line named by its place ("the primary")
         if _timed_after(reading, match.end()):
-            cue("piggyback_cut", start, match.end())  # "piggybacked into NS 0900-1000": the fluid is a service
             fluid_start = fluid.start() if fluid is not None else match.end()
+            cue("piggyback_cut", start, fluid_start)  # "piggybacked into NS 0900-1000": the fluid is a service
             hidden.append((start, fluid_start))
             cuts.append((start, fluid_start))
         else:
             cue("piggyback", start, match.end(), fluid.span() if fluid is not None else None)
             hidden.append((start, match.end()))
-    for match in _PATTERNS["diluent"].finditer(low):
-        part = _part_of(parts, match.start())
-        if taken(*match.span()) or not any(part[0] <= a < match.start() for a, _b in real):
-            continue  # "hydration in NS": no drug before it in its part, so the fluid is the service itself
-        fluid = _FLUID.search(low, match.start(), match.end())
-        cue("diluent", *match.span(), fluid.span() if fluid else None)
-        hidden.append(match.span())
     for kind in ("flush", "access"):
         for match in _PATTERNS[kind].finditer(low):
             if taken(*match.span()) or not given_outside(*match.span()):
@@ -135,6 +128,13 @@ def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
                 else match.end()
             cue(kind, *match.span(), (match.start(), end))
             hidden.append(match.span())
+    for match in _PATTERNS["diluent"].finditer(low):
+        part = _part_of(parts, match.start())
+        if taken(*match.span()) or not any(part[0] <= a < match.start() for a, _b in real):
+            continue  # "hydration in NS": no drug before it in its part, so the fluid is the service itself
+        fluid = _FLUID.search(low, match.start(), match.end())
+        cue("diluent", *match.span(), fluid.span() if fluid else None)
+        hidden.append(match.span())
     for match in _PATTERNS["mixture"].finditer(low):
         cue("mixture", *match.span())
         hidden.append(match.span())
@@ -144,15 +144,17 @@ def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
         if "site" in match.group(0):
             hidden.append(match.span())  # "Y-site": a place on the line, never a drug
     for match in _WITH.finditer(low):
-        # "oxaliplatin 0933-1215 with leucovorin running concurrently", "NS 0900-1100 at KVO with vanco 0930-1030":
-        # "with" before a drug starts its service when the words say they ran at the same time, or when both sides
-        # have their own time (times are never summed across services); "NS with KCl" stays one service.
+        # "oxaliplatin 0933-1215 with leucovorin (running concurrently)": a drug after "with" is its own service (its
+        # time shared when the words say so, else asked), never lost inside the first; after a fluid only when both
+        # sides have their own time ("NS 0900-1100 at KVO with vanco 0930-1030"): "NS with KCl" stays one service.
         part = _part_of(parts, match.start())
-        named = [span for _w, span, _c in drugs]
-        if not any(a == match.end() for a, _b in real) or not any(part[0] <= a and b <= match.start()
-                                                                  for a, b in named):
+        if not any(a == match.end() for a, _b in real):
             continue
-        if concurrent or _timed(reading, part[0], match.start()) and _timed(reading, match.end(), part[1], True):
+        drug_before = any(part[0] <= a and b <= match.start() for a, b in real)
+        fluid_before = any(part[0] <= a and b <= match.start() for _w, (a, b), _c in drugs) \
+            or _FLUID.search(low, part[0], match.start()) is not None
+        if drug_before or fluid_before and _timed(reading, part[0], match.start()) \
+                and _timed(reading, match.end(), part[1], True):
             cue("with", *match.span())
             cuts.append(match.span())
     if not found:
@@ -297,7 +299,7 @@ def relate(services: list[S], cues: Cues) -> list[S]:
         elif cue.kind == "mixture":
             _mixture(read, here or _before(read, cue.span[0]), cue, link)
         elif cue.kind == "concurrent":
-            first = here or _after(read, cue.span[1])
+            first = here or _after(read, cue.span[1]) or _before(read, cue.span[0])
             if first is not None and not any(r.kind == "concurrent_with" for r in links.get(index[id(first)], [])):
                 others = [s for s in drugs if s is not first]
                 link(first, "concurrent_with", _before(others, first.span[0]) or _after(others, first.span[1]), cue)

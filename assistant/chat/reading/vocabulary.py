@@ -102,14 +102,15 @@ RELATION_CUES: dict[str, str] = {
     "carrier": r"(?:(?:with|via|through|in|using|on)\s+)?(?:the\s+|a\s+)?" + FLUID_WORDS + r"\s+(?:(?:as|is|was)\s+)?"
                r"(?:the\s+|a\s+)?(?:carrier|vehicle)(?:\s+(?:fluid|line|solution|bag))?\b",
     # "zofran 4 mg over 20 min in 50 mL NS": the fluid the drug is diluted in (its carrier, not hydration).
-    "diluent": r"(?:(?:diluted|mixed|reconstituted|given)\s+)?(?:in|into)\s+(?:a\s+|one\s+|1\s+|the\s+)?"
+    "diluent": r"(?:(?:diluted|mixed|reconstituted|given)\s+)?(?:in|into|with|w/)\s+(?:a\s+|one\s+|1\s+|the\s+)?"
                r"(?:\d+(?:\.\d+)?\s?(?:ml|cc|l|liters?)\s+)?(?:(?:mini)?bag\s+(?:of\s+)?|of\s+)?"
-               + FLUID_WORDS + r"(?![\w/])",
+               + FLUID_WORDS + r"(?:\s+\d+(?:\.\d+)?\s?(?:ml|cc))?(?![\w/])",
     # "rocephin IVPB piggybacked into the NS": a reference to the running fluid, never this drug's category.
     "piggyback": r"(?:piggy-?back(?:ed)?|ivpb|hung|run|ran)\s+(?:in|into|on|onto|through|via|to)\s+(?:the\s+)?"
                  r"(?:running\s+)?" + _LINE + r"(?:\s+(?:line|bag|infusion))?(?![\w/])",
     # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
-    "flush": r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
+    "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
+             r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
              r"(?:\s+(?:after|before|afterwards?|at the end|post|pre|with (?:ns|saline|heparin)))?",
     # Access to the port or line, the IV start: included in the administration (context, never a service).
     "access": r"(?:port|line|picc|iv|cvc)\s+(?:was\s+)?(?:accessed|access|de-?accessed)"
