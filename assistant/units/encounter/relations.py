@@ -68,7 +68,7 @@ def relate(reading: Reading, questions: list[str]) -> None:
         if item.adm.piggyback_on is not None:
             fluid = items[item.adm.piggyback_on]
             item.notes.append(f"piggybacked into {fluid.name}: it keeps its own time; the {fluid.name} minutes under "
-                              "it are not hydration")
+                              "it are not hydration (NCCI-XI)")
             reading.citations.append(src.HYDRATION_CONCURRENT)
 
 
@@ -81,14 +81,16 @@ def _mixture(host: Item, members: list[Item], reading: Reading) -> None:
         host.notes.append(f"coded as {top.category} administration for {top.name} in the mixture")
     names = " + ".join(i.name for i in [host, *members])
     for member in members:
-        member.notes.append(f"not coded alone: mixed with {host.name} (one administration); its drug line stays")
+        member.notes.append(f"not coded alone: mixed with {host.name}, one administration (ASCO via AAPC forum "
+                            "14684); its drug line stays")
     host.adm = host.adm.model_copy(update={"substance": f"{names} (one mixture)"})
     reading.citations.append(src.MIXTURE)
 
 
 def _explain_part(item: Item, relation: str, host: Item, reading: Reading) -> None:
     if relation == "carrier_of":
-        item.notes.append(f"not reported: the fluid that carried {host.name} is incidental, not hydration")
+        item.notes.append(f"not reported: the fluid that carried {host.name} is incidental, not hydration "
+                          "(NCCI-XI B.5)")
         reading.citations.append(src.CARRIER)
         outside = _minutes_outside(item, host)
         if outside > 30:
@@ -97,7 +99,8 @@ def _explain_part(item: Item, relation: str, host: Item, reading: Reading) -> No
                 "reported; if that time was hydration ordered for its own sake (medically necessary), give it as "
                 "hydration with its times and its drug-free minutes are coded.")
     elif relation == "included_in":
-        item.notes.append(f"not reported: part of {host.name}'s administration (a flush is included)")
+        item.notes.append(f"not reported: part of {host.name}'s administration (a flush is included: CPT drug "
+                          "administration notes)")
         reading.citations.append(src.INCLUDED)
 
 
