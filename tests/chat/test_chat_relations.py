@@ -59,6 +59,8 @@ READING_ROWS = [
      {("oxaliplatin", "concurrent_with", "leucovorin")}),
     ("y-site", "oxaliplatin + leucovorin via Y-site 0930-1130", {("leucovorin", "concurrent_with", "oxaliplatin")}),
     ("sequential", "oxaliplatin 0930-1130 then leucovorin 1130-1230", set()),
+    ("placeholders-share-a-range", "drug A + drug B concurrent via Y-site 0800-1000", {("b", "concurrent_with", "a")}),
+    ("drug-class-with-its-carrier", "abx 0900-0930 with NS as carrier", {("ns", "carrier_of", "abx")}),
 ]
 
 
@@ -119,6 +121,9 @@ ANSWER_ROWS = [
     ("flushes-with-chemo", "HOPD: port accessed and flushed, taxol 0900-1200, heparin flush at the end",
      {"96413": 1, "96415": 2}),
     ("kvo-with-a-drug", "ED: NS 0900-1100 at KVO with vanco 0930-1030", {"96365": 1}),
+    ("placeholders-concurrent", "HOPD: drug A + drug B concurrent via Y-site 0800-1000",
+     {"96365": 1, "96366": 1, "96368": 1}),
+    ("placeholders-two-pushes", "ED: drug A and drug B IVP", {"96374": 1, "96375": 1}),
 ]
 
 

@@ -101,7 +101,8 @@ def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
             continue
         fluid = _FLUID.search(low, match.start(), match.end())
         part = _part_of(parts, match.start())
-        if any(part[0] <= a < match.start() or match.end() <= a < part[1] for a, _b in real):
+        beside = low[match.start():match.end()].startswith(("with", "via", "through", "in", "using", "on"))
+        if beside or any(part[0] <= a < match.start() or match.end() <= a < part[1] for a, _b in real):
             cue("carrier", *match.span(), fluid.span() if fluid else None)  # a fluid beside its part's drug
             hidden.append(match.span())
         else:
@@ -347,7 +348,10 @@ def _fluid(service: ServiceLike) -> bool:
 
 
 def _drug(service: ServiceLike) -> bool:
-    return bool(service.drug) and not _fluid(service) and not is_fluid(service.drug)
+    """A drug given (named, or a drug class such as "abx"), never a fluid."""
+    if _fluid(service) or is_fluid(service.drug):
+        return False
+    return bool(service.drug) or service.category in ("therapeutic", "chemotherapy")
 
 
 def _containing(services: list[S], position: int) -> S | None:

@@ -259,6 +259,7 @@ def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[
 
 _SLOT_BEFORE = re.compile(r"(?:\b(?:drug|med|medication|agent|of)\s+)$")
 _PLACEHOLDER_BEFORE = re.compile(r"\b(?:drug|med|medication|agent)\s+$")
+_LETTER_DRUG = re.compile(r"\b(?:drug|med|medication|agent)\s+[a-z]\b")
 
 
 def drug_slot_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
@@ -314,7 +315,7 @@ def _names_service(reading: Reading, part: tuple[int, int, str | None],
     words = reading.low[part[0]:part[1]]
     if parse_family(words)[0] is not None:
         return True
-    if any(_inside(d[1], part) for d in drugs):
+    if any(_inside(d[1], part) for d in drugs) or _LETTER_DRUG.search(words):  # "drug A + drug B": two services
         return True
     return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Code) or _live_route(reading, s))
 
@@ -377,6 +378,8 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         drug_words = " ".join(content[:3]) or None
     if drug_words is None and (named := _NEW_DRUG.search(masked)):
         drug_words = named.group(0)  # "second drug": another substance, as typed (never the first one again)
+    if drug_words is None and (letter := _LETTER_DRUG.search(masked)):
+        drug_words = letter.group(0).split()[-1]  # "drug A + drug B": a placeholder, named "drug A" in the answer
     if route is None and (drug_here or drug_words) and minutes is not None:
         route = "iv_infusion"  # a drug given over a time is an infusion
     if family is None and route is not None:
