@@ -148,3 +148,16 @@ def test_every_service_read_stays_in_the_answer_with_why_it_is_not_billed(assist
 def test_a_drug_with_no_word_on_how_it_ran_is_asked_never_dropped(assistant) -> None:
     answer = assistant.ask("office: oxaliplatin 1000-1200 with leucovorin")
     assert answer.codes == [] and "leucovorin" in answer.answer
+
+
+NAMED_ROWS = [r for r in ANSWER_ROWS if "drug A" not in r[1]]  # placeholders name no dictionary drug
+
+
+@pytest.mark.parametrize("question", [r[1] for r in NAMED_ROWS], ids=[r[0] for r in NAMED_ROWS])
+def test_every_drug_named_is_a_row_of_the_visit_and_a_filler_changes_nothing(assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    table = answer.answer.split("**The visit as I read it:**")[-1].split("\n\n")[0].lower()
+    named = [words for words, _span, _category in assistant.router.find_drugs(question)]
+    assert named
+    assert all(words.lower() in table for words in named), (named, table)
+    assert lines_of(assistant.ask(f"{question}, per the MAR")) == lines_of(answer)
