@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
 from assistant.chat.reading.typed import ClockPoint, ClockRange, Duration, Reading, Route, Separator
@@ -67,102 +67,140 @@ def is_fluid(words: str | None) -> bool:
     return bool(words) and bool(_FLUID_ONLY.fullmatch((words or "").strip().lower()))
 
 
+@dataclass
+class _Found:
+    """The cues found so far, the words hidden from the service reader and the cuts added (one question)."""
+
+    reading: Reading
+    drugs: DrugMentions
+    cues: list[Cue] = field(default_factory=list)
+    hidden: list[tuple[int, int]] = field(default_factory=list)
+    cuts: list[tuple[int, int]] = field(default_factory=list)
+
+    def add(self, kind: str, span: tuple[int, int], hide: tuple[int, int] | None = None,
+            fluid: tuple[int, int] | None = None, cut: bool = False) -> None:
+        text = self.reading.text
+        self.cues.append(Cue(kind, span, text[span[0]:span[1]].strip(), text[fluid[0]:fluid[1]] if fluid else None))
+        if hide is not None:
+            self.hidden.append(hide)
+        if cut:
+            self.cuts.append(hide or span)
+
+    def taken(self, span: tuple[int, int]) -> bool:
+        return any(a < span[1] and span[0] < b for a, b in self.hidden)
+
+    @property
+    def real(self) -> list[tuple[int, int]]:
+        """The spans of the drugs named that are not fluids."""
+        return [span for words, span, _c in self.drugs if not is_fluid(words)]
+
+
 def find_cues(reading: Reading, drugs: DrugMentions) -> Cues:
     """The relation cues of a question, and the reading the service reader should see (see the module doc)."""
     low = reading.low
     if not any(p.search(low) for p in _PATTERNS.values()) and not _WITH.search(low):
         return Cues((), reading, _off_the_clock(reading, drugs))
+    found = _Found(reading, drugs)
     parts = _parts(reading)
-    found: list[Cue] = []
-    hidden: list[tuple[int, int]] = []
-    cuts: list[tuple[int, int]] = []
-    real = [span for words, span, _c in drugs if not is_fluid(words)]
+    for step in (_carriers, _piggybacks, _included, _diluents, _mixtures_and_concurrency, _with_a_drug):
+        step(found, parts)
+    if not found.cues:
+        return Cues((), reading, _off_the_clock(reading, drugs))
+    masked = _hide(reading, found.hidden, found.cuts)
+    kept = [d for d in drugs if not any(a < d[1][1] and d[1][0] < b for a, b in found.hidden)]
+    return Cues(tuple(found.cues), masked, _off_the_clock(masked, kept))
 
-    def cue(kind: str, start: int, end: int, fluid: tuple[int, int] | None = None) -> Cue:
-        made = Cue(kind, (start, end), reading.text[start:end].strip(),
-                   reading.text[fluid[0]:fluid[1]] if fluid else None)
-        found.append(made)
-        return made
 
-    def taken(start: int, end: int) -> bool:
-        return any(a < end and start < b for a, b in hidden)
+_BESIDE = re.compile(r"(?:with|via|through|in|using|on)\s")
 
-    def given_outside(start: int, end: int) -> bool:
-        """A drug or a route outside these words: a flush or a port access belongs to that administration."""
-        return any(not (start <= a and b <= end) for a, b in real) or any(
-            not (start <= s.span[0] and s.span[1] <= end) for s in reading.of(Route))
 
+def _carriers(found: _Found, parts: list[tuple[int, int]]) -> None:
+    """"NS 1000-1030 as the carrier fluid for gemzar" (a cut: the part before carries the part after); "with NS as
+    carrier" beside a drug (the fluid is that drug's carrier); "NS carrier 1000-1030" (the part's own fluid)."""
+    low = found.reading.low
     for match in _PATTERNS["carrier_for"].finditer(low):
-        cue("carrier_for", *match.span())
-        hidden.append(match.span())
-        cuts.append(match.span())
+        found.add("carrier_for", match.span(), hide=match.span(), cut=True)
     for match in _PATTERNS["carrier"].finditer(low):
-        if taken(*match.span()):
+        if found.taken(match.span()):
             continue
         fluid = _FLUID.search(low, match.start(), match.end())
         part = _part_of(parts, match.start())
-        beside = low[match.start():match.end()].startswith(("with", "via", "through", "in", "using", "on"))
-        if beside or any(part[0] <= a < match.start() or match.end() <= a < part[1] for a, _b in real):
-            cue("carrier", *match.span(), fluid.span() if fluid else None)  # a fluid beside its part's drug
-            hidden.append(match.span())
+        if _BESIDE.match(low, match.start()) or any(part[0] <= a < match.start() or match.end() <= a < part[1]
+                                                     for a, _b in found.real):
+            found.add("carrier", match.span(), hide=match.span(), fluid=fluid.span() if fluid else None)
         else:
             word = _CARRIER_WORD.search(low, match.start(), match.end())
-            cue("carrier_self", *match.span())  # the part's own fluid is the carrier ("NS carrier 1000-1030")
-            hidden.append((word.start(), match.end()) if word else match.span())
+            found.add("carrier_self", match.span(), hide=(word.start(), match.end()) if word else match.span())
+
+
+def _piggybacks(found: _Found, parts: list[tuple[int, int]]) -> None:
+    """"piggybacked into the NS" (a reference to the running fluid, hidden) or "piggybacked into NS 0800-1000" (the
+    fluid has its own time: a cut before it, so it is its own service)."""
+    low = found.reading.low
     for match in _PATTERNS["piggyback"].finditer(low):
         verb = _VERB.match(low, match.start())
         start = verb.end() if verb else match.start()
         fluid = _FLUID.search(low, start, match.end())  # None for a line named by its place ("the primary")
-        if _timed_after(reading, match.end()):
+        if _timed_after(found.reading, match.end()):
             fluid_start = fluid.start() if fluid is not None else match.end()
-            cue("piggyback_cut", start, fluid_start)  # "piggybacked into NS 0900-1000": the fluid is a service
-            hidden.append((start, fluid_start))
-            cuts.append((start, fluid_start))
+            found.add("piggyback_cut", (start, fluid_start), hide=(start, fluid_start), cut=True)
         else:
-            cue("piggyback", start, match.end(), fluid.span() if fluid is not None else None)
-            hidden.append((start, match.end()))
+            found.add("piggyback", (start, match.end()), hide=(start, match.end()),
+                      fluid=fluid.span() if fluid is not None else None)
+
+
+def _included(found: _Found, parts: list[tuple[int, int]]) -> None:
+    """A flush or a port access beside a drug or route elsewhere in the question (a flush alone is not hidden: it is
+    its own question, 96523)."""
+    low = found.reading.low
+    routes = [s.span for s in found.reading.of(Route)]
     for kind in ("flush", "access"):
         for match in _PATTERNS[kind].finditer(low):
-            if taken(*match.span()) or not given_outside(*match.span()):
-                continue  # a flush alone is its own question (96523), never hidden here
-            end = match.start() + len(_FLUSH_TAIL.sub("", low[match.start():match.end()])) if kind == "flush" \
-                else match.end()
-            cue(kind, *match.span(), (match.start(), end))
-            hidden.append(match.span())
+            start, end = match.span()
+            outside = [a for a, b in [*found.real, *routes] if not (start <= a and b <= end)]
+            if found.taken(match.span()) or not outside:
+                continue
+            named = start + len(_FLUSH_TAIL.sub("", low[start:end])) if kind == "flush" else end
+            found.add(kind, match.span(), hide=match.span(), fluid=(start, named))
+
+
+def _diluents(found: _Found, parts: list[tuple[int, int]]) -> None:
+    """"zofran 4 mg over 20 min in 50 mL NS": a fluid after a drug in its part is the drug's diluent (its carrier);
+    "hydration in NS" (no drug before it) is the service itself."""
+    low = found.reading.low
     for match in _PATTERNS["diluent"].finditer(low):
         part = _part_of(parts, match.start())
-        if taken(*match.span()) or not any(part[0] <= a < match.start() for a, _b in real):
-            continue  # "hydration in NS": no drug before it in its part, so the fluid is the service itself
+        if found.taken(match.span()) or not any(part[0] <= a < match.start() for a, _b in found.real):
+            continue
         fluid = _FLUID.search(low, match.start(), match.end())
-        cue("diluent", *match.span(), fluid.span() if fluid else None)
-        hidden.append(match.span())
+        found.add("diluent", match.span(), hide=match.span(), fluid=fluid.span() if fluid else None)
+
+
+def _mixtures_and_concurrency(found: _Found, parts: list[tuple[int, int]]) -> None:
+    low = found.reading.low
     for match in _PATTERNS["mixture"].finditer(low):
-        cue("mixture", *match.span())
-        hidden.append(match.span())
-    concurrent = list(_PATTERNS["concurrent"].finditer(low))
-    for match in concurrent:
-        cue("concurrent", *match.span())
-        if "site" in match.group(0):
-            hidden.append(match.span())  # "Y-site": a place on the line, never a drug
+        found.add("mixture", match.span(), hide=match.span())
+    for match in _PATTERNS["concurrent"].finditer(low):
+        # "Y-site" is a place on the line, never a drug: hidden; the other words stay (they are separators too).
+        found.add("concurrent", match.span(), hide=match.span() if "site" in match.group(0) else None)
+
+
+def _with_a_drug(found: _Found, parts: list[tuple[int, int]]) -> None:
+    """"oxaliplatin 0933-1215 with leucovorin (running concurrently)": a drug after "with" is its own service (its
+    time shared when the words say so, else asked), never lost inside the first; after a fluid only when both sides
+    have their own time ("NS 0900-1100 at KVO with vanco 0930-1030"): "NS with KCl" stays one service."""
+    low, reading = found.reading.low, found.reading
+    real = found.real
     for match in _WITH.finditer(low):
-        # "oxaliplatin 0933-1215 with leucovorin (running concurrently)": a drug after "with" is its own service (its
-        # time shared when the words say so, else asked), never lost inside the first; after a fluid only when both
-        # sides have their own time ("NS 0900-1100 at KVO with vanco 0930-1030"): "NS with KCl" stays one service.
         part = _part_of(parts, match.start())
         if not any(a == match.end() for a, _b in real):
             continue
         drug_before = any(part[0] <= a and b <= match.start() for a, b in real)
-        fluid_before = any(part[0] <= a and b <= match.start() for _w, (a, b), _c in drugs) \
+        fluid_before = any(part[0] <= a and b <= match.start() for _w, (a, b), _c in found.drugs) \
             or _FLUID.search(low, part[0], match.start()) is not None
         if drug_before or fluid_before and _timed(reading, part[0], match.start()) \
                 and _timed(reading, match.end(), part[1], True):
-            cue("with", *match.span())
-            cuts.append(match.span())
-    if not found:
-        return Cues((), reading, _off_the_clock(reading, drugs))
-    masked = _hide(reading, hidden, cuts)
-    kept = [d for d in drugs if not any(a < d[1][1] and d[1][0] < b for a, b in hidden)]
-    return Cues(tuple(found), masked, _off_the_clock(masked, kept))
+            found.add("with", match.span(), cut=True)
 
 
 def _parts(reading: Reading) -> list[tuple[int, int]]:
