@@ -61,6 +61,7 @@ READING_ROWS = [
     ("sequential", "oxaliplatin 0930-1130 then leucovorin 1130-1230", set()),
     ("placeholders-share-a-range", "drug A + drug B concurrent via Y-site 0800-1000", {("b", "concurrent_with", "a")}),
     ("drug-class-with-its-carrier", "abx 0900-0930 with NS as carrier", {("ns", "carrier_of", "abx")}),
+    ("same-bag-as", "dex 12 mg in the same bag as the carboplatin 0900-1000", {("carboplatin", "mixed_with", "dex")}),
 ]
 
 
@@ -124,6 +125,7 @@ ANSWER_ROWS = [
     ("placeholders-concurrent", "HOPD: drug A + drug B concurrent via Y-site 0800-1000",
      {"96365": 1, "96366": 1, "96368": 1}),
     ("placeholders-two-pushes", "ED: drug A and drug B IVP", {"96374": 1, "96375": 1}),
+    ("flush-volume-is-not-a-dose", "HOPD: taxol 0900-1200, heparin flush 500 units after", {"96413": 1, "96415": 2}),
 ]
 
 

@@ -59,6 +59,7 @@ _FLUID_ONLY = re.compile(FLUID_WORDS + r"(?:\s+\d+)?")
 _CARRIER_WORD = re.compile(r"\b(?:as\s+|is\s+|was\s+)?(?:the\s+|a\s+)?(?:carrier|vehicle)\b")
 _WITH = re.compile(r"(?<![\w/])" + WITH_WORDS + r"\s+(?:the\s+)?")
 _VERB = re.compile(r"\S+\s+")
+_AS = re.compile(r"\s+(?:as|with)\s+(?:the\s+)?")
 _FLUSH_TAIL = re.compile(r"\s+(?:after|before|afterwards?|at the end|post|pre|with \w+)$")
 
 
@@ -180,6 +181,9 @@ def _mixtures_and_concurrency(found: _Found, parts: list[tuple[int, int]]) -> No
     low = found.reading.low
     for match in _PATTERNS["mixture"].finditer(low):
         found.add("mixture", match.span(), hide=match.span())
+        partner = _AS.match(low, match.end())
+        if partner and any(a == partner.end() for a, _b in found.real):
+            found.add("with", partner.span(), cut=True)  # "dex in the same bag as the carboplatin": two services
     for match in _PATTERNS["concurrent"].finditer(low):
         # "Y-site" is a place on the line, never a drug: hidden; the other words stay (they are separators too).
         found.add("concurrent", match.span(), hide=match.span() if "site" in match.group(0) else None)

@@ -111,6 +111,7 @@ RELATION_CUES: dict[str, str] = {
     # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
     "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
              r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
+             r"(?:\s+\d+\s?(?:ml|cc|units?))?"
              r"(?:\s+(?:after|before|afterwards?|at the end|post|pre|with (?:ns|saline|heparin)))?",
     # Access to the port or line, the IV start: included in the administration (context, never a service).
     "access": r"(?:port|line|picc|iv|cvc)\s+(?:was\s+)?(?:accessed|access|de-?accessed)"

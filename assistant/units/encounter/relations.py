@@ -119,6 +119,12 @@ def _concurrent(item: Item, other: Item, reading: Reading) -> None:
         return
     if (item.adm.site or "").casefold() != (other.adm.site or "").casefold() and item.adm.site and other.adm.site:
         return  # two access sites: not one line (a second initial service, not a concurrent one)
+    if None not in (item.start, item.end, other.start, other.end):
+        assert item.start is not None and item.end is not None and other.start is not None and other.end is not None
+        if item.start >= other.end or other.start >= item.end:
+            reading.questions.append(f"{item.name} and {other.name} are said to run at the same time, but their times "
+                                     "do not overlap: which is right?")
+            return
     second = item if item.rank >= other.rank else other
     first = other if second is item else item
     second.concurrent_with = first.index

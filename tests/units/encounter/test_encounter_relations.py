@@ -162,6 +162,13 @@ def test_a_mixture_with_two_different_times_is_asked() -> None:
     assert result.lines == [] and any("different times" in q for q in result.questions)
 
 
+def test_concurrent_words_with_times_that_do_not_overlap_are_asked() -> None:
+    result = code("professional", {**CHEMO, "route": "iv_infusion", "start": "09:00", "stop": "10:00"},
+                  {"substance": "leucovorin", "category": "therapeutic", "route": "iv_infusion", "start": "11:00",
+                   "stop": "12:00", "concurrent_with": 0})
+    assert result.lines == [] and any("do not overlap" in q for q in result.questions)
+
+
 def test_a_carrier_running_long_past_its_drug_is_flagged_not_billed() -> None:
     result = code("professional", {"substance": "NS", "route": "iv_infusion", "start": "10:00", "stop": "11:30",
                                    "carrier_of": 1},
