@@ -192,7 +192,8 @@ def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[st
     filled: list[Administration] = []
     for adm in encounter.administrations:
         updates: dict[str, Any] = {}
-        fluid = adm.category == "hydration" or adm.keep_open
+        # A carrier or a flush names a fluid, never a drug to look up (issue 17 class 4).
+        fluid = adm.category == "hydration" or adm.keep_open or (adm.carrier_of, adm.included_in) != (None, None)
         info = None if fluid else resolve_name(adm.substance, adm.drug_code, adm.substance, router)
         if info is not None:
             if adm.drug_code is None:

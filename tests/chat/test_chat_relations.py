@@ -12,9 +12,11 @@ import re
 
 import pytest
 
+from assistant.chat.encounter_route import code_structured
 from assistant.chat.reading.relations import is_fluid
 from assistant.chat.reading.services import Service, read_services
 from assistant.contract import Answer
+from assistant.units.encounter import Encounter
 
 # A drug finder over a few names (the router's comes from the corpus): words -> administration category.
 NAMES = {"zofran": "therapeutic", "dex": "therapeutic", "rocephin": "therapeutic", "vanco": "therapeutic",
@@ -163,3 +165,13 @@ def test_every_drug_named_is_a_row_of_the_visit_and_a_filler_changes_nothing(ass
     assert named
     assert all(words.lower() in table for words in named), (named, table)
     assert lines_of(assistant.ask(f"{question}, per the MAR")) == lines_of(answer)
+
+
+def test_structured_relations_through_the_api_path(assistant) -> None:
+    # The API, CLI and Encounter tab send the relation fields by index; a carrier is never looked up as a drug.
+    encounter = Encounter.model_validate({"setting": "professional", "administrations": [
+        {"substance": "NS", "route": "iv_infusion", "start": "10:00", "stop": "10:30", "carrier_of": 1},
+        {"substance": "gemzar", "route": "iv_infusion", "start": "10:00", "stop": "10:30"}]})
+    result, answer = code_structured(encounter, assistant.router)
+    assert {line.code: line.units for line in result.lines} == {"96413": 1}
+    assert "'NS' is" not in answer.answer and "incidental, not hydration" in answer.answer
