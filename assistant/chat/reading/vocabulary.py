@@ -115,7 +115,7 @@ RELATION_CUES: dict[str, str] = {
              r"(?:\s+(?:after|before|afterwards?|at the end|post|pre|with (?:ns|saline|heparin)))?",
     # Access to the port or line, the IV start: included in the administration (context, never a service).
     "access": r"(?:port|line|picc|iv|cvc)\s+(?:was\s+)?(?:accessed|access|de-?accessed)"
-              r"|(?:accessed|de-?accessed)\s+(?:the\s+)?(?:port|picc|line|cvc)|iv start(?:ed)?|started (?:an |the )?iv",
+              r"|(?:accessed|de-?accessed)\s+(?:the\s+)?(?:port|picc|line|cvc)|iv start(?:ed)?(?=\s*(?:[,;.]|and\b|$))",
     # Two drugs running at the same time on one line share their range (+96368).
     "concurrent": r"concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|same time|y-?\s?sited?|running together",
 }

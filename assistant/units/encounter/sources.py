@@ -120,7 +120,8 @@ CARRIER = (
 )
 INCLUDED = (
     "CPT drug administration notes: access to an indwelling IV, catheter or port, the IV start and the flush at the "
-    "end of an infusion are included in the administration service; a port flush alone is 96523 (encounters.md A8)"
+    "end of an infusion are included in the administration service; NCCI PTP pairs 96523 (port flush) with 96360, "
+    "96365, 96372 and 96413 at modifier indicator 0; a port flush alone is 96523 (encounters.md A8)"
 )
 SHARED_RANGE = (
     "Drugs documented as running at the same time on the same line share that range; the second drug is the "
