@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from assistant.chat.answers import cell as _cell
+from assistant.chat.encounter_links import included_note, link_rows
 from assistant.chat.encounter_render import render
 from assistant.chat.encounter_visit import device_flags, primary_index, primary_questions, visit_rows
 from assistant.chat.reading.visit_cues import on_body_injector, port_flush
@@ -198,7 +199,8 @@ def enrich(encounter: Encounter, router: RouterLike) -> tuple[Encounter, list[st
     filled: list[Administration] = []
     for adm in encounter.administrations:
         updates: dict[str, Any] = {}
-        fluid = adm.category == "hydration" or adm.keep_open
+        # A carrier or a flush names a fluid, never a drug to look up (issue 17 class 4).
+        fluid = adm.category == "hydration" or adm.keep_open or (adm.carrier_of, adm.included_in) != (None, None)
         info = None if fluid else resolve_name(adm.substance, adm.drug_code, adm.substance, router)
         if info is not None:
             if adm.drug_code is None:
@@ -257,10 +259,13 @@ def to_encounter(
     notes: list[str] = []
     questions: list[str] = []
     rows: list[dict[str, Any]] = []
-    for service in services:
+    for number, service in enumerate(services):
         added, done = visit_rows(service, rows)  # a port flush, a further SC pump set-up (issue 17)
         rows.extend(added)
         if done:
+            continue
+        if (included := included_note(service)) is not None:
+            notes.append(included)  # "port accessed" (issue 17 class 4)
             continue
         if not _is_admin(service, router):
             notes.append(f"'{_cell(service.words)}' is not a drug administration: ask about it separately.")
@@ -310,7 +315,8 @@ def to_encounter(
         if service.dose is not None and drug is not None and category != "hydration":
             row.update(dose=service.dose, dose_unit=service.dose_unit, drug_code=drug.code,
                        billing_quantity=drug.quantity, billing_unit=drug.unit)
-        rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None)})
+        rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None),
+                     "_from": number})
         for extra in range(max((service.count or 1) - 1, 0)):
             # "zofran 4 mg IVP x2": each administration of a named drug has the dose typed with it.
             copy = {**row, "dose": row.get("dose") if service.drug else None, "_relation": None, "_gap": None}
@@ -320,6 +326,7 @@ def to_encounter(
     questions.extend(primary_questions(rows) if context.setting == "professional" else [])  # issue 17 (A2)
     if questions:
         raise EncounterQuestions(questions)
+    link_rows(rows, services)  # mixed with, carrier of, concurrent with ... (issue 17 class 4)
     placed = _place_during(rows) | _place_in_sequence(rows)
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
@@ -352,7 +359,7 @@ def _place_during(rows: list[dict[str, Any]]) -> set[int]:
     engine sees the overlap. Returns the indexes given a placed (not typed) clock time."""
     placed: set[int] = set()
     for i, row in enumerate(rows):
-        if row["_relation"] not in ("during", "concurrent") or i == 0:
+        if row["_relation"] not in ("during", "concurrent") or i == 0 or row.get("concurrent_with") is not None:
             continue
         other = rows[i - 1]
         if row["start"] is not None and other["start"] is not None:

@@ -71,4 +71,9 @@ ENCOUNTER_RULE_ARTICLES: Mapping[str, str] = MappingProxyType({
     "MUE": "mue-basics",
     "PTP": "ncci-ptp-basics",
     "PHYSICIAN_IN_FACILITY": "physician-vs-facility-drug-admin",
+    # Relations between administrations (issue 17 class 4).
+    "MIXTURE": "concurrent-infusion",
+    "SHARED_RANGE": "concurrent-infusion",
+    "CARRIER": "hydration-with-other-drugs",
+    "INCLUDED": "port-flush",
 })

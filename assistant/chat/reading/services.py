@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from assistant.chat.reading.relations import Relation
+
 
 @dataclass(frozen=True)
 class Service:
@@ -37,6 +39,7 @@ class Service:
     weight_kg: float | None = None  # a patient weight stated in this part (for mg/kg doses)
     bsa_m2: float | None = None  # a body surface area stated in this part (for mg/m2 doses)
     gap_minutes: int | None = None  # "45 min later": the time since the service before (never this one's own time)
+    relations: tuple[Relation, ...] = ()  # issue 17 class 4: mixed with, carrier of, concurrent with ... (relations.py)
 
 
 
@@ -50,6 +53,7 @@ from dataclasses import replace  # noqa: E402
 from functools import lru_cache  # noqa: E402
 
 from assistant.chat.reading.cues import mask_negations, parse_family  # noqa: E402
+from assistant.chat.reading.relations import find_cues, relate  # noqa: E402
 from assistant.chat.reading.spans import (  # noqa: E402
     BodySurfaceArea,
     ClockPoint,
@@ -111,9 +115,9 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
     before it (or after it, when it comes first). A time belongs to the service of its part: times are never summed
     across services.
     """
-    reading = reading or read(text)
+    cues = find_cues(reading or read(text), drugs(text) if drugs is not None else [])  # issue 17 class 4
+    reading, found_drugs = cues.reading, cues.drugs  # relation-only words hidden ("in 50 mL NS", "NS flush")
     low = reading.low
-    found_drugs = drugs(text) if drugs is not None else []
     cuts = [s for s in reading.of(Separator)]
     bounds: list[tuple[int, int, str | None]] = []
     start, relation = 0, None
@@ -155,7 +159,7 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
         else:
             groups.append(pending)
     services = [_service(reading, group, found_drugs) for group in groups if group]
-    return _share_routes(_restated(services))
+    return relate(_share_routes(_restated(services)), cues)
 
 
 def _restated(services: list[Service]) -> list[Service]:
@@ -255,6 +259,7 @@ def _content_words(reading: Reading, part: tuple[int, int, str | None]) -> list[
 
 _SLOT_BEFORE = re.compile(r"(?:\b(?:drug|med|medication|agent|of)\s+)$")
 _PLACEHOLDER_BEFORE = re.compile(r"\b(?:drug|med|medication|agent)\s+$")
+_LETTER_DRUG = re.compile(r"\b(?:drug|med|medication|agent)\s+[a-z]\b")
 
 
 def drug_slot_words(reading: Reading, part: tuple[int, int, str | None]) -> list[str]:
@@ -310,7 +315,7 @@ def _names_service(reading: Reading, part: tuple[int, int, str | None],
     words = reading.low[part[0]:part[1]]
     if parse_family(words)[0] is not None:
         return True
-    if any(_inside(d[1], part) for d in drugs):
+    if any(_inside(d[1], part) for d in drugs) or _LETTER_DRUG.search(words):  # "drug A + drug B": two services
         return True
     return any(_inside(s.span, part) for s in reading.spans if isinstance(s, Code) or _live_route(reading, s))
 
@@ -374,6 +379,8 @@ def _service(reading: Reading, group: list[tuple[int, int, str | None]],
         drug_words = " ".join(content[:3]) or None
     if drug_words is None and (named := _NEW_DRUG.search(masked)):
         drug_words = named.group(0)  # "second drug": another substance, as typed (never the first one again)
+    if drug_words is None and (letter := _LETTER_DRUG.search(masked)):
+        drug_words = letter.group(0).split()[-1]  # "drug A + drug B": a placeholder, named "drug A" in the answer
     if route is None and (drug_here or drug_words) and minutes is not None:
         route = "iv_infusion"  # a drug given over a time is an infusion
     if family is None and route is not None:

@@ -83,6 +83,8 @@ def reading_trail(
             parts.append(f"dose {service.dose:g} {service.dose_unit}")
         if service.relation:
             parts.append(service.relation)
+        parts.extend(f"{r.kind.replace('_', ' ')} {services[r.other].drug or services[r.other].words}"
+                     for r in service.relations if r.other < len(services))  # issue 17 class 4
         if service.pump is False:
             parts.append("no pump")
         steps.append(ReadingStep(kind="service", text=service.words, value=", ".join(parts)))

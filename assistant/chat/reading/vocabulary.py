@@ -83,3 +83,41 @@ NUMBER_OWNERS = frozenset({
     "drug", "patients", "patient", "pt", "pts", "meq", "mmol", "l", "liter", "liters", "litre", "vials", "vial",
     "bags", "bag", "doses", "dose", "times", "x", "st", "nd", "rd", "th", "am", "pm", "a", "p",
 })
+
+# Relations between the administrations of one visit (issue 17 class 4), declared once: regular expressions over the
+# lower-cased question. `reading/relations.py` reads them; the encounter engine codes them (encounters.md A4, A5, A8).
+# The fluids a drug is given in, carried by, piggybacked into or flushed with (never a drug of the visit there).
+FLUID_WORDS = (r"(?:0\.9\s?%\s+|1/2\s?|half\s+)?(?:ns|normal saline|saline|nacl|sodium chloride|d5w|d5ns|d5\s?1/2\s?ns"
+               r"|lr|lactated ringer'?s?|ringer'?s?|sterile water|swfi|iv fluids?|ivf)")
+# The running line a drug is piggybacked into, named by its place rather than its fluid.
+_LINE = r"(?:" + FLUID_WORDS + r"|primary(?: line| bag| infusion)?|main(?: line| bag)?|maintenance(?: fluids?| line)?)"
+RELATION_CUES: dict[str, str] = {
+    # Drugs mixed together: one administration carrying several drugs (ASCO via AAPC forum 14684).
+    "mixture": r"(?:mixed\s+(?:together\s+)?)?(?:in|into)\s+(?:one|1|a single|the same|same)\s+(?:syringe|bag|minibag)"
+               r"|mixed together|admixed|combined in (?:one|1|a single|the same) (?:syringe|bag)",
+    # "NS 1000-1030 as the carrier fluid for gemzar": the part before is the carrier of the part after.
+    "carrier_for": r",?\s*(?:(?:was|is|being|used)\s+)?(?:as\s+)?(?:the\s+|a\s+)?(?:carrier|vehicle)"
+                   r"(?:\s+(?:fluid|line|solution|bag))?\s+(?:for|of|to carry)\b",
+    # "gemzar 1000-1030 with NS as carrier", "via NS carrier": the fluid named is the carrier of its part's drug.
+    "carrier": r"(?:(?:with|via|through|in|using|on)\s+)?(?:the\s+|a\s+)?" + FLUID_WORDS + r"\s+(?:(?:as|is|was)\s+)?"
+               r"(?:the\s+|a\s+)?(?:carrier|vehicle)(?:\s+(?:fluid|line|solution|bag))?\b",
+    # "zofran 4 mg over 20 min in 50 mL NS": the fluid the drug is diluted in (its carrier, not hydration).
+    "diluent": r"(?:(?:diluted|mixed|reconstituted|given)\s+)?(?:in|into|with|w/)\s+(?:a\s+|one\s+|1\s+|the\s+)?"
+               r"(?:\d+(?:\.\d+)?\s?(?:ml|cc|l|liters?)\s+)?(?:(?:mini)?bag\s+(?:of\s+)?|of\s+)?"
+               + FLUID_WORDS + r"(?:\s+\d+(?:\.\d+)?\s?(?:ml|cc))?(?![\w/])",
+    # "rocephin IVPB piggybacked into the NS": a reference to the running fluid, never this drug's category.
+    "piggyback": r"(?:piggy-?back(?:ed)?|ivpb|hung|run|ran)\s+(?:in|into|on|onto|through|via|to)\s+(?:the\s+)?"
+                 r"(?:running\s+)?" + _LINE + r"(?:\s+(?:line|bag|infusion))?(?![\w/])",
+    # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
+    "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
+             r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
+             r"(?:\s+\d+\s?(?:ml|cc|units?))?"
+             r"(?:\s+(?:after|before|afterwards?|at the end|post|pre|with (?:ns|saline|heparin)))?",
+    # Access to the port or line, the IV start: included in the administration (context, never a service).
+    "access": r"(?:port|line|picc|iv|cvc)\s+(?:was\s+)?(?:accessed|access|de-?accessed)"
+              r"|(?:accessed|de-?accessed)\s+(?:the\s+)?(?:port|picc|line|cvc)|iv start(?:ed)?(?=\s*(?:[,;.]|and\b|$))",
+    # Two drugs running at the same time on one line share their range (+96368).
+    "concurrent": r"concurrent(?:ly)?|simultaneous(?:ly)?|at the same time|same time|y-?\s?sited?|running together",
+}
+# "with" before a drug joins two administrations only when the words say they ran at the same time.
+WITH_WORDS = r"(?:together with|along with|alongside|with|w/)"

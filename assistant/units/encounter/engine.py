@@ -13,7 +13,8 @@ from assistant.units.encounter import sources as src
 from assistant.units.encounter.devices import DEVICE_KINDS, code_devices
 from assistant.units.encounter.lines import Book
 from assistant.units.encounter.models import Encounter, EncounterResult, PtpLookup, TimelineRow
-from assistant.units.encounter.reading import DAY, Item, read_items
+from assistant.units.encounter.reading import DAY, PART, Item, read_items
+from assistant.units.encounter.relations import relate, share_ranges
 from assistant.units.encounter.routes import OtherRoutes, further_hour_units
 from assistant.units.limits import Kind, in_range, out_of_range_text
 
@@ -99,6 +100,8 @@ class _Coder(OtherRoutes):
         for item in infusions:
             item.counted = item.minutes
         for position, later in enumerate(timed):
+            if later.concurrent_with is not None:
+                continue  # documented as concurrent (relations.py): already linked
             for earlier in timed[:position]:
                 if earlier.concurrent_with is not None or earlier.end is None or later.start is None:
                     continue
@@ -368,7 +371,9 @@ def code_encounter(
     refused = _out_of_range(encounter)
     if refused:  # a number no one documented: said, never counted (bounded work, issue 24)
         return EncounterResult(setting=encounter.setting, payer=encounter.payer, questions=refused)
-    reading = read_items(encounter.administrations)
+    administrations, asked = share_ranges(encounter.administrations)  # issue 17 class 4: shared ranges
+    reading = read_items(administrations)
+    relate(reading, asked)
     book = Book(payer=encounter.payer, warnings=list(reading.warnings), questions=list(reading.questions),
                 citations=list(dict.fromkeys(reading.citations)), unconfirmed=reading.unconfirmed)
     items = reading.items
@@ -397,7 +402,7 @@ def code_encounter(
                           else src.ONE_INITIAL_FACILITY)
             coder.code_site(group, modifiers, all_drug_iv)
         for item in items:
-            if not item.is_iv and item.category is not None:
+            if not item.is_iv and item.kind != PART and item.category is not None:
                 coder.code_other(item)
         code_devices(items, book)  # port flush, on-body injector, further SC pump set-up (issue 17)
         book.drop_orphan_add_ons()

@@ -10,9 +10,13 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.units.vocabulary import Category, Payer, Route, Setting
+
+# The relation fields of `Administration`; the first three make it part of another administration (not coded alone).
+PART_FIELDS = ("mixed_with", "carrier_of", "included_in")
+RELATION_FIELDS = (*PART_FIELDS, "concurrent_with", "piggyback_on")
 
 
 class Administration(BaseModel):
@@ -55,6 +59,26 @@ class Administration(BaseModel):
     site: str | None = Field(default=None, description="vascular access site ('port', 'left arm')")
     pump: bool = Field(default=False, description="explicit portable/implantable pump started (96416)")
     keep_open: bool = Field(default=False, description="fluid to keep the line open (KVO): not hydration")
+    # Relations to another administration of the same encounter, by its index (issue 17 class 4; encounters.md A4/A5).
+    mixed_with: int | None = Field(default=None, ge=0, description="mixed with administration N in one syringe or "
+                                   "bag: one administration carrying both drugs; each drug keeps its own line")
+    carrier_of: int | None = Field(default=None, ge=0, description="the fluid that carried or diluted "
+                                   "administration N: incidental, not hydration")
+    concurrent_with: int | None = Field(default=None, ge=0, description="ran at the same time as administration N "
+                                        "on the same line: shares its range when it has none (+96368)")
+    piggyback_on: int | None = Field(default=None, ge=0, description="piggybacked into the running fluid N: keeps "
+                                     "its own range; the fluid's minutes under it are not hydration")
+    included_in: int | None = Field(default=None, ge=0, description="a flush that belongs to administration N: "
+                                    "included in it, not reported")
+
+    def part_of(self) -> tuple[str, int] | None:
+        """(relation, index) when this administration is part of another one (a mixture member, a carrier fluid,
+        an included flush): it is then not coded on its own (units/encounter/relations.py)."""
+        for name in PART_FIELDS:
+            other = getattr(self, name)
+            if other is not None:
+                return name, other
+        return None
 
     @field_validator("substance")
     @classmethod
@@ -76,6 +100,25 @@ class Encounter(BaseModel):
     primary: int | None = Field(
         default=None, ge=0, description="professional: index of the administration that was the primary reason"
     )
+
+    @model_validator(mode="after")
+    def _relations_point_to_others(self) -> Encounter:
+        """A relation names another administration of this encounter; a mixture, carrier or flush joins one that
+        stands on its own (never a chain), so nothing is coded twice or lost."""
+        count = len(self.administrations)
+        for number, adm in enumerate(self.administrations):
+            for name in RELATION_FIELDS:
+                other = getattr(adm, name)
+                if other is None:
+                    continue
+                if other >= count or other == number:
+                    raise ValueError(f"administration {number + 1} ({adm.substance}): {name} must be the index of "
+                                     f"another administration (0 to {count - 1}, not its own {number})")
+                target = self.administrations[other]
+                if name in PART_FIELDS and any(getattr(target, part) is not None for part in PART_FIELDS):
+                    raise ValueError(f"administration {number + 1} ({adm.substance}): {name} names administration "
+                                     f"{other + 1}, which is itself part of another one; name that one")
+        return self
 
 
 class EncounterLine(BaseModel):

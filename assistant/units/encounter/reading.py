@@ -26,6 +26,7 @@ FLUIDS = frozenset(
 _CODE = re.compile(r"^[A-Z]\d{4}$")
 CATEGORY_RANK = {"chemotherapy": 0, "therapeutic": 1, "hydration": 2}
 KIND_RANK = {"infusion": 0, "push": 1}
+PART = "part"  # the kind of an administration that is part of another one (relations.py): never coded alone
 
 
 @dataclass(slots=True)
@@ -34,7 +35,7 @@ class Item:
 
     index: int
     adm: Administration
-    kind: str  # infusion | push | injection | sc_infusion | intralesional | intrathecal
+    kind: str  # infusion | push | injection | sc_infusion | intralesional | intrathecal | part
     category: str | None
     hormonal: bool | None
     start: int | None
@@ -82,7 +83,7 @@ def substance_key(adm: Administration) -> str:
 
 
 def _category(adm: Administration, reading: Reading) -> tuple[str | None, bool | None]:
-    if adm.keep_open:
+    if adm.keep_open or adm.carrier_of is not None or adm.included_in is not None:
         return "hydration", None
     code = adm.drug_code or (adm.substance.strip().upper() if _CODE.match(adm.substance.strip().upper()) else None)
     default = drug_default(code)
@@ -180,6 +181,8 @@ def read_items(administrations: list[Administration]) -> Reading:
                 f"Was {name} given as chemotherapy (or a complex biologic), as a therapeutic drug, or as hydration? "
                 "The codes differ."
             )
+        if adm.part_of() is not None:
+            item.kind = PART  # a mixture member, carrier or flush: coded with its administration (relations.py)
         # A pump start (96416) needs no time; a subcutaneous pump is part of 96369 and still needs its time.
         needs_time = item.kind == "sc_infusion" or (item.kind == "infusion" and not adm.keep_open and not adm.pump)
         if needs_time and item.minutes is None and not any(q.startswith(f"{name}:") for q in reading.questions):

@@ -109,3 +109,21 @@ PHYSICIAN_IN_FACILITY = (
     "CPT via AAPC (encounters.md A1): physicians do not report 96360-96379 for services given in a facility; the "
     "facility reports them"
 )
+# Relations between administrations (issue 17 class 4; encounters.md A4, A5, A8).
+MIXTURE = (
+    "Drugs mixed in one syringe or one bag are one administration (one push or one infusion), each drug reported "
+    "with its own HCPCS line (ASCO via AAPC forum 14684; encounters.md A4)"
+)
+CARRIER = (
+    "NCCI-XI B.5: fluid used to administer a drug is incidental hydration and is not separately reported "
+    "(encounters.md A5)"
+)
+INCLUDED = (
+    "CPT drug administration notes: access to an indwelling IV, catheter or port, the IV start and the flush at the "
+    "end of an infusion are included in the administration service; NCCI PTP pairs 96523 (port flush) with 96360, "
+    "96365, 96372 and 96413 at modifier indicator 0; a port flush alone is 96523 (encounters.md A8)"
+)
+SHARED_RANGE = (
+    "Drugs documented as running at the same time on the same line share that range; the second drug is the "
+    "concurrent infusion +96368, once per encounter (AAPC Onc 170567, encounters.md A4/E14)"
+)
