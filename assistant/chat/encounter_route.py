@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from assistant.chat.answers import cell as _cell
+from assistant.chat.encounter_clock import number_days, place_during, place_in_sequence
 from assistant.chat.encounter_links import included_note, link_rows
 from assistant.chat.encounter_render import render
 from assistant.chat.encounter_visit import device_flags, primary_index, primary_questions, visit_rows
@@ -259,10 +260,15 @@ def to_encounter(
     notes: list[str] = []
     questions: list[str] = []
     rows: list[dict[str, Any]] = []
+    # A flush read as its own service "included in" another is coded there (relations.py), never twice; one
+    # included in a port-flush row (`taken`) is that row already.
+    hosts = [[r.other for r in getattr(s, "relations", ()) if r.kind == "included_in"] for s in services]
+    taken: set[int] = set()
     for number, service in enumerate(services):
-        added, done = visit_rows(service, rows)  # a port flush, a further SC pump set-up (issue 17)
+        added, done = ([], False) if hosts[number] else visit_rows(service, rows, any(number in h for h in hosts))
         rows.extend(added)
-        if done:
+        if done or any(other in taken for other in hosts[number]):
+            taken.add(number)
             continue
         if (included := included_note(service)) is not None:
             notes.append(included)  # "port accessed" (issue 17 class 4)
@@ -327,7 +333,7 @@ def to_encounter(
     if questions:
         raise EncounterQuestions(questions)
     link_rows(rows, services)  # mixed with, carrier of, concurrent with ... (issue 17 class 4)
-    placed = _place_during(rows) | _place_in_sequence(rows)
+    placed = place_during(rows) | place_in_sequence(rows)
     number_days(rows, notes)
     administrations = [Administration.model_validate({k: v for k, v in r.items() if not k.startswith("_")})
                        for r in rows]
@@ -352,81 +358,6 @@ def _default_name(service: ServiceLike, category: str | None) -> str:
         return "hydration"
     return {"chemotherapy": "chemotherapy (drug not named)", "therapeutic": "therapeutic drug (not named)"}.get(
         category or "", "drug (not named)")
-
-
-def _place_during(rows: list[dict[str, Any]]) -> set[int]:
-    """'NS during a 60 min antibiotic infusion': with no clock times, the two are placed at the same start so the
-    engine sees the overlap. Returns the indexes given a placed (not typed) clock time."""
-    placed: set[int] = set()
-    for i, row in enumerate(rows):
-        if row["_relation"] not in ("during", "concurrent") or i == 0 or row.get("concurrent_with") is not None:
-            continue
-        other = rows[i - 1]
-        if row["start"] is not None and other["start"] is not None:
-            continue
-        anchor, follower = (other, row) if (other["minutes"] or 0) >= (row["minutes"] or 0) else (row, other)
-        start = anchor["start"] or follower["start"] or datetime.time(0, 0)
-        for target in (anchor, follower):
-            if target["start"] is None:
-                target["start"] = start
-                placed.add(rows.index(target))
-        if follower["minutes"] is None and follower["stop"] is None:
-            follower["minutes"] = anchor["minutes"]
-    return placed
-
-
-def _minute(value: datetime.time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def _place_in_sequence(rows: list[dict[str, Any]]) -> set[int]:
-    """'chemo 2 hrs then post-hydration 1 hr': with no clock times, a service said to come after the one before it
-    ('then', 'sequential', 'after') starts where that one ends. Returns the indexes given a placed clock time."""
-    placed: set[int] = set()
-    for i, row in enumerate(rows):
-        if i == 0 or row["_relation"] not in ("then", "sequential", "after") or row["start"] is not None:
-            continue
-        other = rows[i - 1]
-        if other["start"] is None:
-            if other["stop"] is not None or any(r["start"] is not None for r in rows):
-                continue  # real clock times elsewhere: never mix placed times with typed ones
-            other["start"] = datetime.time(0, 0)
-            placed.add(i - 1)
-        begin = _minute(other["start"])
-        if other["stop"] is not None:
-            end = _minute(other["stop"])
-        elif other["minutes"] is not None:
-            end = begin + other["minutes"]
-        else:
-            end = begin
-        if row.get("_gap") is not None:
-            end += row["_gap"]  # "zofran IVP ... again 45 min later": it starts 45 minutes after the one before
-        elif row["route"] == "iv_push" and other["route"] == "iv_push" and row["substance"] == other["substance"] \
-                and end == begin:
-            # A same-drug repeat push with no gap given: placing it would invent the gap that decides 96376
-            # (more than 30 minutes, facility). Leave it unplaced so the engine asks when it was given.
-            continue
-        if end >= 24 * 60:
-            continue
-        row["start"] = datetime.time(end // 60, end % 60)
-        placed.add(i)
-    return placed
-
-
-def number_days(rows: list[dict[str, Any]], notes: list[str]) -> None:
-    """A clock time more than 6 hours before the previous one is read as the next date (22:00 then 02:00)."""
-    day, last = 0, None
-    for row in rows:
-        start = row["start"]
-        if start is None:
-            continue
-        minute = start.hour * 60 + start.minute
-        if last is not None and minute < last - 6 * 60:
-            day += 1
-            notes.append(f"{start:%H:%M} read as the next date (day {day + 1})")
-        row["day"] = day
-        stop = row["stop"]
-        last = (stop.hour * 60 + stop.minute) if stop is not None and stop > start else minute
 
 
 def answer_encounter(services: Sequence[ServiceLike], context: Any, router: RouterLike) -> Answer | None:
@@ -493,6 +424,6 @@ def _ptp(router: RouterLike, setting: str = "professional") -> Callable[[list[st
 
 
 __all__ = [
-    "answer_encounter", "code_structured", "enrich", "is_encounter", "number_days", "render",
+    "answer_encounter", "code_structured", "enrich", "is_encounter", "render",
     "resolve_drug", "resolve_name", "to_encounter",
 ]

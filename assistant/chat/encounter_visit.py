@@ -34,14 +34,17 @@ def _row(substance: str, route: str, category: str | None, service: ServiceWords
             "_relation": service.relation, "_gap": None}
 
 
-def visit_rows(service: ServiceWords, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
+def visit_rows(service: ServiceWords, rows: list[dict[str, Any]],
+               flush_read_apart: bool = False) -> tuple[list[dict[str, Any]], bool]:
     """The rows a port flush or a further pump set-up in the service's words adds, and whether they are all the
     service says (True: nothing else in it to code).
 
     - "second pump set up with new sites at 1030": a further set-up of the subcutaneous infusion before it (the
       same drug, no time of its own: +96371); with no infusion before it the engine asks.
     - "port flush" / "flushed the port": a port flush row (96523 only as the day's only service); the service is
-      the flush alone unless it also names a drug other than the flush solution ("port flush, then zofran IVP")."""
+      the flush alone unless it also names a drug other than the flush solution ("port flush, then zofran IVP").
+      `flush_read_apart`: the reading gave that flush its own service, included in this one (relations.py): the
+      flush is coded there, never twice."""
     words = service.words
     previous = next((r for r in reversed(rows) if r["route"] == "sc_infusion"), None)
     # A set-up has no time of its own: "another pump set up at 1 hr" is when, and the second pump's minutes are the
@@ -60,6 +63,8 @@ def visit_rows(service: ServiceWords, rows: list[dict[str, Any]]) -> tuple[list[
     if port_flush(words):
         drug = (service.drug or "").strip().casefold()
         alone = not drug or drug in FLUSH_SOLUTIONS
+        if flush_read_apart and not alone:
+            return [], False
         solution = f" ({service.drug} {service.dose:g} {service.dose_unit or ''})".replace(" )", ")") \
             if alone and drug and service.dose is not None else ""
         flush = _row(f"port flush{solution}", "iv_push", None, service, port_flush=True, site="port")

@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ValidationError
 
 from assistant.chat.answers import public_citation
-from assistant.chat.encounter_route import number_days
+from assistant.chat.encounter_clock import number_days
 from assistant.contract import Answer, CodeLine, Payer, Setting
 from assistant.units.encounter import Encounter, EncounterResult
 from assistant.units.encounter.catalog import TITLES

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
-from assistant.chat.reading.typed import ClockPoint, ClockRange, Duration, Reading, Route, Separator
+from assistant.chat.reading.typed import ClockPoint, ClockRange, Duration, Negation, Reading, Route, Separator
 from assistant.chat.reading.vocabulary import FLUID_WORDS, RELATION_CUES, WITH_WORDS
 
 DrugMentions = list[tuple[str, tuple[int, int], str | None]]
@@ -159,7 +159,8 @@ def _included(found: _Found, parts: list[tuple[int, int]]) -> None:
         for match in _PATTERNS[kind].finditer(low):
             start, end = match.span()
             outside = [a for a, b in [*found.real, *routes] if not (start <= a and b <= end)]
-            if found.taken(match.span()) or not outside:
+            negated = any(a < end and start < b for a, b in (n.scope for n in found.reading.of(Negation)))
+            if found.taken(match.span()) or not outside or negated:  # "no port flush today": nothing to include
                 continue
             named = start + len(_FLUSH_TAIL.sub("", low[start:end])) if kind == "flush" else end
             found.add(kind, match.span(), hide=match.span(), fluid=(start, named))
