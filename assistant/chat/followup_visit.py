@@ -1,0 +1,259 @@
+"""Follow-ups that change the last visit (issue 17 class 7): the visit is re-read with the change and coded again.
+
+The API is stateless: the history is user and assistant text only, so the visit a follow-up changes is the last user
+turn that was a question of its own, with the changes of the turns since applied. A follow-up is applied to that
+visit's words, span by span, and the whole visit is then read and coded again by the same engines (never a second
+set of rules for follow-ups):
+
+- **a new time** replaces the time of the one service the turn names (by its code, its drug or its family words:
+  "what if 97530 was 30 min", "what if the hydration ran 1200-1300 instead", "therapy" for the psychotherapy of
+  "99214 plus psychotherapy 30 min"), or of the visit's only timed service when it names none ("what if it was 55
+  min"); a service with no time of its own ("what is 96366") gets the time beside its code. The other services keep
+  theirs. A time that fits no service or several is not a change of this visit (the turn is merged field by field,
+  reading/followup.py, as before);
+- **a setting or payer word** replaces the visit's setting or payer words ("same visit but on the professional
+  side?", "and in the office?", "same but medicare");
+- **what else the turn says** ("2 x 100 mg vials") is added to the visit, and a turn that opens with "and", "also",
+  "plus" or "add" and names a service the visit does not have adds that service ("and zofran IVP 1000").
+
+A number without its unit, a dose alone or an attribute ("what if pt wasn't in the room") is merged field by field
+(reading/followup.py); a turn that names its own service without "and"/"also"/"plus"/"add" is a new question. The
+answer says which visit was re-read and the trail shows it, so the coder sees exactly what was coded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.chat.parse import needs_context, parse_family, parse_question
+from assistant.chat.reading import switches
+from assistant.chat.reading.cues import FIELD_CUES, field_values
+from assistant.chat.reading.question import ParsedQuestion
+from assistant.chat.reading.services import DrugFinder, Service, read_services
+from assistant.chat.reading.spans import ClockRange, Duration, read
+from assistant.corpus.codes import find_code_spans
+
+# How a follow-up opens: "what if", "what about", "and", "same visit but", "same but", "instead" ...
+# (reading/switches.py FOLLOWUP reads the same openings; "same visit but on the professional side" is one more).
+_LEAD = re.compile(
+    r"^\s*(?:(?:and|but|also|so|ok(?:ay)?|now|then)\s*,?\s*)?(?:(?:what|how)\s+about|what\s+if|if)\b\s*,?"
+    r"|^\s*same\s+(?:(?:visit|encounter|claim|patient|pt|scenario|case|thing|question|one|services?)\s+)?"
+    r"(?:but|for|with|on|in|at|as)\b"
+    r"|^\s*(?:and|but|also|plus|add|instead|now)\b",
+    re.IGNORECASE,
+)
+# Openings that add to the visit (issue 17: a turn that names its own service is a new question unless it says so).
+_ADDS = re.compile(r"^\s*(?:and|also|plus|add)\b", re.IGNORECASE)
+# Words that say "change it", not what: left out when the rest of the turn is added to the visit.
+_FILLER = frozenset((
+    "it", "was", "were", "is", "be", "been", "had", "has", "have", "ran", "run", "runs", "lasted", "last", "took",
+    "take", "takes", "went", "go", "the", "a", "an", "instead", "then", "only", "just", "for", "to", "of", "at", "on",
+    "in", "by", "how", "many", "units", "unit", "what", "about", "if", "same", "but", "visit", "side", "and", "also",
+    "plus", "add", "so", "now", "ok", "okay", "that", "this", "would", "will", "i", "bill", "code", "codes", "be",
+    "they", "there", "we", "me", "do", "does", "did", "with", "all", "else", "everything", "rest", "question",
+))
+_WORDS = re.compile(r"[a-z0-9][a-z0-9'/&.-]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The earlier visit with one follow-up applied: `text` is what is read and coded."""
+
+    text: str  # the visit with the change applied
+    visit: str  # the visit as it stood before this turn
+    change: str  # the turn as typed
+    how: tuple[str, ...]  # what changed, in words, for the answer and the trail
+
+
+def revise_conversation(earlier: Sequence[str], question: str, drugs: DrugFinder | None = None) -> Revision | None:
+    """The last visit with `question` applied, when `question` changes it; else None (a new question, or a turn
+    merged field by field by `parse_conversation`). Earlier follow-ups are applied in order, oldest first."""
+    visit: str | None = None
+    revision: Revision | None = None
+    for index, turn in enumerate([*earlier, question]):
+        if index and _follows(turn, drugs):
+            revision = revise_visit(visit, turn, drugs) if visit is not None else None
+            # A turn merged field by field ends the chain of visit texts: later turns are merged the same way.
+            visit = revision.text if revision is not None else None
+        else:
+            revision, visit = None, turn
+    return revision
+
+
+def _follows(turn: str, drugs: DrugFinder | None) -> bool:
+    """A turn that cannot stand alone: a follow-up cue, a short change (reading/followup.py), or a time that names
+    no service ("how many units for 2 hrs 10 min": the time of the service asked about before)."""
+    if _LEAD.match(turn):
+        return True
+    parsed = parse_question(turn)
+    if needs_context(parsed):
+        return True
+    return parsed.has_duration and parsed.family is None and not parsed.codes and not (drugs and drugs(turn))
+
+
+def revise_visit(visit: str, turn: str, drugs: DrugFinder | None = None) -> Revision | None:
+    """`visit` with the change `turn` makes, or None when `turn` is not a change this module applies."""
+    change = parse_question(turn)
+    if change.bare_number is not None or change.dose is not None:
+        return None  # a number in the earlier unit, a new dose: merged field by field (reading/followup.py)
+    times = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
+    if len(times) > 1:
+        return None  # several times: which service each is for is the merge's question, not a guess here
+    lead = _LEAD.match(turn)
+    blanks: list[tuple[int, int]] = [lead.span()] if lead else []
+    edits: list[tuple[tuple[int, int], str]] = []
+    how: list[str] = []
+    services = read_services(visit, drugs)
+    named, target = _target(services, turn, change.codes, drugs)
+    adds = (
+        bool(_ADDS.match(turn)) and bool(named) and target is None and parse_question(visit).has_quantity
+    )
+    if times and not adds:
+        if target is None:
+            return None
+        new_time = times[0]
+        time_edits = _time_edits(visit, target, new_time.surface.strip())
+        edits.extend(time_edits)
+        blanks.extend([new_time.span, *named])
+        (start, end), _ = time_edits[0]
+        name = target.drug or (target.codes[0] if target.codes else None) or (target.family or "").replace("_", " ")
+        how.append(f"the time of {name or 'the service'}: {visit[start:end].strip() or 'none given'} -> "
+                   f"{new_time.surface.strip()}")
+    switched = _switches(visit, services, turn, change)
+    if adds:
+        how.append("the services of this turn are added to the visit")
+    elif not times and not switched:
+        return None  # a count or another attribute ("and with a second pump?"): merged field by field
+    for label, spans in switched:
+        edits.extend((span, "") for span in spans)
+        how.append(label)
+    added = _rest(turn, blanks)
+    text = _tidy(_apply(visit, edits) + (f", {added}" if added else ""))
+    return Revision(text=text, visit=visit, change=turn, how=tuple(how))
+
+
+def _target(
+    services: Sequence[Service], turn: str, codes: Sequence[str], drugs: DrugFinder | None
+) -> tuple[list[tuple[int, int]], Service | None]:
+    """The words of `turn` that name a service (their spans) and the one visit service they name, or None.
+
+    By code, then drug, then family words; a turn that names nothing means the visit's only timed service (or its
+    only service). Several candidates are never a guess: None."""
+    low = turn.lower()
+    if codes:
+        spans = [(s.start, s.end) for s in find_code_spans(turn)]
+        candidates = [s for s in services if set(codes) & {*s.codes, *([s.code] if s.code else [])}]
+        return spans, _one(candidates)
+    found = drugs(turn) if drugs is not None else []
+    if found:
+        names = {surface.casefold() for surface, _, _ in found}
+        candidates = [s for s in services if s.drug and s.drug.casefold() in names]
+        return [span for _, span, _ in found], _one(candidates)
+    family, cue = parse_family(turn)
+    if family is not None and cue is not None:
+        parts = [part.strip().lower() for part in cue.split(" + ")]
+        spans = [(low.find(part), low.find(part) + len(part)) for part in parts if part in low]
+        candidates = [s for s in services if s.family == family] or [
+            s for s in services if all(part in s.words.lower() for part in parts)]
+        return spans, _one(candidates)
+    timed = [s for s in services if s.minutes is not None or s.start is not None]
+    return [], _one(timed) if timed else _one(list(services))
+
+
+def _one(candidates: Sequence[Service]) -> Service | None:
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _time_edits(visit: str, target: Service, new_time: str) -> list[tuple[tuple[int, int], str]]:
+    """Replace the target's own time (the first; any other of its times goes) or, when it has none, put the new time
+    right after the words that name it (its code or drug), else at the end of its part."""
+    start, end = target.span
+    old = [s for s in read(visit).spans if isinstance(s, (Duration, ClockRange)) and start <= s.span[0]
+           and s.span[1] <= end]
+    if old:
+        return [(old[0].span, new_time), *((s.span, "") for s in old[1:])]
+    anchors = [s for s in find_code_spans(visit) if start <= s.start and s.end <= end]
+    at = anchors[0].end if anchors else end
+    if not anchors and target.drug:
+        found = visit.lower().find(target.drug.lower(), start, end)
+        at = found + len(target.drug) if found >= 0 else end
+    return [((at, at), f" {new_time}")]
+
+
+# The reading's own cue rows for the switches a follow-up may turn the other way (reading/switches.py): the visit's
+# words for a switch the turn sets are taken out, and the turn's words are added ("and in the office?" after
+# "..., facility"). The count switches (sites, pumps, pushes) are merged field by field instead.
+_SWITCH_CUES: tuple[tuple[str, str, tuple[re.Pattern[str], ...]], ...] = (
+    ("setting", "the claim", tuple(re.compile(row[0], row[2]) for row in switches.SETTING_CUES)),
+    ("payer", "the payer rules", tuple(re.compile(row[0], re.IGNORECASE) for row in switches.PAYER_CUES)),
+    ("patient", "the patient", tuple(re.compile(row[0], re.IGNORECASE) for row in switches.PATIENT_CUES)),
+    ("sedation_by", "the sedation given by", (switches.SEDATION_SAME, switches.SEDATION_OTHER)),
+    ("patient_under_5", "the patient under 5", (switches.AGE, switches.UNDER_5, switches.OVER_5)),
+)
+_SHOWN = {"medicare": "Medicare", "cpt": "CPT", "same": "the same physician", "other": "another provider"}
+
+
+def _switches(visit: str, services: Sequence[Service], turn: str,
+              change: ParsedQuestion) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each switch the turn sets, worded for the answer, with the spans of the visit's words for it (never a code:
+    "90847 50 min" keeps its code when the turn says the patient was not in the room). The variant fields of the
+    visit's families come from the registry's FIELD_CUES ("what if pt wasn't in the room": patient_present)."""
+    codes = [(s.start, s.end) for s in find_code_spans(visit)]
+    low = visit.lower()
+
+    def spans_of(patterns: Sequence[re.Pattern[str]]) -> list[tuple[int, int]]:
+        found = [m.span() for p in patterns for m in p.finditer(low if p.flags & re.IGNORECASE else visit)]
+        return [s for s in found if not any(s[0] < e and b < s[1] for b, e in codes) and s[0] < s[1]]
+
+    result = []
+    for field, label, patterns in _SWITCH_CUES:
+        value = getattr(change, field)
+        if value is not None:
+            result.append((f"{label}: {_shown(value)}", spans_of(patterns)))
+    families = {s.family for s in services if s.family} | {parse_family(visit)[0]} - {None}
+    for family in sorted(f for f in families if f):
+        for field, value in field_values(family, turn).items():
+            rows = [c for c in FIELD_CUES if field == c.field and family in c.families]
+            if rows:
+                patterns = tuple(re.compile(c.pattern, re.IGNORECASE) for c in rows)
+                result.append((f"{field.replace('_', ' ')}: {_shown(value)}", spans_of(patterns)))
+    return result
+
+
+def _shown(value: object) -> str:
+    return _SHOWN.get(str(value), "yes" if value is True else "no" if value is False else str(value))
+
+
+def _apply(text: str, edits: list[tuple[tuple[int, int], str]]) -> str:
+    """`text` with each span replaced, right to left; overlapping edits keep the first (the time, then cues)."""
+    kept: list[tuple[tuple[int, int], str]] = []
+    for span, new in edits:
+        if not any(span[0] < other[1] and other[0] < span[1] for other, _ in kept):
+            kept.append((span, new))
+    for (start, end), new in sorted(kept, key=lambda edit: edit[0], reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _rest(turn: str, blanks: Sequence[tuple[int, int]]) -> str:
+    """What the turn says besides its opening, its new time and the words naming the changed service: added to the
+    visit when it holds more than filler words ("medicare, 2 x 100 mg vials"; "it was ..." adds nothing)."""
+    chars = list(turn)
+    for start, end in blanks:
+        chars[start:end] = " " * (end - start)
+    rest = _tidy("".join(chars)).strip(" ?.!,;:")
+    words = [w.lower().strip(".'") for w in _WORDS.findall(rest)]
+    return rest if any(w not in _FILLER for w in words) else ""
+
+
+def _tidy(text: str) -> str:
+    """One space between words, no empty list items left by a removed word (", ,"), no leading punctuation."""
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s*([,;:])(?:\s*[,;:])+", r"\1", text)
+    text = re.sub(r"\s+([,;:?])", r"\1", text)
+    return text.strip().lstrip(",;: ").rstrip(",;: ")
+
+
+__all__ = ["Revision", "revise_conversation", "revise_visit"]
