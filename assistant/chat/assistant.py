@@ -13,12 +13,14 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from assistant.chat import parse
 from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
 from assistant.chat.coverage import add_diagnosis_context
 from assistant.chat.edits_chat import scrub_lines
 from assistant.chat.encounter_route import code_structured
 from assistant.chat.followup_visit import Revision, revise_conversation
-from assistant.chat.parse import escape_user_text, has_words, parse_conversation, parse_question
+from assistant.chat.parse import escape_user_text, has_words
+from assistant.chat.reading.followup import merge_conversation
 from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
@@ -201,11 +203,13 @@ class Assistant:
         earlier = [turn[:limit] for turn in _user_turns(history)[-turns:]] if turns else []
         # A follow-up that changes the last visit (a time, the setting, the payer) is applied to that visit's words
         # and the whole visit is read again (chat/followup_visit.py); other follow-ups are merged field by field.
-        revision = revise_conversation(earlier, question, self.router.find_drugs) if earlier else None
+        # Each turn is read once; the revised visit once more.
+        turns_read = [parse.parse_question(turn) for turn in [*earlier, question]]
+        revision = revise_conversation(turns_read, self.router.find_drugs, limit) if earlier else None
         if revision is not None:
-            parsed = replace(parse_question(revision.text), followup=True)
+            parsed = replace(parse.parse_question(revision.text), followup=True)
         else:
-            parsed = parse_conversation(earlier, question)
+            parsed = merge_conversation(turns_read)
         context = RouteContext(
             # The question's own words win over the request's payer/setting, which win over the defaults.
             payer=parsed.payer or payer or self.settings.default_payer,

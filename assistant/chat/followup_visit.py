@@ -27,12 +27,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.chat.parse import needs_context, parse_family, parse_question
+from assistant.chat.parse import needs_context, parse_family
 from assistant.chat.reading import switches
 from assistant.chat.reading.cues import FIELD_CUES, field_values
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import DrugFinder, Service, read_services
-from assistant.chat.reading.spans import ClockRange, Duration, read
+from assistant.chat.reading.spans import ClockPoint, ClockRange, Dose, Duration, read
 from assistant.corpus.codes import find_code_spans
 
 # How a follow-up opens: "what if", "what about", "and", "same visit but", "same but", "instead" ...
@@ -67,35 +67,38 @@ class Revision:
     how: tuple[str, ...]  # what changed, in words, for the answer and the trail
 
 
-def revise_conversation(earlier: Sequence[str], question: str, drugs: DrugFinder | None = None) -> Revision | None:
-    """The last visit with `question` applied, when `question` changes it; else None (a new question, or a turn
-    merged field by field by `parse_conversation`). Earlier follow-ups are applied in order, oldest first."""
+def revise_conversation(
+    turns: Sequence[ParsedQuestion], drugs: DrugFinder | None = None, limit: int | None = None
+) -> Revision | None:
+    """The last visit with the last turn applied, when that turn changes it; else None (a new question, or a turn
+    merged field by field by `merge_conversation`). `turns` are the user turns read once each, oldest first, the
+    question last; earlier follow-ups are applied in order. A revised visit longer than `limit` characters is not
+    read (the question's own bound, issue 24): the turn is merged field by field instead."""
     visit: str | None = None
     revision: Revision | None = None
-    for index, turn in enumerate([*earlier, question]):
+    for index, turn in enumerate(turns):
         if index and _follows(turn, drugs):
             revision = revise_visit(visit, turn, drugs) if visit is not None else None
+            if revision is not None and limit is not None and len(revision.text) > limit:
+                revision = None
             # A turn merged field by field ends the chain of visit texts: later turns are merged the same way.
             visit = revision.text if revision is not None else None
         else:
-            revision, visit = None, turn
+            revision, visit = None, turn.text
     return revision
 
 
-def _follows(turn: str, drugs: DrugFinder | None) -> bool:
+def _follows(turn: ParsedQuestion, drugs: DrugFinder | None) -> bool:
     """A turn that cannot stand alone: a follow-up cue, a short change (reading/followup.py), or a time that names
     no service ("how many units for 2 hrs 10 min": the time of the service asked about before)."""
-    if _LEAD.match(turn):
+    if _LEAD.match(turn.text) or needs_context(turn):
         return True
-    parsed = parse_question(turn)
-    if needs_context(parsed):
-        return True
-    return parsed.has_duration and parsed.family is None and not parsed.codes and not (drugs and drugs(turn))
+    return turn.has_duration and turn.family is None and not turn.codes and not (drugs and drugs(turn.text))
 
 
-def revise_visit(visit: str, turn: str, drugs: DrugFinder | None = None) -> Revision | None:
-    """`visit` with the change `turn` makes, or None when `turn` is not a change this module applies."""
-    change = parse_question(turn)
+def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = None) -> Revision | None:
+    """`visit` with the change the turn `change` makes, or None when it is not a change this module applies."""
+    turn = change.text
     if change.bare_number is not None or change.dose is not None:
         return None  # a number in the earlier unit, a new dose: merged field by field (reading/followup.py)
     times = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
@@ -107,9 +110,9 @@ def revise_visit(visit: str, turn: str, drugs: DrugFinder | None = None) -> Revi
     how: list[str] = []
     services = read_services(visit, drugs)
     named, target = _target(services, turn, change.codes, drugs)
-    adds = (
-        bool(_ADDS.match(turn)) and bool(named) and target is None and parse_question(visit).has_quantity
-    )
+    # "and zofran IVP 1000" after a visit: a service the visit does not have, added (never to a look-up question).
+    adds = bool(_ADDS.match(turn)) and bool(named) and target is None and any(
+        isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
     if times and not adds:
         if target is None:
             return None
