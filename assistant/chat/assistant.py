@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from assistant.chat import parse
-from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer, units_problem_answer
 from assistant.chat.coverage import add_diagnosis_context
 from assistant.chat.edits_chat import scrub_lines
 from assistant.chat.encounter_route import code_structured
@@ -50,6 +50,16 @@ def _user_turns(history: Sequence[Message | dict] | None) -> list[str]:
         if message.role == "user" and message.content.strip():
             turns.append(message.content)
     return turns
+
+
+def _say_revision(answer: Answer, revision: Revision) -> None:
+    """The answer says which visit it coded: the earlier question with the follow-up applied (issue 17 class 7), as
+    its second paragraph (after the codes line)."""
+    changed = escape_user_text("; ".join(revision.how))
+    coded = escape_user_text(revision.text)
+    note = f"_Read as a follow-up: your earlier question with {changed}, coded again as \"{coded}\"._"
+    lead, sep, rest = answer.answer.partition("\n\n")
+    answer.answer = f"{lead}\n\n{note}\n\n{rest}" if sep else f"{answer.answer}\n\n{note}\n"
 
 
 class Assistant:
@@ -174,9 +184,10 @@ class Assistant:
         steps = reading_trail(parsed.text, services, (context.payer, payer_from), (context.setting, setting_from),
                               followup=parsed.followup and followup and revision is None)
         if revision is not None:  # issue 17 class 7: which visit the follow-up changed, and how
+            done = ("asked which of its services the new time is for" if revision.asks else
+                    f"{'; '.join(revision.how)}; read and coded again as: {revision.text}")
             steps.insert(0, ReadingStep(kind="follow_up", text=revision.change,
-                                        value=f"a change to your earlier question ({revision.visit}): "
-                                              f"{'; '.join(revision.how)}; read and coded again as: {revision.text}"))
+                                        value=f"a change to your earlier question ({revision.visit}): {done}"))
         return steps
 
     def _ask(
@@ -218,13 +229,14 @@ class Assistant:
             state=state or self.settings.default_state,
             date_of_service=date_of_service,
         )
-        if revision is not None:
-            changed = escape_user_text("; ".join(revision.how))
-            context.notes.append(f"_Read as a follow-up: your earlier question with {changed}, coded again as "
-                                 f"\"{escape_user_text(revision.text)}\"._")
-        elif parsed.followup and earlier:
+        if parsed.followup and earlier and revision is None:
             context.notes.append("_Read as a follow-up to your earlier question._")
-        answer = self.router.answer(parsed, context)
+        if revision is not None and revision.asks:
+            answer = units_problem_answer([escape_user_text(revision.asks)], warnings)
+        else:
+            answer = self.router.answer(parsed, context)
+        if revision is not None and not revision.asks:
+            _say_revision(answer, revision)
         answer.reading = self._trail(parsed, payer, setting, context, bool(earlier), revision)
         add_diagnosis_context(answer, parsed.text, self.router, context)  # issue 18: dx in the trail, coverage lines
         if self.chat_model is not None and answer.route not in ("help", "error"):

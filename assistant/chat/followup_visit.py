@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from assistant.chat.parse import needs_context, parse_family
 from assistant.chat.reading import switches
+from assistant.chat.reading.clock import MINUTES_PER_DAY
 from assistant.chat.reading.cues import FIELD_CUES, field_values
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import DrugFinder, Service, read_services
@@ -65,6 +66,7 @@ class Revision:
     visit: str  # the visit as it stood before this turn
     change: str  # the turn as typed
     how: tuple[str, ...]  # what changed, in words, for the answer and the trail
+    asks: str | None = None  # the turn fits several services of the visit: asked, never a guess (then `text` = visit)
 
 
 def revise_conversation(
@@ -109,21 +111,25 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     edits: list[tuple[tuple[int, int], str]] = []
     how: list[str] = []
     services = read_services(visit, drugs)
-    named, target = _target(services, turn, change.codes, drugs)
+    named, candidates = _target(services, turn, change.codes, drugs)
+    target = candidates[0] if len(candidates) == 1 else None
     # "and zofran IVP 1000" after a visit: a service the visit does not have, added (never to a look-up question).
     adds = bool(_ADDS.match(turn)) and bool(named) and target is None and any(
         isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
     if times and not adds:
+        if len(candidates) > 1:
+            return Revision(text=visit, visit=visit, change=turn, how=(), asks=_which_service(candidates, times[0]))
         if target is None:
-            return None
+            return None  # the turn names a service the visit does not have: merged field by field
         new_time = times[0]
-        time_edits = _time_edits(visit, target, new_time.surface.strip())
+        time_edits = _time_edits(visit, target, new_time)
         edits.extend(time_edits)
         blanks.extend([new_time.span, *named])
-        (start, end), _ = time_edits[0]
+        (start, end), typed = time_edits[0]
         name = target.drug or (target.codes[0] if target.codes else None) or (target.family or "").replace("_", " ")
-        how.append(f"the time of {name or 'the service'}: {visit[start:end].strip() or 'none given'} -> "
-                   f"{new_time.surface.strip()}")
+        how.append(f"the time of {name or 'the service'} ({visit[start:end].strip() or 'none given'}) changed to "
+                   f"{typed.strip()}" + ("" if typed.strip() == new_time.surface.strip() else
+                                         f" ({new_time.surface.strip()} from its start)"))
     switched = _switches(visit, services, turn, change)
     if adds:
         how.append("the services of this turn are added to the visit")
@@ -139,44 +145,58 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
 
 def _target(
     services: Sequence[Service], turn: str, codes: Sequence[str], drugs: DrugFinder | None
-) -> tuple[list[tuple[int, int]], Service | None]:
-    """The words of `turn` that name a service (their spans) and the one visit service they name, or None.
+) -> tuple[list[tuple[int, int]], list[Service]]:
+    """The words of `turn` that name a service (their spans) and the visit services they may mean.
 
-    By code, then drug, then family words; a turn that names nothing means the visit's only timed service (or its
-    only service). Several candidates are never a guess: None."""
+    By code, then drug, then family words; a turn that names nothing means the visit's timed services (or its only
+    service). The caller asks when there are several: never a guess."""
     low = turn.lower()
     if codes:
         spans = [(s.start, s.end) for s in find_code_spans(turn)]
         candidates = [s for s in services if set(codes) & {*s.codes, *([s.code] if s.code else [])}]
-        return spans, _one(candidates)
+        return spans, candidates
     found = drugs(turn) if drugs is not None else []
     if found:
         names = {surface.casefold() for surface, _, _ in found}
         candidates = [s for s in services if s.drug and s.drug.casefold() in names]
-        return [span for _, span, _ in found], _one(candidates)
+        return [span for _, span, _ in found], candidates
     family, cue = parse_family(turn)
     if family is not None and cue is not None:
         parts = [part.strip().lower() for part in cue.split(" + ")]
         spans = [(low.find(part), low.find(part) + len(part)) for part in parts if part in low]
         candidates = [s for s in services if s.family == family] or [
             s for s in services if all(part in s.words.lower() for part in parts)]
-        return spans, _one(candidates)
-    timed = [s for s in services if s.minutes is not None or s.start is not None]
-    return [], _one(timed) if timed else _one(list(services))
+        return spans, candidates
+    # A push at a clock time ("zofran IVP 0905") has no duration to change.
+    timed = [s for s in services if s.minutes is not None or (s.start is not None and s.end is not None)]
+    return [], timed or (list(services) if len(services) == 1 else [])
 
 
-def _one(candidates: Sequence[Service]) -> Service | None:
-    return candidates[0] if len(candidates) == 1 else None
+def _which_service(candidates: Sequence[Service], new_time: Duration | ClockRange) -> str:
+    """The question asked when a new time fits several services of the visit."""
+    listed = "; ".join(f"'{s.words.strip()}'" for s in candidates)
+    return (f"Your earlier question has several services this time could belong to ({listed}): which one ran "
+            f"{new_time.surface.strip()}? Ask again naming it (its drug, code or service), for example "
+            f"'what if the {candidates[0].drug or (candidates[0].family or 'infusion').replace('_', ' ')} ran "
+            f"{new_time.surface.strip()}'")
 
 
-def _time_edits(visit: str, target: Service, new_time: str) -> list[tuple[tuple[int, int], str]]:
+def _time_edits(visit: str, target: Service, new: Duration | ClockRange) -> list[tuple[tuple[int, int], str]]:
     """Replace the target's own time (the first; any other of its times goes) or, when it has none, put the new time
-    right after the words that name it (its code or drug), else at the end of its part."""
+    right after the words that name it (its code or drug), else at the end of its part.
+
+    A duration for a service documented by clock times keeps its documented start ("what if the rituxan ran 3
+    hours" after "rituxan 0930-1330" is 0930-1230): the visit's other clock times still place it."""
     start, end = target.span
+    new_time = new.surface.strip()
     old = [s for s in read(visit).spans if isinstance(s, (Duration, ClockRange)) and start <= s.span[0]
            and s.span[1] <= end]
     if old:
-        return [(old[0].span, new_time), *((s.span, "") for s in old[1:])]
+        first = old[0]
+        if isinstance(first, ClockRange) and isinstance(new, Duration) and new.minutes > 0:
+            stop = (first.start.hour * 60 + first.start.minute + new.minutes) % MINUTES_PER_DAY
+            new_time = f"{first.start:%H%M}-{stop // 60:02d}{stop % 60:02d}"
+        return [(first.span, new_time), *((s.span, "") for s in old[1:])]
     anchors = [s for s in find_code_spans(visit) if start <= s.start and s.end <= end]
     at = anchors[0].end if anchors else end
     if not anchors and target.drug:
