@@ -111,7 +111,7 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     edits: list[tuple[tuple[int, int], str]] = []
     how: list[str] = []
     services = read_services(visit, drugs)
-    named, candidates = _target(services, turn, change.codes, drugs)
+    named, candidates, by = _target(services, turn, change.codes, drugs)
     target = candidates[0] if len(candidates) == 1 else None
     # "and zofran IVP 1000" after a visit: a service the visit does not have, added (never to a look-up question).
     adds = bool(_ADDS.match(turn)) and bool(named) and target is None and any(
@@ -119,14 +119,18 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     if times and not adds:
         if len(candidates) > 1:
             return Revision(text=visit, visit=visit, change=turn, how=(), asks=_which_service(candidates, times[0]))
+        if target is None and named and by != "family":
+            # "what if the zofran ran 1000-1100" when the visit has no zofran: never the visit's dose for another drug
+            return Revision(text=visit, visit=visit, change=turn, how=(), asks=_not_in_visit(turn, named))
         if target is None:
-            return None  # the turn names a service the visit does not have: merged field by field
+            return None  # another family's time ("what about hydration 3 hours"): merged field by field
         new_time = times[0]
         time_edits = _time_edits(visit, target, new_time)
         edits.extend(time_edits)
         blanks.extend([new_time.span, *named])
         (start, end), typed = time_edits[0]
-        name = target.drug or (target.codes[0] if target.codes else None) or (target.family or "").replace("_", " ")
+        name = " ".join(turn[start:end] for start, end in named) or target.drug or (target.family or "").replace(
+            "_", " ") or (target.codes[0] if target.codes else "")
         how.append(f"the time of {name or 'the service'} ({visit[start:end].strip() or 'none given'}) changed to "
                    f"{typed.strip()}" + ("" if typed.strip() == new_time.surface.strip() else
                                          f" ({new_time.surface.strip()} from its start)"))
@@ -145,8 +149,9 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
 
 def _target(
     services: Sequence[Service], turn: str, codes: Sequence[str], drugs: DrugFinder | None
-) -> tuple[list[tuple[int, int]], list[Service]]:
-    """The words of `turn` that name a service (their spans) and the visit services they may mean.
+) -> tuple[list[tuple[int, int]], list[Service], str]:
+    """The words of `turn` that name a service (their spans), the visit services they may mean, and what named them
+    ("code", "drug", "family" or "" for nothing).
 
     By code, then drug, then family words; a turn that names nothing means the visit's timed services (or its only
     service). The caller asks when there are several: never a guess."""
@@ -154,22 +159,29 @@ def _target(
     if codes:
         spans = [(s.start, s.end) for s in find_code_spans(turn)]
         candidates = [s for s in services if set(codes) & {*s.codes, *([s.code] if s.code else [])}]
-        return spans, candidates
+        return spans, candidates, "code"
     found = drugs(turn) if drugs is not None else []
     if found:
         names = {surface.casefold() for surface, _, _ in found}
         candidates = [s for s in services if s.drug and s.drug.casefold() in names]
-        return [span for _, span, _ in found], candidates
+        return [span for _, span, _ in found], candidates, "drug"
     family, cue = parse_family(turn)
     if family is not None and cue is not None:
         parts = [part.strip().lower() for part in cue.split(" + ")]
         spans = [(low.find(part), low.find(part) + len(part)) for part in parts if part in low]
         candidates = [s for s in services if s.family == family] or [
             s for s in services if all(part in s.words.lower() for part in parts)]
-        return spans, candidates
+        return spans, candidates, "family"
     # A push at a clock time ("zofran IVP 0905") has no duration to change.
     timed = [s for s in services if s.minutes is not None or (s.start is not None and s.end is not None)]
-    return [], timed or (list(services) if len(services) == 1 else [])
+    return [], timed or (list(services) if len(services) == 1 else []), ""
+
+
+def _not_in_visit(turn: str, named: Sequence[tuple[int, int]]) -> str:
+    """The question asked when a follow-up gives a time for a drug or code the earlier visit does not have."""
+    words = ", ".join(f"'{turn[start:end]}'" for start, end in named)
+    return (f"Your earlier question has no {words}: to add it to that visit, start with 'and' (for example 'and "
+            f"{turn[named[0][0]:named[0][1]]} ...' with its time); to ask about it alone, ask the whole question")
 
 
 def _which_service(candidates: Sequence[Service], new_time: Duration | ClockRange) -> str:

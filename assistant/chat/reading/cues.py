@@ -207,7 +207,8 @@ FIELD_CUES: tuple[FieldCue, ...] = (
              r"|(?:patient|pt)\s+(?:(?:was|is)\s+not|wasn'?t|isn'?t|not)\s+(?:present|in (?:the )?room|there))\b",
              negatable=False),
     FieldCue(("family_psychotherapy",), "patient_present", True,
-             r"\b(?:with (?:the )?(?:patient|pt)(?: present)?|patient (?:was )?present|90847|conjoint)\b"),
+             r"\b(?:with (?:the )?(?:patient|pt)(?: present)?|patient (?:was )?present|90847|conjoint"
+             r"|(?:patient|pt) (?:was |is )?(?:present|in (?:the )?room|there))\b"),
     FieldCue(("psychotherapy", "crisis_psychotherapy", "family_psychotherapy"), "interactive_complexity", True,
              r"\b(?:interactive complexity|interactive|interpreter|play therapy|90785)\b"),
     FieldCue(("sedation",), "gi_endoscopy", True,
