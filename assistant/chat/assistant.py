@@ -184,7 +184,7 @@ class Assistant:
         steps = reading_trail(parsed.text, services, (context.payer, payer_from), (context.setting, setting_from),
                               followup=parsed.followup and followup and revision is None)
         if revision is not None:  # issue 17 class 7: which visit the follow-up changed, and how
-            done = ("asked which of its services the new time is for" if revision.asks else
+            done = (f"not coded, asked: {revision.asks}" if revision.asks else
                     f"{'; '.join(revision.how)}; read and coded again as: {revision.text}")
             steps.insert(0, ReadingStep(kind="follow_up", text=revision.change,
                                         value=f"a change to your earlier question ({revision.visit}): {done}"))
