@@ -101,21 +101,22 @@ def _follows(turn: ParsedQuestion, drugs: DrugFinder | None) -> bool:
 def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = None) -> Revision | None:
     """`visit` with the change the turn `change` makes, or None when it is not a change this module applies."""
     turn = change.text
-    if change.bare_number is not None or change.dose is not None:
+    services = read_services(visit, drugs)
+    named, candidates, by = _target(services, turn, change.codes, drugs)
+    target = candidates[0] if len(candidates) == 1 else None
+    # "and zofran 4 mg IVP 1040" after a visit: a service the visit does not have, added with its own numbers (never
+    # to a look-up question: "and 96370?" after "what is 96369" is the next code's look-up).
+    adds = bool(_ADDS.match(turn)) and bool(named) and not candidates and any(
+        isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
+    if not adds and (change.bare_number is not None or change.dose is not None):
         return None  # a number in the earlier unit, a new dose: merged field by field (reading/followup.py)
     times = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
-    if len(times) > 1:
+    if len(times) > 1 and not adds:
         return None  # several times: which service each is for is the merge's question, not a guess here
     lead = _LEAD.match(turn)
     blanks: list[tuple[int, int]] = [lead.span()] if lead else []
     edits: list[tuple[tuple[int, int], str]] = []
     how: list[str] = []
-    services = read_services(visit, drugs)
-    named, candidates, by = _target(services, turn, change.codes, drugs)
-    target = candidates[0] if len(candidates) == 1 else None
-    # "and zofran IVP 1000" after a visit: a service the visit does not have, added (never to a look-up question).
-    adds = bool(_ADDS.match(turn)) and bool(named) and target is None and any(
-        isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
     if times and not adds:
         if len(candidates) > 1:
             return Revision(text=visit, visit=visit, change=turn, how=(), asks=_which_service(candidates, times[0]))
