@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.chat.parse import needs_context, parse_family
 from assistant.chat.reading import switches
@@ -108,9 +108,11 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     # to a look-up question: "and 96370?" after "what is 96369" is the next code's look-up).
     adds = bool(_ADDS.match(turn)) and bool(named) and not candidates and any(
         isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
-    if not adds and (change.bare_number is not None or change.dose is not None):
+    times: list[Duration | ClockRange] = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
+    if not adds and not times and target is not None and (moved := _moved_clock(visit, target, turn)) is not None:
+        times = [moved]  # "what if it stopped at 1130": the service's clock range with its new end (or start)
+    elif not adds and (change.bare_number is not None or change.dose is not None):
         return None  # a number in the earlier unit, a new dose: merged field by field (reading/followup.py)
-    times = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
     if len(times) > 1 and not adds:
         return None  # several times: which service each is for is the merge's question, not a guess here
     lead = _LEAD.match(turn)
@@ -183,6 +185,32 @@ def _not_in_visit(turn: str, named: Sequence[tuple[int, int]]) -> str:
     words = ", ".join(f"'{turn[start:end]}'" for start, end in named)
     return (f"Your earlier question has no {words}: to add it to that visit, start with 'and' (for example 'and "
             f"{turn[named[0][0]:named[0][1]]} ...' with its time); to ask about it alone, ask the whole question")
+
+
+# "stopped at 1130", "ended 11:30", "d/c'd at 1415", "started at 0930": one end of a service's clock range moved.
+_MOVED = re.compile(
+    r"\b(?:(?P<end>stopped|stops|stop|ended|ends|end|finished|finish|done|completed|d/?c'?d|discontinued|came off)"
+    r"|(?P<start>started|starts|start|began|begin|hung|initiated))\s+(?:at\s+|@\s*|around\s+|about\s+)?"
+    r"(?P<clock>(?:\d{1,2}:\d{2}|\d{3,4})(?:\s*(?:am|pm|a|p)\b)?)",
+    re.IGNORECASE,
+)
+
+
+def _moved_clock(visit: str, target: Service, turn: str) -> ClockRange | None:
+    """The target's clock range with the end (or start) the turn gives, read by the same clock rules as a typed
+    range ("0900 to 1130"); None when the turn moves no clock time or the service has no clock range."""
+    match = _MOVED.search(turn)
+    old = [s for s in read(visit).spans if isinstance(s, ClockRange) and target.span[0] <= s.span[0]
+           and s.span[1] <= target.span[1]]
+    if match is None or not old:
+        return None
+    typed = match.group("clock")
+    text = f"{old[0].start:%H%M} to {typed}" if match.group("end") else f"{typed} to {old[0].end:%H%M}"
+    ranges = [s for s in read(text).spans if isinstance(s, ClockRange)]
+    if len(ranges) != 1 or ranges[0].backwards or ranges[0].minutes <= 0:
+        return None
+    new = ranges[0]
+    return replace(new, surface=f"{new.start:%H%M}-{new.end:%H%M}", span=match.span())
 
 
 def _which_service(candidates: Sequence[Service], new_time: Duration | ClockRange) -> str:

@@ -71,6 +71,11 @@ REVISED = [
      "subq 3 hours, for medicare"),
     # A duration for a service documented by clock times keeps its documented start.
     ("clock-range-to-minutes", ["NS bolus 11pm to 2am"], "what about 90 minutes?", "NS bolus 2300-0030"),
+    ("stop-time-moves-the-end", ["IVIG 0900-1200, medicare"], "and if it stopped at 1130?",
+     "IVIG 0900-1130, medicare"),
+    ("start-time-moves-the-start", ["hydration 0800-1000"], "what if it started at 0845", "hydration 0845-1000"),
+    ("named-drug-dc-time", ["rocephin 1 g IVPB 0830-0900, NS 0900-1030, ED"], "what if the NS was d/c'd at 1015",
+     "rocephin 1 g IVPB 0830-0900, NS 0900-1015, ED"),
     ("and-adds-a-service", ["rocephin 1 g IVPB 1000-1030, ED"], "and zofran IVP 1040",
      "rocephin 1 g IVPB 1000-1030, ED, zofran IVP 1040"),
     ("also-adds-a-dose", ["rocephin 1 g IVPB 1000-1030, ED"], "also zofran 4 mg IVP at 1040",
@@ -98,6 +103,8 @@ NOT_REVISED = [
     ("next-code-lookup-is-merged", ["what is 96369"], "and 96370?"),
     ("another-family-time-is-merged", ["how do I code 2.5 hours subq"], "what about hydration 3 hours"),
     ("time-alone-with-no-history", [], "how many units for 2 hrs 10 min"),
+    ("stop-before-start-is-not-moved", ["hydration 0800-1000"], "what if it ended 0700"),
+    ("stop-time-without-a-clock-range", ["hydration 2 hours"], "what if it stopped at 1130"),
     ("merged-turn-ends-the-chain", ["subq 2 hours", "what about 3?"], "and for medicare?"),
 ]
 
