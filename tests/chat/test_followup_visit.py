@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.chat.assistant import Assistant
 from assistant.chat.followup_visit import Revision, revise_conversation
@@ -232,3 +234,35 @@ def test_switching_the_setting_and_back_gives_the_first_lines(coder: Assistant) 
                            _ask(coder, [visit, "and in the office?"], "and back in the facility?"))
     assert _lines(first) and _lines(back) == _lines(first)
     assert "96376" in _lines(first) and "96376" not in _lines(office)  # rules.md 2: facility only
+
+
+# --- properties -------------------------------------------------------------------------------------------------------
+
+_VISITS = [
+    "97110 25 min, 97530 20 min, medicare",
+    "NS 0900-1130, zofran IVP 0905, rituxan 0930-1330, facility",
+    "HOPD: rocephin 1 g IVPB 1100-1130, NS 1130-1145 after",
+    "chemo 0900-1030, NS 1030-1130, facility",
+]
+
+
+@given(visit=st.sampled_from(_VISITS), text=st.text(max_size=80))
+def test_any_turn_after_a_visit_never_raises(visit: str, text: str) -> None:
+    revision = _revise([visit], text)
+    assert revision is None or (revision.text and revision.visit == visit)
+
+
+_OPENINGS = ["what if {name} was {t}", "what if the {name} ran {t} instead", "and if {name} took {t}?"]
+
+
+@given(index=st.integers(min_value=0, max_value=3), minutes=st.integers(min_value=1, max_value=600),
+       opening=st.sampled_from(_OPENINGS))
+def test_a_new_time_for_one_service_keeps_every_other_service_as_typed(index: int, minutes: int, opening: str) -> None:
+    """Property: changing one service's time leaves the words of every other service of the visit unchanged."""
+    visit = "97110 25 min, 97530 20 min, 97140 15 min, 97112 10 min, medicare"
+    codes = ["97110", "97530", "97140", "97112"]
+    revision = _revise([visit], opening.format(name=codes[index], t=f"{minutes} min"))
+    assert revision is not None and revision.asks is None
+    kept = [part for part in visit.split(", ") if not part.startswith(codes[index])]
+    assert len(kept) == 4 and all(part in revision.text for part in kept)
+    assert f"{codes[index]} {minutes} min" in revision.text
