@@ -39,14 +39,15 @@ from assistant.corpus.codes import find_code_spans
 # How a follow-up opens: "what if", "what about", "and", "same visit but", "same but", "instead" ...
 # (reading/switches.py FOLLOWUP reads the same openings; "same visit but on the professional side" is one more).
 _LEAD = re.compile(
-    r"^\s*(?:(?:and|but|also|so|ok(?:ay)?|now|then)\s*,?\s*)?(?:(?:what|how)\s+about|what\s+if|if)\b\s*,?"
+    r"^\s*(?:(?:and|but|also|so|ok(?:ay)?|now|then)\s*,?\s*)?"
+    r"(?:(?:what|how)\s+about|what\s+if|if(?=\s+(?:it|the|that|they|we|this)\b))\b\s*,?"
     r"|^\s*same\s+(?:(?:visit|encounter|claim|patient|pt|scenario|case|thing|question|one|services?)\s+)?"
     r"(?:but|for|with|on|in|at|as)\b"
-    r"|^\s*(?:and|but|also|plus|add|instead|now)\b",
+    r"|^\s*(?:and|but|also|plus|add|instead|now)\b(?![-/])",
     re.IGNORECASE,
 )
 # Openings that add to the visit (issue 17: a turn that names its own service is a new question unless it says so).
-_ADDS = re.compile(r"^\s*(?:and|also|plus|add)\b", re.IGNORECASE)
+_ADDS = re.compile(r"^\s*(?:and|also|plus|add)\b(?![-/])", re.IGNORECASE)  # never "add-on code ..."
 # Words that say "change it", not what: left out when the rest of the turn is added to the visit.
 _FILLER = frozenset((
     "it", "was", "were", "is", "be", "been", "had", "has", "have", "ran", "run", "runs", "lasted", "last", "took",

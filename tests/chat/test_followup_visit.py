@@ -107,6 +107,8 @@ NOT_REVISED = [
     ("time-alone-with-no-history", [], "how many units for 2 hrs 10 min"),
     ("stop-before-start-is-not-moved", ["hydration 0800-1000"], "what if it ended 0700"),
     ("stop-time-without-a-clock-range", ["hydration 2 hours"], "what if it stopped at 1130"),
+    ("if-opening-a-new-question", ["chemo 0900-1030, NS 1030-1130"], "if pt had 97110 30 min how many units"),
+    ("add-on-is-not-add", ["subq 2 hours"], "add-on code for 96369?"),
     ("merged-turn-ends-the-chain", ["subq 2 hours", "what about 3?"], "and for medicare?"),
 ]
 
