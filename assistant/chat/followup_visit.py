@@ -55,6 +55,8 @@ _FILLER = frozenset((
     "in", "by", "how", "many", "units", "unit", "what", "about", "if", "same", "but", "visit", "side", "and", "also",
     "plus", "add", "so", "now", "ok", "okay", "that", "this", "would", "will", "i", "bill", "code", "codes", "be",
     "they", "there", "we", "me", "do", "does", "did", "with", "all", "else", "everything", "rest", "question",
+    # a relative change ("an hour longer", "another 30 min") is read with its time
+    "longer", "more", "extra", "over", "shorter", "less", "fewer", "earlier", "another", "additional", "further",
 ))
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'/&.-]*", re.IGNORECASE)
 
@@ -128,7 +130,15 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
             return Revision(text=visit, visit=visit, change=turn, how=(), asks=_not_in_visit(turn, named))
         if target is None:
             return None  # another family's time ("what about hydration 3 hours"): merged field by field
-        new_time = times[0]
+        new_time, relative = times[0], ""
+        if (sign := _relative_sign(turn, new_time)) is not None:
+            absolute = _relative_time(visit, target, new_time, sign)
+            if absolute is None:
+                return Revision(text=visit, visit=visit, change=turn, how=(), asks=(
+                    f"'{new_time.surface.strip()}' {'longer' if sign > 0 else 'shorter'} than what? The earlier "
+                    f"question gives no one time for '{target.words.strip()}': ask again with its whole time"))
+            relative = f"{new_time.surface.strip()} {'longer' if sign > 0 else 'shorter'}"
+            new_time = absolute
         time_edits = _time_edits(visit, target, new_time)
         edits.extend(time_edits)
         blanks.extend([new_time.span, *named])
@@ -136,8 +146,8 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
         name = " ".join(turn[start:end] for start, end in named) or target.drug or (target.family or "").replace(
             "_", " ") or (target.codes[0] if target.codes else "")
         how.append(f"the time of {name or 'the service'} ({visit[start:end].strip() or 'none given'}) changed to "
-                   f"{typed.strip()}" + ("" if typed.strip() == new_time.surface.strip() else
-                                         f" ({new_time.surface.strip()} from its start)"))
+                   f"{typed.strip()}" + (f" ({relative})" if relative else "" if typed.strip() ==
+                                         new_time.surface.strip() else f" ({new_time.surface.strip()} from its start)"))
     switched = _switches(visit, services, turn, change)
     if adds:
         how.append("the services of this turn are added to the visit")
@@ -186,6 +196,37 @@ def _not_in_visit(turn: str, named: Sequence[tuple[int, int]]) -> str:
     words = ", ".join(f"'{turn[start:end]}'" for start, end in named)
     return (f"Your earlier question has no {words}: to add it to that visit, start with 'and' (for example 'and "
             f"{turn[named[0][0]:named[0][1]]} ...' with its time); to ask about it alone, ask the whole question")
+
+
+# "an hour longer", "30 min more", "another 30 min", "20 min less": a change of the time, not the time.
+_LONGER = re.compile(r"\s*(?:longer|more|extra|over)\b", re.IGNORECASE)
+_SHORTER = re.compile(r"\s*(?:shorter|less|fewer|earlier)\b", re.IGNORECASE)
+_MORE_BEFORE = re.compile(r"\b(?:another|an extra|extra|additional|an additional|a further|further)\s*$", re.IGNORECASE)
+
+
+def _relative_sign(turn: str, new: Duration | ClockRange) -> int | None:
+    """+1 for "an hour longer" / "another 30 min", -1 for "20 min shorter", None for a time given whole."""
+    if not isinstance(new, Duration):
+        return None
+    if _LONGER.match(turn, new.span[1]) or _MORE_BEFORE.search(turn[:new.span[0]]) or \
+            new.surface.lower().startswith("another"):
+        return 1
+    return -1 if _SHORTER.match(turn, new.span[1]) else None
+
+
+def _relative_time(visit: str, target: Service, change: Duration, sign: int) -> Duration | ClockRange | None:
+    """The target's one time made longer or shorter by `change` (a clock range keeps its start), or None when the
+    visit gives it no one time, or the result is not a positive time."""
+    old = [s for s in read(visit).spans if isinstance(s, (Duration, ClockRange)) and target.span[0] <= s.span[0]
+           and s.span[1] <= target.span[1]]
+    if len(old) != 1 or old[0].minutes + sign * change.minutes <= 0:
+        return None
+    minutes = old[0].minutes + sign * change.minutes
+    if isinstance(old[0], ClockRange):
+        stop = (old[0].start.hour * 60 + old[0].start.minute + minutes) % MINUTES_PER_DAY
+        surface = f"{old[0].start:%H%M}-{stop // 60:02d}{stop % 60:02d}"
+        return replace(old[0], surface=surface, span=change.span, minutes=minutes)
+    return replace(change, surface=f"{minutes} min", minutes=minutes)
 
 
 # "stopped at 1130", "ended 11:30", "d/c'd at 1415", "started at 0930": one end of a service's clock range moved.

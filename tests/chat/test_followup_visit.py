@@ -78,6 +78,11 @@ REVISED = [
     ("start-time-moves-the-start", ["hydration 0800-1000"], "what if it started at 0845", "hydration 0845-1000"),
     ("named-drug-dc-time", ["rocephin 1 g IVPB 0830-0900, NS 0900-1030, ED"], "what if the NS was d/c'd at 1015",
      "rocephin 1 g IVPB 0830-0900, NS 0900-1015, ED"),
+    ("an-hour-longer-keeps-the-start", ["HOPD: rocephin 1 g IVPB 1100-1130, NS 1130-1245 after"],
+     "what if the fluids ran an hour longer?", "HOPD: rocephin 1 g IVPB 1100-1130, NS 1130-1345 after"),
+    ("minutes-more", ["critical care 80 min"], "what if it was 30 min more", "critical care 110 min"),
+    ("another-half-hour", ["subq 2 hours"], "and another 30 min?", "subq 150 min"),
+    ("minutes-shorter", ["subq 2 hours"], "what if 30 min shorter", "subq 90 min"),
     ("and-adds-a-service", ["rocephin 1 g IVPB 1000-1030, ED"], "and zofran IVP 1040",
      "rocephin 1 g IVPB 1000-1030, ED, zofran IVP 1040"),
     ("also-adds-a-dose", ["rocephin 1 g IVPB 1000-1030, ED"], "also zofran 4 mg IVP at 1040",
@@ -124,6 +129,8 @@ ASKED = [
      ["NS 0900-1130", "rituxan 0930-1330"]),
     ("drug-not-in-the-visit", ["rocephin 1 g IVPB 1000-1030 then NS 1030-1130, ED"], "what if the zofran ran 1000-1100",
      ["zofran"]),
+    ("shorter-than-the-whole-time", ["subq 2 hours"], "what if 3 hours shorter", ["3 hours"]),
+    ("longer-than-no-time", ["what is 96365"], "what if an hour longer", ["an hour"]),
     ("code-not-in-the-visit", ["97110 25 min, 97530 20 min"], "what if 97140 was 10 min", ["97140"]),
 ]
 
