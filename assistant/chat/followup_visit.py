@@ -178,14 +178,19 @@ def _target(
     if found:
         names = {surface.casefold() for surface, _, _ in found}
         candidates = [s for s in services if s.drug and s.drug.casefold() in names]
-        return [span for _, span, _ in found], candidates, "drug"
+        if candidates:
+            return [span for _, span, _ in found], candidates, "drug"
     family, cue = parse_family(turn)
     if family is not None and cue is not None:
+        # "NS", "saline" may be both a drug name and the hydration family's word: the visit's hydration service.
         parts = [part.strip().lower() for part in cue.split(" + ")]
         spans = [(low.find(part), low.find(part) + len(part)) for part in parts if part in low]
         candidates = [s for s in services if s.family == family] or [
             s for s in services if all(part in s.words.lower() for part in parts)]
-        return spans, candidates, "family"
+        if candidates or not found:
+            return spans, candidates, "family"
+    if found:
+        return [span for _, span, _ in found], [], "drug"
     # A push at a clock time ("zofran IVP 0905") has no duration to change.
     timed = [s for s in services if s.minutes is not None or (s.start is not None and s.end is not None)]
     return [], timed or (list(services) if len(services) == 1 else []), ""

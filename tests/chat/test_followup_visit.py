@@ -187,6 +187,8 @@ CODED = [
      "what if the fluids ran 1200-1300 instead", {"96365": 1, "96361": 1, "J0696": 4}),  # encounters.md A2, A5
     ("hydration-still-short", ["HOPD: rocephin 1 g IVPB 1100-1130, NS 1130-1145 after"],
      "what if the NS ran 1130-1155", {"96365": 1, "J0696": 4}),  # encounters.md A5: 25 drug-free min, none
+    ("saline-is-the-ns", ["HOPD: rocephin 1 g IVPB 1100-1130, NS 1130-1145 after"], "what if the saline ran 1130-1300",
+     {"96365": 1, "96361": 1, "J0696": 4}),  # encounters.md A5: 90 drug-free min = +96361 x1
     ("code-from-lookup", ["what is 96366"], "units for 2 hrs 10 min", {"96365": 1, "96366": 1}),  # rules.md 2
     ("repeat-push-office", ["zofran IVP then again 45 min later, facility"], "and in the office?",
      {"96374": 1}),  # rules.md 2: +96376 is facility only
