@@ -185,9 +185,12 @@ def _target(
         # "NS", "saline" may be both a drug name and the hydration family's word: the visit's hydration service.
         parts = [part.strip().lower() for part in cue.split(" + ")]
         spans = [(low.find(part), low.find(part) + len(part)) for part in parts if part in low]
+        # A family word inside a longer word of the visit counts ("therapy" for the "psychotherapy" of "99214 plus
+        # psychotherapy 30 min"), but never as a part of a route ("ivp" is not "ivpb").
         candidates = [s for s in services if s.family == family] or [
-            s for s in services if all(part in s.words.lower() for part in parts)]
-        if candidates or not found:
+            s for s in services if all(re.search(rf"{re.escape(part)}\b", s.words.lower()) for part in parts)]
+        drug_words = [span for _, span, _ in found]
+        if not found or (candidates and any(a < d and c < b for a, b in spans for c, d in drug_words)):
             return spans, candidates, "family"
     if found:
         return [span for _, span, _ in found], [], "drug"
