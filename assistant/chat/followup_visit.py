@@ -33,7 +33,7 @@ from assistant.chat.reading.clock import MINUTES_PER_DAY
 from assistant.chat.reading.cues import FIELD_CUES, field_values
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import DrugFinder, Service, read_services
-from assistant.chat.reading.spans import ClockPoint, ClockRange, Dose, Duration, read
+from assistant.chat.reading.spans import ClockPoint, ClockRange, Count, Dose, Duration, read
 from assistant.corpus.codes import find_code_spans
 
 # How a follow-up opens: "what if", "what about", "and", "same visit but", "same but", "instead" ...
@@ -102,26 +102,43 @@ def _follows(turn: ParsedQuestion, drugs: DrugFinder | None) -> bool:
 
 
 def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = None) -> Revision | None:
-    """`visit` with the change the turn `change` makes, or None when it is not a change this module applies."""
+    """`visit` with the change the turn `change` makes, or None when it is not a change this module applies (the
+    turn is then merged field by field); a change it cannot apply to a visit of several services is asked."""
     turn = change.text
     services = read_services(visit, drugs)
+    visit_spans = read(visit).spans
+    turn_spans = read(turn).spans
     named, candidates, by = _target(services, turn, change.codes, drugs)
     target = candidates[0] if len(candidates) == 1 else None
     # "and zofran 4 mg IVP 1040" after a visit: a service the visit does not have, added with its own numbers (never
     # to a look-up question: "and 96370?" after "what is 96369" is the next code's look-up).
-    adds = bool(_ADDS.match(turn)) and bool(named) and not candidates and any(
-        isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in read(visit).spans)
-    times: list[Duration | ClockRange] = [s for s in read(turn).spans if isinstance(s, (Duration, ClockRange))]
-    if not adds and not times and target is not None and (moved := _moved_clock(visit, target, turn)) is not None:
-        times = [moved]  # "what if it stopped at 1130": the service's clock range with its new end (or start)
-    elif not adds and (change.bare_number is not None or change.dose is not None):
-        return None  # a number in the earlier unit, a new dose: merged field by field (reading/followup.py)
-    if len(times) > 1 and not adds:
-        return None  # several times: which service each is for is the merge's question, not a guess here
+    is_visit = any(isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in visit_spans)
+    adds = bool(_ADDS.match(turn)) and bool(named) and not candidates and is_visit
+
+    def not_applied() -> Revision | None:
+        # The field-by-field merge reads one service: after a visit of several it would drop or mix them.
+        if is_visit and len(services) > 1:
+            return Revision(text=visit, visit=visit, change=turn, how=(), asks=_cannot_apply(turn))
+        return None
+
+    times = _times(turn, turn_spans)
     lead = _LEAD.match(turn)
     blanks: list[tuple[int, int]] = [lead.span()] if lead else []
     edits: list[tuple[tuple[int, int], str]] = []
     how: list[str] = []
+    if not adds and not times and target is not None and (moved := _moved_clock(visit, target, turn)) is not None:
+        times = [moved]  # "what if it stopped at 1130": the service's clock range with its new end (or start)
+    elif not adds and change.dose is not None and not times:
+        dose = _dose_edit(visit_spans, turn_spans, services, target, by)
+        if dose is None:
+            return not_applied()
+        edits.append(dose[0])
+        blanks.extend([dose[1], *named])
+        how.append(dose[2])
+    elif not adds and (change.bare_number is not None or change.dose is not None):
+        return not_applied()  # a number in the earlier unit, a dose with a time: merged field by field
+    if len(times) > 1 and not adds:
+        return not_applied()  # several times: which service each is for is not a guess here
     if times and not adds:
         if len(candidates) > 1:
             return Revision(text=visit, visit=visit, change=turn, how=(), asks=_which_service(candidates, times[0]))
@@ -129,7 +146,12 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
             # "what if the zofran ran 1000-1100" when the visit has no zofran: never the visit's dose for another drug
             return Revision(text=visit, visit=visit, change=turn, how=(), asks=_not_in_visit(turn, named))
         if target is None:
-            return None  # another family's time ("what about hydration 3 hours"): merged field by field
+            return not_applied()  # another family's time ("what about hydration 3 hours" after subq): merged
+        if counts := [s for s in turn_spans if isinstance(s, Count)]:
+            # "2 separate sessions of 40 min": the whole time is not typed; never one session's time as the total.
+            return Revision(text=visit, visit=visit, change=turn, how=(), asks=(
+                f"I read '{counts[0].surface.strip()}' beside '{times[0].surface.strip()}': give the whole time of "
+                f"'{target.words.strip()}' (for example 'what if it was 80 min in all')"))
         new_time, relative = times[0], ""
         if (sign := _relative_sign(turn, new_time)) is not None:
             absolute = _relative_time(visit, target, new_time, sign)
@@ -151,14 +173,58 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     switched = _switches(visit, services, turn, change)
     if adds:
         how.append("the services of this turn are added to the visit")
-    elif not times and not switched:
-        return None  # a count or another attribute ("and with a second pump?"): merged field by field
+    elif not times and not switched and not how:
+        return not_applied()  # a count or another attribute ("and with a second pump?"): merged field by field
     for label, spans in switched:
         edits.extend((span, "") for span in spans)
         how.append(label)
     added = _rest(turn, blanks)
     text = _tidy(_apply(visit, edits) + (f", {added}" if added else ""))
     return Revision(text=text, visit=visit, change=turn, how=tuple(how))
+
+
+_UNIT_AFTER = re.compile(r"\s*(?:minutes?|mins?|hours?|hrs?|h|m)\b", re.IGNORECASE)
+
+
+def _times(turn: str, spans: Sequence[object]) -> list[Duration | ClockRange]:
+    """The times a turn gives; the parts of a sum ("20+20 min") are one time, their total (the parts' spans are
+    their numbers: the unit after the last one is part of the time)."""
+    times = [s for s in spans if isinstance(s, (Duration, ClockRange))]
+    if len(times) > 1 and all(isinstance(s, Duration) and s.how == "sum" for s in times):
+        total = sum(s.minutes for s in times)
+        end = times[-1].span[1]
+        if unit := _UNIT_AFTER.match(turn, end):
+            end = unit.end()
+        return [Duration(f"{total} min", (times[0].span[0], end), total, unit="minutes")]
+    return times
+
+
+def _dose_edit(visit_spans: Sequence[object], turn_spans: Sequence[object], services: Sequence[Service],
+               target: Service | None, by: str) -> tuple[tuple[tuple[int, int], str], tuple[int, int], str] | None:
+    """The new dose in place of the dose of the drug it names, or of the visit's only drug with a dose ("same but 2 g"
+    after "rocephin 1 g IVPB 30 min ED"): (the edit, the new dose's span in the turn, what changed), or None."""
+    new = [s for s in turn_spans if isinstance(s, Dose)]
+    if by == "drug":
+        service = target
+    elif by == "":
+        dosed = [s for s in services if s.dose is not None]
+        service = dosed[0] if len(dosed) == 1 else None
+    else:
+        service = None
+    if len(new) != 1 or service is None:
+        return None
+    old = [s for s in visit_spans if isinstance(s, Dose) and service.span[0] <= s.span[0]
+           and s.span[1] <= service.span[1]]
+    if len(old) != 1:
+        return None
+    name = service.drug or "the drug"
+    return ((old[0].span, new[0].surface.strip()), new[0].span,
+            f"the dose of {name} ({old[0].surface.strip()}) changed to {new[0].surface.strip()}")
+
+
+def _cannot_apply(turn: str) -> str:
+    return (f"I could not apply '{turn.strip()}' to your earlier question's services one by one: ask the whole "
+            "visit again with the change, so no service is dropped or mixed with another")
 
 
 def _target(
