@@ -33,7 +33,17 @@ from assistant.chat.reading.clock import MINUTES_PER_DAY
 from assistant.chat.reading.cues import FIELD_CUES, field_values
 from assistant.chat.reading.question import ParsedQuestion
 from assistant.chat.reading.services import DrugFinder, Service, read_services
-from assistant.chat.reading.spans import ClockPoint, ClockRange, Count, Dose, Duration, read
+from assistant.chat.reading.spans import (
+    BodySurfaceArea,
+    ClockPoint,
+    ClockRange,
+    Count,
+    Dose,
+    Duration,
+    Route,
+    Weight,
+    read,
+)
 from assistant.corpus.codes import find_code_spans
 
 # How a follow-up opens: "what if", "what about", "and", "same visit but", "same but", "instead" ...
@@ -57,6 +67,8 @@ _FILLER = frozenset((
     "they", "there", "we", "me", "do", "does", "did", "with", "all", "else", "everything", "rest", "question",
     # a relative change ("an hour longer", "another 30 min") is read with its time
     "longer", "more", "extra", "over", "shorter", "less", "fewer", "earlier", "another", "additional", "further",
+    # the verbs of a value given anew ("pt weighed 80 kg", "the zofran was given at 0945")
+    "weighed", "weighs", "weight", "given", "gave", "pushed", "hung", "started", "stopped",
 ))
 _WORDS = re.compile(r"[a-z0-9][a-z0-9'/&.-]*", re.IGNORECASE)
 
@@ -128,13 +140,14 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     how: list[str] = []
     if not adds and not times and target is not None and (moved := _moved_clock(visit, target, turn)) is not None:
         times = [moved]  # "what if it stopped at 1130": the service's clock range with its new end (or start)
-    elif not adds and change.dose is not None and not times:
-        dose = _dose_edit(visit_spans, turn_spans, services, target, by)
-        if dose is None:
+    elif not adds and not times and any(isinstance(s, _VALUES) and not _container(turn, s) for s in turn_spans):
+        values = _value_edits(visit, turn, visit_spans, turn_spans, services, target, by)
+        if values is None:
             return not_applied()
-        edits.append(dose[0])
-        blanks.extend([dose[1], *named])
-        how.append(dose[2])
+        for edit, span, said in values:
+            edits.append(edit)
+            blanks.extend([span, *named])
+            how.append(said)
     elif not adds and (change.bare_number is not None or change.dose is not None):
         return not_applied()  # a number in the earlier unit, a dose with a time: merged field by field
     if len(times) > 1 and not adds:
@@ -199,27 +212,47 @@ def _times(turn: str, spans: Sequence[object]) -> list[Duration | ClockRange]:
     return times
 
 
-def _dose_edit(visit_spans: Sequence[object], turn_spans: Sequence[object], services: Sequence[Service],
-               target: Service | None, by: str) -> tuple[tuple[tuple[int, int], str], tuple[int, int], str] | None:
-    """The new dose in place of the dose of the drug it names, or of the visit's only drug with a dose ("same but 2 g"
-    after "rocephin 1 g IVPB 30 min ED"): (the edit, the new dose's span in the turn, what changed), or None."""
-    new = [s for s in turn_spans if isinstance(s, Dose)]
-    if by == "drug":
-        service = target
-    elif by == "":
-        dosed = [s for s in services if s.dose is not None]
-        service = dosed[0] if len(dosed) == 1 else None
-    else:
-        service = None
-    if len(new) != 1 or service is None:
-        return None
-    old = [s for s in visit_spans if isinstance(s, Dose) and service.span[0] <= s.span[0]
-           and s.span[1] <= service.span[1]]
-    if len(old) != 1:
-        return None
-    name = service.drug or "the drug"
-    return ((old[0].span, new[0].surface.strip()), new[0].span,
-            f"the dose of {name} ({old[0].surface.strip()}) changed to {new[0].surface.strip()}")
+# Typed values a follow-up may give a service anew, with how the answer names them: the visit's value of that kind is
+# replaced (a dose, a route, a push's clock time in the service the turn names or the visit's only one of that kind;
+# the patient's weight or body surface area in the whole visit).
+_VALUES: tuple[type, ...] = (Dose, Route, ClockPoint, Weight, BodySurfaceArea)
+_VALUE_NAMES = {Dose: "dose", Route: "route", ClockPoint: "time", Weight: "weight",
+                BodySurfaceArea: "body surface area"}
+_ValueEdit = tuple[tuple[tuple[int, int], str], tuple[int, int], str]  # (the edit, the value's span in the turn, said)
+
+
+def _container(text: str, span: object) -> bool:
+    """A dose that is a container's size ("2 x 100 mg vials"), not a dose given (as parse.py reads it)."""
+    return isinstance(span, Dose) and bool(switches.AFTER_DOSE_IS_CONTAINER.match(text[span.span[1]:]))
+
+
+def _value_edits(visit: str, turn: str, visit_spans: Sequence[object], turn_spans: Sequence[object],
+                 services: Sequence[Service], target: Service | None, by: str) -> list[_ValueEdit] | None:
+    """Each typed value of the turn in place of the visit's value of the same kind ("same but 2 g" after "rocephin 1
+    g IVPB 30 min ED"; "what if the toradol was IM"; "what if the zofran was given at 0945"): (the edit, the value's
+    span in the turn, what changed); None when one of them has no one place in the visit (never a guess)."""
+    result = []
+    for kind in _VALUES:
+        new = [s for s in turn_spans if isinstance(s, kind) and not _container(turn, s)]
+        if not new:
+            continue
+        if kind in (Weight, BodySurfaceArea):
+            scope: tuple[int, int] | None = (0, 10**9)
+            name = "the patient"
+        else:
+            having = [s for s in services if any(isinstance(v, kind) and s.span[0] <= v.span[0] and v.span[1] <=
+                                                 s.span[1] for v in visit_spans)]
+            service = target if by == "drug" else having[0] if by == "" and len(having) == 1 else None
+            scope = service.span if service is not None else None
+            name = (service.drug or (service.family or "the service").replace("_", " ")) if service else ""
+        old = [s for s in visit_spans if isinstance(s, kind) and scope is not None and scope[0] <= s.span[0]
+               and s.span[1] <= scope[1] and not _container(visit, s)]
+        if len(new) != 1 or len(old) != 1:
+            return None
+        typed = turn[new[0].span[0]:new[0].span[1]].strip()  # as the coder typed it
+        result.append(((old[0].span, typed), new[0].span,
+                       f"the {_VALUE_NAMES[kind]} of {name} ({old[0].surface.strip()}) changed to {typed}"))
+    return result
 
 
 def _cannot_apply(turn: str) -> str:
@@ -305,7 +338,8 @@ def _relative_time(visit: str, target: Service, change: Duration, sign: int) -> 
 
 # "stopped at 1130", "ended 11:30", "d/c'd at 1415", "started at 0930": one end of a service's clock range moved.
 _MOVED = re.compile(
-    r"\b(?:(?P<end>stopped|stops|stop|ended|ends|end|finished|finish|done|completed|d/?c'?d|discontinued|came off)"
+    r"\b(?:(?P<end>stopped|stops|stop|ended|ends|end|finished|finish|done|completed|d/?c'?d|discontinued|came off"
+    r"|till|until|thru|through)"
     r"|(?P<start>started|starts|start|began|begin|hung|initiated))\s+(?:at\s+|@\s*|around\s+|about\s+)?"
     r"(?P<clock>(?:\d{1,2}:\d{2}|\d{3,4})(?:\s*(?:am|pm|a|p)\b)?)",
     re.IGNORECASE,

@@ -25,7 +25,7 @@ from assistant.edits import FILENAME, EditsStore
 from assistant.settings import REPO_ROOT, Settings
 
 # A small stand-in for the corpus drug dictionary (Router.find_drugs): the drug names these rows use.
-_DRUGS = re.compile(r"\b(?:rituxan|zofran|rocephin|keytruda|vanco|benadryl)\b", re.IGNORECASE)
+_DRUGS = re.compile(r"\b(?:rituxan|zofran|rocephin|keytruda|vanco|benadryl|toradol)\b", re.IGNORECASE)
 
 
 def _drugs(text: str) -> list[tuple[str, tuple[int, int], str | None]]:
@@ -84,9 +84,18 @@ REVISED = [
     ("another-half-hour", ["subq 2 hours"], "and another 30 min?", "subq 150 min"),
     ("minutes-shorter", ["subq 2 hours"], "what if 30 min shorter", "subq 90 min"),
     ("dose-replaced", ["ceftriaxone 1 g how many units"], "what about 2 g?", "ceftriaxone 2 g how many units"),
-    ("same-but-dose-keeps-the-infusion", ["rocephin 1 g IVPB 30 min ED"], "same but 2 g", "rocephin 2 g IVPB 30 min ED"),
+    ("same-but-dose-keeps-the-infusion", ["rocephin 1 g IVPB 30 min ED"], "same but 2 g",
+     "rocephin 2 g IVPB 30 min ED"),
     ("dose-of-the-named-drug", ["zofran 4 mg IVP 0900, rocephin 1 g IVPB 0910-0940"], "what if rocephin was 2 g",
      "zofran 4 mg IVP 0900, rocephin 2 g IVPB 0910-0940"),
+    ("route-of-the-named-drug", ["zofran 4 mg IVP 0900, toradol 30 mg IVP 0915, facility"],
+     "what if the toradol was IM", "zofran 4 mg IVP 0900, toradol 30 mg IM 0915, facility"),
+    ("push-time-of-the-named-drug", ["ED: NS 1 L 0800-0930, zofran 4 mg IVP 0815"],
+     "what if the zofran was given at 0945 instead", "ED: NS 1 L 0800-0930, zofran 4 mg IVP 0945"),
+    ("body-size-of-the-patient", ["rituxan 375 mg/m2, BSA 1.8, 0900-1300"], "what about BSA 2.0",
+     "rituxan 375 mg/m2, BSA 2.0, 0900-1300"),
+    ("till-moves-the-end", ["ED: NS 1 L 0800-0930, zofran 4 mg IVP 0815"], "what if NS ran till 1100",
+     "ED: NS 1 L 0800-1100, zofran 4 mg IVP 0815"),
     ("sum-is-one-time", ["critical care 100 min"], "what if it was 20+30 min", "critical care 50 min"),
     ("and-adds-a-service", ["rocephin 1 g IVPB 1000-1030, ED"], "and zofran IVP 1040",
      "rocephin 1 g IVPB 1000-1030, ED, zofran IVP 1040"),
@@ -142,6 +151,8 @@ ASKED = [
      ["and if no E/M?"]),
     ("dose-of-two-drugs-unnamed", ["zofran 4 mg IVP 0900, rocephin 1 g IVPB 0910-0940"], "what about 2 g",
      ["what about 2 g"]),
+    ("route-of-two-pushes-unnamed", ["zofran 4 mg IVP 0900, toradol 30 mg IVP 0915"], "what if it was IM",
+     ["what if it was IM"]),
     ("code-not-in-the-visit", ["97110 25 min, 97530 20 min"], "what if 97140 was 10 min", ["97140"]),
 ]
 
@@ -203,6 +214,8 @@ CODED = [
     ("code-from-lookup", ["what is 96366"], "units for 2 hrs 10 min", {"96365": 1, "96366": 1}),  # rules.md 2
     ("repeat-push-office", ["zofran IVP then again 45 min later, facility"], "and in the office?",
      {"96374": 1}),  # rules.md 2: +96376 is facility only
+    ("route-change-keeps-the-other-push", ["zofran 4 mg IVP 0900, toradol 30 mg IVP 0915, facility"],
+     "what if the toradol was IM", {"96374": 1, "96372": 1, "J2405": 4, "J1885": 2}),  # rules.md 2, 96372 per injection
     ("added-push-keeps-the-drug", ["rocephin 1 g IVPB 1000-1030, ED"], "also zofran 4 mg IVP at 1040",
      {"96365": 1, "96375": 1, "J0696": 4, "J2405": 4}),  # encounters.md A2: a new drug pushed after = +96375
     ("chemo-visit-pro-side", ["NS 0900-1130, zofran IVP 0905, rituxan 0930-1330, facility"],
