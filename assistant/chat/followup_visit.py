@@ -140,8 +140,9 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     how: list[str] = []
     if not adds and not times and target is not None and (moved := _moved_clock(visit, target, turn)) is not None:
         times = [moved]  # "what if it stopped at 1130": the service's clock range with its new end (or start)
-    elif not adds and not times and any(isinstance(s, _VALUES) and not _container(turn, s) for s in turn_spans):
-        values = _value_edits(visit, turn, visit_spans, turn_spans, services, target, by)
+    elif not adds and not times and any(isinstance(s, _VALUES) and not _container(turn, s) and (
+            change.dose is not None or not isinstance(s, Dose)) for s in turn_spans):
+        values = _value_edits(visit, turn, visit_spans, turn_spans, services, target, by, change.dose)
         if values is None:
             return not_applied()
         for edit, span, said in values:
@@ -186,6 +187,8 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     switched = _switches(visit, services, turn, change)
     if adds:
         how.append("the services of this turn are added to the visit")
+    elif change.vial_size is not None and not times and not how:
+        how.append("the container size is added to the visit")  # "what if the vial is 600 mg": JW/JZ lines
     elif not times and not switched and not how:
         return not_applied()  # a count or another attribute ("and with a second pump?"): merged field by field
     for label, spans in switched:
@@ -222,17 +225,25 @@ _ValueEdit = tuple[tuple[tuple[int, int], str], tuple[int, int], str]  # (the ed
 
 
 def _container(text: str, span: object) -> bool:
-    """A dose that is a container's size ("2 x 100 mg vials"), not a dose given (as parse.py reads it)."""
-    return isinstance(span, Dose) and bool(switches.AFTER_DOSE_IS_CONTAINER.match(text[span.span[1]:]))
+    """A dose that is a container's size ("2 x 100 mg vials", "the vial is 3.5 mg"), not a dose given (read as
+    parse.py reads it)."""
+    if not isinstance(span, Dose):
+        return False
+    sizes = [match.start("size") for match in switches.VIAL_IS.finditer(text.lower())]
+    return bool(switches.AFTER_DOSE_IS_CONTAINER.match(text[span.span[1]:])) or any(
+        span.span[0] <= start < span.span[1] for start in sizes)
 
 
 def _value_edits(visit: str, turn: str, visit_spans: Sequence[object], turn_spans: Sequence[object],
-                 services: Sequence[Service], target: Service | None, by: str) -> list[_ValueEdit] | None:
+                 services: Sequence[Service], target: Service | None, by: str,
+                 dose: float | None) -> list[_ValueEdit] | None:
     """Each typed value of the turn in place of the visit's value of the same kind ("same but 2 g" after "rocephin 1
     g IVPB 30 min ED"; "what if the toradol was IM"; "what if the zofran was given at 0945"): (the edit, the value's
     span in the turn, what changed); None when one of them has no one place in the visit (never a guess)."""
     result = []
     for kind in _VALUES:
+        if kind is Dose and dose is None:
+            continue  # the turn's reading found no dose given (a container's size, a rate ...)
         new = [s for s in turn_spans if isinstance(s, kind) and not _container(turn, s)]
         if not new:
             continue

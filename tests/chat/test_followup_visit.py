@@ -96,6 +96,11 @@ REVISED = [
      "rituxan 375 mg/m2, BSA 2.0, 0900-1300"),
     ("till-moves-the-end", ["ED: NS 1 L 0800-0930, zofran 4 mg IVP 0815"], "what if NS ran till 1100",
      "ED: NS 1 L 0800-1100, zofran 4 mg IVP 0815"),
+    # A container's size is never the dose given: the dose stays, the vial is added (JW/JZ lines).
+    ("vial-size-is-not-a-dose", ["carboplatin 450 mg IV 0900-1000"], "what if the vial is 600 mg",
+     "carboplatin 450 mg IV 0900-1000, the vial is 600 mg"),
+    ("vials-are-not-a-dose", ["keytruda 200 mg IV 30 min"], "and 2 x 100 mg vials, mcr",
+     "keytruda 200 mg IV 30 min, 2 x 100 mg vials, mcr"),
     ("sum-is-one-time", ["critical care 100 min"], "what if it was 20+30 min", "critical care 50 min"),
     ("and-adds-a-service", ["rocephin 1 g IVPB 1000-1030, ED"], "and zofran IVP 1040",
      "rocephin 1 g IVPB 1000-1030, ED, zofran IVP 1040"),
