@@ -425,8 +425,16 @@ def _switches(visit: str, services: Sequence[Service], turn: str,
     """Each switch the turn sets, worded for the answer, with the spans of the visit's words for it (never a code:
     "90847 50 min" keeps its code when the turn says the patient was not in the room). The variant fields of the
     visit's families come from the registry's FIELD_CUES ("what if pt wasn't in the room": patient_present)."""
-    codes = [(s.start, s.end) for s in find_code_spans(visit)]
     low = visit.lower()
+    # Never a code, nor the words that name a service's family ("subsequent hospital visit": "hospital" is the
+    # service there, not the claim's setting).
+    codes = [(s.start, s.end) for s in find_code_spans(visit)]
+    for service in services:
+        _, cue = parse_family(service.words)
+        for part in (cue or "").lower().split(" + "):
+            at = low.find(part, service.span[0], service.span[1]) if part else -1
+            if at >= 0:
+                codes.append((at, at + len(part)))
 
     def spans_of(patterns: Sequence[re.Pattern[str]]) -> list[tuple[int, int]]:
         found = [m.span() for p in patterns for m in p.finditer(low if p.flags & re.IGNORECASE else visit)]
