@@ -134,6 +134,11 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
     # to a look-up question: "and 96370?" after "what is 96369" is the next code's look-up).
     is_visit = any(isinstance(s, (Duration, ClockRange, ClockPoint, Dose)) for s in visit_spans)
     adds = bool(_ADDS.match(turn)) and bool(named) and not candidates and is_visit
+    # "and again at 0945", "what if it was repeated at 1000": the same drug given again, added (never its time moved).
+    repeats = is_visit and bool(_AGAIN.search(turn)) and not _times_given(turn_spans)
+    adds = adds or repeats
+    # "what if it was 97530 instead", "97530 instead of 97140": a code of the visit replaced by another.
+    swapped = None if adds else _code_swap(visit, turn)
 
     def not_applied() -> Revision | None:
         # The field-by-field merge reads one service: after a visit of several it would drop or mix them.
@@ -192,8 +197,14 @@ def revise_visit(visit: str, change: ParsedQuestion, drugs: DrugFinder | None = 
         how.append(f"the time of {name or 'the service'} ({visit[start:end].strip() or 'none given'}) changed to "
                    f"{typed.strip()}" + (f" ({relative})" if relative else "" if typed.strip() ==
                                          new_time.surface.strip() else f" ({new_time.surface.strip()} from its start)"))
-    switched = switch_edits(visit, services, turn, change)
-    if adds:
+    switched = [] if swapped is not None else switch_edits(visit, services, turn, change)
+    if swapped is not None:
+        edits.append(swapped[0])
+        blanks.extend(swapped[1])
+        how.append(swapped[2])
+    if repeats:
+        how.append("the repeat of this turn is added to the visit")
+    elif adds:
         how.append("the services of this turn are added to the visit")
     elif change.vial_size is not None and not times and not how:
         how.append("the container size is added to the visit")  # "what if the vial is 600 mg": JW/JZ lines
@@ -255,6 +266,36 @@ def _not_in_visit(turn: str, named: Sequence[tuple[int, int]]) -> str:
     words = ", ".join(f"'{turn[start:end]}'" for start, end in named)
     return (f"Your earlier question has no {words}: to add it to that visit, start with 'and' (for example 'and "
             f"{turn[named[0][0]:named[0][1]]} ...' with its time); to ask about it alone, ask the whole question")
+
+
+_AGAIN = re.compile(r"\b(?:again|repeat(?:ed)?|re-?dosed?)\b", re.IGNORECASE)
+_INSTEAD = re.compile(r"\b(?:instead|in place of|rather than|not)\b", re.IGNORECASE)
+
+
+def _times_given(spans: Sequence[object]) -> bool:
+    return any(isinstance(s, (Duration, ClockRange)) for s in spans)
+
+
+def _code_swap(visit: str, turn: str) -> tuple[tuple[tuple[int, int], str], list[tuple[int, int]], str] | None:
+    """A code the turn puts in place of one of the visit ("what if it was 97530 instead" after "97110 30 min";
+    "97530 instead of 97140"): (the edit, the turn's code spans, what changed), or None. The turn names one code the
+    visit does not have and, when the visit has several, the one it replaces; never a guess."""
+    if not _INSTEAD.search(turn) and not turn.lower().lstrip().startswith(("what if", "what about", "and if")):
+        return None
+    visit_codes = find_code_spans(visit)
+    typed = [span for span in find_code_spans(turn)]
+    have = {span.code for span in visit_codes}
+    new = [span for span in typed if span.code not in have]
+    old_named = [span for span in typed if span.code in have]
+    if len(new) != 1 or len(old_named) > 1:
+        return None
+    old_code = old_named[0].code if old_named else (visit_codes[0].code if len({s.code for s in visit_codes}) == 1
+                                                    else None)
+    olds = [span for span in visit_codes if span.code == old_code]
+    if old_code is None or len(olds) != 1:
+        return None
+    return (((olds[0].start, olds[0].end), new[0].code), [(s.start, s.end) for s in typed],
+            f"{old_code} replaced by {new[0].code}")
 
 
 def _which_service(candidates: Sequence[Service], new_time: Duration | ClockRange) -> str:

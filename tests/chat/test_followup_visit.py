@@ -106,6 +106,13 @@ REVISED = [
      "carboplatin 450 mg IV 0900-1000, the vial is 600 mg"),
     ("vials-are-not-a-dose", ["keytruda 200 mg IV 30 min"], "and 2 x 100 mg vials, mcr",
      "keytruda 200 mg IV 30 min, 2 x 100 mg vials, mcr"),
+    ("code-swapped-in-a-one-code-visit", ["97110 30 min"], "what if it was 97530 instead", "97530 30 min"),
+    ("code-swapped-by-name", ["97110 30 min, 97140 15 min"], "what if 97530 instead of 97140",
+     "97110 30 min, 97530 15 min"),
+    ("em-code-swapped-keeps-the-add-on", ["99213 plus psychotherapy 38 min"], "what if it was 99214",
+     "99214 plus psychotherapy 38 min"),
+    ("again-adds-a-repeat", ["IV push zofran 4 mg 0900, facility"], "and again at 0945",
+     "IV push zofran 4 mg 0900, facility, again at 0945"),
     ("sum-is-one-time", ["critical care 100 min"], "what if it was 20+30 min", "critical care 50 min"),
     ("and-adds-a-service", ["rocephin 1 g IVPB 1000-1030, ED"], "and zofran IVP 1040",
      "rocephin 1 g IVPB 1000-1030, ED, zofran IVP 1040"),
@@ -226,6 +233,9 @@ CODED = [
      {"96374": 1}),  # rules.md 2: +96376 is facility only
     ("route-change-keeps-the-other-push", ["zofran 4 mg IVP 0900, toradol 30 mg IVP 0915, facility"],
      "what if the toradol was IM", {"96374": 1, "96372": 1, "J2405": 4, "J1885": 2}),  # rules.md 2, 96372 per injection
+    ("repeat-push-added", ["zofran IVP 0900, facility"], "and same drug again at 0945",
+     {"96374": 1, "96376": 1}),  # rules.md 2: same drug pushed more than 30 min later, facility = +96376
+    ("code-swapped", ["97110 30 min"], "what if it was 97530 instead", {"97530": 2}),  # rules.md 7: 30 min = 2
     ("added-push-keeps-the-drug", ["rocephin 1 g IVPB 1000-1030, ED"], "also zofran 4 mg IVP at 1040",
      {"96365": 1, "96375": 1, "J0696": 4, "J2405": 4}),  # encounters.md A2: a new drug pushed after = +96375
     ("chemo-visit-pro-side", ["NS 0900-1130, zofran IVP 0905, rituxan 0930-1330, facility"],
