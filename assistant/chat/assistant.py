@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer
+from assistant.chat import parse
+from assistant.chat.answers import EXAMPLE_QUESTIONS, error_answer, help_answer, units_problem_answer
 from assistant.chat.coverage import add_diagnosis_context
 from assistant.chat.edits_chat import scrub_lines
 from assistant.chat.encounter_route import code_structured
-from assistant.chat.parse import has_words, parse_conversation
+from assistant.chat.followup_visit import Revision, revise_conversation
+from assistant.chat.parse import escape_user_text, has_words
+from assistant.chat.reading.followup import merge_conversation
 from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
@@ -46,6 +50,16 @@ def _user_turns(history: Sequence[Message | dict] | None) -> list[str]:
         if message.role == "user" and message.content.strip():
             turns.append(message.content)
     return turns
+
+
+def _say_revision(answer: Answer, revision: Revision) -> None:
+    """The answer says which visit it coded: the earlier question with the follow-up applied (issue 17 class 7), as
+    its second paragraph (after the codes line)."""
+    changed = escape_user_text("; ".join(revision.how))
+    coded = escape_user_text(revision.text)
+    note = f"_Read as a follow-up: your earlier question with {changed}, coded again as \"{coded}\"._"
+    lead, sep, rest = answer.answer.partition("\n\n")
+    answer.answer = f"{lead}\n\n{note}\n\n{rest}" if sep else f"{answer.answer}\n\n{note}\n"
 
 
 class Assistant:
@@ -158,7 +172,7 @@ class Assistant:
             return error_answer()
 
     def _trail(self, parsed: Any, payer: Payer | None, setting: CareSetting | None, context: RouteContext,
-               followup: bool) -> list[ReadingStep]:
+               followup: bool, revision: Revision | None = None) -> list[ReadingStep]:
         """How the question was read (issue 10 item 6), with where the payer and setting came from."""
         payer_from = "from your words" if parsed.payer else "from the request" if payer else "the default"
         setting_from = "from your words" if parsed.setting else "from the request" if setting else "the default"
@@ -167,8 +181,14 @@ class Assistant:
         except Exception:  # noqa: BLE001 (the trail is an explanation: it never breaks an answer)
             log.exception("reading services for the trail failed")
             services = []
-        return reading_trail(parsed.text, services, (context.payer, payer_from), (context.setting, setting_from),
-                             followup=parsed.followup and followup)
+        steps = reading_trail(parsed.text, services, (context.payer, payer_from), (context.setting, setting_from),
+                              followup=parsed.followup and followup and revision is None)
+        if revision is not None:  # issue 17 class 7: which visit the follow-up changed, and how
+            done = (f"not coded, asked: {revision.asks}" if revision.asks else
+                    f"{'; '.join(revision.how)}; read and coded again as: {revision.text}")
+            steps.insert(0, ReadingStep(kind="follow_up", text=revision.change,
+                                        value=f"a change to your earlier question ({revision.visit}): {done}"))
+        return steps
 
     def _ask(
         self,
@@ -192,7 +212,15 @@ class Assistant:
         # Bounded work whatever the client sends (issue 24): the latest turns only, each cut like a question.
         turns = self.settings.max_history_turns
         earlier = [turn[:limit] for turn in _user_turns(history)[-turns:]] if turns else []
-        parsed = parse_conversation(earlier, question)
+        # A follow-up that changes the last visit (a time, the setting, the payer) is applied to that visit's words
+        # and the whole visit is read again (chat/followup_visit.py); other follow-ups are merged field by field.
+        # Each turn is read once; the revised visit once more.
+        turns_read = [parse.parse_question(turn) for turn in [*earlier, question]]
+        revision = revise_conversation(turns_read, self.router.find_drugs, limit) if earlier else None
+        if revision is not None:
+            parsed = replace(parse.parse_question(revision.text), followup=True)
+        else:
+            parsed = merge_conversation(turns_read)
         context = RouteContext(
             # The question's own words win over the request's payer/setting, which win over the defaults.
             payer=parsed.payer or payer or self.settings.default_payer,
@@ -201,10 +229,15 @@ class Assistant:
             state=state or self.settings.default_state,
             date_of_service=date_of_service,
         )
-        if parsed.followup and earlier:
+        if parsed.followup and earlier and revision is None:
             context.notes.append("_Read as a follow-up to your earlier question._")
-        answer = self.router.answer(parsed, context)
-        answer.reading = self._trail(parsed, payer, setting, context, bool(earlier))
+        if revision is not None and revision.asks:
+            answer = units_problem_answer([escape_user_text(revision.asks)], warnings)
+        else:
+            answer = self.router.answer(parsed, context)
+        if revision is not None and not revision.asks:
+            _say_revision(answer, revision)
+        answer.reading = self._trail(parsed, payer, setting, context, bool(earlier), revision)
         add_diagnosis_context(answer, parsed.text, self.router, context)  # issue 18: dx in the trail, coverage lines
         if self.chat_model is not None and answer.route not in ("help", "error"):
             answer = rephrase(self.chat_model, answer)

@@ -14,7 +14,7 @@ from assistant.chat.reading import cues, timing
 from assistant.chat.reading import switches as words
 from assistant.chat.reading.clock import MINUTES_PER_DAY
 from assistant.chat.reading.cues import mask_negations, other_families_named, parse_family
-from assistant.chat.reading.followup import merge_followup, needs_context
+from assistant.chat.reading.followup import merge_conversation, merge_followup, needs_context
 from assistant.chat.reading.problems import Problem
 from assistant.chat.reading.question import CareSetting, ParsedQuestion, Payer
 from assistant.chat.reading.spans import ClockRange, Dose, Duration, read
@@ -259,12 +259,7 @@ def parse_question(text: str) -> ParsedQuestion:
 
 def parse_conversation(user_turns: list[str], question: str) -> ParsedQuestion:
     """Parse `question` in the context of earlier user turns (oldest first), re-reading each earlier turn."""
-    context: ParsedQuestion | None = None
-    for turn in [*user_turns, question]:
-        parsed = parse_question(turn)
-        context = merge_followup(context, parsed) if context is not None and needs_context(parsed) else parsed
-    assert context is not None
-    return context
+    return merge_conversation([parse_question(turn) for turn in [*user_turns, question]])
 
 __all__ = ["CareSetting", "ParsedQuestion", "Payer", "escape_user_text", "has_words", "merge_followup", "needs_context",
            "parse_conversation", "parse_family", "parse_question"]

@@ -202,9 +202,13 @@ FIELD_CUES: tuple[FieldCue, ...] = (
     FieldCue(("home_em",), "patient", "established",
              r"\b(?:established (?:patient|pt)|est (?:patient|pt)|993(?:47|48|49|50))\b"),
     FieldCue(("family_psychotherapy",), "patient_present", False,
-             r"\b(?:without (?:the )?(?:patient|pt)|patient (?:not present|absent)|90846)\b", negatable=False),
+             r"\b(?:without (?:the )?(?:patient|pt)|patient (?:not present|absent)|90846"
+             # issue 17 class 7: "what if pt wasn't in the room", "patient was not present"
+             r"|(?:patient|pt)\s+(?:(?:was|is)\s+not|wasn'?t|isn'?t|not)\s+(?:present|in (?:the )?room|there))\b",
+             negatable=False),
     FieldCue(("family_psychotherapy",), "patient_present", True,
-             r"\b(?:with (?:the )?(?:patient|pt)(?: present)?|patient (?:was )?present|90847|conjoint)\b"),
+             r"\b(?:with (?:the )?(?:patient|pt)(?: present)?|patient (?:was )?present|90847|conjoint"
+             r"|(?:patient|pt) (?:was |is )?(?:present|in (?:the )?room|there))\b"),
     FieldCue(("psychotherapy", "crisis_psychotherapy", "family_psychotherapy"), "interactive_complexity", True,
              r"\b(?:interactive complexity|interactive|interpreter|play therapy|90785)\b"),
     FieldCue(("sedation",), "gi_endoscopy", True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import fields, replace
 
 from assistant.chat.reading.clock import MINUTES_PER_DAY
@@ -94,6 +95,17 @@ def _read_bare_number(previous: ParsedQuestion, number: float) -> dict[str, obje
     if previous.has_quantity:
         return {"problems": (Problem("bare_number", shown),)}
     return {}
+
+
+def merge_conversation(turns: Sequence[ParsedQuestion]) -> ParsedQuestion:
+    """The last turn read in the context of the turns before it (each already parsed once, oldest first): a turn
+    that needs context is merged field by field into the conversation so far, any other starts afresh."""
+    context: ParsedQuestion | None = None
+    for parsed in turns:
+        context = merge_followup(context, parsed) if context is not None and needs_context(parsed) else parsed
+    if context is None:
+        raise ValueError("a conversation has at least one turn")
+    return context
 
 
 def needs_context(parsed: ParsedQuestion) -> bool:

@@ -177,8 +177,8 @@ def _duration(ts: _Tokens, i: int) -> Match | None:
             unit = "minutes"
             return j + 1, Duration(ts.surface(i, j + 1), (ts.t[i].start, ts.t[j].end), sign * round(value), unit=unit)
         return None
-    # "an hour and a half", "hour and a half", "an hour"
-    k = i + 1 if ts.text(i) in ("a", "an") else i
+    # "an hour and a half", "hour and a half", "an hour", "another hour" (a follow-up's further hour, issue 17)
+    k = i + 1 if ts.text(i) in ("a", "an", "another") else i
     if ts.is_hour(k) and ts.text(k) not in ("h", "m"):
         if ts.text(k + 1) == "and" and ts.text(k + 2) in ("a", "one") and ts.text(k + 3) == "half":
             return k + 4, Duration(ts.surface(i, k + 4), (ts.t[i].start, ts.t[k + 3].end), 90)
@@ -392,7 +392,7 @@ RULES: tuple[Callable[[_Tokens, int], Match | None], ...] = (
 
 
 _START_WORDS = frozenset({"minus", "negative", "a", "an", "one", "half", "quarter", "x", "#", "times",
-                          "bsa"}) | HOUR_WORDS \
+                          "bsa", "another"}) | HOUR_WORDS \
     | NEGATIONS | frozenset(r.split()[0] for r in ROUTES) | frozenset(r.split()[0] for r in SEPARATORS) \
     | frozenset({"noon", "midnight"})
 _START_PUNCT = frozenset({"-", "+", ",", ";", "&", "#", "@"})
