@@ -62,6 +62,9 @@ def test_issue_examples(real: Assistant, question: str, expected: dict[str, int]
 READER_ROWS = [
     pytest.param("infliximab 5 mg/kg, 82 kg", {"J1745": 41}, id="mg-per-kg"),
     pytest.param("paclitaxel 175 mg/m2, BSA 1.8", {"J9267": 315}, id="mg-per-m2"),
+    # 1 g/kg x 70 kg = 70 g = 140 units of J1561 (500 mg each); read as "1 g" it had been x2.
+    pytest.param("gamunex 1 g/kg, 70 kg", {"J1561": 140}, id="grams-per-kg"),
+    pytest.param("gamunex 1 gm per kg, 70 kg", {"J1561": 140}, id="grams-per-kg-in-words"),
     # Issue 10's row: two pushes of different drugs are 96374 + 96375 beside each drug's own line.
     pytest.param("zofran 4 mg IVP and toradol 30 mg IVP", {"96374": 1, "96375": 1, "J2405": 4, "J1885": 2},
                  id="two-drugs"),

@@ -292,6 +292,12 @@ def _dose(ts: _Tokens, i: int) -> Match | None:
     if ts.text(j + 1) == "/" and ts.is_hour(j + 2) or ts.text(j + 1) in ("per", "an", "a") and ts.is_hour(j + 2):
         return j + 3, Rate(ts.surface(i, j + 3), (ts.t[i].start, ts.t[j + 2].end))
     amount = -value if negative else value
+    size = ts.text(j + 2)
+    if ts.text(j + 1) in ("/", "per") and (size in WEIGHT_UNITS or size in BSA_UNITS):
+        # "5 mg per kg", "1 g / kg": a dose per body size, never the bare dose; a size the engine has no
+        # arithmetic for ("mg/lb") stays an unknown unit (asked, never counted).
+        per = f"{unit}/{'m2' if size in BSA_UNITS else size}"
+        return j + 3, Dose(ts.surface(i, j + 3), (ts.t[i].start, ts.t[j + 2].end), amount, DOSE_UNITS.get(per, per))
     return j + 1, Dose(ts.surface(i, j + 1), (ts.t[i].start, ts.t[j].end), amount, unit)
 
 

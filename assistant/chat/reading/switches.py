@@ -177,8 +177,8 @@ def ordinal_count(word: str) -> int:
 _ENGINE_DOSE_UNITS = frozenset({"g", "mg", "mcg", "units", "mL"})
 # A dose per body size (mg/kg, mg/m2) is the dose per kilogram or square metre times the patient's weight or body
 # surface area (the arithmetic of the order itself); without the weight/BSA it is asked, never guessed.
-PER_BODY_SIZE = {"mg/kg": ("mg", Weight), "mcg/kg": ("mcg", Weight), "units/kg": ("units", Weight),
-                  "mg/m2": ("mg", BodySurfaceArea)}
+PER_BODY_SIZE = {f"{base}/{size}": (base, Weight if size == "kg" else BodySurfaceArea)
+                 for base in ("g", "mg", "mcg", "units", "mL") for size in ("kg", "m2")}
 
 
 def dose_for_body_size(amount: float, unit: str, kg: float | None, m2: float | None) -> tuple[float, str] | None:

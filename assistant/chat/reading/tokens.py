@@ -65,7 +65,8 @@ _TOKEN = re.compile(
     r"|(?<![\d.])\d{1,2}\s?[ap]\.?m\.?(?![a-z])"
     r"|(?<![\d.])(?:[01]\d|2[0-3])[0-5]\dh(?![a-z])"
     r"|\bnoon\b|\bmidnight\b)"
-    r"|(?P<unit>mg/kg|mcg/kg|units/kg|mg/m2|mg/m²|mg/m\^2|m²|m\^2|(?<=[\d\s])m2(?![a-z0-9])|w/o|e/m|e&m|sub-q|sub-cut"
+    r"|(?P<unit>(?<![a-z])(?:mg|mcg|ug|µg|gm|g|units?|iu|u|ml|cc)/(?:kg|m2|m²|m\^2)(?![a-z0-9])|m²|m\^2|(?<=[\d\s])m2(?![a-z0-9])"
+    r"|w/o|e/m|e&m|sub-q|sub-cut"
     r"|b/l|y/o)"
     r"|(?P<frac>(?<![\d.])\d+\s*/\s*\d+(?![\d/]))"
     # A name with digits glued after its letters ("B12", "D5W", "A1c", "q4h", "COVID19") is one word, never a number:

@@ -34,6 +34,14 @@ DOSE_UNITS: dict[str, str] = {
     "ml": "mL", "mls": "mL", "cc": "mL", "milliliter": "mL", "milliliters": "mL", "millilitre": "mL",
     "mg/kg": "mg/kg", "mcg/kg": "mcg/kg", "units/kg": "units/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2",
 }
+# Every dose unit per kilogram or per square metre, however typed ("1 g/kg", "1 gm/kg", "400 units/m2", "5 mg per
+# kg"): a dose per body size is never read as the bare dose ("gamunex 1 g/kg, 70 kg" is 70 g, never 1 g).
+BODY_SIZE_SUFFIXES = {"kg": "kg", "m2": "m2", "m²": "m2", "m^2": "m2"}
+DOSE_UNITS.update({
+    f"{typed}/{suffix}": f"{base}/{size}"
+    for typed, base in list(DOSE_UNITS.items()) if "/" not in base
+    for suffix, size in BODY_SIZE_SUFFIXES.items()
+})
 WEIGHT_UNITS: dict[str, float] = {  # -> kilograms per unit
     "kg": 1.0, "kgs": 1.0, "kilo": 1.0, "kilos": 1.0, "kilogram": 1.0, "kilograms": 1.0,
     "lb": 0.45359237, "lbs": 0.45359237, "pound": 0.45359237, "pounds": 0.45359237,

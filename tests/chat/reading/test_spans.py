@@ -145,6 +145,14 @@ def test_a_push_time_is_a_clock_point() -> None:
         pytest.param("10000 units", 10000, "units", id="five-digits-is-an-amount-not-a-code"),
         pytest.param("5 mg/kg", 5, "mg/kg", id="per-kg"),
         pytest.param("175 mg/m2", 175, "mg/m2", id="per-m2"),
+        # Any dose unit per body size, however typed: never the bare dose ("1 g/kg" is not 1 g).
+        pytest.param("1 g/kg", 1, "g/kg", id="grams-per-kg"),
+        pytest.param("1 gm/kg", 1, "g/kg", id="gm-per-kg"),
+        pytest.param("400 units/m2", 400, "units/m2", id="units-per-m2"),
+        pytest.param("5 mg per kg", 5, "mg/kg", id="per-kg-in-words"),
+        pytest.param("5 mg / kg", 5, "mg/kg", id="spaced-slash"),
+        pytest.param("2 mg/lb", 2, "mg/lb", id="per-pound-stays-unknown"),
+        pytest.param("1 g", 1, "g", id="plain-grams"),
         pytest.param("2 cc", 2, "mL", id="cc"),
     ],
 )
