@@ -33,6 +33,7 @@ from assistant.units.registry import ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY
 ADMIN_FAMILIES, _FAMILY_CATEGORY, _FAMILY_ROUTE = ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
 _ROUTES = {"iv_infusion": "iv_infusion", "iv_push": "iv_push", "sc_infusion": "sc_infusion", "injection": "injection",
            "im": "injection", "sc": "injection", "intralesional": "intralesional", "intrathecal": "intrathecal"}
+_SPLIT = re.compile(r"\b(?:split|divided)\b", re.I)
 _KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep(?:ing)?[- ](?:the\s+)?(?:line|vein)?\s*open|to keep open)\b", re.I)
 # "drug B", "another drug": a placeholder, not a drug's name (nothing to look up; the service's words decide).
 _PLACEHOLDER = re.compile(
@@ -324,8 +325,10 @@ def to_encounter(
         rows.append({**row, "_relation": service.relation, "_gap": getattr(service, "gap_minutes", None),
                      "_from": number})
         for extra in range(max((service.count or 1) - 1, 0)):
-            # "zofran 4 mg IVP x2": each administration of a named drug has the dose typed with it.
-            copy = {**row, "dose": row.get("dose") if service.drug else None, "_relation": None, "_gap": None}
+            # "zofran 4 mg IVP x2": each administration of a named drug has the dose typed with it; "1 g split into 2
+            # injections" is one dose given in parts (the total is on the first row, never counted twice).
+            each = service.drug and not _SPLIT.search(service.words)
+            copy = {**row, "dose": row.get("dose") if each else None, "_relation": None, "_gap": None}
             if not service.drug:
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
