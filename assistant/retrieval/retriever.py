@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, allowed_rows, exact_top, fetch_all_vectors
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
 from assistant.retrieval.index import (
     IndexReport,
@@ -61,7 +62,7 @@ PHRASE_WEIGHT = 1.0
 EXACT_SCORE = 1.0
 
 
-# A filter keeping at most this many records ranks them from their cached vectors (4,096 x 384 floats = 6 MB).
+# Above EXACT_SCAN, a filter keeping at most this many records ranks them from their cached vectors (6 MB).
 SMALL_FILTER = 4096
 # A larger filter takes the allowed codes out of an unfiltered query 8x deeper when that leaves at least this many.
 FILTER_ENOUGH = 5
@@ -328,6 +329,10 @@ class Retriever:
 
     def _dense(self, text: str, depth: int, family: str | None, system: str | None) -> list[str]:
         vector = self.store.embeddings.embed_query(text)
+        if len(self.corpus) <= EXACT_SCAN:
+            codes, matrix = self._all_vectors()
+            rows = self._allowed_rows(family, system, codes)
+            return exact_top(codes, matrix, vector, depth, rows)  # exact, the same every run (dense.py)
         if family is None and system is None:
             return self._nearest(vector, depth)
         # Chroma's metadata filter costs ~80-250 ms at 100,000 records on 2 cores (it scans the metadata), so
@@ -349,7 +354,25 @@ class Retriever:
 
     def _nearest(self, vector: list[float], depth: int, where: dict[str, Any] | None = None) -> list[str]:
         results = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=depth, filter=where)
-        return [document.metadata["code"] for document, _distance in results]
+        # Equal distances (records with the same text) go to the lower code, not to the graph's visiting order.
+        ranked = sorted(results, key=lambda pair: (round(pair[1], SCORE_DECIMALS), pair[0].metadata["code"]))
+        return [document.metadata["code"] for document, _distance in ranked]
+
+    def _all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every stored vector in code order, fetched once per generation (dense.py)."""
+        cached = self._vector_cache.get(("*", "*"))
+        if cached is None:
+            cached = self._vector_cache[("*", "*")] = fetch_all_vectors(self.store)
+        return cached
+
+    def _allowed_rows(self, family: str | None, system: str | None, codes: list[str]) -> np.ndarray | None:
+        """The rows of `_all_vectors` a filter keeps (None: every row), cached per filter."""
+        if family is None and system is None:
+            return None
+        key = (f"rows:{family}", system)
+        if key not in self._vector_cache:
+            self._vector_cache[key] = ([], allowed_rows(codes, set(self._allowed_codes(family, system))))
+        return self._vector_cache[key][1]
 
     def _allowed_codes(self, family: str | None, system: str | None) -> list[str]:
         key = (family, system)
