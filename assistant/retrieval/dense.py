@@ -10,7 +10,8 @@ ranking and equal scores go to the lower code, so float noise never decides betw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -50,3 +51,41 @@ def exact_top(codes: Sequence[str], matrix: np.ndarray, vector: Sequence[float],
         return [codes[position] for position in np.argsort(-scores, kind="stable")[:depth]]
     order = np.argsort(-scores[rows], kind="stable")[:depth]
     return [codes[rows[position]] for position in order]
+
+
+class ExactRanker:
+    """The stored vectors of one index generation in code order (fetched on first use) and the rows each filter
+    keeps; `switched` tells when another process replaced the generation (this path never queries Chroma, so a
+    deleted collection would not raise here)."""
+
+    def __init__(self) -> None:
+        self._vectors: tuple[list[str], np.ndarray] | None = None
+        self._rows: dict[tuple[str | None, str | None], np.ndarray] = {}
+        self._stamp: int | None = None
+
+    def clear(self) -> None:
+        self._vectors = None
+        self._rows.clear()
+
+    def switched(self, manifest: Path) -> bool:
+        """True when the manifest file changed since the last call (its first call only records it)."""
+        try:
+            stamp = manifest.stat().st_mtime_ns
+        except OSError:
+            return False
+        changed = self._stamp is not None and stamp != self._stamp
+        self._stamp = stamp
+        return changed
+
+    def rank(self, store: VectorStore, vector: Sequence[float], depth: int, key: tuple[str | None, str | None],
+             allowed: Callable[[], Iterable[str]] | None) -> list[str]:
+        """The `depth` nearest codes; only those `allowed()` names when given (cached per `key`)."""
+        if self._vectors is None:
+            self._vectors = fetch_all_vectors(store)
+        codes, matrix = self._vectors
+        rows = None
+        if allowed is not None:
+            if key not in self._rows:
+                self._rows[key] = allowed_rows(codes, set(allowed()))
+            rows = self._rows[key]
+        return exact_top(codes, matrix, vector, depth, rows)

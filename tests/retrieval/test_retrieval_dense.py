@@ -59,3 +59,18 @@ def test_dense_ranking_is_the_exact_brute_force_ranking_every_time(bundled_retri
     first = bundled_retriever.dense_ranking(question, 10, family, system)
     assert first and first == brute
     assert bundled_retriever.dense_ranking(question, 10, family, system) == first
+
+
+TEXTS = ["Hospital bed, semi-electric, with any type side rails, with mattress.",
+         "Injection, triamcinolone acetonide, not otherwise specified, 10 mg.",
+         "a",
+         "Subcutaneous infusion for therapy or prophylaxis, each additional hour. " * 6]
+
+
+def test_a_record_vector_depends_on_its_text_only(real_embeddings):
+    together = real_embeddings.embed_documents(TEXTS)
+    reversed_batch = real_embeddings.embed_documents(TEXTS[::-1])[::-1]
+    alone = [real_embeddings.embed_documents([text])[0] for text in TEXTS]
+    questions = [real_embeddings.embed_query(text) for text in TEXTS]
+    assert len(together) == len(TEXTS)
+    assert together == reversed_batch == alone == questions  # bit for bit, whatever the batch
