@@ -125,6 +125,13 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         named_lifts=True,
     ),
     QualifierPrior(
+        re.compile(r"^(?:[a-z]+ ){0,2}(?:tray|kit)s?\b", re.IGNORECASE), 0.8,
+        "a tray or kit is coded apart from the item it holds ('insertion tray with drainage bag with indwelling "
+        "catheter, foley type' A4314 beside the catheter itself, A4338; 'tracheostomy care kit' A4629; CMS HCPCS "
+        "Level II descriptors A4310-A4316, A4354); a question naming the item without a tray or kit means the item",
+        re.compile(r"\b(?:tray|kit|set|pack|package)s?\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r",\s*oral\b|\boral,|^oral\b", re.IGNORECASE), 0.6,
         "an oral drug code (J8498-J8999, Q0162-Q0181, S0119 ...: 'dexamethasone sodium phosphate, oral, 0.25 mg' J8540 "
         "beside the injection J1100) is for a drug taken by mouth, billed only in narrow Medicare benefits (oral "

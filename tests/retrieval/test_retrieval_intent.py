@@ -222,6 +222,10 @@ EXTENDED_BRAND = _record("Q9991", "Buprenorph xr 100 mg or less",
 CPT_PAYERS = _record("99417", "Prolonged office visit time, each 15 minutes (CPT payers)", family="office_em",
                      system="CPT")
 FOR_MEDICARE = _record("G2212", "Prolonged office visit time for Medicare, each 15 minutes", family="office_em")
+TRAY = _record("A4314", "Cath insert tray w/bag", "Insertion tray with drainage bag with indwelling catheter, foley "
+              "type, two-way latex with coating (teflon, silicone, silicone elastomer or hydrophilic, etc.)")
+CATHETER = _record("A4338", "Indwelling catheter latex", "Indwelling catheter; foley type, two-way latex with coating "
+                   "(teflon, silicone, silicone elastomer, or hydrophilic, etc.), each")
 
 
 @pytest.mark.parametrize(
@@ -238,6 +242,10 @@ FOR_MEDICARE = _record("G2212", "Prolonged office visit time for Medicare, each 
         pytest.param(FOR_MEDICARE, "long office visit add-on, commercial plan", True, id="medicare-code-commercial"),
         pytest.param(FOR_MEDICARE, "medicare long office visit add-on", False, id="medicare-code-medicare-said"),
         pytest.param(FOR_MEDICARE, "add-on for a long office visit", False, id="medicare-code-no-payer"),
+        pytest.param(TRAY, "foley catheter two-way latex", True, id="tray-not-said"),
+        pytest.param(TRAY, "foley insertion tray with bag", False, id="tray-said"),
+        pytest.param(TRAY, "catheter insertion kit", False, id="kit-said"),
+        pytest.param(CATHETER, "foley catheter two-way latex", False, id="the-item-itself-never"),
     ],
 )
 def test_product_form_and_payer_priors(record, question, demoted):
