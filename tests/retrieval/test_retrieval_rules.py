@@ -240,3 +240,24 @@ def test_package_counts(question, factor):
 def test_per_amount_is_not_a_count():
     sizes = record_sizes(record("J1100", "Inj x", "Injection, x, per 10 mg"))
     assert [size.dimension for size in sizes] == ["mass"]  # an amount per unit, never a package count
+
+
+# --- a short title's "Cpap" is the PAP family (lexical.py, issue 22) ---------------------------------------------
+PAP_RECORDS = [
+    record("A7030", "Cpap full face mask", "Full face mask used with positive airway pressure device, each"),
+    record("A7037", "Pos airway pressure tubing", "Tubing used with positive airway pressure device"),
+    record("E0601", "Cont airway pressure device", "Continuous positive airway pressure (cpap) device"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("CPAP tubing", "A7037", id="supply-word-decides"),
+        pytest.param("CPAP machine", "E0601", id="defined-acronym-keeps-cpap"),
+        pytest.param("cpap full face mask", "A7030", id="mask-still-found"),
+    ],
+)
+def test_a_titles_cpap_means_the_pap_family(question, expected):
+    index = LexicalIndex(PAP_RECORDS)
+    assert index.records[index.rank(question).bm25[0].index].code == expected
