@@ -261,3 +261,26 @@ PAP_RECORDS = [
 def test_a_titles_cpap_means_the_pap_family(question, expected):
     index = LexicalIndex(PAP_RECORDS)
     assert index.records[index.rank(question).bm25[0].index].code == expected
+
+
+# --- a mass per ml is a concentration (sizes.py, issue 22) --------------------------------------------------------
+LOCM_300 = record("Q9967", "Locm 300-399mg/ml iodine,1ml",
+                  "Low osmolar contrast material, 300-399 mg/ml iodine concentration, per ml")
+LOCM_400 = record("Q9951", "Locm >= 400 mg/ml iodine, 1ml",
+                  "Low osmolar contrast material, 400 or greater mg/ml iodine concentration, per ml")
+DOSE_DRUG = record("J2405", "Ondansetron hcl injection", "Injection, ondansetron hydrochloride, per 1 mg")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "factor"),
+    [
+        pytest.param(LOCM_300, "low osmolar contrast 300 mg iodine per ml", SIZE_MATCH_FACTOR, id="in-range"),
+        pytest.param(LOCM_300, "contrast 350 mg/ml", SIZE_MATCH_FACTOR, id="slash-ml"),
+        pytest.param(LOCM_400, "contrast 350 mg/ml", 1.0, id="out-of-range"),
+        pytest.param(LOCM_400, "contrast 400 mg/ml", SIZE_MATCH_FACTOR, id="or-greater"),
+        pytest.param(LOCM_300, "contrast 350 mg", 1.0, id="a-mass-is-not-a-concentration"),
+        pytest.param(DOSE_DRUG, "ondansetron 1 mg/ml vial", 1.0, id="a-unit-dose-is-not-a-concentration"),
+    ],
+)
+def test_a_concentration_picks_its_sibling(rec, question, factor):
+    assert size_factor(rec, question_sizes(question)) == factor
