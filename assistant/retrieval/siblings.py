@@ -155,9 +155,17 @@ def _phrases(pattern: re.Pattern[str], text: str) -> list[set[str]]:
 
 def stated_opposite_factor(record: CodeRecord, question: str) -> float:
     """STATED_OPPOSITE_FACTOR when the question says "with X" and the record's descriptor "without X", or the
-    question "without X" / "no X" and the descriptor "with X"; else 1.0."""
+    question rules X out ("without X", "no X", "non-X") and the descriptor has X ("with X", "wheeled" for "no
+    wheels"); else 1.0."""
     descriptor = record.official_descriptor or ""
-    if not descriptor or "with" not in descriptor.casefold():
+    if not descriptor:
+        return 1.0
+    # "walker, no wheels" against "walker, folding, wheeled": what the question rules out, the record has.
+    excluded = {token.removeprefix(NEGATED) for token in tokenize(question) if token.startswith(NEGATED)}
+    plain = {token for token in tokenize(descriptor) if not token.startswith(NEGATED)}
+    if excluded and _says_any(excluded, plain):
+        return STATED_OPPOSITE_FACTOR
+    if "with" not in descriptor.casefold():
         return 1.0
     said_with = _phrases(_WITH, question)
     said_without = _phrases(_WITHOUT, question)

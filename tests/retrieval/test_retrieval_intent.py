@@ -188,6 +188,8 @@ def test_an_unstated_exclusion_yields(record, question, yields):
 MATTRESS_WITHOUT = _record("E0261", "Hosp bed semi-electr w/o mat",
                            "Hospital bed, semi-electric (head and foot adjustment), with any type side rails, "
                            "without mattress")
+WHEELED = _record("E0143", "Walker folding wheeled adj", "Walker, folding, wheeled, adjustable or fixed height")
+PICKUP = _record("E0135", "Walker folding pickup adj", "Walker, folding (pickup), adjustable or fixed height")
 WITH_OR_WITHOUT = _record("70000", "Imaging with or without contrast", "Imaging, with or without contrast",
                           system="CPT")
 
@@ -204,6 +206,9 @@ WITH_OR_WITHOUT = _record("70000", "Imaging with or without contrast", "Imaging,
         pytest.param(RAILS_WITHOUT, "hospital bed without side rails", False, id="without-agrees"),
         pytest.param(RAILS_WITH, "fixed height hospital bed with mattress", False, id="with-agrees"),
         pytest.param(WITH_OR_WITHOUT, "imaging without contrast", False, id="with-or-without-says-neither"),
+        pytest.param(WHEELED, "standard folding walker no wheels", True, id="ruled-out-word-the-record-has"),
+        pytest.param(PICKUP, "standard folding walker no wheels", False, id="record-without-the-word"),
+        pytest.param(WHEELED, "folding walker with wheels", False, id="nothing-ruled-out"),
     ],
 )
 def test_a_sibling_saying_the_opposite_yields(record, question, opposite):
