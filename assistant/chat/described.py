@@ -160,7 +160,7 @@ def described_without_numbers(router: _Router, parsed: ParsedQuestion, context: 
         return answer
     reason = answer.answer.split("\n", 1)[0].replace("**I can't count units for this as asked:**", "").strip()
     note = f"No units were counted (your question gives no time or dose): {reason}" if reason else DESCRIBED_NOTE
-    return _search(router, parsed, context, [note]) or answer
+    return _search(router, parsed, context, [note], extra_warnings=answer.warnings) or answer
 
 
 def _search(router: _Router, parsed: ParsedQuestion, context: _Context, notes: list[str],
