@@ -54,7 +54,10 @@ _AMOUNT = r"(?:\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?|an?|one|half\s+an?|
 _TIME_UNIT = r"(?:minutes?|mins?|m|hours?|hrs?|hr|h)\b"
 DESCRIPTIVE_TIME = re.compile(
     rf"\b(?:(?:the\s+)?first|initial|each\s+(?:additional|further|subsequent)|(?:an?\s+)?additional|addl|add'l|"
-    rf"further|subsequent|up\s+to|per|each|every|add-?on(?:\s+for)?(?:\s+each)?|beyond|over\s+the\s+first)"
+    rf"further|subsequent|up\s+to|per|each|every|add-?on(?:\s+for)?(?:\s+each)?|beyond|over\s+the\s+first|"
+    # A threshold is a description, never a documented time: "an infusion longer than 8 hours" (96416's "more than
+    # 8 hours"), "more than 30 minutes"; a time to count is said as it was ("infusion 9 hours", "over 3 hours").
+    rf"(?:longer|more|greater)\s+than)"
     rf"\s+{_AMOUNT}?\s*-?\s*{_TIME_UNIT}",
     re.IGNORECASE,
 )
@@ -123,6 +126,8 @@ def described_hook(router: _Router, parsed: ParsedQuestion, context: _Context, u
         if described is not None:
             return described
     answer = units()
+    if parsed.problems:  # the reader flagged what is missing ("a repeat push" without its gap) and no number is given
+        answer = described_without_numbers(router, parsed, context, answer)
     if answer.codes or _asks(answer) or retriever is None or not _could_not_read(answer):
         return answer  # counted, asked back, or counted as nothing billable ("hydration 30 min"): the engine's word
     if ASKS_FOR_UNITS.search(parsed.text):
@@ -135,6 +140,26 @@ def described_hook(router: _Router, parsed: ParsedQuestion, context: _Context, u
     # A number the reader could not pair describes the thing ("four leads"); a dose with no drug named is said as is.
     reason = answer.answer.split("\n", 1)[0].replace("**I can't count units for this as asked:**", "").strip()
     note = DESCRIBED_NOTE if parsed.problems or not reason else "No units were counted: " + reason
+    return _search(router, parsed, context, [note], extra_warnings=answer.warnings) or answer
+
+
+# A number in any form: digits, number words, "an hour", "half"; a question without one has nothing to count.
+_ANY_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                         r"thirty|forty|fifty|sixty|half|an?\s+hour|once|twice)\b", re.IGNORECASE)
+
+
+def described_without_numbers(router: _Router, parsed: ParsedQuestion, context: _Context, answer: Answer) -> Answer:
+    """A question with no number at all describes a code ("additional IV push of the same drug, hospital" is
+    +96376): when the encounter answer, or the units answer to a problem the reader flagged, counted nothing and
+    only asks back (or could not read it), the search answers and what was asked stays as a note. A question
+    asking for units outright keeps that answer, and so does every answer with codes; the engine's own asks stay
+    ("colonoscopy with moderate sedation by the endoscopist, medicare" names G0500 and asks its minutes)."""
+    if answer.codes or router.retriever is None or _ANY_NUMBER.search(parsed.text) or parsed.codes:
+        return answer
+    if ASKS_FOR_UNITS.search(parsed.text) or not (_asks(answer) or _could_not_read(answer)):
+        return answer
+    reason = answer.answer.split("\n", 1)[0].replace("**I can't count units for this as asked:**", "").strip()
+    note = f"No units were counted (your question gives no time or dose): {reason}" if reason else DESCRIBED_NOTE
     return _search(router, parsed, context, [note], extra_warnings=answer.warnings) or answer
 
 

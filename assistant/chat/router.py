@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.chat import answers
-from assistant.chat.described import described_hook, sibling_notes
+from assistant.chat.described import described_hook, described_without_numbers, sibling_notes
 from assistant.chat.diagnosis_route import diagnosis_hook
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
 from assistant.chat.fees_chat import release_and_fee_answer
@@ -220,7 +220,7 @@ class Router:
                 # not given); anything else over a day is asked.
                 encounter = encounter_hook(self, self.services(parsed), context)
                 if encounter is not None:
-                    return encounter
+                    return described_without_numbers(self, parsed, context, encounter)  # issue 22: a description
             return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
                                   lambda: answers.units_problem_answer(parsed.problems, context.warnings))
         diagnosis_answer = diagnosis_hook(self, parsed, context)  # issue 18: POS, coverage, ICD-10-CM

@@ -231,7 +231,11 @@ class LexicalIndex:
         candidates: list[tuple[int, str, frozenset[str], str]] = []
         extra = extra_lay_terms()  # coders' names no CMS record carries ("hoyer lift", "AWV"): coder_names.py
         for position, record in enumerate(self.records):
-            title = tokenize(record.title)
+            # A short title's "Cpap" stands for the whole PAP family: CMS's long descriptor of A7030 says "used with
+            # positive airway pressure device". As a record's word it is the family ("pap") alone, so "CPAP tubing"
+            # is not drawn to a mask titled "Cpap full face mask" by a second, rarer word (issue 22); a descriptor
+            # that defines the acronym ("(cpap) device", E0601) keeps it (`descriptor_acronyms`).
+            title = [token for token in tokenize(record.title) if token not in ALSO_MEANS]
             more = (*extra.get(record.code, ()), *(more_names.get(record.code, ()) if more_names else ()))
             lay = [(term, frozenset(tokenize(term))) for term in (*record.lay_terms, *more)]
             code = [record.code.casefold()]

@@ -114,6 +114,24 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         named_lifts=True,
     ),
     QualifierPrior(
+        re.compile(r"\b(?:preservative[- ]free|extended[- ]release|sustained[- ]release|long[- ]acting|liposom\w*|"
+                   r"microspheres?)\b(?:[^(]*\(([a-z][a-z -]{2,})\))?", re.IGNORECASE), 0.7,
+        "a product form CMS codes apart from the plain drug ('triamcinolone acetonide, preservative free' J3300 and "
+        "'..., extended-release, microsphere formulation' J3304 beside 'triamcinolone acetonide, NOS' J3301; "
+        "liposomal irinotecan J9205 beside J9206; CMS HCPCS Level II descriptors): a question naming the drug "
+        "without its form means the plain product, and saying the form (or the product's bracketed name) lifts this",
+        re.compile(r"\b(?:preservative[- ]free|pf|p\.f\.|extended|xr|er|xl|sustained|sr|long[- ]acting|depot|"
+                   r"liposom\w*|microspheres?)\b", re.IGNORECASE),
+        named_lifts=True,
+    ),
+    QualifierPrior(
+        re.compile(r"^(?:[a-z]+ ){0,2}(?:tray|kit)s?\b", re.IGNORECASE), 0.8,
+        "a tray or kit is coded apart from the item it holds ('insertion tray with drainage bag with indwelling "
+        "catheter, foley type' A4314 beside the catheter itself, A4338; 'tracheostomy care kit' A4629; CMS HCPCS "
+        "Level II descriptors A4310-A4316, A4354); a question naming the item without a tray or kit means the item",
+        re.compile(r"\b(?:tray|kit|set|pack|package)s?\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r",\s*oral\b|\boral,|^oral\b", re.IGNORECASE), 0.6,
         "an oral drug code (J8498-J8999, Q0162-Q0181, S0119 ...: 'dexamethasone sodium phosphate, oral, 0.25 mg' J8540 "
         "beside the injection J1100) is for a drug taken by mouth, billed only in narrow Medicare benefits (oral "
@@ -130,6 +148,39 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         "code for every product not named in its own code",
         re.compile(r"\b(?:nos|noc|not otherwise|unlisted|unclassified|unspecified|miscellaneous|misc)\b",
                    re.IGNORECASE),
+    ),
+)
+@dataclass(frozen=True)
+class PayerPrior:
+    """A code for one kind of payer, named so in its title ("... (CPT payers)", "... for Medicare"), yields when
+    the question names the other payer: where CPT and Medicare use different codes for one service, the payer word
+    chooses the code (issue 22; the same payer difference as modifier 95 vs GT)."""
+
+    title: re.Pattern[str]
+    other_payer: re.Pattern[str]
+    factor: float
+    reason: str
+
+    def applies(self, record: CodeRecord, question: str) -> bool:
+        return bool(self.title.search(record.title)) and bool(self.other_payer.search(question))
+
+
+_MEDICARE = re.compile(r"\b(?:medicare|mcr)\b", re.IGNORECASE)
+PAYER_PRIORS: tuple[PayerPrior, ...] = (
+    PayerPrior(
+        re.compile(r"\bCPT payers?\b", re.IGNORECASE), _MEDICARE, 0.6,
+        "Medicare pays its own G code where CPT has one for the service: prolonged E/M time is G2212 (office; CMS "
+        "fact sheet of 11 January 2021: Medicare does not accept 99417) and G0316-G0318 (hospital, nursing "
+        "facility, home; CY 2023 PFS final rule CMS-1770-F) instead of CPT 99417/99418 (rules.md s. 5, "
+        "encounters.md B3); a question naming Medicare means the Medicare code",
+    ),
+    PayerPrior(
+        re.compile(r"\bfor Medicare\b|,\s*Medicare$", re.IGNORECASE),
+        re.compile(r"\b(?:commercial|private (?:payer|insurance|plan)|cpt payers?|non-?medicare)\b", re.IGNORECASE),
+        0.6,
+        "a code CMS created for Medicare alone (G2212, G0316-G0318, G0283 for unattended e-stim) is not the code "
+        "other payers take: a question naming a commercial or CPT payer means the CPT code (rules.md s. 5; "
+        "encounters.md B3 and the 97014/G0283 note)",
     ),
 )
 # A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
@@ -154,6 +205,9 @@ def prior_of(
     for qualifier in QUALIFIER_PRIORS:
         if qualifier.applies(record, question):
             factor *= qualifier.factor
+    for payer in PAYER_PRIORS:
+        if payer.applies(record, question):
+            factor *= payer.factor
     terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
     if terminated and not terminated_wanted:
         factor *= TERMINATED_FACTOR

@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, ExactRanker
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
 from assistant.retrieval.index import (
     IndexReport,
@@ -39,7 +40,7 @@ from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 from assistant.retrieval.product_names import crosswalk_names
-from assistant.retrieval.siblings import asked_words, unstated_exclusion_factor
+from assistant.retrieval.siblings import asked_words, stated_opposite_factor, unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ PHRASE_WEIGHT = 1.0
 EXACT_SCORE = 1.0
 
 
-# A filter keeping at most this many records ranks them from their cached vectors (4,096 x 384 floats = 6 MB).
+# Above EXACT_SCAN, a filter keeping at most this many records ranks them from their cached vectors (6 MB).
 SMALL_FILTER = 4096
 # A larger filter takes the allowed codes out of an unfiltered query 8x deeper when that leaves at least this many.
 FILTER_ENOUGH = 5
@@ -114,6 +115,7 @@ class Retriever:
         self._disk_status: dict[str, Any] | None = None
         self._allowed_cache: dict[tuple[str | None, str | None], list[str]] = {}
         self._vector_cache: dict[tuple[str | None, str | None], tuple[list[str], np.ndarray]] = {}
+        self._exact = ExactRanker()  # the dense side up to EXACT_SCAN records (dense.py)
 
     # --- lazy parts -------------------------------------------------------------------------------------------
     @property
@@ -175,6 +177,7 @@ class Retriever:
                 self.index_report = report
                 self._store = store
                 self._vector_cache.clear()
+                self._exact.clear()
                 self.search("subcutaneous infusion first hour", k=1)  # first-query costs paid here, not by a user
             except BaseException as error:
                 self._store = None
@@ -307,7 +310,7 @@ class Retriever:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
                 value *= size_factor(record, wanted_sizes)
                 value *= intent_factor(record, intent)
-                value *= unstated_exclusion_factor(record, asked)  # "without side rails" not asked (siblings.py)
+                value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 
@@ -328,6 +331,12 @@ class Retriever:
 
     def _dense(self, text: str, depth: int, family: str | None, system: str | None) -> list[str]:
         vector = self.store.embeddings.embed_query(text)
+        if len(self.corpus) <= EXACT_SCAN:  # exact, the same every run (dense.py)
+            if self.settings is not None and self._exact.switched(manifest_path(self.settings)):
+                self._follow_manifest()  # another process's refresh replaced the generation
+            unfiltered = family is None and system is None
+            return self._exact.rank(self.store, vector, depth, (family, system),
+                                    None if unfiltered else lambda: self._allowed_codes(family, system))
         if family is None and system is None:
             return self._nearest(vector, depth)
         # Chroma's metadata filter costs ~80-250 ms at 100,000 records on 2 cores (it scans the metadata), so
@@ -349,7 +358,9 @@ class Retriever:
 
     def _nearest(self, vector: list[float], depth: int, where: dict[str, Any] | None = None) -> list[str]:
         results = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=depth, filter=where)
-        return [document.metadata["code"] for document, _distance in results]
+        # Equal distances (records with the same text) go to the lower code, not to the graph's visiting order.
+        ranked = sorted(results, key=lambda pair: (round(pair[1], SCORE_DECIMALS), pair[0].metadata["code"]))
+        return [document.metadata["code"] for document, _distance in ranked]
 
     def _allowed_codes(self, family: str | None, system: str | None) -> list[str]:
         key = (family, system)
@@ -384,6 +395,7 @@ class Retriever:
             return False
         self.store = open_store(self.settings, active, self.store.embeddings)
         self._vector_cache.clear()
+        self._exact.clear()
         if self.index_report is not None:
             self.index_report = dataclasses.replace(self.index_report, collection=active)
         return True

@@ -129,3 +129,51 @@ def unstated_exclusion_factor(record: CodeRecord, question: str | set[str]) -> f
         if words and not _says_any(asked, words):
             return UNSTATED_EXCLUSION_FACTOR
     return 1.0
+
+
+# A sibling whose descriptor says the opposite of what the question states: "semi-electric hospital bed with
+# mattress" against E0261 "..., without mattress", or "hospital bed without side rails" against E0260 "..., with
+# any type side rails". The tokenizer drops "with", so BM25 cannot see "with mattress" contradict "without
+# mattress" (it sees "mattress" in both) and the dense side barely can: the question's own "with"/"without" phrase
+# decides between CMS's with/without siblings, stronger than an unstated exclusion.
+STATED_OPPOSITE_FACTOR = 0.6
+_WITH = re.compile(r"\b(?:with\b|w/(?!o\b))(?!\s*or\s+without\b)\s*([^,;()]*)", re.IGNORECASE)
+_WITHOUT = re.compile(r"(?:\bwithout\b|\bw/o\b|\bno\b)\s*([^,;()]*)", re.IGNORECASE)
+_FILLER = frozenset({"a", "an", "the", "any", "type", "all", "types"})
+_PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing (not the rest of the sentence)
+
+
+def _phrases(pattern: re.Pattern[str], text: str) -> list[set[str]]:
+    found = []
+    for match in pattern.finditer(text):
+        named = [word for word in match.group(1).split() if word.casefold() not in _FILLER][:_PHRASE_WORDS]
+        words = _words(" ".join(named))
+        if words:
+            found.append(words)
+    return found
+
+
+def stated_opposite_factor(record: CodeRecord, question: str) -> float:
+    """STATED_OPPOSITE_FACTOR when the question says "with X" and the record's descriptor "without X", or the
+    question rules X out ("without X", "no X", "non-X") and the descriptor has X ("with X", "wheeled" for "no
+    wheels"); else 1.0."""
+    descriptor = record.official_descriptor or ""
+    if not descriptor:
+        return 1.0
+    # "walker, no wheels" against "walker, folding, wheeled": what the question rules out, the record has.
+    excluded = {token.removeprefix(NEGATED) for token in tokenize(question) if token.startswith(NEGATED)}
+    plain = {token for token in tokenize(descriptor) if not token.startswith(NEGATED)}
+    if excluded and _says_any(excluded, plain):
+        return STATED_OPPOSITE_FACTOR
+    if "with" not in descriptor.casefold():
+        return 1.0
+    said_with = _phrases(_WITH, question)
+    said_without = _phrases(_WITHOUT, question)
+    if not said_with and not said_without:
+        return 1.0
+    has_without = _phrases(_EXCLUSION, descriptor)
+    has_with = _phrases(_WITH, descriptor)
+    for stated, opposite in ((said_with, has_without), (said_without, has_with)):
+        if any(mine & theirs for mine in stated for theirs in opposite):
+            return STATED_OPPOSITE_FACTOR
+    return 1.0

@@ -22,7 +22,11 @@ SIZE_MATCH_FACTOR = 1.3
 # Only package and device sizes pick a sibling. A drug's mass or unit dose does not: the question's dose is a
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
-MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count"])
+MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration"])
+# A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
+# concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
+# iodine per ml" (CMS HCPCS Level II descriptors Q9951, Q9965-Q9967).
+_PER_ML = re.compile(r"(?:\s+(?:of\s+)?iodine)?\s*(?:/|per\s+)\s*(?:ml|cc)\b", re.IGNORECASE)
 
 # unit word -> (dimension, factor to the dimension's base unit)
 _UNITS: dict[str, tuple[str, float]] = {
@@ -91,7 +95,7 @@ def question_sizes(text: str) -> list[Size]:
         unit = _unit(match.group("unit"))
         if unit is not None:
             value = _value(match.group("value")) * unit[1]
-            sizes.append(Size(unit[0], value, value))
+            sizes.append(Size(_per_ml(text, match.end(), unit[0]), value, value))
     for match in _COUNT_QUESTION.finditer(text):
         value = _value(match.group("value") or match.group("value2"))
         sizes.append(Size("count", value, value))
@@ -118,12 +122,17 @@ def record_sizes(record: CodeRecord) -> list[Size]:
                     low, high = _value(match.group("low2" if two else "low")) * factor, value
                 else:
                     low, high = {"up": (0.0, value), "at least": (value, math.inf)}.get(kind, (value, value))
-                sizes.append(Size(dimension, low, high))
+                sizes.append(Size(_per_ml(text, match.end(), dimension), low, high))
                 spans.append((match.start(), match.end()))
         for match in _COUNT_RECORD.finditer(text):
             value = _value(match.group("value"))
             sizes.append(Size("count", value, value))
     return sizes
+
+
+def _per_ml(text: str, end: int, dimension: str) -> str:
+    """"concentration" for a mass followed by "/ml" or "per ml" (a unit dose or a package mass otherwise)."""
+    return "concentration" if dimension == "mass" and _PER_ML.match(text, end) else dimension
 
 
 def size_factor(record: CodeRecord, wanted: list[Size]) -> float:

@@ -435,6 +435,9 @@ def test_push_gaps_and_chemo_pumps(assistant, question: str, setting: str, expec
 
 
 def test_same_drug_push_without_the_gap_is_asked(assistant):
+    # Issue 22: with no number at all the question describes +96376: the search names it, nothing is counted, and
+    # the gap it needs is still asked.
     answer = assistant.ask("iv push same drug again", setting="facility")
-    assert answer.route == "units" and answer.codes == []
+    assert answer.route == "search" and answer.codes and answer.codes[0].code == "96376"
+    assert all(line.units is None for line in answer.codes)
     assert any("more than 30 minutes" in w for w in answer.warnings)

@@ -53,6 +53,9 @@ def test_a_description_with_a_number_never_gets_an_empty_units_answer(assistant,
         pytest.param("hydration 45 min", "units", "96360", id="documented-minutes-are-counted"),
         pytest.param("-3 hours subq", "units", None, id="negative-time-is-refused"),
         pytest.param("subq 2-3 hours", "units", None, id="documented-range-is-asked"),
+        # A threshold is a description; a repeat push with no number at all describes +96376 (issue 22).
+        pytest.param("portable pump chemo infusion longer than 8 hours", "search", "96416", id="threshold-is-a-search"),
+        pytest.param("repeat IV push of the same medicine, hospital", "search", "96376", id="no-number-is-a-search"),
     ],
 )
 def test_descriptions_search_and_documented_times_count(assistant, question, route, first):
@@ -76,6 +79,9 @@ def test_descriptions_search_and_documented_times_count(assistant, question, rou
         pytest.param("critical care 110 min", False, id="documented-time"),
         pytest.param("first hour then 45 min more", False, id="a-documented-time-beside-a-span"),
         pytest.param("TENS four leads", False, id="no-time-at-all"),
+        pytest.param("infusion longer than 8 hours", True, id="longer-than-threshold"),
+        pytest.param("more than 30 minutes of counseling", True, id="more-than-threshold"),
+        pytest.param("infusion over 3 hours", False, id="over-is-a-documented-time"),
     ],
 )
 def test_only_descriptive_times(text, descriptive):
@@ -113,3 +119,20 @@ def test_the_answer_names_what_decides_between_siblings(assistant, question, ope
     answer = assistant.ask(question)
     assert answer.codes
     assert ("does not say which of these it is" in answer.answer) is open_choice
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        pytest.param("repeat IV push of the same medicine, hospital", True, id="no-number-searched"),
+        pytest.param("repeat IV push of the same medicine 20 minutes later, hospital", False, id="a-time-is-kept"),
+        pytest.param("how many units for a repeat IV push of the same drug, hospital", False, id="units-asked"),
+    ],
+)
+def test_a_repeat_push_without_any_number_is_a_description(assistant, question, searched):
+    answer = assistant.ask(question)
+    assert (answer.route == "search") is searched
+    if searched:
+        assert answer.codes[0].code == "96376" and "No units were counted" in answer.answer
+    else:
+        assert "96376" in answer.answer or answer.codes, "the units side still answers or asks"

@@ -183,3 +183,81 @@ def test_an_unstated_exclusion_yields(record, question, yields):
     from assistant.retrieval.siblings import UNSTATED_EXCLUSION_FACTOR, unstated_exclusion_factor
 
     assert unstated_exclusion_factor(record, question) == (UNSTATED_EXCLUSION_FACTOR if yields else 1.0)
+
+
+MATTRESS_WITHOUT = _record("E0261", "Hosp bed semi-electr w/o mat",
+                           "Hospital bed, semi-electric (head and foot adjustment), with any type side rails, "
+                           "without mattress")
+WHEELED = _record("E0143", "Walker folding wheeled adj", "Walker, folding, wheeled, adjustable or fixed height")
+PICKUP = _record("E0135", "Walker folding pickup adj", "Walker, folding (pickup), adjustable or fixed height")
+WITH_OR_WITHOUT = _record("70000", "Imaging with or without contrast", "Imaging, with or without contrast",
+                          system="CPT")
+
+
+@pytest.mark.parametrize(
+    ("record", "question", "opposite"),
+    [
+        pytest.param(MATTRESS_WITHOUT, "semi-electric hospital bed with mattress", True, id="with-vs-without"),
+        pytest.param(MATTRESS_WITHOUT, "semi electric bed w/ mattress", True, id="w-slash-vs-without"),
+        pytest.param(MATTRESS_WITHOUT, "semi electric bed w/o mattress", False, id="w-slash-o-agrees"),
+        pytest.param(MATTRESS_WITHOUT, "semi-electric hospital bed", False, id="nothing-stated"),
+        pytest.param(RAILS_WITH, "hospital bed without side rails", True, id="without-vs-with"),
+        pytest.param(RAILS_WITH, "fixed height bed no rails", True, id="no-vs-with"),
+        pytest.param(RAILS_WITHOUT, "hospital bed without side rails", False, id="without-agrees"),
+        pytest.param(RAILS_WITH, "fixed height hospital bed with mattress", False, id="with-agrees"),
+        pytest.param(WITH_OR_WITHOUT, "imaging without contrast", False, id="with-or-without-says-neither"),
+        pytest.param(WHEELED, "standard folding walker no wheels", True, id="ruled-out-word-the-record-has"),
+        pytest.param(PICKUP, "standard folding walker no wheels", False, id="record-without-the-word"),
+        pytest.param(WHEELED, "folding walker with wheels", False, id="nothing-ruled-out"),
+    ],
+)
+def test_a_sibling_saying_the_opposite_yields(record, question, opposite):
+    from assistant.retrieval.siblings import STATED_OPPOSITE_FACTOR, stated_opposite_factor
+
+    assert stated_opposite_factor(record, question) == (STATED_OPPOSITE_FACTOR if opposite else 1.0)
+
+
+PLAIN = _record("J3301", "Triamcinolone acet inj nos",
+                "Injection, triamcinolone acetonide, not otherwise specified, 10 mg", family="drugs")
+PRESERVATIVE_FREE = _record("J3300", "Triamcinolone a inj prs-free",
+                            "Injection, triamcinolone acetonide, preservative free, 1 mg", family="drugs")
+EXTENDED_BRAND = _record("Q9991", "Buprenorph xr 100 mg or less",
+                         "Injection, buprenorphine extended-release (sublocade), less than or equal to 100 mg",
+                         family="drugs")
+CPT_PAYERS = _record("99417", "Prolonged office visit time, each 15 minutes (CPT payers)", family="office_em",
+                     system="CPT")
+FOR_MEDICARE = _record("G2212", "Prolonged office visit time for Medicare, each 15 minutes", family="office_em")
+TRAY = _record("A4314", "Cath insert tray w/bag", "Insertion tray with drainage bag with indwelling catheter, foley "
+              "type, two-way latex with coating (teflon, silicone, silicone elastomer or hydrophilic, etc.)")
+CATHETER = _record("A4338", "Indwelling catheter latex", "Indwelling catheter; foley type, two-way latex with coating "
+                   "(teflon, silicone, silicone elastomer, or hydrophilic, etc.), each")
+
+
+@pytest.mark.parametrize(
+    ("record", "question", "demoted"),
+    [
+        pytest.param(PRESERVATIVE_FREE, "triamcinolone acetonide 40 mg", True, id="form-not-said"),
+        pytest.param(PRESERVATIVE_FREE, "preservative free triamcinolone 4 mg", False, id="form-said"),
+        pytest.param(PRESERVATIVE_FREE, "triamcinolone PF 4 mg", False, id="form-abbreviated"),
+        pytest.param(PLAIN, "triamcinolone acetonide 40 mg", False, id="plain-product-never"),
+        pytest.param(EXTENDED_BRAND, "buprenorphine 100 mg injection", True, id="extended-not-said"),
+        pytest.param(EXTENDED_BRAND, "sublocade 100 mg", False, id="bracketed-product-named"),
+        pytest.param(CPT_PAYERS, "medicare add-on for a long office visit", True, id="cpt-code-medicare-said"),
+        pytest.param(CPT_PAYERS, "add-on for a long office visit", False, id="cpt-code-no-payer"),
+        pytest.param(FOR_MEDICARE, "long office visit add-on, commercial plan", True, id="medicare-code-commercial"),
+        pytest.param(FOR_MEDICARE, "medicare long office visit add-on", False, id="medicare-code-medicare-said"),
+        pytest.param(FOR_MEDICARE, "add-on for a long office visit", False, id="medicare-code-no-payer"),
+        pytest.param(TRAY, "foley catheter two-way latex", True, id="tray-not-said"),
+        pytest.param(TRAY, "foley insertion tray with bag", False, id="tray-said"),
+        pytest.param(TRAY, "catheter insertion kit", False, id="kit-said"),
+        pytest.param(CATHETER, "foley catheter two-way latex", False, id="the-item-itself-never"),
+    ],
+)
+def test_product_form_and_payer_priors(record, question, demoted):
+    assert (prior_of(record, date(2026, 1, 1), question=question) < 1.0) is demoted
+
+
+def test_every_payer_prior_names_a_source():
+    from assistant.retrieval.priors import PAYER_PRIORS
+
+    assert PAYER_PRIORS and all(prior.reason and 0 < prior.factor < 1 for prior in PAYER_PRIORS)

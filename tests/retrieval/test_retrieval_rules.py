@@ -240,3 +240,47 @@ def test_package_counts(question, factor):
 def test_per_amount_is_not_a_count():
     sizes = record_sizes(record("J1100", "Inj x", "Injection, x, per 10 mg"))
     assert [size.dimension for size in sizes] == ["mass"]  # an amount per unit, never a package count
+
+
+# --- a short title's "Cpap" is the PAP family (lexical.py, issue 22) ---------------------------------------------
+PAP_RECORDS = [
+    record("A7030", "Cpap full face mask", "Full face mask used with positive airway pressure device, each"),
+    record("A7037", "Pos airway pressure tubing", "Tubing used with positive airway pressure device"),
+    record("E0601", "Cont airway pressure device", "Continuous positive airway pressure (cpap) device"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        pytest.param("CPAP tubing", "A7037", id="supply-word-decides"),
+        pytest.param("CPAP machine", "E0601", id="defined-acronym-keeps-cpap"),
+        pytest.param("cpap full face mask", "A7030", id="mask-still-found"),
+    ],
+)
+def test_a_titles_cpap_means_the_pap_family(question, expected):
+    index = LexicalIndex(PAP_RECORDS)
+    assert index.records[index.rank(question).bm25[0].index].code == expected
+
+
+# --- a mass per ml is a concentration (sizes.py, issue 22) --------------------------------------------------------
+LOCM_300 = record("Q9967", "Locm 300-399mg/ml iodine,1ml",
+                  "Low osmolar contrast material, 300-399 mg/ml iodine concentration, per ml")
+LOCM_400 = record("Q9951", "Locm >= 400 mg/ml iodine, 1ml",
+                  "Low osmolar contrast material, 400 or greater mg/ml iodine concentration, per ml")
+DOSE_DRUG = record("J2405", "Ondansetron hcl injection", "Injection, ondansetron hydrochloride, per 1 mg")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "factor"),
+    [
+        pytest.param(LOCM_300, "low osmolar contrast 300 mg iodine per ml", SIZE_MATCH_FACTOR, id="in-range"),
+        pytest.param(LOCM_300, "contrast 350 mg/ml", SIZE_MATCH_FACTOR, id="slash-ml"),
+        pytest.param(LOCM_400, "contrast 350 mg/ml", 1.0, id="out-of-range"),
+        pytest.param(LOCM_400, "contrast 400 mg/ml", SIZE_MATCH_FACTOR, id="or-greater"),
+        pytest.param(LOCM_300, "contrast 350 mg", 1.0, id="a-mass-is-not-a-concentration"),
+        pytest.param(DOSE_DRUG, "ondansetron 1 mg/ml vial", 1.0, id="a-unit-dose-is-not-a-concentration"),
+    ],
+)
+def test_a_concentration_picks_its_sibling(rec, question, factor):
+    assert size_factor(rec, question_sizes(question)) == factor
