@@ -8,30 +8,14 @@ tests/units/test_drug_units.py.
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import pytest
 
 from assistant.chat.assistant import Assistant
-from assistant.corpus.importers.asp import import_asp
-from assistant.corpus.importers.hcpcs import import_hcpcs
-from assistant.corpus.importers.ndc import import_ndc
-from assistant.corpus.loader import load_corpus
-from assistant.edits import FILENAME, EditsStore
-from assistant.edits.importers import import_mue
-from assistant.settings import REPO_ROOT, Settings
 
 
 @pytest.fixture(scope="module")
-def real(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("drugs-chat") / "data", corpus_dir=REPO_ROOT / "corpus")
-    import_hcpcs(shared_data / "hcpcs_2025_oct_anweb.csv", settings, today=date(2026, 1, 15))
-    import_asp(shared_data / "asp_payment_limits_2026q1_level2.csv", settings)
-    import_ndc(shared_data / "asp_ndc_hcpcs_crosswalk_2026q1_level2.csv", settings)
-    import_mue(shared_data / "mue_practitioner_2026q2.csv", settings, progress=False)
-    corpus = load_corpus(settings)
-    return Assistant(settings, corpus, None, EditsStore(settings.resolved_data_dir / FILENAME))
+def real(drugs_imported: Assistant) -> Assistant:
+    return drugs_imported
 
 
 def _lines(answer) -> dict[str, int]:

@@ -5,9 +5,6 @@ imported into a private data directory (the drugs come from them)."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import pytest
 
 from assistant.chat.assistant import Assistant
@@ -17,11 +14,6 @@ from assistant.chat.reading.visit_cues import (
     port_flush,
     states_primary_reason,
 )
-from assistant.corpus.importers.asp import import_asp
-from assistant.corpus.importers.hcpcs import import_hcpcs
-from assistant.corpus.importers.ndc import import_ndc
-from assistant.corpus.loader import load_corpus
-from assistant.settings import REPO_ROOT, Settings
 
 CUES = [
     # (cue function, words, drug, expected)
@@ -60,12 +52,8 @@ def test_visit_cues(cue, words: str, drug: str | None, expected: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def real(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("visits-chat") / "data", corpus_dir=REPO_ROOT / "corpus")
-    import_hcpcs(shared_data / "hcpcs_2025_oct_anweb.csv", settings, today=date(2026, 1, 15))
-    import_asp(shared_data / "asp_payment_limits_2026q1_level2.csv", settings)
-    import_ndc(shared_data / "asp_ndc_hcpcs_crosswalk_2026q1_level2.csv", settings)
-    return Assistant(settings, load_corpus(settings), None, None)
+def real(drugs_imported: Assistant) -> Assistant:
+    return drugs_imported
 
 
 def _lines(answer) -> dict[str, int]:
