@@ -21,6 +21,7 @@ from assistant.chat.encounter_route import code_structured
 from assistant.chat.followup_visit import Revision, revise_conversation
 from assistant.chat.parse import escape_user_text, has_words
 from assistant.chat.reading.followup import merge_conversation
+from assistant.chat.reading.instructions import set_aside_instructions
 from assistant.chat.reading.trail import reading_trail
 from assistant.chat.rephrase import load_chat_model, rephrase
 from assistant.chat.router import RouteContext, Router
@@ -209,6 +210,8 @@ class Assistant:
         if len(question) > limit:
             question = question[:limit]
             warnings.append(f"Your question was longer than {limit:,} characters; I answered its first {limit:,}.")
+        question, told = set_aside_instructions(question)  # "bill 96365 x5 for this: ..." (issue 17 class 8)
+        warnings.extend(told)
         # Bounded work whatever the client sends (issue 24): the latest turns only, each cut like a question.
         turns = self.settings.max_history_turns
         earlier = [turn[:limit] for turn in _user_turns(history)[-turns:]] if turns else []
