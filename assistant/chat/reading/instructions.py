@@ -16,9 +16,10 @@ import re
 _CODE = r"(?:\d{4}[0-9A-Z]|[A-Z]\d{4})"
 _COUNT = r"(?:\s*[x\u00d7]\s*\d+|\s+(?:for\s+)?\d+\s+units?)"
 _INSTRUCTION = re.compile(
-    r"(?:^|(?<=[.;!?\n]))\s*(?:please\s+)?(?:bill|code|report|charge|submit|enter)\s+(?:it\s+as\s+)?"
+    r"(?:^|(?<=[.;!?\n]))\s*(?:(?:please|pls|plz)\s+)?(?:bill|code|report|charge|submit|enter)\s+(?:it\s+as\s+)?"
     rf"{_CODE}{_COUNT}(?:\s*(?:,|\+|&|and)\s*{_CODE}{_COUNT})*"
-    r"(?:\s+(?:for|on)\s+(?:this|it|these|them|the\s+visit|this\s+visit))?\s*[:;,.\-]?",
+    r"(?:\s+(?:for|on)\s+(?:this|it|these|them|the)(?:\s+(?:one|visit|pt|patient|encounter|claim))?)?"
+    r"\s*[:;,.\-]?",
     re.IGNORECASE,
 )
 _VISIT_WORD = re.compile(r"[a-z]{2,}", re.IGNORECASE)
