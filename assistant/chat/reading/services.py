@@ -139,6 +139,11 @@ def read_services(text: str, drugs: DrugFinder | None = None, reading: Reading |
             bool(_content_words(reading, part)) or bool(_NEW_SERVICE.search(reading.low, part[0], part[1]))
             or _has_point(reading, part) and any(_has_point(reading, p) for p in current))
         if _gap_only(reading, part) and groups:
+            if _REPEAT.search(low, part[0], part[1]):
+                # "zofran IVP then again 45 min later": the gap is before a repeat of the drug before it.
+                groups.append([*pending, part])
+                pending = []
+                continue
             # "then 35 min after that another toradol IVP": the gap belongs to the administration after it.
             pending.append(part)
             continue

@@ -35,3 +35,15 @@ def test_a_clock_range_is_never_part_of_the_fluid_name(assistant, question: str,
 def test_a_clock_point_is_when_a_shot_was_given(question: str, family: str, route: str) -> None:
     (service,) = read_services(question)
     assert (service.family, service.route) == (family, route)
+
+
+@pytest.mark.parametrize(("question", "lines"), [
+    # The gap before "again" is a repeat of the drug before it: facility +96376 only more than 30 minutes later
+    # (rules.md section 2); it had been folded into the first push and the repeat lost.
+    pytest.param("zofran IVP then again 45 min later, facility", {"96374": 1, "96376": 1}, id="repeat-after-a-gap"),
+    pytest.param("zofran IVP then again 20 min later, facility", {"96374": 1}, id="repeat-too-soon"),
+    pytest.param("zofran IVP then again 45 min later, office", {"96374": 1}, id="repeat-professional"),
+    pytest.param("zofran IVP then 45 min later toradol IVP, ED", {"96374": 1, "96375": 1}, id="gap-before-a-new-drug"),
+])
+def test_a_gap_before_again_is_a_repeat(assistant, question: str, lines: dict[str, int]) -> None:
+    assert {line.code: line.units for line in assistant.ask(question).codes} == lines
