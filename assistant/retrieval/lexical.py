@@ -49,6 +49,9 @@ ABBREVIATIONS: dict[str, str] = {
     "machine": "device",
     # Ambulance mileage is billed "per statute mile" (A0425, A0435, A0436): "mileage" and "miles" mean mile.
     "mileage": "mile",
+    # CMS descriptors say "annual" for once-a-year services (G0446 "annual, face-to-face intensive behavioral
+    # therapy", G0438/G0439 annual wellness visit); coders type "yearly" or "annually".
+    "yearly": "annual", "annually": "annual",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A

@@ -141,6 +141,14 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
                    re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"\b(?:cmmi|innovation center)\b|\bdemonstration\b", re.IGNORECASE), 0.7,
+        "a code CMS created for one CMS Innovation Center (CMMI) model or demonstration ('... for use only in a "
+        "medicare-approved cmmi model' G0076-G0087, G0519-G0531; Social Security Act s. 1115A) is billed only by "
+        "the model's participants: a question that names no model means the general code ('care plan oversight "
+        "home health' is G0181, not the model's G0087)",
+        re.compile(r"\b(?:cmmi|innovation|model|demonstration|demo|guide|aco)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
