@@ -139,6 +139,7 @@ def unstated_exclusion_factor(record: CodeRecord, question: str | set[str]) -> f
 STATED_OPPOSITE_FACTOR = 0.6
 _WITH = re.compile(r"\b(?:with\b|w/(?!o\b))(?!\s*or\s+without\b)\s*([^,;()]*)", re.IGNORECASE)
 _WITHOUT = re.compile(r"(?:\bwithout\b|\bw/o\b|\bno\b)\s*([^,;()]*)", re.IGNORECASE)
+_OTHER_THAN = re.compile(r"\bother than\b\s*([^,;()]*)", re.IGNORECASE)
 _FILLER = frozenset({"a", "an", "the", "any", "type", "all", "types"})
 _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing (not the rest of the sentence)
 
@@ -165,6 +166,12 @@ def stated_opposite_factor(record: CodeRecord, question: str) -> float:
     plain = {token for token in tokenize(descriptor) if not token.startswith(NEGATED)}
     if excluded and _says_any(excluded, plain):
         return STATED_OPPOSITE_FACTOR
+    # "CPM machine for knee" against E0936 "... for use other than knee": CMS's "other than X" sibling excludes
+    # what the question names (E0747 "other than spinal applications", E0114 crutches "other than wood").
+    if "other than" in descriptor.casefold():
+        said = {token for token in tokenize(question) if not token.startswith(NEGATED)}
+        if any(said & words for words in _phrases(_OTHER_THAN, descriptor)):
+            return STATED_OPPOSITE_FACTOR
     if "with" not in descriptor.casefold():
         return 1.0
     said_with = _phrases(_WITH, question)
