@@ -191,6 +191,12 @@ PAYER_PRIORS: tuple[PayerPrior, ...] = (
         "encounters.md B3 and the 97014/G0283 note)",
     ),
 )
+# The mirror of the modifier prior: a question that asks for a modifier ("statutory exclusion modifier", "used DME
+# modifier") means a modifier record, not the supply or service whose words it shares (A9270 "non-covered item or
+# service" beside GY). A code typed in the question is still looked up first (retriever), so "modifier 25 on 99213"
+# keeps 99213.
+NOT_A_MODIFIER_FACTOR = 0.5
+ASKS_FOR_MODIFIER = re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE)
 # A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
 # older dates of service (CMS HCPCS Level II file, TERM_DT field).
 TERMINATED_FACTOR = 0.35
@@ -216,6 +222,8 @@ def prior_of(
     for payer in PAYER_PRIORS:
         if payer.applies(record, question):
             factor *= payer.factor
+    if record.system != "MODIFIER" and ASKS_FOR_MODIFIER.search(question):
+        factor *= NOT_A_MODIFIER_FACTOR
     terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
     if terminated and not terminated_wanted:
         factor *= TERMINATED_FACTOR
