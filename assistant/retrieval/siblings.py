@@ -144,6 +144,24 @@ _FILLER = frozenset({"a", "an", "the", "any", "type", "all", "types"})
 _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing (not the rest of the sentence)
 
 
+# Words CMS uses to tell siblings apart that are each other's opposite: the question saying one and the record the
+# other (without the first) is a stated opposite ("low osmolar contrast" against Q9962 "high osmolar contrast
+# material"; "binaural" against V5060 "hearing aid, monaural"; "portable" against "stationary" oxygen).
+OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("low", "high"), ("monaural", "binaural"), ("analog", "digital"), ("disposable", "reusable"),
+    ("adult", "pediatric"), ("portable", "stationary"),
+)
+
+
+def _names_the_opposite(asked: set[str], record_words: list[str]) -> bool:
+    have = set(record_words)
+    for one, other in OPPOSITES:
+        for mine, theirs in ((one, other), (other, one)):
+            if mine in asked and theirs not in asked and theirs in have and mine not in have:
+                return True
+    return False
+
+
 def _phrases(pattern: re.Pattern[str], text: str) -> list[set[str]]:
     found = []
     for match in pattern.finditer(text):
@@ -172,6 +190,8 @@ def stated_opposite_factor(record: CodeRecord, question: str) -> float:
         said = {token for token in tokenize(question) if not token.startswith(NEGATED)}
         if any(said & words for words in _phrases(_OTHER_THAN, descriptor)):
             return STATED_OPPOSITE_FACTOR
+    if _names_the_opposite(asked_words(question), tokenize(descriptor)):
+        return STATED_OPPOSITE_FACTOR
     if "with" not in descriptor.casefold():
         return 1.0
     said_with = _phrases(_WITH, question)
