@@ -23,6 +23,13 @@ SIZE_MATCH_FACTOR = 1.3
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
 MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration"])
+# Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration
+# of 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less"
+# one (A6209-A6211). A record naming only other sizes of such a dimension counts SIZE_MISMATCH_FACTOR. Volumes and
+# counts are not exclusive: 1000 ml of sterile water may be billed as two 500 ml units, a box of 100 strips as two
+# "per 50 strips" units.
+EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm"])
+SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
 # concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
 # iodine per ml" (CMS HCPCS Level II descriptors Q9951, Q9965-Q9967).
@@ -136,9 +143,12 @@ def _per_ml(text: str, end: int, dimension: str) -> str:
 
 
 def size_factor(record: CodeRecord, wanted: list[Size]) -> float:
-    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's, else 1.0."""
+    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's; SIZE_MISMATCH_FACTOR when
+    the record names only other sizes of an EXCLUSIVE_DIMENSIONS dimension; else 1.0."""
     if not wanted:
         return 1.0
     stated = record_sizes(record)
-    return SIZE_MATCH_FACTOR if any(size.contains(want) for size in stated for want in wanted
-                                    if want.dimension in MATCHED_DIMENSIONS) else 1.0
+    if any(size.contains(want) for size in stated for want in wanted if want.dimension in MATCHED_DIMENSIONS):
+        return SIZE_MATCH_FACTOR
+    dimensions = {want.dimension for want in wanted} & EXCLUSIVE_DIMENSIONS
+    return SIZE_MISMATCH_FACTOR if any(size.dimension in dimensions for size in stated) else 1.0
