@@ -149,6 +149,14 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         re.compile(r"\b(?:cmmi|innovation|model|demonstration|demo|guide|aco)\b", re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"\breplacement\b", re.IGNORECASE), 0.8,
+        "a replacement part or refill for equipment the patient owns is coded apart from the item ('pump for "
+        "alternating pressure pad, for replacement only' E0182 beside the pad with pump E0181; 'replacement pad' "
+        "A4640; CMS HCPCS Level II descriptors; 100-02 Ch. 15 s. 110.2 repairs and replacement of beneficiary-owned "
+        "DME): a question naming the item without saying replacement means the item",
+        re.compile(r"\b(?:replac\w*|spare|refill|repair)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
