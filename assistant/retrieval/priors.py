@@ -49,6 +49,15 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         "comes first",
     ),
     RankPrior(
+        re.compile(r"C\d{4}"), 0.8,
+        "C codes are reported only by hospital outpatient departments under OPPS (CMS HCPCS Level II coding "
+        "procedures, 'C codes ... for OPPS': devices with pass-through status, new technology services), so a "
+        "question that names no hospital outpatient setting means the code any setting reports",
+        system="HCPCS",
+        unless=re.compile(r"\b(?:opps|hopd|outpatient|hospital|facility|asc|pass[- ]through|c[- ]?codes?)\b",
+                          re.IGNORECASE),
+    ),
+    RankPrior(
         re.compile(r"[A-Z0-9]{2}"), 0.5,
         "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
         "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
