@@ -166,6 +166,13 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         re.compile(r"\b(?:replac\w*|spare|refill|repair)\b", re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"\boxygen system, purchase\b|\bgas system, purchase\b", re.IGNORECASE), 0.7,
+        "Medicare pays oxygen equipment as a monthly rental, never as a purchase (42 CFR 414.226; 100-04 Ch. 20 "
+        "s. 30.6): 'portable gaseous oxygen system, rental' E0431 beside '..., purchase' E0430 (CMS HCPCS Level II "
+        "descriptors); a question that does not say purchase means the rental code",
+        re.compile(r"\b(?:purchas\w*|buy|bought|owned|own)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "

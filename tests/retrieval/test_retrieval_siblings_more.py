@@ -82,6 +82,8 @@ MODEL_CODE = record("G0087", "Care man home care plan 60 m",
 REPLACEMENT = record("E0182", "Replace pump, alt press pad", "Pump for alternating pressure pad, for replacement only")
 C_CODE = record("C1789", "Prosthesis, breast, imp", "Prosthesis, breast (implantable)")
 SUPPLY = record("A9270", "Non-covered item or service", "Noncovered item or service")
+OXYGEN_PURCHASE = record("E0430", "Oxygen system gas portable", "Portable gaseous oxygen system, purchase; includes "
+                         "regulator")
 MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
 
 
@@ -94,6 +96,8 @@ MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service
         pytest.param(REPLACEMENT, "replacement pump for pressure pad", False, id="replacement-asked"),
         pytest.param(C_CODE, "breast prosthesis silicone", True, id="c-code-unasked"),
         pytest.param(C_CODE, "breast implant hospital outpatient", False, id="c-code-opps"),
+        pytest.param(OXYGEN_PURCHASE, "portable gaseous oxygen system", True, id="oxygen-purchase-unasked"),
+        pytest.param(OXYGEN_PURCHASE, "purchase of a portable oxygen system", False, id="oxygen-purchase-asked"),
         pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
         pytest.param(SUPPLY, "non-covered item", False, id="no-modifier-asked"),
         pytest.param(MODIFIER, "statutory exclusion modifier", False, id="the-modifier-kept"),
