@@ -173,6 +173,15 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         re.compile(r"\b(?:purchas\w*|buy|bought|owned|own)\b", re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"^(?=.*(?<!excludes )\bbiosimilar\b).*?\(([a-z][a-z -]{2,})\)", re.IGNORECASE), 0.8,
+        "each biosimilar has its own Q code by product ('filgrastim-aafi, biosimilar, (nivestym)' Q5110 beside "
+        "'filgrastim (g-csf), excludes biosimilars' J1442; CMS HCPCS Level II Q5101 onwards, Social Security Act "
+        "s. 1847A(b)(8)); a question naming the molecule alone means the reference product's code, and naming the "
+        "product, its four-letter suffix or 'biosimilar' lifts this",
+        re.compile(r"\bbiosimilars?\b|\b[a-z]+-[a-z]{4}\b", re.IGNORECASE),
+        named_lifts=True,
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
