@@ -182,6 +182,15 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         named_lifts=True,
     ),
     QualifierPrior(
+        re.compile(r"^injection, (tbo|ado|fam|ziv)-", re.IGNORECASE), 0.7,
+        "a USAN prefix names a different product from the molecule it prefixes: tbo-filgrastim (J1447) is not "
+        "filgrastim (J1442), ado-trastuzumab emtansine (J9354) and fam-trastuzumab deruxtecan (J9358) are not "
+        "trastuzumab (J9355), ziv-aflibercept (J9400) is not aflibercept (J0178) (USAN naming; CMS HCPCS Level II "
+        "descriptors); a question without the prefix means the plain molecule",
+        re.compile(r"(?!)"),
+        named_lifts=True,
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "

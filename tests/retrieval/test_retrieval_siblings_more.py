@@ -84,6 +84,10 @@ C_CODE = record("C1789", "Prosthesis, breast, imp", "Prosthesis, breast (implant
 SUPPLY = record("A9270", "Non-covered item or service", "Noncovered item or service")
 OXYGEN_PURCHASE = record("E0430", "Oxygen system gas portable", "Portable gaseous oxygen system, purchase; includes "
                          "regulator")
+BIOSIMILAR = record("Q5110", "Inj nivestym 1 mcg", "Injection, filgrastim-aafi, biosimilar, (nivestym), 1 microgram")
+REFERENCE = record("J1442", "Inj filgrastim excl biosimil",
+                   "Injection, filgrastim (g-csf), excludes biosimilars, 1 mcg")
+PREFIXED = record("J1447", "Inj tbo filgrastim 1 microg", "Injection, tbo-filgrastim, 1 microgram")
 MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
 
 
@@ -98,6 +102,13 @@ MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service
         pytest.param(C_CODE, "breast implant hospital outpatient", False, id="c-code-opps"),
         pytest.param(OXYGEN_PURCHASE, "portable gaseous oxygen system", True, id="oxygen-purchase-unasked"),
         pytest.param(OXYGEN_PURCHASE, "purchase of a portable oxygen system", False, id="oxygen-purchase-asked"),
+        pytest.param(BIOSIMILAR, "filgrastim 300 mcg", True, id="biosimilar-unasked"),
+        pytest.param(BIOSIMILAR, "nivestym 300 mcg", False, id="biosimilar-product-named"),
+        pytest.param(BIOSIMILAR, "filgrastim-aafi", False, id="biosimilar-suffix-named"),
+        pytest.param(BIOSIMILAR, "filgrastim biosimilar", False, id="biosimilar-said"),
+        pytest.param(REFERENCE, "filgrastim 300 mcg", False, id="reference-product-excludes-biosimilars"),
+        pytest.param(PREFIXED, "filgrastim 300 mcg", True, id="usan-prefix-unsaid"),
+        pytest.param(PREFIXED, "tbo-filgrastim 300 mcg", False, id="usan-prefix-said"),
         pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
         pytest.param(SUPPLY, "non-covered item", False, id="no-modifier-asked"),
         pytest.param(MODIFIER, "statutory exclusion modifier", False, id="the-modifier-kept"),
