@@ -85,8 +85,8 @@ SUPPLY = record("A9270", "Non-covered item or service", "Noncovered item or serv
 OXYGEN_PURCHASE = record("E0430", "Oxygen system gas portable", "Portable gaseous oxygen system, purchase; includes "
                          "regulator")
 BIOSIMILAR = record("Q5110", "Inj nivestym 1 mcg", "Injection, filgrastim-aafi, biosimilar, (nivestym), 1 microgram")
-REFERENCE = record("J1442", "Inj filgrastim excl biosimil",
-                   "Injection, filgrastim (g-csf), excludes biosimilars, 1 mcg")
+REFERENCE = record("J2506", "Inj pegfilgrastim excl bio",
+                   "Injection, pegfilgrastim, excludes biosimilar, 0.5 mg")
 PREFIXED = record("J1447", "Inj tbo filgrastim 1 microg", "Injection, tbo-filgrastim, 1 microgram")
 MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
 
@@ -106,7 +106,7 @@ MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service
         pytest.param(BIOSIMILAR, "nivestym 300 mcg", False, id="biosimilar-product-named"),
         pytest.param(BIOSIMILAR, "filgrastim-aafi", False, id="biosimilar-suffix-named"),
         pytest.param(BIOSIMILAR, "filgrastim biosimilar", False, id="biosimilar-said"),
-        pytest.param(REFERENCE, "filgrastim 300 mcg", False, id="reference-product-excludes-biosimilars"),
+        pytest.param(REFERENCE, "pegfilgrastim 6 mg", False, id="reference-product-excludes-biosimilars"),
         pytest.param(PREFIXED, "filgrastim 300 mcg", True, id="usan-prefix-unsaid"),
         pytest.param(PREFIXED, "tbo-filgrastim 300 mcg", False, id="usan-prefix-said"),
         pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
