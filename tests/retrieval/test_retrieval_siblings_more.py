@@ -120,3 +120,16 @@ def test_priors_that_yield_unless_the_question_asks(rec, question, demoted):
 
 def test_a_non_modifier_yields_by_its_factor_only():
     assert prior_of(SUPPLY, question="statutory exclusion modifier") == NOT_A_MODIFIER_FACTOR
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "meet"),
+    [
+        pytest.param("spinal applications", "spine", True, id="spinal-spine"),
+        pytest.param("renal", "kidney", True, id="renal-kidney"),
+        pytest.param("yearly", "annual", True, id="yearly-annual"),
+        pytest.param("spinal", "knee", False, id="other-body-part"),
+    ],
+)
+def test_body_part_adjectives_and_yearly_meet_their_words(left, right, meet):
+    assert (set(tokenize(left)) & set(tokenize(right)) != set()) is meet
