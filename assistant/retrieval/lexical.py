@@ -49,6 +49,13 @@ ABBREVIATIONS: dict[str, str] = {
     "machine": "device",
     # Ambulance mileage is billed "per statute mile" (A0425, A0435, A0436): "mileage" and "miles" mean mile.
     "mileage": "mile",
+    # Coders name the body part where CMS descriptors use its adjective ("bone growth stimulator spine" = E0748
+    # "osteogenesis stimulator ..., spinal applications"; "kidney" = renal, "heart" = cardiac).
+    "spinal": "spine", "renal": "kidney", "cardiac": "heart", "ocular": "eye", "nasal": "nose",
+    "pulmonary": "lung", "hepatic": "liver",
+    # CMS descriptors say "annual" for once-a-year services (G0446 "annual, face-to-face intensive behavioral
+    # therapy", G0438/G0439 annual wellness visit); coders type "yearly" or "annually".
+    "yearly": "annual", "annually": "annual",
 }
 
 # Tokens that state an amount rather than name a thing: a dose ("200 mg"), a volume ("1000 ml"), a count. A

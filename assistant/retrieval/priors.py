@@ -49,6 +49,15 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         "comes first",
     ),
     RankPrior(
+        re.compile(r"C\d{4}"), 0.8,
+        "C codes are reported only by hospital outpatient departments under OPPS (CMS HCPCS Level II coding "
+        "procedures, 'C codes ... for OPPS': devices with pass-through status, new technology services), so a "
+        "question that names no hospital outpatient setting means the code any setting reports",
+        system="HCPCS",
+        unless=re.compile(r"\b(?:opps|hopd|outpatient|hospital|facility|asc|pass[- ]through|c[- ]?codes?)\b",
+                          re.IGNORECASE),
+    ),
+    RankPrior(
         re.compile(r"[A-Z0-9]{2}"), 0.5,
         "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
         "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
@@ -141,6 +150,47 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
                    re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"\b(?:cmmi|innovation center)\b|\bdemonstration\b", re.IGNORECASE), 0.7,
+        "a code CMS created for one CMS Innovation Center (CMMI) model or demonstration ('... for use only in a "
+        "medicare-approved cmmi model' G0076-G0087, G0519-G0531; Social Security Act s. 1115A) is billed only by "
+        "the model's participants: a question that names no model means the general code ('care plan oversight "
+        "home health' is G0181, not the model's G0087)",
+        re.compile(r"\b(?:cmmi|innovation|model|demonstration|demo|guide|aco)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"\breplacement\b", re.IGNORECASE), 0.8,
+        "a replacement part or refill for equipment the patient owns is coded apart from the item ('pump for "
+        "alternating pressure pad, for replacement only' E0182 beside the pad with pump E0181; 'replacement pad' "
+        "A4640; CMS HCPCS Level II descriptors; 100-02 Ch. 15 s. 110.2 repairs and replacement of beneficiary-owned "
+        "DME): a question naming the item without saying replacement means the item",
+        re.compile(r"\b(?:replac\w*|spare|refill|repair)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"\boxygen system, purchase\b|\bgas system, purchase\b", re.IGNORECASE), 0.7,
+        "Medicare pays oxygen equipment as a monthly rental, never as a purchase (42 CFR 414.226; 100-04 Ch. 20 "
+        "s. 30.6): 'portable gaseous oxygen system, rental' E0431 beside '..., purchase' E0430 (CMS HCPCS Level II "
+        "descriptors); a question that does not say purchase means the rental code",
+        re.compile(r"\b(?:purchas\w*|buy|bought|owned|own)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"^(?=.*(?<!excludes )\bbiosimilar\b).*?\(([a-z][a-z -]{2,})\)", re.IGNORECASE), 0.8,
+        "each biosimilar has its own Q code by product ('filgrastim-aafi, biosimilar, (nivestym)' Q5110 beside "
+        "'filgrastim (g-csf), excludes biosimilars' J1442; CMS HCPCS Level II Q5101 onwards, Social Security Act "
+        "s. 1847A(b)(8)); a question naming the molecule alone means the reference product's code, and naming the "
+        "product, its four-letter suffix or 'biosimilar' lifts this",
+        re.compile(r"\bbiosimilars?\b|\b[a-z]+-[a-z]{4}\b", re.IGNORECASE),
+        named_lifts=True,
+    ),
+    QualifierPrior(
+        re.compile(r"^injection, (tbo|ado|fam|ziv)-", re.IGNORECASE), 0.7,
+        "a USAN prefix names a different product from the molecule it prefixes: tbo-filgrastim (J1447) is not "
+        "filgrastim (J1442), ado-trastuzumab emtansine (J9354) and fam-trastuzumab deruxtecan (J9358) are not "
+        "trastuzumab (J9355), ziv-aflibercept (J9400) is not aflibercept (J0178) (USAN naming; CMS HCPCS Level II "
+        "descriptors); a question without the prefix means the plain molecule",
+        re.compile(r"(?!)"),
+        named_lifts=True,
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
@@ -183,6 +233,12 @@ PAYER_PRIORS: tuple[PayerPrior, ...] = (
         "encounters.md B3 and the 97014/G0283 note)",
     ),
 )
+# The mirror of the modifier prior: a question that asks for a modifier ("statutory exclusion modifier", "used DME
+# modifier") means a modifier record, not the supply or service whose words it shares (A9270 "non-covered item or
+# service" beside GY). A code typed in the question is still looked up first (retriever), so "modifier 25 on 99213"
+# keeps 99213.
+NOT_A_MODIFIER_FACTOR = 0.5
+ASKS_FOR_MODIFIER = re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE)
 # A code CMS terminated (HCPCS term_dt before today) yields to current codes sharing its words: valid only for
 # older dates of service (CMS HCPCS Level II file, TERM_DT field).
 TERMINATED_FACTOR = 0.35
@@ -208,6 +264,8 @@ def prior_of(
     for payer in PAYER_PRIORS:
         if payer.applies(record, question):
             factor *= payer.factor
+    if record.system != "MODIFIER" and ASKS_FOR_MODIFIER.search(question):
+        factor *= NOT_A_MODIFIER_FACTOR
     terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
     if terminated and not terminated_wanted:
         factor *= TERMINATED_FACTOR

@@ -139,8 +139,29 @@ def unstated_exclusion_factor(record: CodeRecord, question: str | set[str]) -> f
 STATED_OPPOSITE_FACTOR = 0.6
 _WITH = re.compile(r"\b(?:with\b|w/(?!o\b))(?!\s*or\s+without\b)\s*([^,;()]*)", re.IGNORECASE)
 _WITHOUT = re.compile(r"(?:\bwithout\b|\bw/o\b|\bno\b)\s*([^,;()]*)", re.IGNORECASE)
+_OTHER_THAN = re.compile(r"\bother than\b\s*([^,;()]*)", re.IGNORECASE)
 _FILLER = frozenset({"a", "an", "the", "any", "type", "all", "types"})
 _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing (not the rest of the sentence)
+
+
+# Words CMS uses to tell siblings apart that are each other's opposite: the question saying one and the record the
+# other (without the first) is a stated opposite ("low osmolar contrast" against Q9962 "high osmolar contrast
+# material"; "binaural" against V5060 "hearing aid, monaural"; "portable" against "stationary" oxygen; "standard"
+# walker against E0148 "walker, heavy duty"; "rental" against "purchase" (CMS HCPCS Level II descriptors).
+OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("low", "high"), ("monaural", "binaural"), ("analog", "digital"), ("disposable", "reusable"),
+    ("adult", "pediatric"), ("portable", "stationary"), ("standard", "heavy"), ("rental", "purchase"),
+    ("manual", "power"),
+)
+
+
+def _names_the_opposite(asked: set[str], record_words: list[str]) -> bool:
+    have = set(record_words)
+    for one, other in OPPOSITES:
+        for mine, theirs in ((one, other), (other, one)):
+            if mine in asked and theirs not in asked and theirs in have and mine not in have:
+                return True
+    return False
 
 
 def _phrases(pattern: re.Pattern[str], text: str) -> list[set[str]]:
@@ -164,6 +185,14 @@ def stated_opposite_factor(record: CodeRecord, question: str) -> float:
     excluded = {token.removeprefix(NEGATED) for token in tokenize(question) if token.startswith(NEGATED)}
     plain = {token for token in tokenize(descriptor) if not token.startswith(NEGATED)}
     if excluded and _says_any(excluded, plain):
+        return STATED_OPPOSITE_FACTOR
+    # "CPM machine for knee" against E0936 "... for use other than knee": CMS's "other than X" sibling excludes
+    # what the question names (E0747 "other than spinal applications", E0114 crutches "other than wood").
+    if "other than" in descriptor.casefold():
+        said = {token for token in tokenize(question) if not token.startswith(NEGATED)}
+        if any(said & words for words in _phrases(_OTHER_THAN, descriptor)):
+            return STATED_OPPOSITE_FACTOR
+    if _names_the_opposite(asked_words(question), tokenize(descriptor)):
         return STATED_OPPOSITE_FACTOR
     if "with" not in descriptor.casefold():
         return 1.0

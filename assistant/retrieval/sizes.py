@@ -22,7 +22,14 @@ SIZE_MATCH_FACTOR = 1.3
 # Only package and device sizes pick a sibling. A drug's mass or unit dose does not: the question's dose is a
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
-MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration"])
+MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in"])
+# Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration
+# of 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less"
+# one (A6209-A6211). A record naming only other sizes of such a dimension counts SIZE_MISMATCH_FACTOR. Volumes and
+# counts are not exclusive: 1000 ml of sterile water may be billed as two 500 ml units, a box of 100 strips as two
+# "per 50 strips" units.
+EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm"])
+SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
 # concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
 # iodine per ml" (CMS HCPCS Level II descriptors Q9951, Q9965-Q9967).
@@ -36,9 +43,12 @@ _UNITS: dict[str, tuple[str, float]] = {
     "mcg": ("mass", 0.001), "microgram": ("mass", 0.001),
     "unit": ("units", 1.0), "u": ("units", 1.0),
     "sq in": ("area_in", 1.0), "sq cm": ("area_cm", 1.0), "fr": ("french", 1.0), "french": ("french", 1.0),
+    # Widths and lengths in inches: "general use wheelchair seat cushion, width less than 22 inches" (E2601) beside
+    # "22 inches or greater" (E2602); "packing strips, up to 2 inches in width" (A6407).
+    "inch": ("length_in", 1.0), "inches": ("length_in", 1.0), "in": ("length_in", 1.0),
 }
 _UNIT = (r"(?P<unit>ml|cc|liters?|litres?|l|mg|mcg|micrograms?|grams?|gm|g|units?|u|sq\.?\s*in(?:ch(?:es)?)?\.?"
-         r"|sq\.?\s*cm|fr(?:ench)?)(?![a-z])")
+         r"|sq\.?\s*cm|fr(?:ench)?|inch(?:es)?|in(?=\s*(?:$|[,;)]|or\b|wide\b|width\b|long\b|x\b)))(?![a-z])")
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 # Ranges in descriptors: "300-399 mg/ml", "up to 1000 cc", "16 sq. in. or less", "<=16 sq in", "400 or greater
@@ -51,7 +61,15 @@ _UP_TO = re.compile(rf"(?:up\s+to|<=|<|less\s+than(?:\s+or\s+equal\s+to)?)\s*(?P
                     re.IGNORECASE)
 _OR_LESS = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}\s*or\s+less", re.IGNORECASE)
 _AT_LEAST = re.compile(rf"(?:>=|>|more\s+than|greater\s+than)\s*(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
-_OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}", re.IGNORECASE)
+_OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}"
+                      rf"|(?<![\w.])(?P<value2>{_NUMBER})\s*(?P<unit2>inch(?:es)?|in)\.?\s+or\s+(?:greater|more|larger|wider)",
+                      re.IGNORECASE)
+_BY = re.compile(r"\d\s*x\s*$", re.IGNORECASE)  # "4 x 4 inches": the number before is a side of an area
+# A question may state a size as a bound: "cushion under 22 inches wide", "less than 16 sq in", "over 48 sq in".
+_QUESTION_UNDER = re.compile(rf"(?:under|below|less\s+than|smaller\s+than|up\s+to|<)\s*(?P<value>{_NUMBER})\s*{_UNIT}",
+                             re.IGNORECASE)
+_QUESTION_OVER = re.compile(rf"(?:over|above|more\s+than|greater\s+than|larger\s+than|wider\s+than|>)\s*"
+                            rf"(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 # Package counts: supplies are billed per box of N ("Blood glucose test or reagent strips ..., per 50 strips"
 # A4253); coders type "box of 50", "50 count", "pack of 100". A descriptor's "per N" with no unit after it (or a
 # plain noun: "per 50 strips") is a count; "per 10 mg" is not.
@@ -91,9 +109,20 @@ def _value(text: str) -> float:
 def question_sizes(text: str) -> list[Size]:
     """The sizes a question states, each as an exact value ("1000 ml", "1 liter", "16 sq in")."""
     sizes: list[Size] = []
+    bounds: list[tuple[int, int]] = []
+    for pattern, below in ((_QUESTION_UNDER, True), (_QUESTION_OVER, False)):
+        for match in pattern.finditer(text):
+            unit = _unit(match.group("unit"))
+            if unit is not None and not (unit[0] == "length_in" and _BY.search(text, 0, match.start())):
+                value = _value(match.group("value")) * unit[1]
+                low, high = (0.0, value) if below else (value, math.inf)
+                sizes.append(Size(_per_ml(text, match.end(), unit[0]), low, high))
+                bounds.append((match.start(), match.end()))
     for match in _QUANTITY.finditer(text):
+        if any(start <= match.start() < end for start, end in bounds):
+            continue  # the bound's own number
         unit = _unit(match.group("unit"))
-        if unit is not None:
+        if unit is not None and not (unit[0] == "length_in" and _BY.search(text, 0, match.start())):
             value = _value(match.group("value")) * unit[1]
             sizes.append(Size(_per_ml(text, match.end(), unit[0]), value, value))
     for match in _COUNT_QUESTION.finditer(text):
@@ -112,11 +141,13 @@ def record_sizes(record: CodeRecord) -> list[Size]:
             for match in pattern.finditer(text):
                 if any(start <= match.start() < end for start, end in spans):
                     continue  # already read as part of a range
-                two = kind == "range" and match.group("low2") is not None  # "more than A ... less than B"
+                two = match.groupdict().get("value2") is not None  # "more than A ... less than B", "22 in or more"
                 unit = _unit(match.group("unit2") if two else match.group("unit"))
                 if unit is None:
                     continue
                 dimension, factor = unit
+                if dimension == "length_in" and _BY.search(text, 0, match.start()):
+                    continue  # "4 x 4 inches" is an area, not a width
                 value = _value(match.group("value2" if two else "value")) * factor
                 if kind == "range":
                     low, high = _value(match.group("low2" if two else "low")) * factor, value
@@ -136,9 +167,12 @@ def _per_ml(text: str, end: int, dimension: str) -> str:
 
 
 def size_factor(record: CodeRecord, wanted: list[Size]) -> float:
-    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's, else 1.0."""
+    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's; SIZE_MISMATCH_FACTOR when
+    the record names only other sizes of an EXCLUSIVE_DIMENSIONS dimension; else 1.0."""
     if not wanted:
         return 1.0
     stated = record_sizes(record)
-    return SIZE_MATCH_FACTOR if any(size.contains(want) for size in stated for want in wanted
-                                    if want.dimension in MATCHED_DIMENSIONS) else 1.0
+    if any(size.contains(want) for size in stated for want in wanted if want.dimension in MATCHED_DIMENSIONS):
+        return SIZE_MATCH_FACTOR
+    dimensions = {want.dimension for want in wanted} & EXCLUSIVE_DIMENSIONS
+    return SIZE_MISMATCH_FACTOR if any(size.dimension in dimensions for size in stated) else 1.0

@@ -10,7 +10,7 @@ from assistant.corpus.records import CodeRecord
 from assistant.retrieval.coder_names import CODER_NAMES, extra_lay_terms
 from assistant.retrieval.lexical import LexicalIndex, descriptor_acronyms, tokenize
 from assistant.retrieval.priors import QUALIFIER_PRIORS, prior_of
-from assistant.retrieval.sizes import SIZE_MATCH_FACTOR, question_sizes, record_sizes, size_factor
+from assistant.retrieval.sizes import SIZE_MATCH_FACTOR, SIZE_MISMATCH_FACTOR, question_sizes, record_sizes, size_factor
 
 
 def record(code: str, title: str, descriptor: str, lay_terms: list[str] | None = None) -> CodeRecord:
@@ -79,7 +79,7 @@ ORAL_4MG = record("S0119", "Ondansetron, oral, 4 mg", "Ondansetron, oral, 4 mg")
         pytest.param(SYRINGE_1, "syringe 0.5 cc", SIZE_MATCH_FACTOR, id="or-less-contains-smaller"),
         pytest.param(SYRINGE_1, "syringe 3 cc", 1.0, id="or-less-excludes-larger"),
         pytest.param(DRESSING_48, "alginate 20 sq in", SIZE_MATCH_FACTOR, id="more-than-less-than-range-inside"),
-        pytest.param(DRESSING_48, "alginate 60 sq in", 1.0, id="range-outside"),
+        pytest.param(DRESSING_48, "alginate 60 sq in", SIZE_MISMATCH_FACTOR, id="range-outside-yields"),
         pytest.param(ORAL_4MG, "ondansetron 4 mg IV", 1.0, id="a-drug-dose-never-picks-a-code"),
         pytest.param(CONTRAST, "contrast 300 mg", 1.0, id="mass-not-matched"),
     ],
@@ -276,7 +276,7 @@ DOSE_DRUG = record("J2405", "Ondansetron hcl injection", "Injection, ondansetron
     [
         pytest.param(LOCM_300, "low osmolar contrast 300 mg iodine per ml", SIZE_MATCH_FACTOR, id="in-range"),
         pytest.param(LOCM_300, "contrast 350 mg/ml", SIZE_MATCH_FACTOR, id="slash-ml"),
-        pytest.param(LOCM_400, "contrast 350 mg/ml", 1.0, id="out-of-range"),
+        pytest.param(LOCM_400, "contrast 350 mg/ml", SIZE_MISMATCH_FACTOR, id="out-of-range-yields"),
         pytest.param(LOCM_400, "contrast 400 mg/ml", SIZE_MATCH_FACTOR, id="or-greater"),
         pytest.param(LOCM_300, "contrast 350 mg", 1.0, id="a-mass-is-not-a-concentration"),
         pytest.param(DOSE_DRUG, "ondansetron 1 mg/ml vial", 1.0, id="a-unit-dose-is-not-a-concentration"),

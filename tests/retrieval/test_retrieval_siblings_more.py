@@ -1,0 +1,135 @@
+"""Table-driven tests of the third-pass ranking rules (issue 22): opposite sibling words, "other than X", widths in
+inches and sizes stated as bounds, exclusive size ranges, and the CMMI-model, replacement, C-code and
+asks-for-a-modifier priors. Each rule on both sides. Small hand-made records; no model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus.records import CodeRecord
+from assistant.retrieval.lexical import tokenize
+from assistant.retrieval.priors import NOT_A_MODIFIER_FACTOR, prior_of
+from assistant.retrieval.siblings import OPPOSITES, STATED_OPPOSITE_FACTOR, stated_opposite_factor
+from assistant.retrieval.sizes import SIZE_MATCH_FACTOR, SIZE_MISMATCH_FACTOR, question_sizes, size_factor
+
+
+def record(code: str, title: str, descriptor: str, system: str = "HCPCS") -> CodeRecord:
+    return CodeRecord(code=code, system=system, family="hcpcs", title=title, lay_terms=[],
+                      description="A record made for a retrieval rule test, in our own words.",
+                      official_descriptor=descriptor)
+
+
+HIGH_OSMOLAR = record("Q9962", "Hocm 300-349mg/ml", "High osmolar contrast material, 300-349 mg/ml iodine, per ml")
+MONAURAL = record("V5060", "Behind ear hearing aid", "Hearing aid, monaural, behind the ear")
+HEAVY_WALKER = record("E0148", "Heavyduty walker no wheels", "Walker, heavy duty, without wheels, each")
+CPM_OTHER = record("E0936", "Cpm device, other than knee", "Continuous passive motion device for use other than knee")
+CPM_KNEE = record("E0935", "Cont pas motion exercise dev", "Continuous passive motion device for use on knee only")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "factor"),
+    [
+        pytest.param(HIGH_OSMOLAR, "low osmolar contrast 300", STATED_OPPOSITE_FACTOR, id="low-against-high"),
+        pytest.param(HIGH_OSMOLAR, "high osmolar contrast", 1.0, id="high-asked"),
+        pytest.param(HIGH_OSMOLAR, "osmolar contrast 300", 1.0, id="neither-said"),
+        pytest.param(MONAURAL, "binaural behind the ear hearing aid", STATED_OPPOSITE_FACTOR, id="binaural"),
+        pytest.param(MONAURAL, "behind the ear hearing aid", 1.0, id="hearing-aid-unsaid"),
+        pytest.param(HEAVY_WALKER, "standard walker", STATED_OPPOSITE_FACTOR, id="standard-against-heavy"),
+        pytest.param(HEAVY_WALKER, "heavy duty walker", 1.0, id="heavy-asked"),
+        pytest.param(CPM_OTHER, "CPM machine for knee", STATED_OPPOSITE_FACTOR, id="other-than-knee"),
+        pytest.param(CPM_OTHER, "CPM machine for shoulder", 1.0, id="other-than-unnamed"),
+        pytest.param(CPM_KNEE, "CPM machine for knee", 1.0, id="the-knee-code-kept"),
+    ],
+)
+def test_the_sibling_saying_the_opposite_yields(rec, question, factor):
+    assert stated_opposite_factor(rec, question) == factor
+
+
+def test_opposite_words_are_tokens_as_the_tokenizer_reads_them():
+    assert OPPOSITES and all(tokenize(word) == [word] for pair in OPPOSITES for word in pair)
+
+
+CUSHION_NARROW = record("E2601", "Gen w/c cushion wdth < 22 in",
+                        "General use wheelchair seat cushion, width less than 22 inches, any depth")
+CUSHION_WIDE = record("E2602", "Gen w/c cushion wdth >=22 in",
+                      "General use wheelchair seat cushion, width 22 inches or greater, any depth")
+BARRIER = record("A4408", "Ext wear ost skn barr >4sq\"",
+                 "Ostomy skin barrier, extended wear, larger than 4 x 4 inches")
+LOCM_400 = record("Q9951", "Locm >= 400 mg/ml iodine,1ml", "Low osmolar contrast material, 400 or greater mg/ml iodine")
+SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline solution, sterile (500 ml = 1 unit)")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "factor"),
+    [
+        pytest.param(CUSHION_NARROW, "seat cushion under 22 inches wide", SIZE_MATCH_FACTOR, id="under-bound-inside"),
+        pytest.param(CUSHION_WIDE, "seat cushion under 22 inches wide", 1.0, id="under-bound-outside"),
+        pytest.param(CUSHION_WIDE, "seat cushion 24 inches wide", SIZE_MATCH_FACTOR, id="or-greater-inches"),
+        pytest.param(CUSHION_NARROW, "seat cushion 18 in wide", SIZE_MATCH_FACTOR, id="in-as-inches"),
+        pytest.param(CUSHION_NARROW, "cushion given 2 in the clinic", 1.0, id="in-as-a-word"),
+        pytest.param(BARRIER, "skin barrier 4 x 4 in", 1.0, id="area-sides-are-not-a-width"),
+        pytest.param(LOCM_400, "contrast 300 mg/ml", SIZE_MISMATCH_FACTOR, id="other-concentration-yields"),
+        pytest.param(SALINE_500, "normal saline 1000 ml", 1.0, id="other-volume-left-alone"),
+    ],
+)
+def test_widths_bounds_and_exclusive_ranges(rec, question, factor):
+    assert size_factor(rec, question_sizes(question)) == factor
+
+
+MODEL_CODE = record("G0087", "Care man home care plan 60 m",
+                    "Comprehensive care management home care plan oversight. For use only in a medicare-approved "
+                    "cmmi model.")
+REPLACEMENT = record("E0182", "Replace pump, alt press pad", "Pump for alternating pressure pad, for replacement only")
+C_CODE = record("C1789", "Prosthesis, breast, imp", "Prosthesis, breast (implantable)")
+SUPPLY = record("A9270", "Non-covered item or service", "Noncovered item or service")
+OXYGEN_PURCHASE = record("E0430", "Oxygen system gas portable", "Portable gaseous oxygen system, purchase; includes "
+                         "regulator")
+BIOSIMILAR = record("Q5110", "Inj nivestym 1 mcg", "Injection, filgrastim-aafi, biosimilar, (nivestym), 1 microgram")
+REFERENCE = record("J2506", "Inj pegfilgrastim excl bio",
+                   "Injection, pegfilgrastim, excludes biosimilar, 0.5 mg")
+PREFIXED = record("J1447", "Inj tbo filgrastim 1 microg", "Injection, tbo-filgrastim, 1 microgram")
+MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "demoted"),
+    [
+        pytest.param(MODEL_CODE, "care plan oversight home health", True, id="model-code-unasked"),
+        pytest.param(MODEL_CODE, "care plan oversight in the CMMI model", False, id="model-named"),
+        pytest.param(REPLACEMENT, "alternating pressure pad with pump", True, id="replacement-unasked"),
+        pytest.param(REPLACEMENT, "replacement pump for pressure pad", False, id="replacement-asked"),
+        pytest.param(C_CODE, "breast prosthesis silicone", True, id="c-code-unasked"),
+        pytest.param(C_CODE, "breast implant hospital outpatient", False, id="c-code-opps"),
+        pytest.param(OXYGEN_PURCHASE, "portable gaseous oxygen system", True, id="oxygen-purchase-unasked"),
+        pytest.param(OXYGEN_PURCHASE, "purchase of a portable oxygen system", False, id="oxygen-purchase-asked"),
+        pytest.param(BIOSIMILAR, "filgrastim 300 mcg", True, id="biosimilar-unasked"),
+        pytest.param(BIOSIMILAR, "nivestym 300 mcg", False, id="biosimilar-product-named"),
+        pytest.param(BIOSIMILAR, "filgrastim-aafi", False, id="biosimilar-suffix-named"),
+        pytest.param(BIOSIMILAR, "filgrastim biosimilar", False, id="biosimilar-said"),
+        pytest.param(REFERENCE, "pegfilgrastim 6 mg", False, id="reference-product-excludes-biosimilars"),
+        pytest.param(PREFIXED, "filgrastim 300 mcg", True, id="usan-prefix-unsaid"),
+        pytest.param(PREFIXED, "tbo-filgrastim 300 mcg", False, id="usan-prefix-said"),
+        pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
+        pytest.param(SUPPLY, "non-covered item", False, id="no-modifier-asked"),
+        pytest.param(MODIFIER, "statutory exclusion modifier", False, id="the-modifier-kept"),
+    ],
+)
+def test_priors_that_yield_unless_the_question_asks(rec, question, demoted):
+    assert (prior_of(rec, question=question) < 1.0) is demoted
+
+
+def test_a_non_modifier_yields_by_its_factor_only():
+    assert prior_of(SUPPLY, question="statutory exclusion modifier") == NOT_A_MODIFIER_FACTOR
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "meet"),
+    [
+        pytest.param("spinal applications", "spine", True, id="spinal-spine"),
+        pytest.param("renal", "kidney", True, id="renal-kidney"),
+        pytest.param("yearly", "annual", True, id="yearly-annual"),
+        pytest.param("spinal", "knee", False, id="other-body-part"),
+    ],
+)
+def test_body_part_adjectives_and_yearly_meet_their_words(left, right, meet):
+    assert (set(tokenize(left)) & set(tokenize(right)) != set()) is meet
