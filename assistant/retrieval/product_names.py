@@ -48,3 +48,32 @@ def crosswalk_names(corpus: _CorpusWithNdcs | Iterable[CodeRecord]) -> dict[str,
         if kept:
             extra[code] = kept
     return extra
+
+
+class _Dictionary(Protocol):
+    names: Mapping[str, list[CodeRecord]]
+    sources: Mapping[str, str]
+
+
+def brand_table_names(corpus: object) -> dict[str, tuple[str, ...]]:
+    """HCPCS code -> the sourced brand names and abbreviations (`corpus.drug_names.DRUG_NAMES`) the drug dictionary
+    gives it, that its record does not already carry: the reader's closed vocabulary is the search's too (issue 21,
+    one vocabulary), so "narcan" finds the naloxone code the reader counts it as."""
+    drugs: _Dictionary | None = getattr(corpus, "drugs", None)
+    if drugs is None:
+        return {}
+    extra: dict[str, dict[str, None]] = {}
+    for name in drugs.sources:
+        for record in drugs.names.get(name, ()):
+            if name not in {term.casefold() for term in record.lay_terms}:
+                extra.setdefault(record.code, {})[name] = None
+    return {code: tuple(names) for code, names in extra.items()}
+
+
+def lexical_names(corpus: _CorpusWithNdcs | Iterable[CodeRecord]) -> dict[str, tuple[str, ...]]:
+    """Every lexical-only name of each code: the crosswalk's product names, then the brand table's."""
+    merged = dict(crosswalk_names(corpus))
+    for code, names in brand_table_names(corpus).items():
+        merged[code] = tuple(dict.fromkeys((*merged.get(code, ()), *names)))
+    return merged
+

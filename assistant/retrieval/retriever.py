@@ -39,7 +39,7 @@ from assistant.retrieval.index import (
 from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
-from assistant.retrieval.product_names import crosswalk_names
+from assistant.retrieval.product_names import lexical_names
 from assistant.retrieval.siblings import asked_words, stated_opposite_factor, unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
@@ -140,7 +140,7 @@ class Retriever:
         if self._lexical is None:
             with self._lexical_lock:
                 if self._lexical is None:
-                    self._lexical = LexicalIndex(list(self.corpus), crosswalk_names(self.corpus))
+                    self._lexical = LexicalIndex(list(self.corpus), lexical_names(self.corpus))
         return self._lexical
 
     def warm_up(self, progress: bool = False, on_progress: ProgressHook | None = None) -> IndexReport | None:

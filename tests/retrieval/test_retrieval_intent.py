@@ -8,11 +8,12 @@ from datetime import date
 
 import pytest
 
+from assistant.corpus.drugs import DrugDictionary
 from assistant.corpus.records import BillingUnit, CodeRecord
 from assistant.retrieval.intent import intent_factor, intent_note, kind_of, read_intent
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.priors import prior_of
-from assistant.retrieval.product_names import crosswalk_names
+from assistant.retrieval.product_names import brand_table_names, crosswalk_names, lexical_names
 from assistant.retrieval.siblings import deciding_note
 
 
@@ -109,6 +110,24 @@ def test_crosswalk_product_names_become_lexical_names():
     found = [index.records[match.index].code for match in index.rank("firmagon 240 mg", 5).phrase]
     assert set(found) == {"J9155", "96402"}
     assert crosswalk_names([degarelix]) == {}, "a corpus without NDCs adds nothing"
+
+
+def test_the_brand_table_is_the_searchs_vocabulary_too():
+    # corpus/drug_names.py: NARCAN is naloxone (FDA label). The reader counts "narcan" as the naloxone code; search
+    # finds that code by the same name. A generic the corpus does not know adds nothing; a known term is not doubled.
+    naloxone = _record("J2310", "Naloxone injection", "Injection, naloxone hydrochloride, per 1 mg", family="drugs",
+                       lay_terms=["naloxone"])
+    furosemide = _record("J1940", "Furosemide injection", "Injection, furosemide, up to 20 mg", family="drugs",
+                         lay_terms=["furosemide", "lasix"])
+    corpus = _Corpus([naloxone, furosemide, WHEELCHAIR], {})
+    corpus.drugs = DrugDictionary([naloxone, furosemide, WHEELCHAIR])
+    names = brand_table_names(corpus)
+    assert "narcan" in names["J2310"]
+    assert "lasix" not in names.get("J1940", ()), "already a lay term: not added twice"
+    assert WHEELCHAIR.code not in names
+    index = LexicalIndex(list(corpus), lexical_names(corpus))
+    assert index.records[index.rank("narcan 2 mg", 3).phrase[0].index].code == "J2310"
+    assert brand_table_names([naloxone]) == {}, "a corpus without a drug dictionary adds nothing"
 
 
 @pytest.mark.parametrize(
