@@ -46,6 +46,10 @@ DRUG_NAMES: tuple[DrugName, ...] = (
     DrugName(("zometa",), "zoledronic acid", _label("ZOMETA", "zoledronic acid")),
     DrugName(("boniva",), "ibandronate", _label("BONIVA", "ibandronate sodium")),
     DrugName(("venofer",), "iron sucrose", _label("VENOFER", "iron sucrose")),
+    # Self-administered biologics and others coders see given in the office (their brands are not in the crosswalk).
+    DrugName(("humira",), "adalimumab", _label("HUMIRA", "adalimumab")),
+    DrugName(("enbrel",), "etanercept", _label("ENBREL", "etanercept")),
+    DrugName(("imitrex",), "sumatriptan", _label("IMITREX", "sumatriptan")),
     DrugName(("cuvitru",), "cuvitru", "CMS HCPCS J1555 descriptor: immune globulin (cuvitru)"),
     # Erythropoiesis-stimulating agents: "epoetin" is typed for epoetin alfa (EPOGEN, PROCRIT: units) and epoetin
     # beta (MIRCERA: micrograms); the dose's unit and the ESRD indication then choose the code (drug_qualifiers.py).
