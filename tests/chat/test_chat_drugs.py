@@ -49,6 +49,8 @@ READER_ROWS = [
     # 1 g/kg x 70 kg = 70 g = 140 units of J1561 (500 mg each); read as "1 g" it had been x2.
     pytest.param("gamunex 1 g/kg, 70 kg", {"J1561": 140}, id="grams-per-kg"),
     pytest.param("gamunex 1 gm per kg, 70 kg", {"J1561": 140}, id="grams-per-kg-in-words"),
+    # corpus/drug_names.py: HUMIRA is adalimumab (FDA label); J0135 (20 mg) ended 2024-12-31, J0139 is per 1 mg.
+    pytest.param("humira 40 mg", {"J0139": 40}, id="brand-from-the-sourced-table"),
     # Issue 10's row: two pushes of different drugs are 96374 + 96375 beside each drug's own line.
     pytest.param("zofran 4 mg IVP and toradol 30 mg IVP", {"96374": 1, "96375": 1, "J2405": 4, "J1885": 2},
                  id="two-drugs"),
