@@ -33,6 +33,7 @@ from assistant.units.registry import ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY
 ADMIN_FAMILIES, _FAMILY_CATEGORY, _FAMILY_ROUTE = ADMINISTRATION_FAMILIES, CATEGORY_OF_FAMILY, ROUTE_OF_FAMILY
 _ROUTES = {"iv_infusion": "iv_infusion", "iv_push": "iv_push", "sc_infusion": "sc_infusion", "injection": "injection",
            "im": "injection", "sc": "injection", "intralesional": "intralesional", "intrathecal": "intrathecal"}
+_SEPARATE_LINES = re.compile(r"\b(?:separate|different|two|2)\s+(?:iv\s+)?lines\b", re.I)
 _SPLIT = re.compile(r"\b(?:split|divided)\b", re.I)
 _KEEP_OPEN = re.compile(r"\b(?:kvo|tko|keep(?:ing)?[- ](?:the\s+)?(?:line|vein)?\s*open|to keep open)\b", re.I)
 # "drug B", "another drug": a placeholder, not a drug's name (nothing to look up; the service's words decide).
@@ -333,6 +334,15 @@ def to_encounter(
                 copy["substance"] = f"{substance} {extra + 2}"
             rows.append(copy)
     questions.extend(primary_questions(rows) if context.setting == "professional" else [])  # issue 17 (A2)
+    if any(_SEPARATE_LINES.search(s.words) for s in services) and not any(r["site"] for r in rows) \
+            and sum(r["route"] == "iv_infusion" for r in rows) > 1:
+        # "on separate lines" is two access sites (an initial each, CPM4 s230.2 B/C) or two lines of one access
+        # (one initial, +96368 when concurrent): the codes differ, so it is asked, never guessed.
+        named = " and ".join(r["substance"] for r in rows if r["route"] == "iv_infusion")
+        questions.append(f"Were {named}, on 'separate lines', given through separate IV access sites (each its own "
+                         "initial service, modifier XS/59) or through two lines or lumens of one access (one "
+                         "initial service; +96368 if they ran at the same time)? Say 'separate IV sites' or 'same "
+                         "access'.")
     if questions:
         raise EncounterQuestions(questions)
     link_rows(rows, services)  # mixed with, carrier of, concurrent with ... (issue 17 class 4)

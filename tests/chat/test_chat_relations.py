@@ -121,6 +121,14 @@ ANSWER_ROWS = [
                                                                                   "96367": 1}),
     ("piggyback-into-ns", "ER: NS 1400-1500, rocephin 1 g IVPB 1410-1440 piggybacked into the NS",
      {"96365": 1, "J0696": 4}),
+    # "on the same line as the NS" names the running fluid, never the drug's category (it had made rocephin
+    # hydration: nothing billable).
+    ("same-line-as-the-ns", "rocephin 1 g IVPB 0900-0930 on the same line as the NS", {"96365": 1, "J0696": 4}),
+    ("same-line-as-timed-ns", "ED: NS 0900-1000, rocephin 1 g IVPB 0915-0945 on the same line as the NS",
+     {"96365": 1, "J0696": 4}),
+    # "separate lines" is two access sites or two lines of one access: the codes differ, so it is asked.
+    ("separate-lines-asked", "ED: vanco 0900-1000 and rocephin 0900-0930 on separate lines", {}),
+    ("one-line-concurrent", "ED: vanco 0900-1000 and rocephin 0900-0930 concurrently", {"96365": 1, "96368": 1}),
     ("flushes-with-chemo", "HOPD: port accessed and flushed, taxol 0900-1200, heparin flush at the end",
      {"96413": 1, "96415": 2}),
     ("kvo-with-a-drug", "ED: NS 0900-1100 at KVO with vanco 0930-1030", {"96365": 1}),

@@ -114,7 +114,8 @@ RELATION_CUES: dict[str, str] = {
                r"(?:\d+(?:\.\d+)?\s?(?:ml|cc|l|liters?)\s+)?(?:(?:mini)?bag\s+(?:of\s+)?|of\s+)?"
                + FLUID_WORDS + r"(?:\s+\d+(?:\.\d+)?\s?(?:ml|cc))?(?![\w/])",
     # "rocephin IVPB piggybacked into the NS": a reference to the running fluid, never this drug's category.
-    "piggyback": r"(?:piggy-?back(?:ed)?|ivpb|hung|run|ran)\s+(?:in|into|on|onto|through|via|to)\s+(?:the\s+)?"
+    "piggyback": r"(?:(?:piggy-?back(?:ed)?|ivpb|hung|run|ran)\s+(?:in|into|on|onto|through|via|to)"
+                 r"|(?:on|via|through)\s+(?:the\s+)?same\s+(?:iv\s+)?line\s+as)\s+(?:the\s+)?"
                  r"(?:running\s+)?" + _LINE + r"(?:\s+(?:line|bag|infusion))?(?![\w/])",
     # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
     "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
