@@ -126,6 +126,9 @@ ANSWER_ROWS = [
     ("same-line-as-the-ns", "rocephin 1 g IVPB 0900-0930 on the same line as the NS", {"96365": 1, "J0696": 4}),
     ("same-line-as-timed-ns", "ED: NS 0900-1000, rocephin 1 g IVPB 0915-0945 on the same line as the NS",
      {"96365": 1, "J0696": 4}),
+    ("via-the-ns-line", "rocephin 1 g IVPB 0900-0930 via the NS line", {"96365": 1, "J0696": 4}),
+    ("thru-primary-ns-line", "rocephin 1 g IVPB 0900-0930 thru primary NS line", {"96365": 1, "J0696": 4}),
+    ("ns-alone-stays-hydration", "NS 0900-1000 via the NS line", {"96360": 1}),
     # "separate lines" is two access sites or two lines of one access: the codes differ, so it is asked.
     ("separate-lines-asked", "ED: vanco 0900-1000 and rocephin 0900-0930 on separate lines", {}),
     ("one-line-concurrent", "ED: vanco 0900-1000 and rocephin 0900-0930 concurrently", {"96365": 1, "96368": 1}),

@@ -116,7 +116,10 @@ RELATION_CUES: dict[str, str] = {
     # "rocephin IVPB piggybacked into the NS": a reference to the running fluid, never this drug's category.
     "piggyback": r"(?:(?:piggy-?back(?:ed)?|ivpb|hung|run|ran)\s+(?:in|into|on|onto|through|via|to)"
                  r"|(?:on|via|through)\s+(?:the\s+)?same\s+(?:iv\s+)?line\s+as)\s+(?:the\s+)?"
-                 r"(?:running\s+)?" + _LINE + r"(?:\s+(?:line|bag|infusion))?(?![\w/])",
+                 r"(?:running\s+)?" + _LINE + r"(?:\s+(?:line|bag|infusion))?(?![\w/])"
+                 # "via the NS line", "thru primary NS line": the line the drug ran through, never its category.
+                 r"|(?:via|through|thru|on|into)\s+(?:the\s+)?(?:(?:running|primary|main)\s+)*" + FLUID_WORDS
+                 + r"\s+line(?![\w/])",
     # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
     "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
              r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
