@@ -7,7 +7,7 @@ assistant's corpus and retriever, this module's data directory) to check the rou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from assistant.corpus.codes import find_codes
 from assistant.edits import EditsStore
 from assistant.edits.fees import import_pfs
 from assistant.settings import Settings
+from tests.chat.route_stubs import Context, Parsed, Router
 from tests.edits.pfs_files import HEADER  # the CMS PPRRVU layout's title and stacked header
 
 OCTOBER = "2025 National Physician Fee Schedule Relative Value File October Release"
@@ -45,26 +46,6 @@ def _csv(title: str, rows: list[tuple[str, ...]], cf: str) -> str:
     return HEADER.format(title=title) + "\n".join(lines) + "\n"
 
 
-@dataclass
-class _Parsed:
-    text: str
-    codes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Context:
-    payer: str = "cpt"
-    setting: str = "professional"
-    warnings: list[str] = field(default_factory=list)
-    date_of_service: date | None = None
-
-
-@dataclass
-class _Router:
-    edits: EditsStore
-    corpus: object = None
-
-
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2025 Q4 (27447 global 090) and 2026 Q1 (27447 global 010, CF 33.4009) loaded."""
@@ -79,8 +60,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _ask(data_dir: Path, question: str, **context: object):
-    router = _Router(EditsStore(data_dir / "edits.sqlite3"))
-    return answer_fee_question(_Parsed(question, find_codes(question)), _Context(**context), router)
+    router = Router(EditsStore(data_dir / "edits.sqlite3"))
+    return answer_fee_question(Parsed(question, find_codes(question)), Context(**context), router)
 
 
 QUESTIONS = [
@@ -262,8 +243,8 @@ VALIDITY = _Corpus(_Record("J9035", added_on=date(2005, 1, 1)), _Record("J1040",
     ("was 27447 valid in 2024", "is a CPT code"), ("was J9999 valid in 2024", "not in the loaded code sets"),
 ], ids=["valid", "before-added", "terminated-mid-year", "after-terminated", "cpt", "unknown"])
 def test_was_a_code_valid_in_a_year(tmp_path: Path, question: str, lead: str) -> None:
-    router = _Router(EditsStore(tmp_path / "edits.sqlite3"), VALIDITY)
-    answer = answer_fee_question(_Parsed(question, find_codes(question)), _Context(), router)
+    router = Router(EditsStore(tmp_path / "edits.sqlite3"), VALIDITY)
+    answer = answer_fee_question(Parsed(question, find_codes(question)), Context(), router)
     assert answer is not None and lead in answer.answer
 
 
@@ -274,11 +255,11 @@ def test_drug_payment_limit_names_the_quarter(tmp_path: Path) -> None:
         "hcpcs_code,short_description,hcpcs_code_dosage,payment_limit\nJ9271,Inj pembrolizumab,1 MG,59.726\n"
         "J9999,Not otherwise classified,1 MG,N/A\n")
     import_asp(tmp_path / "asp_2026q1.csv", Settings(data_dir=tmp_path))
-    router = _Router(EditsStore(tmp_path / "edits.sqlite3"))
+    router = Router(EditsStore(tmp_path / "edits.sqlite3"))
     answer = _ask_with(router, "Medicare payment limit for J9271 this quarter")
     assert "$59.726 per billing unit (1 MG)" in answer.answer and "2026" in answer.answer
     assert "No Medicare payment limit for J9999" in _ask_with(router, "payment limit for J9999").answer
 
 
-def _ask_with(router: _Router, question: str):
-    return answer_fee_question(_Parsed(question, find_codes(question)), _Context(), router)
+def _ask_with(router: Router, question: str):
+    return answer_fee_question(Parsed(question, find_codes(question)), Context(), router)

@@ -5,7 +5,7 @@ hooks are called directly with a tiny router (the edits store's path is all they
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -15,6 +15,7 @@ from assistant.corpus.codes import find_codes
 from assistant.edits import EditsStore
 from assistant.edits.importers import import_mue, import_ptp
 from assistant.settings import Settings
+from tests.chat.route_stubs import Context, Parsed, Router
 
 MUE_HEADER = "hcpcs_cpt_code,practitioner_mue_value,mai,mai_description,mue_rationale\n"
 Q2_MUE = MUE_HEADER + "96372,4,3,Date of Service Edit: Clinical,Clinical: Data\n" \
@@ -27,27 +28,8 @@ Q2_PTP = PTP_HEADER + "96413,96360,1,Standards of medical / surgical practice\n"
     "96413,96372,0,Misuse of column two code with column one code\n"
 
 
-@dataclass
-class _Parsed:
-    text: str
-    codes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Context:
-    setting: str = "professional"
-    warnings: list[str] = field(default_factory=list)
-    date_of_service: date | None = None
-
-
-@dataclass
-class _Router:
-    edits: EditsStore
-    corpus: object = None
-
-
 @pytest.fixture(scope="module")
-def router(tmp_path_factory: pytest.TempPathFactory) -> _Router:
+def router(tmp_path_factory: pytest.TempPathFactory) -> Router:
     directory = tmp_path_factory.mktemp("release-chat")
     settings = Settings(data_dir=directory)
     for name, text in (("mue_2026q1.csv", Q1_MUE), ("mue_2026q2.csv", Q2_MUE), ("ptp_2026q1.csv", Q1_PTP),
@@ -57,11 +39,11 @@ def router(tmp_path_factory: pytest.TempPathFactory) -> _Router:
     import_mue(directory / "mue_2026q2.csv", settings, progress=False)
     import_ptp(directory / "ptp_2026q1.csv", settings, progress=False)
     import_ptp(directory / "ptp_2026q2.csv", settings, progress=False)
-    return _Router(EditsStore(directory / "edits.sqlite3"))
+    return Router(EditsStore(directory / "edits.sqlite3"))
 
 
-def _changes(router: _Router, question: str):
-    return answer_changes_question(_Parsed(question, find_codes(question)), _Context(), router)
+def _changes(router: Router, question: str):
+    return answer_changes_question(Parsed(question, find_codes(question)), Context(), router)
 
 
 @pytest.mark.parametrize(("question", "fragments"), [
@@ -69,7 +51,7 @@ def _changes(router: _Router, question: str):
     ("PTP edits added for 96413", ["1 added, 0 deleted, 0 changed", "96413 / 96372"]),
     ("MUE changes for 96372", ["0 added, 0 deleted, 1 changed", "value 6", "value 4"]),
 ], ids=["mue-this-quarter", "ptp-added-for-code", "mue-changes-for-code"])
-def test_changes_questions(router: _Router, question: str, fragments: list[str]) -> None:
+def test_changes_questions(router: Router, question: str, fragments: list[str]) -> None:
     answer = _changes(router, question)
     assert answer is not None and answer.route == "edits"
     for fragment in fragments:
@@ -79,7 +61,7 @@ def test_changes_questions(router: _Router, question: str, fragments: list[str])
 
 @pytest.mark.parametrize("question", ["MUE 96372", "is 96372 bundled with 96413", "what changed in my life"],
                          ids=["plain-mue", "ptp-pair", "no-table"])
-def test_not_a_changes_question(router: _Router, question: str) -> None:
+def test_not_a_changes_question(router: Router, question: str) -> None:
     assert _changes(router, question) is None
 
 
@@ -90,30 +72,30 @@ def test_not_a_changes_question(router: _Router, question: str) -> None:
     ("is 96372 bundled with 96413 DOS 2/1/2026", None, ["no PTP edit in the 2026 Q1 release"]),
     ("is 96372 bundled with 96413 DOS 5/1/2026", None, ["modifier indicator 0", "2026 Q2 release"]),
 ], ids=["mue-last-day-q1", "mue-first-day-q2", "mue-request-date", "ptp-before", "ptp-after"])
-def test_dated_mue_and_ptp_use_the_release_in_force(router: _Router, question: str, day: date | None,
+def test_dated_mue_and_ptp_use_the_release_in_force(router: Router, question: str, day: date | None,
                                                     fragments: list[str]) -> None:
-    answer = answer_dated_edits_question(_Parsed(question, find_codes(question)), _Context(date_of_service=day),
+    answer = answer_dated_edits_question(Parsed(question, find_codes(question)), Context(date_of_service=day),
                                          router)
     assert answer is not None
     for fragment in fragments:
         assert fragment in answer.answer
 
 
-def test_dated_answer_outside_the_loaded_releases_says_so(router: _Router) -> None:
-    answer = answer_dated_edits_question(_Parsed("MUE 96372 DOS 12/1/2025", ["96372"]), _Context(), router)
+def test_dated_answer_outside_the_loaded_releases_says_so(router: Router) -> None:
+    answer = answer_dated_edits_question(Parsed("MUE 96372 DOS 12/1/2025", ["96372"]), Context(), router)
     assert answer is not None and "before the first loaded release (2026 Q1" in answer.answer
     assert "MUE 6" not in answer.answer and answer.warnings
 
 
-def test_no_date_leaves_the_question_to_the_edits_answers(router: _Router) -> None:
-    assert answer_dated_edits_question(_Parsed("MUE 96372", ["96372"]), _Context(), router) is None
+def test_no_date_leaves_the_question_to_the_edits_answers(router: Router) -> None:
+    assert answer_dated_edits_question(Parsed("MUE 96372", ["96372"]), Context(), router) is None
 
 
 @pytest.mark.parametrize(("claim", "denied"), [
     ("scrub 96413, 96372 DOS 2/1/2026", False),  # the 96413/96372 edit starts in 2026 Q2
     ("scrub 96413, 96372 DOS 5/1/2026", True),
 ], ids=["before-the-edit", "after-the-edit"])
-def test_a_claim_scrubbed_for_its_date_of_service(router: _Router, claim: str, denied: bool) -> None:
+def test_a_claim_scrubbed_for_its_date_of_service(router: Router, claim: str, denied: bool) -> None:
     from assistant.chat.edits_chat import scrub_answer
 
     answer = scrub_answer(claim, "professional", router)
@@ -135,7 +117,7 @@ def test_pfs_changes_report_the_conversion_factor_once(tmp_path) -> None:
     (tmp_path / "pfs_2026q1.csv").write_text(header + row("27447", "010", "33.4009"))
     import_pfs(tmp_path / "pfs_2025q4.csv", settings)
     import_pfs(tmp_path / "pfs_2026q1.csv", settings)  # one row of two: another release, so no shrink guard
-    answer = _changes(_Router(EditsStore(tmp_path / "edits.sqlite3")), "what changed in the PFS")
+    answer = _changes(Router(EditsStore(tmp_path / "edits.sqlite3")), "what changed in the PFS")
     assert answer is not None and "2025 Q4 -> 2026 Q1: 0 added, 1 deleted, 1 changed" in answer.answer
     assert "global_days 090" in answer.answer and "Conversion factor: $32.3465 in 2025 Q4" in answer.answer
 
@@ -153,9 +135,9 @@ class _Corpus(list):
     retired: dict = {}
 
 
-def test_new_hcpcs_codes_in_a_year(router: _Router) -> None:
+def test_new_hcpcs_codes_in_a_year(router: Router) -> None:
     corpus = _Corpus([_Record("J9999", "old", date(2000, 1, 1)), _Record("J0001", "new one", date(2025, 4, 1)),
                       _Record("J0002", "new two", date(2025, 1, 1)), _Record("99213", "cpt", None, system="CPT")])
-    answer = answer_changes_question(_Parsed("new HCPCS codes in 2025"), _Context(), _Router(router.edits, corpus))
+    answer = answer_changes_question(Parsed("new HCPCS codes in 2025"), Context(), Router(router.edits, corpus))
     assert answer is not None and "HCPCS Level II codes added in 2025: 2" in answer.answer
     assert answer.answer.index("J0002") < answer.answer.index("J0001") and "J9999" not in answer.answer
