@@ -14,6 +14,7 @@ from assistant.corpus.files import ASP_OVERLAY
 from assistant.corpus.importers.common import (
     ImportFileError,
     csv_rows,
+    non_negative_number,
     normalise_header,
     refuse_shrinking,
     release_label,
@@ -57,20 +58,6 @@ def parse_dosage(text: str) -> tuple[float | None, str]:
     return None, cleaned
 
 
-def _payment_limit(path: Path, line: int, cell: str) -> float | None:
-    """The payment limit in dollars per billing unit; blank or N/A is None (a code with no published limit)."""
-    text = cell.strip().replace("$", "").replace(",", "")
-    if not text or text.upper() in ("N/A", "NA"):
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ImportFileError(path, f"column payment_limit: {cell!r} is not an amount in dollars", line) from None
-    if value < 0:
-        raise ImportFileError(path, f"column payment_limit: {cell!r} is negative", line)
-    return value
-
-
 def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
     """Read the ASP payment-limit CSV at `path`, write the `asp.json` overlay and return a one-line summary.
 
@@ -112,7 +99,9 @@ def import_asp(path: Path, settings: Settings, *, force: bool = False) -> str:
         short = cells[columns["short_description"]].strip() if "short_description" in columns else ""
         codes[code] = {"dosage": dosage, "quantity": quantity, "unit": unit, "short_description": short}
         if "payment_limit" in columns:  # dollars per billing unit (issue 19: "payment limit for J9271")
-            codes[code]["payment_limit"] = _payment_limit(path, line, cells[columns["payment_limit"]])
+            codes[code]["payment_limit"] = non_negative_number(
+                path, line, "payment_limit", cells[columns["payment_limit"]], what="an amount in dollars",
+                blanks=("", "N/A", "NA"))
 
     if not codes:
         raise ImportFileError(path, "no drug codes found (is this the CMS ASP payment-limit file?)")

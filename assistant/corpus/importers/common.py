@@ -37,6 +37,25 @@ class ImportFileError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+def non_negative_number(path: Path, line: int, column: str, cell: str, *, what: str = "a number",
+                        blanks: Sequence[str] = ("",), limit: float = 1e9) -> float | None:
+    """A non-negative number from one cell ("1,000", "$12.50"), None for a blank one (`blanks`, compared
+    upper-case: the ASP file writes "N/A" for a code with no published limit). A word, a negative number, or one past
+    `limit` (NaN and inf too, which float() reads: issue 24) is refused naming file, line and column."""
+    text = cell.strip().replace("$", "").replace(",", "")
+    if text.upper() in blanks:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ImportFileError(path, f"column {column}: {text!r} is not {what}", line) from None
+    if value < 0:
+        raise ImportFileError(path, f"column {column}: {text!r} is negative", line)
+    if not value <= limit:
+        raise ImportFileError(path, f"column {column}: {text[:40]!r} is outside 0-{limit:,.0f}", line)
+    return value
+
+
 def normalise_header(name: object) -> str:
     """'LONG DESCRIPTION', 'Long_Description ' and 'long-description' all become 'long_description'."""
     return re.sub(r"[^a-z0-9]+", "_", str(name or "").strip().lower()).strip("_")

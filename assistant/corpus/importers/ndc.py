@@ -19,6 +19,7 @@ from assistant.corpus.importers.common import (
     RowCells,
     csv_rows,
     header_columns,
+    non_negative_number,
     refuse_shrinking,
     release_label,
     write_overlay,
@@ -45,21 +46,6 @@ _COLUMN_ALIASES = {
     "short_description": ("short_description", "short_desc", "short_descriptor"),
 }
 _REQUIRED = ("hcpcs_code", "ndc", "drug_name", "billunitspkg")
-
-
-def _number(path: Path, line: int, column: str, text: str) -> float | None:
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ImportFileError(path, f"column {column}: {text!r} is not a number", line) from None
-    if value < 0:
-        raise ImportFileError(path, f"column {column}: {text!r} is negative", line)
-    if not value <= MAX_COUNT:  # also NaN and inf, which float() reads (issue 24)
-        raise ImportFileError(path, f"column {column}: {text[:40]!r} is outside 0-{MAX_COUNT:,.0f}", line)
-    return value
 
 
 def import_ndc(path: Path, settings: Settings, *, force: bool = False) -> str:
@@ -97,7 +83,7 @@ def import_ndc(path: Path, settings: Settings, *, force: bool = False) -> str:
         name = " ".join(cell("drug_name").split())
         if not name:
             raise ImportFileError(path, f"NDC {ndc}: column drug_name is empty", line)
-        per_package = _number(path, line, "billunitspkg", cell("billunitspkg"))
+        per_package = non_negative_number(path, line, "billunitspkg", cell("billunitspkg"), limit=MAX_COUNT)
         rows = ndcs.setdefault(ndc, [])
         if any(row["hcpcs_code"] == code for row in rows):
             raise ImportFileError(path, f"NDC {ndc} is listed twice for {code}", line)
@@ -109,9 +95,9 @@ def import_ndc(path: Path, settings: Settings, *, force: bool = False) -> str:
             "labeler": cell("labeler"),
             "hcpcs_dosage": cell("hcpcs_dosage"),
             "short_description": cell("short_description"),
-            "pkg_size": _number(path, line, "pkg_size", cell("pkg_size")),
-            "pkg_qty": _number(path, line, "pkg_qty", cell("pkg_qty")),
-            "billunits": _number(path, line, "billunits", cell("billunits")),
+            "pkg_size": non_negative_number(path, line, "pkg_size", cell("pkg_size"), limit=MAX_COUNT),
+            "pkg_qty": non_negative_number(path, line, "pkg_qty", cell("pkg_qty"), limit=MAX_COUNT),
+            "billunits": non_negative_number(path, line, "billunits", cell("billunits"), limit=MAX_COUNT),
             "billunitspkg": per_package,
         })
     if not ndcs:
