@@ -191,6 +191,25 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         named_lifts=True,
     ),
     QualifierPrior(
+        re.compile(r"\bin the (?:establishment or )?delivery of a safe and effective\b|\bin the training and/or "
+                   r"education of\b|\bfor (?:the )?observation and assessment of\b|\bfor management and evaluation "
+                   r"of the plan of care\b", re.IGNORECASE), 0.7,
+        "home health visits are reported per 15 minutes by discipline (G0151-G0153, G0299/G0300), and CMS gives a "
+        "visit made for one named purpose its own code: a maintenance therapy program (G0159-G0161, G2168/G2169; "
+        "100-02 Ch. 7 s. 40.2.2), observation and assessment (G0493/G0494; s. 40.1.2.1), management and evaluation "
+        "of the care plan (G0162; s. 40.1.2.2), teaching and training (G0495/G0496; s. 40.1.2.3; 100-04 Ch. 10 "
+        "s. 40.2); a question that names no purpose means the discipline's own code",
+        re.compile(r"\b(?:maint\w*|train\w*|educat\w*|teach\w*|observ\w*|assess\w*|manag\w*|evaluat\w*|"
+                   r"plan of care)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
+        re.compile(r"\btherapist assistant\b", re.IGNORECASE), 0.8,
+        "services by a physical or occupational therapist assistant have their own codes (G0157/G0158, G2168/G2169 "
+        "beside the therapist's G0151/G0152; CMS HCPCS Level II descriptors) and their own payment (modifiers CQ/CO, "
+        "Social Security Act s. 1834(v)); a question that names no assistant means the therapist's code",
+        re.compile(r"\b(?:assistants?|pta|ota|cota)\b", re.IGNORECASE),
+    ),
+    QualifierPrior(
         re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "

@@ -88,6 +88,18 @@ BIOSIMILAR = record("Q5110", "Inj nivestym 1 mcg", "Injection, filgrastim-aafi, 
 REFERENCE = record("J2506", "Inj pegfilgrastim excl bio",
                    "Injection, pegfilgrastim, excludes biosimilar, 0.5 mg")
 PREFIXED = record("J1447", "Inj tbo filgrastim 1 microg", "Injection, tbo-filgrastim, 1 microgram")
+HH_MAINTENANCE = record("G0159", "Hhc pt maint ea 15 min", "Services performed by a qualified physical therapist, in "
+                        "the home health setting, in the establishment or delivery of a safe and effective physical "
+                        "therapy maintenance program, each 15 minutes")
+HH_TEACHING = record("G0495", "Rn care train/edu in hh", "Skilled services of a registered nurse (rn), in the training "
+                     "and/or education of a patient or family member, in the home health or hospice setting, each 15 "
+                     "minutes")
+HH_OBSERVATION = record("G0493", "Rn care ea 15 min hh/hospice", "Skilled services of a registered nurse (rn) for the "
+                        "observation and assessment of the patient's condition, each 15 minutes")
+HH_DIRECT = record("G0299", "Hhs/hospice of rn ea 15 min", "Direct skilled nursing services of a registered nurse (rn) "
+                   "in the home health or hospice setting, each 15 minutes")
+HH_ASSISTANT = record("G0157", "Hhc pt assistant ea 15", "Services performed by a qualified physical therapist "
+                      "assistant in the home health or hospice setting, each 15 minutes")
 MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
 
 
@@ -109,6 +121,17 @@ MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service
         pytest.param(REFERENCE, "pegfilgrastim 6 mg", False, id="reference-product-excludes-biosimilars"),
         pytest.param(PREFIXED, "filgrastim 300 mcg", True, id="usan-prefix-unsaid"),
         pytest.param(PREFIXED, "tbo-filgrastim 300 mcg", False, id="usan-prefix-said"),
+        pytest.param(HH_MAINTENANCE, "physical therapy home health per 15 min", True, id="hh-purpose-unsaid"),
+        pytest.param(HH_MAINTENANCE, "PT maintenance program in the home", False, id="hh-maintenance-said"),
+        pytest.param(HH_TEACHING, "RN visit home health 15 min", True, id="hh-teaching-unsaid"),
+        pytest.param(HH_TEACHING, "RN teaching insulin in the home", False, id="hh-teaching-said"),
+        pytest.param(HH_TEACHING, "home health nurse training the family", False, id="hh-training-said"),
+        pytest.param(HH_OBSERVATION, "skilled nursing home health RN", True, id="hh-observation-unsaid"),
+        pytest.param(HH_OBSERVATION, "RN observation and assessment at home", False, id="hh-observation-said"),
+        pytest.param(HH_DIRECT, "skilled nursing home health RN", False, id="hh-direct-code-kept"),
+        pytest.param(HH_ASSISTANT, "physical therapy home health each 15 minutes", True, id="assistant-unsaid"),
+        pytest.param(HH_ASSISTANT, "PT assistant home health visit", False, id="assistant-said"),
+        pytest.param(HH_ASSISTANT, "PTA visit in the home", False, id="pta-said"),
         pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
         pytest.param(SUPPLY, "non-covered item", False, id="no-modifier-asked"),
         pytest.param(MODIFIER, "statutory exclusion modifier", False, id="the-modifier-kept"),
