@@ -37,6 +37,45 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
               "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
+    # Medicare preventive and care-management services by the abbreviations CMS itself uses for them (the HCPCS
+    # descriptors spell them out): coders type "DSMT", "IBT", "HCV screening", "PIN".
+    CoderName(("DSMT", "diabetes self-management training", "diabetes education"), ("G0108", "G0109"),
+              "CMS Medicare Benefit Policy Manual 100-02 Ch. 15 s. 300 and MLN 'Medicare Preventive Services': "
+              "Diabetes Self-Management Training (DSMT), G0108 individual and G0109 group"),
+    CoderName(("MNT", "MNT reassessment", "nutrition counseling"), ("G0270", "G0271"),
+              "CMS 100-04 Ch. 4 s. 300 and MLN 'Medicare Preventive Services': Medical Nutrition Therapy (MNT); "
+              "G0270/G0271 are the reassessment after a second referral in the same year"),
+    CoderName(("CHI", "CHI services", "community health worker services"), ("G0019", "G0022"),
+              "CY 2024 Physician Fee Schedule final rule (88 FR 78818, 16 November 2023): community health "
+              "integration (CHI) services, G0019 and G0022"),
+    CoderName(("PIN", "PIN services", "navigation services"), ("G0023", "G0024"),
+              "CY 2024 PFS final rule (88 FR 78818): principal illness navigation (PIN) services, G0023 and G0024"),
+    CoderName(("PIN-PS", "PIN peer support", "peer support navigation"), ("G0140", "G0146"),
+              "CY 2025 PFS final rule (89 FR 97710, 9 December 2024): principal illness navigation - peer support "
+              "(PIN-PS), G0140 and G0146"),
+    CoderName(("IBT", "IBT for CVD", "CVD IBT", "cardiovascular IBT", "heart disease counseling"), ("G0446",),
+              "CMS NCD 210.11 and MLN 'Medicare Preventive Services': Intensive Behavioral Therapy (IBT) for "
+              "Cardiovascular Disease (CVD), G0446"),
+    CoderName(("IBT", "IBT for obesity", "obesity IBT", "obesity counseling"), ("G0447", "G0473"),
+              "CMS NCD 210.12 and MLN 'Medicare Preventive Services': Intensive Behavioral Therapy (IBT) for "
+              "Obesity, G0447 individual and G0473 group"),
+    CoderName(("HCV screening", "hep C screening", "hepatitis C screening"), ("G0472",),
+              "CMS NCD 210.13 and MLN 'Medicare Preventive Services': Hepatitis C Virus (HCV) screening, G0472"),
+    CoderName(("HBV screening", "hep B screening", "hepatitis B screening"), ("G0499",),
+              "CMS NCD 210.6 and MLN 'Medicare Preventive Services': screening for Hepatitis B Virus (HBV) "
+              "infection, G0499"),
+    CoderName(("HIBC", "STI counseling", "STI HIBC"), ("G0445",),
+              "CMS NCD 210.10 and MLN 'Medicare Preventive Services': Sexually Transmitted Infections (STIs) "
+              "screening and High-Intensity Behavioral Counseling (HIBC), G0445"),
+    CoderName(("DRE", "screening DRE", "prostate exam screening"), ("G0102",),
+              "CMS NCD 210.1 and MLN 'Medicare Preventive Services': prostate cancer screening, digital rectal "
+              "exam (DRE), G0102"),
+    CoderName(("pap smear", "pap test", "pap collection", "pap smear collection"), ("Q0091",),
+              "CMS NCD 210.2 and MLN 'Medicare Preventive Services': screening Pap test, obtaining, preparing and "
+              "conveying the specimen, Q0091"),
+    CoderName(("LCS counseling", "lung cancer screening counseling", "LDCT shared decision making"), ("G0296",),
+              "CMS NCD 210.14: lung cancer screening with low dose CT (LDCT) requires a counseling and shared "
+              "decision-making visit, G0296"),
     # Modifiers by meaning (issue 22 item 5): what coders say for what the official descriptor words differently.
     CoderName(("ABN signed", "signed ABN", "ABN on file", "advance beneficiary notice"), ("GA",),
               "CMS Medicare Claims Processing Manual 100-04 Ch. 30 s. 40.3.6: modifier GA, 'waiver of liability "

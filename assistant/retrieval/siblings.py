@@ -147,11 +147,12 @@ _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing 
 # Words CMS uses to tell siblings apart that are each other's opposite: the question saying one and the record the
 # other (without the first) is a stated opposite ("low osmolar contrast" against Q9962 "high osmolar contrast
 # material"; "binaural" against V5060 "hearing aid, monaural"; "portable" against "stationary" oxygen; "standard"
-# walker against E0148 "walker, heavy duty"; "rental" against "purchase" (CMS HCPCS Level II descriptors).
+# walker against E0148 "walker, heavy duty"; "rental" against "purchase"; "individual" against "group session" (G0108/
+# G0109 DSMT, G0447/G0473 obesity counseling) (CMS HCPCS Level II descriptors).
 OPPOSITES: tuple[tuple[str, str], ...] = (
     ("low", "high"), ("monaural", "binaural"), ("analog", "digital"), ("disposable", "reusable"),
     ("adult", "pediatric"), ("portable", "stationary"), ("standard", "heavy"), ("rental", "purchase"),
-    ("manual", "power"),
+    ("manual", "power"), ("individual", "group"),
 )
 
 

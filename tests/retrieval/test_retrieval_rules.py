@@ -136,6 +136,10 @@ def test_every_coder_name_row_names_a_source_and_codes():
         pytest.param("hoyer lift", "E0630", id="trade-name"),
         pytest.param("initial AWV", "G0438", id="cms-abbreviation-initial"),
         pytest.param("subsequent AWV", "G0439", id="cms-abbreviation-subsequent"),
+        pytest.param("DSMT 30 min", "G0108", id="cms-abbreviation-dsmt"),
+        pytest.param("HCV screening", "G0472", id="cms-abbreviation-hcv"),
+        pytest.param("hep B screening", "G0499", id="hep-b-not-hep-c"),
+        pytest.param("pap smear collection", "Q0091", id="pap-smear-not-pap-device"),
     ],
 )
 def test_coder_names_reach_their_codes(question, expected):
@@ -144,6 +148,14 @@ def test_coder_names_reach_their_codes(question, expected):
         record("E0635", "Patient lift electric", "Patient lift, electric, with seat or sling"),
         record("G0438", "Ppps, initial visit", "Annual wellness visit; initial visit"),
         record("G0439", "Ppps, subseq visit", "Annual wellness visit, subsequent visit"),
+        record("G0108", "Diab manage trn  per indiv", "Diabetes outpatient self-management training services, "
+               "individual, per 30 minutes"),
+        record("G0472", "Hep c screen high risk/other", "Hepatitis c antibody screening, for individual at high risk"),
+        record("G0499", "Hepb screen high risk indiv", "Hepatitis b screening in non-pregnant, high risk individual"),
+        record("Q0091", "Obtaining screen pap smear", "Screening papanicolaou smear; obtaining, preparing and "
+               "conveyance of cervical or vaginal smear to laboratory"),
+        record("E0601", "Cont airway pressure device", "Continuous positive airway pressure (cpap) device"),
+        record("H0004", "Alcohol and/or drug services", "Behavioral health counseling and therapy, per 15 minutes"),
     ])
     assert index.records[index.rank(question).bm25[0].index].code == expected
 
@@ -151,6 +163,8 @@ def test_coder_names_reach_their_codes(question, expected):
 def test_coder_names_add_nothing_to_other_codes():
     extra = extra_lay_terms()
     assert "E0635" not in extra and "hoyer lift" in extra["E0630"]
+    assert "DSMT" in extra["G0109"]
+    assert {code for code, terms in extra.items() if "HBV screening" in terms} == {"G0499"}
 
 
 # --- product-specific and NOS priors --------------------------------------------------------------------------

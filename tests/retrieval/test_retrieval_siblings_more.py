@@ -22,6 +22,8 @@ def record(code: str, title: str, descriptor: str, system: str = "HCPCS") -> Cod
 HIGH_OSMOLAR = record("Q9962", "Hocm 300-349mg/ml", "High osmolar contrast material, 300-349 mg/ml iodine, per ml")
 MONAURAL = record("V5060", "Behind ear hearing aid", "Hearing aid, monaural, behind the ear")
 HEAVY_WALKER = record("E0148", "Heavyduty walker no wheels", "Walker, heavy duty, without wheels, each")
+GROUP_SESSION = record("G0109", "Diab manage trn ind/group", "Diabetes outpatient self-management training services, "
+                       "group session (2 or more), per 30 minutes")
 CPM_OTHER = record("E0936", "Cpm device, other than knee", "Continuous passive motion device for use other than knee")
 CPM_KNEE = record("E0935", "Cont pas motion exercise dev", "Continuous passive motion device for use on knee only")
 
@@ -36,6 +38,8 @@ CPM_KNEE = record("E0935", "Cont pas motion exercise dev", "Continuous passive m
         pytest.param(MONAURAL, "behind the ear hearing aid", 1.0, id="hearing-aid-unsaid"),
         pytest.param(HEAVY_WALKER, "standard walker", STATED_OPPOSITE_FACTOR, id="standard-against-heavy"),
         pytest.param(HEAVY_WALKER, "heavy duty walker", 1.0, id="heavy-asked"),
+        pytest.param(GROUP_SESSION, "DSMT individual 30 min", STATED_OPPOSITE_FACTOR, id="individual-against-group"),
+        pytest.param(GROUP_SESSION, "DSMT group class", 1.0, id="group-asked"),
         pytest.param(CPM_OTHER, "CPM machine for knee", STATED_OPPOSITE_FACTOR, id="other-than-knee"),
         pytest.param(CPM_OTHER, "CPM machine for shoulder", 1.0, id="other-than-unnamed"),
         pytest.param(CPM_KNEE, "CPM machine for knee", 1.0, id="the-knee-code-kept"),
