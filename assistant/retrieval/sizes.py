@@ -4,7 +4,7 @@ CMS splits many supplies and fluids into sibling codes that differ only by a siz
 500 ml (J7040), 1000 cc (J7030); a syringe of "1 cc or less" (A4206) or "3 cc" (A4208); low osmolar contrast
 "300-399 mg/ml" (Q9967) or "400 or greater" (Q9951); a dressing "16 sq. in. or less" or "more than 16 ... 48". The
 words name the family and the number names the sibling, but BM25 counts a number as one weak word. So a record
-whose descriptor names a size that contains the question's size (same dimension, after converting liters to ml,
+whose descriptor names a size that meets the question's size (same dimension, after converting liters to ml,
 grams to mg, micrograms to mg) gets its fused score multiplied by SIZE_MATCH_FACTOR. A record stating no size, or a
 different one, is left alone: a drug's dose is rarely its billing unit ("keytruda 200 mg" bills J9271 per 1 mg),
 so a mismatch is no evidence against a record.
@@ -64,6 +64,10 @@ _AT_LEAST = re.compile(rf"(?:>=|>|more\s+than|greater\s+than)\s*(?P<value>{_NUMB
 _OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}"
                       rf"|(?<![\w.])(?P<value2>{_NUMBER})\s*(?P<unit2>inch(?:es)?|in)\.?\s+or\s+(?:greater|more|larger|wider)",
                       re.IGNORECASE)
+# Bounds that exclude their own number: "less than 22", "under 22", "<22"; "more than 16", "over 48", ">16".
+# "Up to", "or less", "less than or equal to", ">=" and "or greater" include it.
+_OPEN_BOUND = re.compile(r"^(?:less\s+than(?!\s+or\s+equal)|more\s+than|greater\s+than(?!\s+or\s+equal)|under|"
+                         r"below|over|above|smaller\s+than|larger\s+than|wider\s+than|<(?!=)|>(?!=))", re.IGNORECASE)
 _BY = re.compile(r"\d\s*x\s*$", re.IGNORECASE)  # "4 x 4 inches": the number before is a side of an area
 # A question may state a size as a bound: "cushion under 22 inches wide", "less than 16 sq in", "over 48 sq in".
 _QUESTION_UNDER = re.compile(rf"(?:under|below|less\s+than|smaller\s+than|up\s+to|<)\s*(?P<value>{_NUMBER})\s*{_UNIT}",
@@ -86,9 +90,27 @@ class Size:
     dimension: str
     low: float
     high: float
+    # "more than 16 sq. in." excludes 16 (A6197 is "more than 16 ... but less than or equal to 48": a 16 sq in pad
+    # is A6196 "16 sq. in. or less"); "less than 22 inches" excludes 22 (E2601 beside E2602 "22 inches or greater").
+    low_open: bool = False
+    high_open: bool = False
 
     def contains(self, other: Size) -> bool:
-        return self.dimension == other.dimension and self.low <= other.low and other.high <= self.high
+        if self.dimension != other.dimension:
+            return False
+        low_ok = self.low < other.low or (self.low == other.low and (not self.low_open or other.low_open))
+        high_ok = other.high < self.high or (other.high == self.high and (not self.high_open or other.high_open))
+        return low_ok and high_ok
+
+    def overlaps(self, other: Size) -> bool:
+        """Some size is in both: a question's bound ("over 16 sq in") meets each sibling range it reaches (A6197
+        "more than 16 ... 48", A6198 "more than 48"), never the one it excludes ("16 sq. in. or less")."""
+        if self.dimension != other.dimension:
+            return False
+        low, low_open = max((self.low, self.low_open), (other.low, other.low_open))
+        high, high_open = min((self.high, not self.high_open), (other.high, not other.high_open))
+        high_open = not high_open  # min() above prefers the open end at a tie: (value, False) sorts first
+        return low < high or (low == high and not low_open and not high_open)
 
 
 def _unit(word: str) -> tuple[str, float] | None:
@@ -110,13 +132,16 @@ def question_sizes(text: str) -> list[Size]:
     """The sizes a question states, each as an exact value ("1000 ml", "1 liter", "16 sq in")."""
     sizes: list[Size] = []
     bounds: list[tuple[int, int]] = []
-    for pattern, below in ((_QUESTION_UNDER, True), (_QUESTION_OVER, False)):
+    for pattern, below in ((_QUESTION_UNDER, True), (_QUESTION_OVER, False), (_OR_LESS, True), (_OR_MORE, False)):
         for match in pattern.finditer(text):
-            unit = _unit(match.group("unit"))
+            two = match.groupdict().get("value2") is not None  # "22 in or more"
+            unit = _unit(match.group("unit2") if two else match.group("unit"))
             if unit is not None and not (unit[0] == "length_in" and _BY.search(text, 0, match.start())):
-                value = _value(match.group("value")) * unit[1]
+                value = _value(match.group("value2" if two else "value")) * unit[1]
                 low, high = (0.0, value) if below else (value, math.inf)
-                sizes.append(Size(_per_ml(text, match.end(), unit[0]), low, high))
+                is_open = bool(_OPEN_BOUND.match(match.group(0)))
+                sizes.append(Size(_per_ml(text, match.end(), unit[0]), low, high,
+                                  low_open=is_open and not below, high_open=is_open and below))
                 bounds.append((match.start(), match.end()))
     for match in _QUANTITY.finditer(text):
         if any(start <= match.start() < end for start, end in bounds):
@@ -134,7 +159,11 @@ def question_sizes(text: str) -> list[Size]:
 def record_sizes(record: CodeRecord) -> list[Size]:
     """The sizes and size ranges a record's title and official descriptor name."""
     sizes: list[Size] = []
-    for text in (record.title, record.official_descriptor or ""):
+    # The official descriptor when it names a size, else the title: CMS short titles abbreviate ranges in ways
+    # that read as other ranges (A6197 "Alginate drsg >16 <=48 sq in" would read as "up to 48").
+    for text in (record.official_descriptor or "", record.title):
+        if sizes:
+            break
         spans: list[tuple[int, int]] = []
         for pattern, kind in ((_RANGE, "range"), (_UP_TO, "up"), (_OR_LESS, "up"), (_AT_LEAST, "at least"),
                               (_OR_MORE, "at least"), (_QUANTITY, "exact")):
@@ -149,11 +178,16 @@ def record_sizes(record: CodeRecord) -> list[Size]:
                 if dimension == "length_in" and _BY.search(text, 0, match.start()):
                     continue  # "4 x 4 inches" is an area, not a width
                 value = _value(match.group("value2" if two else "value")) * factor
+                low_open = high_open = False
                 if kind == "range":
                     low, high = _value(match.group("low2" if two else "low")) * factor, value
+                    low_open = two  # "more than A but less than or equal to B"
+                    high_open = two and not re.search(r"or\s+equal", match.group(0), re.IGNORECASE)
                 else:
                     low, high = {"up": (0.0, value), "at least": (value, math.inf)}.get(kind, (value, value))
-                sizes.append(Size(_per_ml(text, match.end(), dimension), low, high))
+                    is_open = bool(_OPEN_BOUND.match(match.group(0)))
+                    low_open, high_open = is_open and kind == "at least", is_open and kind == "up"
+                sizes.append(Size(_per_ml(text, match.end(), dimension), low, high, low_open, high_open))
                 spans.append((match.start(), match.end()))
         for match in _COUNT_RECORD.finditer(text):
             value = _value(match.group("value"))
@@ -167,12 +201,12 @@ def _per_ml(text: str, end: int, dimension: str) -> str:
 
 
 def size_factor(record: CodeRecord, wanted: list[Size]) -> float:
-    """SIZE_MATCH_FACTOR when one of the record's sizes contains one of the question's; SIZE_MISMATCH_FACTOR when
-    the record names only other sizes of an EXCLUSIVE_DIMENSIONS dimension; else 1.0."""
+    """SIZE_MATCH_FACTOR when one of the record's sizes meets one of the question's (overlaps it);
+    SIZE_MISMATCH_FACTOR when the record names only other sizes of an EXCLUSIVE_DIMENSIONS dimension; else 1.0."""
     if not wanted:
         return 1.0
     stated = record_sizes(record)
-    if any(size.contains(want) for size in stated for want in wanted if want.dimension in MATCHED_DIMENSIONS):
+    if any(size.overlaps(want) for size in stated for want in wanted if want.dimension in MATCHED_DIMENSIONS):
         return SIZE_MATCH_FACTOR
     dimensions = {want.dimension for want in wanted} & EXCLUSIVE_DIMENSIONS
     return SIZE_MISMATCH_FACTOR if any(size.dimension in dimensions for size in stated) else 1.0

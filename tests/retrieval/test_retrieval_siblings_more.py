@@ -60,6 +60,12 @@ CUSHION_WIDE = record("E2602", "Gen w/c cushion wdth >=22 in",
 BARRIER = record("A4408", "Ext wear ost skn barr >4sq\"",
                  "Ostomy skin barrier, extended wear, larger than 4 x 4 inches")
 LOCM_400 = record("Q9951", "Locm >= 400 mg/ml iodine,1ml", "Low osmolar contrast material, 400 or greater mg/ml iodine")
+PAD_SMALL = record("A6196", "Alginate dressing <=16 sq in", "Alginate or other fiber gelling dressing, wound cover, "
+                   "sterile, pad size 16 sq. in. or less, each dressing")
+PAD_MIDDLE = record("A6197", "Alginate drsg >16 <=48 sq in", "Alginate or other fiber gelling dressing, wound cover, "
+                    "sterile, pad size more than 16 sq. in. but less than or equal to 48 sq. in., each dressing")
+PAD_LARGE = record("A6198", "Alginate dressing > 48 sq in", "Alginate or other fiber gelling dressing, wound cover, "
+                   "sterile, pad size more than 48 sq. in., each dressing")
 SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline solution, sterile (500 ml = 1 unit)")
 
 
@@ -74,6 +80,17 @@ SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline so
         pytest.param(BARRIER, "skin barrier 4 x 4 in", 1.0, id="area-sides-are-not-a-width"),
         pytest.param(LOCM_400, "contrast 300 mg/ml", SIZE_MISMATCH_FACTOR, id="other-concentration-yields"),
         pytest.param(SALINE_500, "normal saline 1000 ml", 1.0, id="other-volume-left-alone"),
+        pytest.param(PAD_SMALL, "alginate 16 sq in", SIZE_MATCH_FACTOR, id="16-is-or-less"),
+        pytest.param(PAD_MIDDLE, "alginate 16 sq in", SIZE_MISMATCH_FACTOR, id="16-is-not-more-than-16"),
+        pytest.param(PAD_MIDDLE, "alginate 16 sq in or less", SIZE_MISMATCH_FACTOR, id="or-less-bound-below-range"),
+        pytest.param(PAD_SMALL, "alginate 16 sq in or less", SIZE_MATCH_FACTOR, id="or-less-bound-inside"),
+        pytest.param(PAD_MIDDLE, "alginate 48 sq in", SIZE_MATCH_FACTOR, id="48-is-less-or-equal-48"),
+        pytest.param(PAD_LARGE, "alginate 48 sq in", SIZE_MISMATCH_FACTOR, id="48-is-not-more-than-48"),
+        pytest.param(PAD_MIDDLE, "alginate over 16 sq in", SIZE_MATCH_FACTOR, id="over-bound-reaches-middle"),
+        pytest.param(PAD_LARGE, "alginate over 16 sq in", SIZE_MATCH_FACTOR, id="over-bound-reaches-large"),
+        pytest.param(PAD_SMALL, "alginate over 16 sq in", SIZE_MISMATCH_FACTOR, id="over-bound-excludes-16"),
+        pytest.param(CUSHION_WIDE, "seat cushion 22 inches or wider", SIZE_MATCH_FACTOR, id="or-wider-bound"),
+        pytest.param(CUSHION_NARROW, "seat cushion 22 inches wide", 1.0, id="22-is-not-less-than-22"),
     ],
 )
 def test_widths_bounds_and_exclusive_ranges(rec, question, factor):
