@@ -22,13 +22,15 @@ SIZE_MATCH_FACTOR = 1.3
 # Only package and device sizes pick a sibling. A drug's mass or unit dose does not: the question's dose is a
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
-MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in"])
+MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in",
+                                "leads"])
 # Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration
 # of 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less"
-# one (A6209-A6211). A record naming only other sizes of such a dimension counts SIZE_MISMATCH_FACTOR. Volumes and
+# one (A6209-A6211), a four-lead TENS never the "two lead" device or its "2 lead" supplies (E0730 "four or more
+# leads" beside E0720 and A4595; issue 22: "a TENS unit by its lead count"). A record naming only other sizes of such a dimension counts SIZE_MISMATCH_FACTOR. Volumes and
 # counts are not exclusive: 1000 ml of sterile water may be billed as two 500 ml units, a box of 100 strips as two
 # "per 50 strips" units.
-EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm"])
+EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads"])
 SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
 # concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
@@ -81,6 +83,22 @@ _COUNT_QUESTION = re.compile(r"\b(?:box|pack|package|packet|bottle|case|vial|bag
                              r"|(?<![\w.])(?P<value2>\d+)\s*(?:count|ct|pack|per\s+box)\b", re.IGNORECASE)
 _COUNT_RECORD = re.compile(r"\bper\s+(?P<value>\d+)\b(?!\s*(?:%|\.\d|" + _UNIT.replace("(?P<unit>", "(?:")
                            + r"|min|hour|day|week|month))", re.IGNORECASE)
+
+
+# Lead counts, in digits or words, on both sides: "TENS 4 lead", "four-lead", "two lead" (E0720), "four or more
+# leads" (E0730), "2 lead, per month" (A4595).
+_LEAD_NUMBERS = {"one": 1, "single": 1, "two": 2, "dual": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}
+_LEADS = re.compile(r"(?<![\w.])(?P<value>\d+|" + "|".join(_LEAD_NUMBERS) + r")\s*-?\s*(?P<more>or\s+more\s+)?leads?\b",
+                    re.IGNORECASE)
+
+
+def _leads(text: str) -> list[Size]:
+    sizes = []
+    for match in _LEADS.finditer(text):
+        word = match.group("value").casefold()
+        value = float(_LEAD_NUMBERS.get(word) or word)
+        sizes.append(Size("leads", value, math.inf if match.group("more") else value))
+    return sizes
 
 
 @dataclass(frozen=True)
@@ -153,7 +171,7 @@ def question_sizes(text: str) -> list[Size]:
     for match in _COUNT_QUESTION.finditer(text):
         value = _value(match.group("value") or match.group("value2"))
         sizes.append(Size("count", value, value))
-    return sizes
+    return sizes + _leads(text)
 
 
 def record_sizes(record: CodeRecord) -> list[Size]:
@@ -192,6 +210,7 @@ def record_sizes(record: CodeRecord) -> list[Size]:
         for match in _COUNT_RECORD.finditer(text):
             value = _value(match.group("value"))
             sizes.append(Size("count", value, value))
+        sizes.extend(_leads(text))
     return sizes
 
 

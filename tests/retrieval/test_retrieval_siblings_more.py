@@ -66,6 +66,10 @@ PAD_MIDDLE = record("A6197", "Alginate drsg >16 <=48 sq in", "Alginate or other 
                     "sterile, pad size more than 16 sq. in. but less than or equal to 48 sq. in., each dressing")
 PAD_LARGE = record("A6198", "Alginate dressing > 48 sq in", "Alginate or other fiber gelling dressing, wound cover, "
                    "sterile, pad size more than 48 sq. in., each dressing")
+TENS_TWO = record("E0720", "Tens two lead", "Transcutaneous electrical nerve stimulation (tens) device, two lead, "
+                  "localized stimulation")
+TENS_FOUR = record("E0730", "Tens four lead", "Transcutaneous electrical nerve stimulation (tens) device, four or more "
+                   "leads, for multiple nerve stimulation")
 SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline solution, sterile (500 ml = 1 unit)")
 
 
@@ -91,6 +95,12 @@ SALINE_500 = record("J7040", "Normal saline 500 ml", "Infusion, normal saline so
         pytest.param(PAD_SMALL, "alginate over 16 sq in", SIZE_MISMATCH_FACTOR, id="over-bound-excludes-16"),
         pytest.param(CUSHION_WIDE, "seat cushion 22 inches or wider", SIZE_MATCH_FACTOR, id="or-wider-bound"),
         pytest.param(CUSHION_NARROW, "seat cushion 22 inches wide", 1.0, id="22-is-not-less-than-22"),
+        pytest.param(TENS_FOUR, "TENS 4 lead", SIZE_MATCH_FACTOR, id="four-leads-digits"),
+        pytest.param(TENS_FOUR, "tens unit six leads", SIZE_MATCH_FACTOR, id="six-is-four-or-more"),
+        pytest.param(TENS_TWO, "TENS unit four-lead", SIZE_MISMATCH_FACTOR, id="four-is-not-two"),
+        pytest.param(TENS_TWO, "two lead tens", SIZE_MATCH_FACTOR, id="two-leads-words"),
+        pytest.param(TENS_FOUR, "2 lead tens", SIZE_MISMATCH_FACTOR, id="two-is-not-four-or-more"),
+        pytest.param(TENS_FOUR, "tens unit", 1.0, id="no-lead-count"),
     ],
 )
 def test_widths_bounds_and_exclusive_ranges(rec, question, factor):
