@@ -24,12 +24,12 @@ SIZE_MATCH_FACTOR = 1.3
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
 MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in",
                                 "leads"])
-# Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration
-# of 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less"
-# one (A6209-A6211), a four-lead TENS never the "two lead" device or its "2 lead" supplies (E0730 "four or more
-# leads" beside E0720 and A4595; issue 22: "a TENS unit by its lead count"). A record naming only other sizes of
-# such a dimension counts SIZE_MISMATCH_FACTOR. Volumes and counts are not exclusive: 1000 ml of sterile water may be billed as two 500 ml units, a box of 100 strips as two
-# "per 50 strips" units.
+# Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration of
+# 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less" one
+# (A6209-A6211), a four-lead TENS never the "two lead" device or its "2 lead" supplies (E0730 "four or more leads"
+# beside E0720 and A4595; issue 22: "a TENS unit by its lead count"). A record naming only other sizes of such a
+# dimension counts SIZE_MISMATCH_FACTOR. Volumes and counts are not exclusive: 1000 ml of sterile water may be billed as
+# two 500 ml units, a box of 100 strips as two "per 50 strips" units.
 EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads"])
 SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
