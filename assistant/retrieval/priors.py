@@ -150,15 +150,6 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
                    re.IGNORECASE),
     ),
     QualifierPrior(
-        re.compile(r"\binhalation (?:solution|suspension)\b|\bfor inhalation\b", re.IGNORECASE), 0.6,
-        "an inhalation drug code (J7604-J7699, J2545, J2062: 'betamethasone, inhalation solution, compounded product, "
-        "administered through dme' J7624) is a nebulizer drug supplied through DME (CMS HCPCS Level II descriptors; "
-        "DME MAC LCD L33370 Nebulizers); a question naming the drug without saying inhaled or nebulized means the "
-        "drug given by injection in the office ('betamethasone 6 mg' is J0702)",
-        re.compile(r"\b(?:inhal\w*|neb\w*|aerosol\w*|breathing treatments?|dme|vials? for the nebulizer|mdi)\b",
-                   re.IGNORECASE),
-    ),
-    QualifierPrior(
         re.compile(r"\b(?:cmmi|innovation center)\b|\bdemonstration\b", re.IGNORECASE), 0.7,
         "a code CMS created for one CMS Innovation Center (CMMI) model or demonstration ('... for use only in a "
         "medicare-approved cmmi model' G0076-G0087, G0519-G0531; Social Security Act s. 1115A) is billed only by "

@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.combinations import combination_factor
 from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, ExactRanker
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
 from assistant.retrieval.index import (
@@ -40,6 +41,7 @@ from assistant.retrieval.intent import intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 from assistant.retrieval.product_names import lexical_names
+from assistant.retrieval.routes import inhaled_factor, injected_molecules
 from assistant.retrieval.siblings import asked_words, stated_opposite_factor, unstated_exclusion_factor
 from assistant.retrieval.sizes import question_sizes, size_factor
 
@@ -304,6 +306,8 @@ class Retriever:
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
+        candidates = [record for record in (self.corpus.get(code) for code, _ in fused) if record is not None]
+        injected = injected_molecules(candidates)  # an inhaled form yields to its injection (routes.py)
         scaled: list[tuple[str, float]] = []
         for code, value in fused:
             record = self.corpus.get(code)
@@ -312,6 +316,7 @@ class Retriever:
                 value *= size_factor(record, wanted_sizes)
                 value *= intent_factor(record, intent)
                 value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
+                value *= combination_factor(record, text) * inhaled_factor(record, text, injected)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

@@ -99,10 +99,6 @@ ESRD = record("J0882", "Darbepoetin alfa, esrd use", "Injection, darbepoetin alf
 NON_ESRD = record("J0881", "Darbepoetin alfa, non-esrd", "Injection, darbepoetin alfa, 1 microgram (non-esrd use)")
 COMPOUNDED = record("J7610", "Albuterol comp con", "Albuterol, inhalation solution, compounded product, 1 mg")
 NON_COMPOUNDED = record("J7613", "Albuterol non-comp unit", "Albuterol, inhalation solution, non-compounded, 1 mg")
-INHALED = record("J7624", "Betamethasone inhalation sol", "Betamethasone, inhalation solution, compounded product, "
-                 "administered through dme, unit dose form, per mg")
-INJECTED = record("J0702", "Betamethasone acet&sod phosp", "Injection, betamethasone acetate 3 mg and betamethasone "
-                  "sodium phosphate 3 mg")
 NOT_EQUIVALENT = record("J2471", "Inj pantoprazole(hikma) 40mg",
                         "Injection, pantoprazole (hikma), not therapeutically equivalent to j2470, 40 mg")
 
@@ -117,10 +113,6 @@ NOT_EQUIVALENT = record("J2471", "Inj pantoprazole(hikma) 40mg",
         pytest.param(COMPOUNDED, "albuterol nebulizer solution", True, id="compounded-without-cue"),
         pytest.param(COMPOUNDED, "compounded albuterol", False, id="compounded-asked"),
         pytest.param(NON_COMPOUNDED, "albuterol nebulizer solution", False, id="non-compounded-never"),
-        pytest.param(INHALED, "betamethasone 6 mg", True, id="inhalation-code-unasked"),
-        pytest.param(INHALED, "betamethasone via nebulizer", False, id="inhalation-code-nebulized"),
-        pytest.param(INHALED, "inhaled betamethasone", False, id="inhalation-code-inhaled"),
-        pytest.param(INJECTED, "betamethasone 6 mg", False, id="injection-code-kept"),
         pytest.param(NOT_EQUIVALENT, "pantoprazole 40 mg IV", True, id="not-equivalent-without-cue"),
         pytest.param(NOT_EQUIVALENT, "pantoprazole hikma", False, id="not-equivalent-labeler-named"),
     ],
