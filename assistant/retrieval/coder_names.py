@@ -102,6 +102,18 @@ CODER_NAMES: tuple[CoderName, ...] = (
               "CMS MLN MM8863: XP, a service distinct because it was performed by a different practitioner"),
     CoderName(("separate site", "separate lesion", "different site", "separate organ"), ("XS",),
               "CMS MLN MM8863: XS, a service distinct because it was performed on a separate organ or structure"),
+    CoderName(("locum tenens", "locum", "locums", "fee-for-time substitute"), ("Q6",),
+              "CMS 100-04 Ch. 1 s. 30.2.11, 'fee-for-time compensation arrangements (formerly referred to as locum "
+              "tenens arrangements)': the substitute's services are billed with modifier Q6"),
+    CoderName(("teaching physician", "resident with teaching physician", "resident supervised"), ("GC",),
+              "CMS 100-04 Ch. 12 s. 100.1.1: modifier GC, a service performed in part by a resident under the "
+              "direction of a teaching physician"),
+    CoderName(("primary care exception",), ("GE",),
+              "CMS 100-04 Ch. 12 s. 100.1.1 C: the primary care exception, services by a resident without the "
+              "presence of a teaching physician, are billed with modifier GE"),
+    CoderName(("voluntary ABN", "voluntary notice"), ("GX",),
+              "CMS 100-04 Ch. 30 s. 40.3.6: modifier GX, a notice of liability issued voluntarily (an ABN given for "
+              "a statutorily excluded service)"),
     CoderName(("new equipment", "new DME", "purchased new"), ("NU",),
               "CMS 100-04 Ch. 20 s. 130.2 and the HCPCS modifier list: NU, new equipment (DMEPOS purchase)"),
     CoderName(("used equipment", "used DME", "purchased used"), ("UE",),

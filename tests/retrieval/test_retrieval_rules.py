@@ -165,6 +165,7 @@ def test_coder_names_add_nothing_to_other_codes():
     assert "E0635" not in extra and "hoyer lift" in extra["E0630"]
     assert "DSMT" in extra["G0109"]
     assert {code for code, terms in extra.items() if "HBV screening" in terms} == {"G0499"}
+    assert {code for code, terms in extra.items() if "locum tenens" in terms} == {"Q6"}
 
 
 # --- product-specific and NOS priors --------------------------------------------------------------------------
