@@ -269,6 +269,18 @@ ASKS_FOR_OLD_CODE = re.compile(
 )
 
 
+# A HCPCS add-on code is reported only with its primary code (its descriptor says "list separately in addition to"
+# the primary; CMS MLN "Medicare Add-on Codes" and the NCCI add-on code edit tables): a question naming the service
+# without saying it is an additional unit of it means the primary code ("principal illness navigation" is G0023,
+# not the "additional 30 minutes" G0024). Bundled CPT add-ons are left to their lay terms ("each additional hour").
+ADD_ON_FACTOR = 0.7
+ADD_ON_DESCRIPTOR = re.compile(r"\(list separately in addition to\b|^each additional\b|\badditional \d+ minutes\b",
+                               re.IGNORECASE)
+ASKS_FOR_ADD_ON = re.compile(
+    r"\b(?:add(?:itional|'?l)?|add[- ]?ons?|extra|second|2nd|another|each|subsequent|prolonged|beyond|more than|"
+    r"over|after the first)\b", re.IGNORECASE)
+
+
 def prior_of(
     record: CodeRecord, today: date | None = None, *, terminated_wanted: bool = False, question: str = ""
 ) -> float:
@@ -285,6 +297,9 @@ def prior_of(
             factor *= payer.factor
     if record.system != "MODIFIER" and ASKS_FOR_MODIFIER.search(question):
         factor *= NOT_A_MODIFIER_FACTOR
+    if record.system == "HCPCS" and ADD_ON_DESCRIPTOR.search(record.official_descriptor or "") \
+            and not ASKS_FOR_ADD_ON.search(question):
+        factor *= ADD_ON_FACTOR
     terminated = record.terminated_on is not None and record.terminated_on < (today or date.today())
     if terminated and not terminated_wanted:
         factor *= TERMINATED_FACTOR

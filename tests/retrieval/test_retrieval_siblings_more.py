@@ -131,6 +131,10 @@ HH_DIRECT = record("G0299", "Hhs/hospice of rn ea 15 min", "Direct skilled nursi
                    "in the home health or hospice setting, each 15 minutes")
 HH_ASSISTANT = record("G0157", "Hhc pt assistant ea 15", "Services performed by a qualified physical therapist "
                       "assistant in the home health or hospice setting, each 15 minutes")
+PIN_ADD_ON = record("G0024", "Pin srv add 30 min pr m", "Principal illness navigation services, additional 30 minutes "
+                    "per calendar month (list separately in addition to g0023)")
+PIN_PRIMARY = record("G0023", "Pin service 60m per month", "Principal illness navigation services by certified or "
+                     "trained auxiliary personnel, 60 minutes per calendar month")
 MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service statutorily excluded", "MODIFIER")
 
 
@@ -163,6 +167,11 @@ MODIFIER = record("GY", "Item or service statutorily excluded", "Item or service
         pytest.param(HH_ASSISTANT, "physical therapy home health each 15 minutes", True, id="assistant-unsaid"),
         pytest.param(HH_ASSISTANT, "PT assistant home health visit", False, id="assistant-said"),
         pytest.param(HH_ASSISTANT, "PTA visit in the home", False, id="pta-said"),
+        pytest.param(PIN_ADD_ON, "principal illness navigation", True, id="add-on-unasked"),
+        pytest.param(PIN_ADD_ON, "PIN additional 30 minutes", False, id="add-on-additional"),
+        pytest.param(PIN_ADD_ON, "PIN add-on code", False, id="add-on-said"),
+        pytest.param(PIN_ADD_ON, "each extra 30 min of navigation", False, id="add-on-each"),
+        pytest.param(PIN_PRIMARY, "principal illness navigation", False, id="primary-kept"),
         pytest.param(SUPPLY, "statutory exclusion modifier", True, id="asks-for-a-modifier"),
         pytest.param(SUPPLY, "non-covered item", False, id="no-modifier-asked"),
         pytest.param(MODIFIER, "statutory exclusion modifier", False, id="the-modifier-kept"),
