@@ -141,6 +141,7 @@ _WITH = re.compile(r"\b(?:with\b|w/(?!o\b))(?!\s*or\s+without\b)\s*([^,;()]*)", 
 _WITHOUT = re.compile(r"(?:\bwithout\b|\bw/o\b|\bno\b)\s*([^,;()]*)", re.IGNORECASE)
 _OTHER_THAN = re.compile(r"\bother than\b\s*([^,;()]*)", re.IGNORECASE)
 _FILLER = frozenset({"a", "an", "the", "any", "type", "all", "types"})
+_AND = re.compile(r"\s+(?:and|&)\s+|\s*\+\s*", re.IGNORECASE)
 _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing (not the rest of the sentence)
 
 
@@ -148,11 +149,12 @@ _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing 
 # other (without the first) is a stated opposite ("low osmolar contrast" against Q9962 "high osmolar contrast
 # material"; "binaural" against V5060 "hearing aid, monaural"; "portable" against "stationary" oxygen; "standard"
 # walker against E0148 "walker, heavy duty"; "rental" against "purchase"; "individual" against "group session" (G0108/
-# G0109 DSMT, G0447/G0473 obesity counseling) (CMS HCPCS Level II descriptors).
+# G0109 DSMT, G0447/G0473 obesity counseling); a "fixed height" bed against "variable height" (E0250 / E0255) (CMS
+# HCPCS Level II descriptors).
 OPPOSITES: tuple[tuple[str, str], ...] = (
     ("low", "high"), ("monaural", "binaural"), ("analog", "digital"), ("disposable", "reusable"),
     ("adult", "pediatric"), ("portable", "stationary"), ("standard", "heavy"), ("rental", "purchase"),
-    ("manual", "power"), ("individual", "group"),
+    ("manual", "power"), ("individual", "group"), ("fixed", "variable"),
 )
 
 
@@ -166,12 +168,14 @@ def _names_the_opposite(asked: set[str], record_words: list[str]) -> bool:
 
 
 def _phrases(pattern: re.Pattern[str], text: str) -> list[set[str]]:
+    """The things each "with"/"without" names: "with side rails and mattress" names side rails and mattress."""
     found = []
     for match in pattern.finditer(text):
-        named = [word for word in match.group(1).split() if word.casefold() not in _FILLER][:_PHRASE_WORDS]
-        words = _words(" ".join(named))
-        if words:
-            found.append(words)
+        for part in _AND.split(match.group(1)):
+            named = [word for word in part.split() if word.casefold() not in _FILLER][:_PHRASE_WORDS]
+            words = _words(" ".join(named))
+            if words:
+                found.append(words)
     return found
 
 

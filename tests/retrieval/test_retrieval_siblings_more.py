@@ -22,6 +22,10 @@ def record(code: str, title: str, descriptor: str, system: str = "HCPCS") -> Cod
 HIGH_OSMOLAR = record("Q9962", "Hocm 300-349mg/ml", "High osmolar contrast material, 300-349 mg/ml iodine, per ml")
 MONAURAL = record("V5060", "Behind ear hearing aid", "Hearing aid, monaural, behind the ear")
 HEAVY_WALKER = record("E0148", "Heavyduty walker no wheels", "Walker, heavy duty, without wheels, each")
+BED_NO_MATTRESS = record("E0251", "Hosp bed fixd ht w/o mattres", "Hospital bed, fixed height, with any type side "
+                         "rails, without mattress")
+BED_VARIABLE = record("E0255", "Hospital bed var ht w/ mattr", "Hospital bed, variable height, hi-lo, with any type "
+                      "side rails, with mattress")
 GROUP_SESSION = record("G0109", "Diab manage trn ind/group", "Diabetes outpatient self-management training services, "
                        "group session (2 or more), per 30 minutes")
 CPM_OTHER = record("E0936", "Cpm device, other than knee", "Continuous passive motion device for use other than knee")
@@ -38,6 +42,12 @@ CPM_KNEE = record("E0935", "Cont pas motion exercise dev", "Continuous passive m
         pytest.param(MONAURAL, "behind the ear hearing aid", 1.0, id="hearing-aid-unsaid"),
         pytest.param(HEAVY_WALKER, "standard walker", STATED_OPPOSITE_FACTOR, id="standard-against-heavy"),
         pytest.param(HEAVY_WALKER, "heavy duty walker", 1.0, id="heavy-asked"),
+        pytest.param(BED_NO_MATTRESS, "hospital bed with side rails and mattress", STATED_OPPOSITE_FACTOR,
+                     id="with-a-and-b-names-b"),
+        pytest.param(BED_NO_MATTRESS, "hospital bed with side rails", 1.0, id="with-a-only"),
+        pytest.param(BED_VARIABLE, "fixed height hospital bed with mattress", STATED_OPPOSITE_FACTOR,
+                     id="fixed-against-variable"),
+        pytest.param(BED_VARIABLE, "hi-lo variable height bed", 1.0, id="variable-asked"),
         pytest.param(GROUP_SESSION, "DSMT individual 30 min", STATED_OPPOSITE_FACTOR, id="individual-against-group"),
         pytest.param(GROUP_SESSION, "DSMT group class", 1.0, id="group-asked"),
         pytest.param(CPM_OTHER, "CPM machine for knee", STATED_OPPOSITE_FACTOR, id="other-than-knee"),
