@@ -37,6 +37,14 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
               "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
+    CoderName(("extra depth shoe", "extra-depth shoe", "extra depth shoes", "diabetic shoe", "diabetic shoes",
+               "depth shoe"), ("A5500",),
+              "CMS Medicare Benefit Policy Manual 100-02 Ch. 15 s. 140 and DME MAC LCD L33369 (therapeutic shoes for "
+              "persons with diabetes): the extra-depth shoe is A5500, 'off-the-shelf depth-inlay shoe'"),
+    CoderName(("custom molded shoe", "custom-molded shoe", "custom molded diabetic shoe"), ("A5501",),
+              "100-02 Ch. 15 s. 140 and LCD L33369: the custom-molded therapeutic shoe is A5501"),
+    CoderName(("diabetic insert", "diabetic inserts", "diabetic shoe insert"), ("A5512", "A5513", "A5514"),
+              "100-02 Ch. 15 s. 140 and LCD L33369: inserts for diabetic shoes are A5512-A5514 by how they are made"),
     # Medicare preventive and care-management services by the abbreviations CMS itself uses for them (the HCPCS
     # descriptors spell them out): coders type "DSMT", "IBT", "HCV screening", "PIN".
     CoderName(("DSMT", "diabetes self-management training", "diabetes education"), ("G0108", "G0109"),
