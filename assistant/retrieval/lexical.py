@@ -95,10 +95,11 @@ _JOINERS = re.compile(r"[-/'.]")
 # matches ranks the record a question rules out. So a word after a negator, up to the next comma, semicolon,
 # colon, bracket or "with", becomes `NEGATED + word` (on both sides: "catheter without latex" still meets the
 # record that says "without latex"), and "non-X" yields `NEGATED + x` besides its joined form.
-NEGATORS = frozenset(["without", "w/o", "non"])
-# "not" and "no" negate only the next word: "not otherwise specified", "not meeting criteria for high risk" (G0121
-# is still about high risk, as a screening for those who are not), "no side rails".
-SHORT_NEGATORS = frozenset(["not", "no"])
+NEGATORS = frozenset(["without", "w/o"])
+# "not", "no" and a separate "non" negate only the next word: "not otherwise specified", "not meeting criteria for
+# high risk" (G0121 is still about high risk, as a screening for those who are not), "no side rails", "non pneumatic
+# walking boot" (like "non-pneumatic": the boot is still a walking boot, L4387).
+SHORT_NEGATORS = frozenset(["not", "no", "non"])
 NEGATED = "no_"
 _SCOPE_END = re.compile(r"[,;:()\[\]]")
 

@@ -219,6 +219,8 @@ def test_spellings_meet_or_stay_apart(left, right, meet):
         pytest.param("not otherwise specified", ["no_otherwise"], ["specified"], id="not-negates-one-word"),
         pytest.param("not meeting criteria for high risk", ["no_meet"], ["high", "risk"], id="not-stops-after-one"),
         pytest.param("without side rails, with mattress", ["no_side", "no_rail"], ["mattress"], id="without-to-comma"),
+        pytest.param("non pneumatic walking boot", ["no_pneumatic"], ["walk", "boot"], id="separate-non-one-word"),
+        pytest.param("non emergency ambulance", ["no_emergency"], ["ambulance"], id="non-emergency-spaced"),
     ],
 )
 def test_negator_scope(text, negated, plain):
