@@ -37,6 +37,13 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
               "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
+    CoderName(("CAM boot", "CAM walker", "controlled ankle motion walker", "fracture boot"), ("L4387", "L4386"),
+              "CAM (controlled ankle motion) walker is the product name manufacturers and orthotists use for the "
+              "non-pneumatic walking boot, HCPCS L4386/L4387 'walking boot, non-pneumatic ... prefabricated' (the "
+              "pneumatic one is L4360/L4361)"),
+    CoderName(("post op shoe", "post-op shoe", "postoperative shoe", "surgical shoe"), ("L3260",),
+              "HCPCS L3260 'surgical boot/shoe, each', the shoe worn after foot surgery (DME MAC Jurisdiction "
+              "Supplier Manuals, orthopedic footwear: surgical boots and shoes are coded L3260)"),
     CoderName(("extra depth shoe", "extra-depth shoe", "extra depth shoes", "diabetic shoe", "diabetic shoes",
                "depth shoe"), ("A5500",),
               "CMS Medicare Benefit Policy Manual 100-02 Ch. 15 s. 140 and DME MAC LCD L33369 (therapeutic shoes for "

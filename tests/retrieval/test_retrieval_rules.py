@@ -167,6 +167,7 @@ def test_coder_names_add_nothing_to_other_codes():
     assert {code for code, terms in extra.items() if "HBV screening" in terms} == {"G0499"}
     assert {code for code, terms in extra.items() if "locum tenens" in terms} == {"Q6"}
     assert {code for code, terms in extra.items() if "extra depth shoe" in terms} == {"A5500"}
+    assert {code for code, terms in extra.items() if "CAM boot" in terms} == {"L4386", "L4387"}
 
 
 # --- product-specific and NOS priors --------------------------------------------------------------------------
