@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.lexical import NEGATED, tokenize
+from assistant.retrieval.lexical import NEGATED, tokens
 
 COMBINATION_FACTOR = 0.7
 # Where a drug descriptor's name starts: after the form word CMS puts first ("Injection, ...").
@@ -62,7 +62,7 @@ def combination_factor(record: CodeRecord, question: str) -> float:
     drugs = combination_drugs(record)
     if not drugs:
         return 1.0
-    asked = {token.removeprefix(NEGATED) for token in tokenize(question)}
+    asked = {token.removeprefix(NEGATED) for token in tokens(question)}
     named = [drug for drug in drugs if _names(asked, drug)]
     if not named or len(named) == len(drugs):
         return 1.0

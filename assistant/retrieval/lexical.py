@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -194,6 +195,13 @@ def tokenize(text: str) -> list[str]:
             negated = False
         previous = word if word not in STOPWORDS else None
     return tokens
+
+
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[str, ...]:
+    """`tokenize`, remembered: the ranking rules read the same descriptors and question for every candidate of every
+    search (a descriptor tokenized once, not once per search)."""
+    return tuple(tokenize(text))
 
 
 @dataclass(frozen=True)

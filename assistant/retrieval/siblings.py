@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.lexical import NEGATED, tokenize
+from assistant.retrieval.lexical import NEGATED, tokens
 
 # Two descriptors are siblings when they share at least this share of their comma-separated parts, and each has at
 # most MAX_DIFFERENT parts the other lacks.
@@ -44,7 +44,7 @@ def descriptor_parts(record: CodeRecord) -> list[str]:
 
 def _words(part: str) -> set[str]:
     """A part's words as the tokenizer reads them, a negated word also by its bare form ("no_mattress" -> mattress)."""
-    return {token.removeprefix(NEGATED) for token in tokenize(part)}
+    return {token.removeprefix(NEGATED) for token in tokens(part)}
 
 
 def deciding_parts(first: CodeRecord, other: CodeRecord) -> tuple[list[str], list[str]] | None:
@@ -113,7 +113,7 @@ _EXCLUSION = re.compile(r"(?<!or )\bwithout\b([^,;()]*)", re.IGNORECASE)
 
 def asked_words(question: str) -> set[str]:
     """The question's words as the tokenizer reads them, negated ones by their bare form."""
-    return {token.removeprefix(NEGATED) for token in tokenize(question)}
+    return {token.removeprefix(NEGATED) for token in tokens(question)}
 
 
 def unstated_exclusion_factor(record: CodeRecord, question: str | set[str]) -> float:
@@ -187,17 +187,17 @@ def stated_opposite_factor(record: CodeRecord, question: str) -> float:
     if not descriptor:
         return 1.0
     # "walker, no wheels" against "walker, folding, wheeled": what the question rules out, the record has.
-    excluded = {token.removeprefix(NEGATED) for token in tokenize(question) if token.startswith(NEGATED)}
-    plain = {token for token in tokenize(descriptor) if not token.startswith(NEGATED)}
+    excluded = {token.removeprefix(NEGATED) for token in tokens(question) if token.startswith(NEGATED)}
+    plain = {token for token in tokens(descriptor) if not token.startswith(NEGATED)}
     if excluded and _says_any(excluded, plain):
         return STATED_OPPOSITE_FACTOR
     # "CPM machine for knee" against E0936 "... for use other than knee": CMS's "other than X" sibling excludes
     # what the question names (E0747 "other than spinal applications", E0114 crutches "other than wood").
     if "other than" in descriptor.casefold():
-        said = {token for token in tokenize(question) if not token.startswith(NEGATED)}
+        said = {token for token in tokens(question) if not token.startswith(NEGATED)}
         if any(said & words for words in _phrases(_OTHER_THAN, descriptor)):
             return STATED_OPPOSITE_FACTOR
-    if _names_the_opposite(asked_words(question), tokenize(descriptor)):
+    if _names_the_opposite(asked_words(question), tokens(descriptor)):
         return STATED_OPPOSITE_FACTOR
     if "with" not in descriptor.casefold():
         return 1.0
