@@ -127,6 +127,8 @@ class ProductForm:
     name: str
     descriptor: re.Pattern[str]
     typed: re.Pattern[str]
+    # Words that do not name the form but make it likely, so it does not yield (asked beside the plain code).
+    kept_by: re.Pattern[str] | None = None
 
 
 # Esters of one molecule CMS codes apart (HCPCS descriptors: triamcinolone acetonide J3300/J3301/J3304, diacetate
@@ -138,8 +140,12 @@ ESTERS: tuple[str, ...] = ("acetonide", "diacetate", "hexacetonide", "decanoate"
 
 # The product forms of the search's rule (`assistant/retrieval/priors.py`), without "ER" (an emergency room).
 PRODUCT_FORMS: tuple[ProductForm, ...] = (
+    # An eye or a spinal site: preservative-free products are the ones for it (HCPCS J2274 "morphine sulfate,
+    # preservative-free for epidural or intrathecal use"; FDA label of TRIESENCE, triamcinolone acetonide injectable
+    # suspension for intravitreal use, preservative-free: J3300), so the plain code is not assumed there.
     ProductForm("preservative-free", re.compile(r"\bpreservative[- ]free\b", _I),
-                re.compile(r"\b(?:preservative[- ]free|pf|p\.f\.)(?!\w)", _I)),
+                re.compile(r"\b(?:preservative[- ]free|pf|p\.f\.)(?!\w)", _I),
+                re.compile(r"\b(?:intra-?vitreal|intra-?ocular|ophthalmic|eye|epidural|intra-?thecal|spinal)\b", _I)),
     ProductForm("extended-release", re.compile(r"\b(?:extended[- ]release|microspheres?)\b", _I),
                 re.compile(r"\b(?:extended[- ]release|xr|microspheres?)\b", _I)),
     ProductForm("liposomal", re.compile(r"\bliposom\w*", _I), re.compile(r"\bliposom\w*", _I)),
@@ -159,20 +165,25 @@ def forms_of(record: CodeRecord) -> frozenset[str]:
 
 def by_form(candidates: list[CodeRecord], words: str) -> list[CodeRecord]:
     """The codes of the form the words name (see the module docstring): a form named keeps the codes that have it;
-    a form not named yields to the codes without it; when every code left names a form the words do not, the one
-    NOS code. Every candidate when nothing chooses (then asked)."""
+    a form not named yields to the codes without it (unless the words make it likely: `kept_by`); when every code
+    left names a form the words do not, the one NOS code. Every candidate when nothing chooses (then asked)."""
     if len(candidates) < 2:
         return candidates
     marks = {r.code: forms_of(r) for r in candidates}
     typed = {form.name for form in PRODUCT_FORMS if form.typed.search(words)}
+    likely = {form.name for form in PRODUCT_FORMS if form.kept_by is not None and form.kept_by.search(words)}
     most = max(len(marks[r.code] & typed) for r in candidates)
     kept = [r for r in candidates if len(marks[r.code] & typed) == most] if most else list(candidates)
     common = frozenset.intersection(*(marks[r.code] for r in kept))
-    plain = [r for r in kept if not marks[r.code] - typed - common]
+    plain = [r for r in kept if not marks[r.code] - typed - likely - common]
     if plain:
         return plain
     nos = [r for r in kept if _NOS.search(r.official_descriptor or r.title)]
-    return nos if len(nos) == 1 else kept
+    if len(nos) != 1:
+        return kept
+    # Beside the NOS code stays a code that differs from it only by forms the words make likely (asked).
+    base = marks[nos[0].code]
+    return [r for r in kept if r is nos[0] or marks[r.code] - base - typed <= likely]
 
 
 __all__ = ["ESTERS", "INHALED_WORDS", "ORAL_WORDS", "PRODUCT_FORMS", "ROUTE_FORMS", "ProductForm", "RouteForms",

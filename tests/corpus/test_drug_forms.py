@@ -135,6 +135,10 @@ FORMED = [
     pytest.param([J1071, J3121], "testosterone 200 mg IM", ["J1071", "J3121"], id="esters-without-nos-asked"),
     pytest.param([J2270, J2274], "morphine 4 mg IV", ["J2270"], id="preservative-free-not-named"),
     pytest.param([J2270, J2274], "morphine PF 4 mg intrathecal", ["J2274"], id="pf-named"),
+    # An eye or spinal site makes the preservative-free product likely: asked beside the plain code, never assumed.
+    pytest.param([J2270, J2274], "morphine 1 mg intrathecal", ["J2270", "J2274"], id="spinal-site-asked"),
+    pytest.param([J3300, J3301, J3302, J3303, J3304], "triamcinolone 4 mg intravitreal", ["J3300", "J3301"],
+                 id="eye-site-asked"),
     pytest.param(BUDESONIDE, "budesonide 0.5 mg neb", ["J7626", "J7633"], id="compounded-not-named"),
     pytest.param(BUDESONIDE, "budesonide 0.5 mg compounded neb", ["J7627", "J7634"], id="compounded-named"),
     pytest.param([J3260, J7682], "tobramycin 80 mg", ["J3260"], id="inhalation-not-named"),
