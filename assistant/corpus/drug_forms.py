@@ -186,5 +186,15 @@ def by_form(candidates: list[CodeRecord], words: str) -> list[CodeRecord]:
     return [r for r in kept if r is nos[0] or marks[r.code] - base - typed <= likely]
 
 
+def form_hint(candidates: list[CodeRecord]) -> str:
+    """The forms that split these codes, said with the question that asks which one (else "")."""
+    marks = {r.code: forms_of(r) for r in candidates}
+    if len(marks) < 2:
+        return ""
+    common = frozenset.intersection(*marks.values())
+    parts = [f"{code}: {', '.join(sorted(forms - common))}" for code, forms in marks.items() if forms - common]
+    return f" The HCPCS descriptors split this drug by form ({'; '.join(parts)}): say the form given." if parts else ""
+
+
 __all__ = ["ESTERS", "INHALED_WORDS", "ORAL_WORDS", "PRODUCT_FORMS", "ROUTE_FORMS", "ProductForm", "RouteForms",
-           "by_form", "by_route", "descriptor_of", "forms_of", "route_note", "stated_routes"]
+           "by_form", "by_route", "descriptor_of", "form_hint", "forms_of", "route_note", "stated_routes"]

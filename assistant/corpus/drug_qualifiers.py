@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.corpus.drug_forms import ORAL_WORDS, by_form, by_route
+from assistant.corpus.drug_forms import ORAL_WORDS, by_form, by_route, form_hint
 from assistant.corpus.records import CodeRecord
 from assistant.units.drugs import DOSE_UNITS
 
@@ -179,7 +179,7 @@ def qualifier_hint(candidates: list[CodeRecord]) -> str:
     oral = [r.code for r in candidates if _ORAL_CODE.search(_descriptor(r))]
     if oral and len(oral) < len(candidates):
         return f" {', '.join(oral)} {'is' if len(oral) == 1 else 'are'} oral: say IV/injection or oral (PO)."
-    return ""
+    return form_hint(candidates)  # preservative-free, extended-release, an ester ... (drug_forms)
 
 
 __all__ = ["INDICATION_NAMES", "INDICATION_SPLITS", "Indication", "by_dose_kind", "by_indication", "indication",

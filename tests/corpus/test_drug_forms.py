@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.corpus.drug_forms import by_form, by_route, forms_of, route_note, stated_routes
+from assistant.corpus.drug_forms import by_form, by_route, form_hint, forms_of, route_note, stated_routes
 from assistant.corpus.drugs import DrugDictionary
 from assistant.corpus.records import BillingUnit, CodeRecord
 
@@ -177,3 +177,10 @@ def test_an_ester_folds_to_a_molecule_the_files_name(dictionary: DrugDictionary)
     # "testosterone" is named bare by no descriptor: only its esters have codes, so the ester must be said.
     assert dictionary.candidates("testosterone") == []
     assert _codes(dictionary.candidates("testosterone cypionate")) == ["J1071"]
+
+
+def test_the_question_names_the_forms_that_decide() -> None:
+    hint = form_hint([J3300, J3301])
+    assert "J3300: preservative-free" in hint and "J3301" not in hint
+    assert form_hint([J7683, J7684]) == ""  # the same forms: no word of form decides
+    assert form_hint([J3301]) == ""
