@@ -18,6 +18,9 @@ Read from the public HCPCS Level II descriptors and the words typed, never from 
   ranks the search (`assistant/retrieval/priors.py`, "a product form CMS codes apart from the plain drug"). Still
   several -> asked, never the first.
 
+The words a name ends with that fold to the molecule are declared here too (`SALTS`, `ESTERS`): the drug dictionary
+reads "vincristine sulfate" also as "vincristine" and "triamcinolone hexacetonide" also as "triamcinolone".
+
 Pure: the records' descriptors and the typed words only.
 """
 
@@ -131,6 +134,13 @@ class ProductForm:
     kept_by: re.Pattern[str] | None = None
 
 
+# The words a name ends with that fold to the molecule, declared together. Salts and forms a descriptor adds after
+# the drug's name: "bleomycin sulfate" is typed "bleomycin" (issue 17); the dictionary reads both names.
+SALTS = frozenset({
+    "sulfate", "sulphate", "hcl", "hydrochloride", "sodium", "disodium", "acetate", "phosphate", "citrate",
+    "mesylate", "tartrate", "succinate", "lactate", "edisylate", "maleate", "besylate", "tromethamine", "calcium",
+    "bromide", "injection", "liposomal", "liposome",
+})
 # Esters of one molecule CMS codes apart (HCPCS descriptors: triamcinolone acetonide J3300/J3301/J3304, diacetate
 # J3302, hexacetonide J3303; haloperidol J1630 vs haloperidol decanoate J1631; fluphenazine hcl J2679 vs decanoate
 # J2680; testosterone cypionate J1071, enanthate J3121, undecanoate J3145). The drug dictionary reads each as the
@@ -196,5 +206,6 @@ def form_hint(candidates: list[CodeRecord]) -> str:
     return f" The HCPCS descriptors split this drug by form ({'; '.join(parts)}): say the form given." if parts else ""
 
 
-__all__ = ["ESTERS", "INHALED_WORDS", "ORAL_WORDS", "PRODUCT_FORMS", "ROUTE_FORMS", "ProductForm", "RouteForms",
-           "by_form", "by_route", "descriptor_of", "form_hint", "forms_of", "route_note", "stated_routes"]
+__all__ = ["ESTERS", "INHALED_WORDS", "ORAL_WORDS", "PRODUCT_FORMS", "ROUTE_FORMS", "SALTS", "ProductForm",
+           "RouteForms", "by_form", "by_route", "descriptor_of", "form_hint", "forms_of", "route_note",
+           "stated_routes"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from assistant.corpus.codes import find_code_spans, normalize_ndc
-from assistant.corpus.drug_forms import ESTERS
+from assistant.corpus.drug_forms import ESTERS, SALTS
 from assistant.corpus.drug_names import DRUG_NAMES
 from assistant.corpus.drug_qualifiers import by_dose_kind, by_indication, narrow
 from assistant.corpus.records import CodeRecord
@@ -136,19 +136,12 @@ class DrugMention:
     typo_of: str | None = None
 
 
-# Salts and forms a descriptor adds after the drug's name: "bleomycin sulfate" is typed "bleomycin" (issue 17).
-_SALTS = frozenset({
-    "sulfate", "sulphate", "hcl", "hydrochloride", "sodium", "disodium", "acetate", "phosphate", "citrate",
-    "mesylate", "tartrate", "succinate", "lactate", "edisylate", "maleate", "besylate", "tromethamine", "calcium",
-    "bromide", "injection", "liposomal", "liposome",
-})
-
-
 def _without_salt(name: str) -> str | None:
-    """The name without the salt or form words that end it ("vincristine sulfate" -> "vincristine"), or None."""
+    """The name without the salt or form words that end it ("vincristine sulfate" -> "vincristine": `SALTS`), or
+    None."""
     words = name.casefold().split()
     stripped = list(words)
-    while len(stripped) > 1 and stripped[-1] in _SALTS:
+    while len(stripped) > 1 and stripped[-1] in SALTS:
         stripped.pop()
     return " ".join(stripped) if stripped != words else None
 
