@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.chat.reading.vocabulary import FLUSH_SOLUTIONS, PORT_FLUSH_VERB
+from assistant.chat.reading.vocabulary import PORT_FLUSH_VERB
 
 # "(primary reason)", "main reason for the visit", "reason for visit": the service whose words say it.
 _REASON = re.compile(r"\b(?:primary|main|chief|principal|key)\s+reason\b|\breason\s+for\s+(?:the\s+)?"
@@ -81,5 +81,4 @@ def visit_service(words: str) -> bool:
     return port_flush(words) or on_body_injector(words)
 
 
-__all__ = ["FLUSH_SOLUTIONS", "added_pump_setup", "on_body_injector", "port_flush", "states_primary_reason",
-           "visit_service"]
+__all__ = ["added_pump_setup", "on_body_injector", "port_flush", "states_primary_reason", "visit_service"]

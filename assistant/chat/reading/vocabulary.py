@@ -94,9 +94,9 @@ NUMBER_OWNERS = frozenset({
 
 # Relations between the administrations of one visit (issue 17 class 4), declared once: regular expressions over the
 # lower-cased question. `reading/relations.py` reads them; the encounter engine codes them (encounters.md A4, A5, A8).
-# The fluids a drug is given in, carried by, piggybacked into or flushed with (never a drug of the visit there).
 # Saline as typed: a fluid (FLUID_WORDS) and a flush solution (FLUSH_SOLUTIONS).
 SALINE_WORDS: tuple[str, ...] = ("ns", "normal saline", "saline", "nacl", "sodium chloride")
+# The fluids a drug is given in, carried by, piggybacked into or flushed with (never a drug of the visit there).
 FLUID_WORDS = (r"(?:0\.9\s?%\s+|1/2\s?|half\s+)?(?:" + "|".join(SALINE_WORDS) + r"|d5w|d5ns|d5\s?1/2\s?ns"
                r"|lr|lactated ringer'?s?|ringer'?s?|sterile water|swfi|iv fluids?|ivf)")
 # Flushes, declared once (issue 17 class 4): a flush beside a drug administration is included in it (CPT drug
