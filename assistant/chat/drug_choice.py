@@ -18,12 +18,11 @@ def narrowed(dictionary: DrugDictionary | None, records: list[CodeRecord], term:
     records as given."""
     if dictionary is None:
         return records, None
+    # Every code with a billing unit the dictionary gives the name, beside the records carrying it as a lay term:
+    # the crosswalk's "granisetron" is only Sustol's (J1627, extended-release), the descriptor's also J1626;
+    # "ondansetron" typed PO is Q0162 (oral) beside J2405. The route and the product form then choose.
+    records = [*records, *(r for r in dictionary.candidates(term) if r not in records and r.billing_unit is not None)]
     found = [r for r in dictionary.resolve(records, text) if r.billing_unit is not None]
-    if not found and records:
-        # The stated route rules out the codes a curated term names ("ondansetron" of J2405, typed "PO"): the
-        # dictionary's other codes of the name (Q0162, oral) may fit it.
-        records = dictionary.candidates(term) or records
-        found = [r for r in dictionary.resolve(records, text) if r.billing_unit is not None]
     found = dictionary.by_strength(found, dose, unit, term, text)
     return found, None if found else route_note(records, text, term) or None
 

@@ -132,6 +132,7 @@ class ProductForm:
     typed: re.Pattern[str]
     # Words that do not name the form but make it likely, so it does not yield (asked beside the plain code).
     kept_by: re.Pattern[str] | None = None
+    said: bool = True  # a coder says this form (in the question that asks); else the product's name decides
 
 
 # The words a name ends with that fold to the molecule, declared together. Salts and forms a descriptor adds after
@@ -162,6 +163,19 @@ PRODUCT_FORMS: tuple[ProductForm, ...] = (
     ProductForm("compounded", re.compile(r"(?<!non-)(?<!non )\bcompounded\b", _I),
                 re.compile(r"(?<!non-)(?<!non )\bcompound(?:ed)?\b", _I)),
     ProductForm("inhalation", re.compile(_INHALED_FORM, _I), re.compile(INHALED_WORDS, _I)),
+    # An eye, ear or skin product ("Dexamethasone, lacrimal ophthalmic insert" J1096, "..., intravitreal implant"
+    # J7312) beside the injection (J1100): the drug's name alone means the injection.
+    ProductForm("eye, ear or skin", re.compile(_LOCAL_FORMS + "|" + _EYE_FORMS + r"|\blacrimal\b", _I),
+                re.compile(r"\b(?:eyes?|ocular|ophthalmic|intra-?ocular|intra-?vitreal|lacrimal|ears?|otic|topical|"
+                           r"vaginal|rectal|transdermal|patch)\b", _I)),
+    # A 505(b)(2) product CMS codes apart "not therapeutically equivalent to" the reference drug (HCPCS descriptors,
+    # e.g. midazolam in sodium chloride J2251 beside midazolam J2250; CMS ASP files list them apart).
+    ProductForm("not therapeutically equivalent", re.compile(r"\bnot therapeutically equivalent\b", _I),
+                re.compile(r"\bnot therapeutically equivalent\b|\b505\s*\(?b\)?", _I), said=False),
+    # Co-formulated with hyaluronidase for subcutaneous use ("rituximab 10 mg and hyaluronidase" J9311 beside
+    # rituximab J9312): the molecule alone means the intravenous product; a subcutaneous route makes it likely.
+    ProductForm("with hyaluronidase", re.compile(r"\band hyaluronidase\b", _I), re.compile(r"\bhyaluronidase\b", _I),
+                re.compile(r"\b(?:sq|sc|subq|sub-q|subcut\w*|subcutaneous(?:ly)?)\b", _I)),
     *(ProductForm(ester, re.compile(rf"\b{ester}\b", _I), re.compile(rf"\b{ester}\b", _I)) for ester in ESTERS),
 )
 _NOS = re.compile(r"\bnot otherwise specified\b|\bnos\b", _I)
@@ -198,7 +212,8 @@ def by_form(candidates: list[CodeRecord], words: str) -> list[CodeRecord]:
 
 def form_hint(candidates: list[CodeRecord]) -> str:
     """The forms that split these codes, said with the question that asks which one (else "")."""
-    marks = {r.code: forms_of(r) for r in candidates}
+    unsaid = {form.name for form in PRODUCT_FORMS if not form.said}
+    marks = {r.code: forms_of(r) - unsaid for r in candidates}
     if len(marks) < 2:
         return ""
     common = frozenset.intersection(*marks.values())

@@ -128,9 +128,11 @@ def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
         named = set(_tokens(words))
         specific = {r.code: _product_specific(r) for r in kept}
         generic = [r for r in kept if not specific[r.code]]
+        chosen = [r for r in kept if specific[r.code] & named]
         if generic and len(generic) < len(kept):
-            chosen = [r for r in kept if specific[r.code] & named]
             kept = chosen or generic
+        elif chosen:  # every code is one product's: the product named ("adrenalin" J0169 beside "(endo)" J0163)
+            kept = chosen
     return by_indication(by_form(kept, words), words)
 
 

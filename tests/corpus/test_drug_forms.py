@@ -53,6 +53,14 @@ J7620 = _drug("J7620", "Albuterol, up to 2.5 mg and ipratropium bromide, up to 0
 J2270 = _drug("J2270", "Injection, morphine sulfate, up to 10 mg", 10)
 J2274 = _drug("J2274", "Injection, morphine sulfate, preservative-free for epidural or intrathecal use, 10 mg", 10)
 
+J1100 = _drug("J1100", "Injection, dexamethasone sodium phosphate, 1 mg")
+J1096 = _drug("J1096", "Dexamethasone, lacrimal ophthalmic insert, 0.1 mg", 0.1)
+J2250 = _drug("J2250", "Injection, midazolam hydrochloride, per 1 mg")
+J2251 = _drug("J2251", "Injection, midazolam in 0.9% sodium chloride, intravenous, not therapeutically equivalent to "
+                       "j2250, 1 mg")
+J9312 = _drug("J9312", "Injection, rituximab, 10 mg", 10)
+J9311 = _drug("J9311", "Injection, rituximab 10 mg and hyaluronidase", 10)
+
 RECORDS = [*TRIAMCINOLONE, *BUDESONIDE, J8522, J1630, J1631, J1071, J3121, J3260, J7682]
 
 
@@ -142,6 +150,12 @@ FORMED = [
     pytest.param(BUDESONIDE, "budesonide 0.5 mg neb", ["J7626", "J7633"], id="compounded-not-named"),
     pytest.param(BUDESONIDE, "budesonide 0.5 mg compounded neb", ["J7627", "J7634"], id="compounded-named"),
     pytest.param([J3260, J7682], "tobramycin 80 mg", ["J3260"], id="inhalation-not-named"),
+    pytest.param([J1100, J1096], "dexamethasone 10 mg", ["J1100"], id="eye-product-not-named"),
+    pytest.param([J1100, J1096], "dexamethasone 0.4 mg insert, left eye", ["J1096"], id="eye-named"),
+    pytest.param([J2250, J2251], "midazolam 2 mg", ["J2250"], id="not-therapeutically-equivalent-yields"),
+    pytest.param([J9312, J9311], "rituximab 700 mg", ["J9312"], id="hyaluronidase-not-named"),
+    pytest.param([J9312, J9311], "rituximab 1400 mg SQ", ["J9311", "J9312"], id="subcutaneous-asked"),
+    pytest.param([J9312, J9311], "rituximab with hyaluronidase 1400 mg", ["J9311"], id="hyaluronidase-named"),
 ]
 
 
@@ -184,3 +198,4 @@ def test_the_question_names_the_forms_that_decide() -> None:
     assert "J3300: preservative-free" in hint and "J3301" not in hint
     assert form_hint([J7683, J7684]) == ""  # the same forms: no word of form decides
     assert form_hint([J3301]) == ""
+    assert form_hint([J2250, J2251]) == ""  # the product's name decides, not a form word
