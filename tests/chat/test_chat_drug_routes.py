@@ -27,6 +27,7 @@ CODED = [
     pytest.param("budesonide 0.5 mg neb", {"J7626": 1}, id="budesonide-nebulized"),
     pytest.param("ondansetron 8 mg PO", {"Q0162": 8}, id="curated-name-taken-orally"),
     pytest.param("ondansetron 4 mg IVP", {"96374": 1, "J2405": 4}, id="curated-name-by-injection"),
+    pytest.param("zofran 8 mg PO", {"Q0162": 8}, id="brand-taken-orally"),
     pytest.param("capecitabine 500 mg PO", {"J8522": 10}, id="oral-drug-taken-orally"),
     # The crosswalk names only Sustol (J1627, extended-release) "granisetron"; the plain code is J1626 (100 mcg).
     pytest.param("granisetron 1 mg IV", {"J1626": 10}, id="extended-release-not-named"),
