@@ -23,6 +23,7 @@ from assistant.chat.encounter_render import render
 from assistant.chat.encounter_visit import device_flags, primary_index, primary_questions, visit_rows
 from assistant.chat.reading.visit_cues import on_body_injector, port_flush
 from assistant.contract import Answer
+from assistant.corpus.drug_forms import route_note
 from assistant.corpus.drug_qualifiers import qualifier_hint
 from assistant.units import MueLimit
 from assistant.units.encounter import Administration, Encounter, EncounterResult, code_encounter
@@ -187,11 +188,14 @@ def resolve_name(drug: str | None, code: str | None, words: str, router: RouterL
 
 def _codes_named(drug: str | None, router: RouterLike, words: str = "") -> tuple[list[str], str]:
     """The current codes a drug name fits after the typed qualifiers, when it fits more than one (else empty), and
-    the words that would decide among them (`qualifier_hint`: the ESRD indication, oral vs IV), or ""."""
+    the words that would decide among them (`qualifier_hint`: the ESRD indication, oral vs IV), or "". No codes and
+    why when the stated route rules out every code of the name (`route_note`: "capecitabine 500 mg IM")."""
     drugs = getattr(router.corpus, "drugs", None)
     if not drug or drugs is None:
         return [], ""
     found = drugs.resolve(drugs.candidates(drug), words)
+    if not found:
+        return [], route_note(drugs.candidates(drug), words, drug)
     return ([r.code for r in found], qualifier_hint(found)) if len(found) > 1 else ([], "")
 
 
@@ -291,6 +295,9 @@ def to_encounter(
             # Never the first of several: "methylprednisolone 80 mg" is acetate (J1010) or sodium succinate (J2919).
             questions.append(f"'{service.drug}' fits several drug codes ({', '.join(several)}): which product was "
                              "given? Name it or its code." + hint)
+            continue
+        if drug is None and not fluid and hint and not several:
+            questions.append(hint)  # the stated route rules out every code of the drug (drug_forms.route_note)
             continue
         category = service.category if service.category in ("chemotherapy", "therapeutic", "hydration") else None
         hormonal = True if service.category == "hormonal_antineoplastic" else None

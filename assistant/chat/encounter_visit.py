@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from assistant.chat.reading.visit_cues import (
-    FLUSH_SOLUTIONS,
     added_pump_setup,
     on_body_injector,
     port_flush,
     states_primary_reason,
 )
+from assistant.chat.reading.vocabulary import FLUSH_SOLUTIONS
 
 
 class ServiceWords(Protocol):

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from assistant.chat import answers
 from assistant.chat.described import described_hook, described_without_numbers, sibling_notes
 from assistant.chat.diagnosis_route import diagnosis_hook
+from assistant.chat.drug_choice import narrowed
 from assistant.chat.edits_chat import answer_edits_question, mue_lookup_for, ptp_answer
 from assistant.chat.fees_chat import release_and_fee_answer
 from assistant.chat.guidelines_chat import (
@@ -151,17 +152,15 @@ class Router:
         dictionary = getattr(self.corpus, "drugs", None)
         for text in (parsed.text, *reversed(parsed.earlier_texts)):
             if match := self._drug_pattern.search(text):
-                records = self._drug_terms[match.group(0).casefold()]
-                if dictionary is not None:
-                    records = dictionary.by_strength(records, parsed.dose, parsed.dose_unit, match.group(0), text)
-                return self._one_package(records, parsed, match.group(0))
+                records, note = narrowed(dictionary, self._drug_terms[match.group(0).casefold()], match.group(0),
+                                         text, parsed.dose, parsed.dose_unit)  # route, form, strength (drug_choice)
+                return self._one_package(records, parsed, match.group(0)) if records else (None, note)
             # The drug dictionary (CODES: brand/generic names from the crosswalk and descriptors, NDCs in any shape).
             for mention in dictionary.find(text) if dictionary is not None and hasattr(dictionary, "find") else ():
-                candidates = dictionary.by_strength([r for r in dictionary.resolve(mention.candidates, text)
-                                                     if r.billing_unit is not None], parsed.dose, parsed.dose_unit,
-                                                    mention.surface, text)
-                if candidates:
-                    return self._one_package(candidates, parsed, mention.surface)
+                candidates, note = narrowed(dictionary, mention.candidates, mention.surface, text, parsed.dose,
+                                            parsed.dose_unit)
+                if candidates or note:
+                    return self._one_package(candidates, parsed, mention.surface) if candidates else (None, note)
         return None, None
 
     @staticmethod

@@ -31,6 +31,8 @@ DRUG_NAMES: tuple[DrugName, ...] = (
     DrugName(("reglan",), "metoclopramide", _label("REGLAN", "metoclopramide")),
     DrugName(("compazine",), "prochlorperazine", _label("COMPAZINE", "prochlorperazine edisylate")),
     DrugName(("aloxi",), "palonosetron", _label("ALOXI", "palonosetron HCl")),
+    # ZOFRAN is the injection and the tablets: the typed route chooses (J2405 injection, Q0162 oral; drug_forms).
+    DrugName(("zofran",), "ondansetron", "FDA labels (DailyMed): ZOFRAN (ondansetron) injection; ZOFRAN tablets"),
     DrugName(("haldol",), "haloperidol", _label("HALDOL", "haloperidol")),
     DrugName(("sublimaze",), "fentanyl", _label("SUBLIMAZE", "fentanyl citrate")),
     DrugName(("narcan",), "naloxone", _label("NARCAN", "naloxone hydrochloride")),

@@ -13,7 +13,10 @@
 - **dose unit**: a code whose billing unit cannot take the dose's unit (units vs micrograms) cannot count it
   (`by_dose_kind`: "epoetin 20,000 units" is epoetin alfa, per 1000 units, never epoetin beta, per microgram).
 
-Still several -> asked, never the first. Pure: the records' descriptors and the typed words only.
+The stated route (an injection is never an inhalation solution or an oral drug; a nebulized drug never an
+injection) and the product form (preservative-free, extended-release, an ester ...: a form the words do not name
+yields, the NOS code is what a dose alone means) are declared in `drug_forms` and applied here first and after the
+product step. Still several -> asked, never the first. Pure: the records' descriptors and the typed words only.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.corpus.drug_forms import ORAL_WORDS, by_form, by_route, form_hint
 from assistant.corpus.records import CodeRecord
 from assistant.units.drugs import DOSE_UNITS
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
-_ORAL_WORDS = re.compile(r"\b(?:oral|orally|po|by mouth|tablets?|tabs?|capsules?|caps)\b", re.IGNORECASE)
+_ORAL_WORDS = re.compile(ORAL_WORDS, re.IGNORECASE)
 _ORAL_CODE = re.compile(r"\boral\b", re.IGNORECASE)
 
 # Words in a descriptor's parentheses that describe a form or an indication, not a product ("(e.g., liquid)",
@@ -84,7 +88,8 @@ def _product_specific(record: CodeRecord) -> set[str]:
     descriptor = record.official_descriptor or ""
     words: set[str] = set()
     for inner in re.findall(r"\(([^()]*)\)", descriptor):
-        words |= {w for w in _tokens(inner) if w not in _FORM_WORDS and not w.isdigit()}
+        # A billing unit stated in brackets ("(500 ml = 1 unit)", J7040) names no product either.
+        words |= {w for w in _tokens(inner) if w not in _FORM_WORDS and not w.isdigit() and w not in DOSE_UNITS}
     # The drug's own name is no product: "heparin sodium, (heparin lock flush)" is named by "lock flush" only, so
     # "heparin 5000 units IM" keeps the generic heparin code.
     return words - set(_tokens(re.sub(r"\([^()]*\)", " ", descriptor)))
@@ -111,9 +116,10 @@ def typed_indication(words: str, pair: tuple[Indication, Indication] = (NON_ESRD
 
 
 def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
-    """The codes the typed qualifiers leave (route, product, ESRD indication: see the module docstring); every
-    candidate when nothing chooses (then asked)."""
-    kept = list(candidates)
+    """The codes the typed qualifiers leave (route, product, ESRD indication: see the module docstring; the stated
+    route and the product form: `drug_forms`); every candidate when nothing chooses (then asked), none when the
+    stated route rules out every code (`drug_forms.route_note` says why)."""
+    kept = by_route(list(candidates), words)
     if len(kept) > 1:
         oral = [r for r in kept if _ORAL_CODE.search(_descriptor(r))]
         if oral and len(oral) < len(kept):
@@ -122,10 +128,12 @@ def narrow(candidates: list[CodeRecord], words: str = "") -> list[CodeRecord]:
         named = set(_tokens(words))
         specific = {r.code: _product_specific(r) for r in kept}
         generic = [r for r in kept if not specific[r.code]]
+        chosen = [r for r in kept if specific[r.code] & named]
         if generic and len(generic) < len(kept):
-            chosen = [r for r in kept if specific[r.code] & named]
             kept = chosen or generic
-    return by_indication(kept, words)
+        elif chosen:  # every code is one product's: the product named ("adrenalin" J0169 beside "(endo)" J0163)
+            kept = chosen
+    return by_indication(by_form(kept, words), words)
 
 
 def _split(candidates: list[CodeRecord]) -> tuple[dict[str, str | None], list[tuple[Indication, Indication]]]:
@@ -173,7 +181,7 @@ def qualifier_hint(candidates: list[CodeRecord]) -> str:
     oral = [r.code for r in candidates if _ORAL_CODE.search(_descriptor(r))]
     if oral and len(oral) < len(candidates):
         return f" {', '.join(oral)} {'is' if len(oral) == 1 else 'are'} oral: say IV/injection or oral (PO)."
-    return ""
+    return form_hint(candidates)  # preservative-free, extended-release, an ester ... (drug_forms)
 
 
 __all__ = ["INDICATION_NAMES", "INDICATION_SPLITS", "Indication", "by_dose_kind", "by_indication", "indication",

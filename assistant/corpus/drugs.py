@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from assistant.corpus.codes import find_code_spans, normalize_ndc
+from assistant.corpus.drug_forms import ESTERS, SALTS
 from assistant.corpus.drug_names import DRUG_NAMES
 from assistant.corpus.drug_qualifiers import by_dose_kind, by_indication, narrow
 from assistant.corpus.records import CodeRecord
@@ -135,19 +136,12 @@ class DrugMention:
     typo_of: str | None = None
 
 
-# Salts and forms a descriptor adds after the drug's name: "bleomycin sulfate" is typed "bleomycin" (issue 17).
-_SALTS = frozenset({
-    "sulfate", "sulphate", "hcl", "hydrochloride", "sodium", "disodium", "acetate", "phosphate", "citrate",
-    "mesylate", "tartrate", "succinate", "lactate", "edisylate", "maleate", "besylate", "tromethamine", "calcium",
-    "bromide", "injection", "liposomal", "liposome",
-})
-
-
 def _without_salt(name: str) -> str | None:
-    """The name without the salt or form words that end it ("vincristine sulfate" -> "vincristine"), or None."""
+    """The name without the salt or form words that end it ("vincristine sulfate" -> "vincristine": `SALTS`), or
+    None."""
     words = name.casefold().split()
     stripped = list(words)
-    while len(stripped) > 1 and stripped[-1] in _SALTS:
+    while len(stripped) > 1 and stripped[-1] in SALTS:
         stripped.pop()
     return " ".join(stripped) if stripped != words else None
 
@@ -266,6 +260,7 @@ class DrugDictionary:
                 for name in (term, _without_salt(term)):
                     if name and name not in _NOT_NAMES and len(name) >= 4:
                         self._add(name, record)
+        self._fold_esters()
         for row in DRUG_NAMES:
             owners = self.names.get(" ".join(_tokens(row.generic)), [])
             for record in list(owners):
@@ -277,6 +272,18 @@ class DrugDictionary:
         self._by_code: dict[str, list[NdcInfo]] | None = None  # hcpcs code -> its NDCs, built on first use
         for bucket in self.names.values():
             bucket.sort(key=lambda r: (r.terminated_on is not None, r.code))
+
+    def _fold_esters(self) -> None:
+        """An ester names its molecule too, like a salt ("triamcinolone acetonide", "triamcinolone hexacetonide" ->
+        "triamcinolone": `drug_forms.ESTERS`), but only a molecule name the files already use ("triamcinolone" of
+        J7683): the ester's codes then stand beside the molecule's other codes, and the typed route and product form
+        choose (`drug_forms`: a form not named yields; the NOS code is what a dose alone means). A molecule the files
+        never name bare ("testosterone": only its esters have codes) stays unknown: the ester must be said."""
+        for key, records in list(self.names.items()):
+            words = key.split()
+            if len(words) > 1 and words[-1] in ESTERS and (molecule := " ".join(words[:-1])) in self.names:
+                for record in records:
+                    self._add(molecule, record)
 
     @staticmethod
     def _is_drug(record: CodeRecord) -> bool:

@@ -55,6 +55,9 @@ READING_ROWS = [
      {("saline flush", "included_in", "taxol"), ("heparin flush", "included_in", "taxol"),
       ("port accessed", "included_in", "taxol")}),
     ("flush-alone-is-not-hidden", "port flush only today", set()),
+    # Every flush solution of the one declaration (vocabulary.FLUSH_SOLUTIONS) names the flush whole.
+    ("flush-solutions-of-the-vocabulary", "taxol 0900-1200, normal saline flush after, hep lock flush at the end",
+     {("normal saline flush", "included_in", "taxol"), ("hep lock flush", "included_in", "taxol")}),
     ("concurrent-with", "oxaliplatin 0930-1130 with leucovorin running concurrently",
      {("leucovorin", "concurrent_with", "oxaliplatin")}),
     ("concurrently-with-named-first", "leucovorin concurrently with oxaliplatin 0930-1130",

@@ -35,6 +35,9 @@ J0883 = _drug("J0883", "Injection, argatroban, 1 mg (for non-esrd use)", 1, "mg"
 J0884 = _drug("J0884", "Injection, argatroban, 1 mg (for esrd on dialysis)", 1, "mg")
 J0891 = _drug("J0891", "Injection, argatroban (accord), not therapeutically equivalent to j0883, 1 mg (for non-esrd "
               "use)", 1, "mg")
+J0163 = _drug("J0163", "Injection, epinephrine in sodium chloride (endo), 0.1 mg", 0.1, "mg")
+J0165 = _drug("J0165", "Injection, epinephrine, not otherwise specified, 0.1 mg", 0.1, "mg")
+J0169 = _drug("J0169", "Injection, epinephrine (adrenalin), not therapeutically equivalent to j0165, 0.1 mg", 0.1, "mg")
 J1453 = _drug("J1453", "Injection, fosaprepitant, 1 mg", 1, "mg", ("emend",))
 J8501 = _drug("J8501", "Aprepitant, oral, 5 mg", 5, "mg", ("emend",))
 J1644 = _drug("J1644", "Injection, heparin sodium, per 1000 units", 1000, "units")
@@ -82,6 +85,9 @@ QUALIFIED = [
     # A maker's own code stays out unless named; then the indication decides among the generic codes.
     pytest.param([J0883, J0884, J0891], "argatroban 50 mg non-esrd", ["J0883"], id="argatroban-generic-non-esrd"),
     pytest.param([J0883, J0884, J0891], "argatroban accord 50 mg non-esrd", ["J0891"], id="argatroban-accord"),
+    # Every code is one product's: the product named keeps its code; beside the generic code, none named is it.
+    pytest.param([J0163, J0169], "adrenalin 1 mg IM", ["J0169"], id="product-named-among-products"),
+    pytest.param([J0163, J0165, J0169], "epinephrine 1 mg IM", ["J0165"], id="no-product-named-generic"),
     # HIV pre-exposure prophylaxis vs treatment (lenacapavir).
     pytest.param([J0738, J1961], "lenacapavir 927 mg SQ for PrEP", ["J0738"], id="lenacapavir-prep"),
     pytest.param([J0738, J1961], "lenacapavir 927 mg SQ, HIV treatment", ["J1961"], id="lenacapavir-treatment"),

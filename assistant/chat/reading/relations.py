@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
 from assistant.chat.reading.typed import ClockPoint, ClockRange, Duration, Negation, Reading, Route, Separator
-from assistant.chat.reading.vocabulary import FLUID_WORDS, RELATION_CUES, WITH_WORDS
+from assistant.chat.reading.vocabulary import FLUID_WORDS, FLUSH_TAIL, RELATION_CUES, WITH_WORDS
 
 DrugMentions = list[tuple[str, tuple[int, int], str | None]]
 
@@ -60,7 +60,7 @@ _CARRIER_WORD = re.compile(r"\b(?:as\s+|is\s+|was\s+)?(?:the\s+|a\s+)?(?:carrier
 _WITH = re.compile(r"(?<![\w/])" + WITH_WORDS + r"\s+(?:the\s+)?")
 _VERB = re.compile(r"\S+\s+")
 _AS = re.compile(r"\s+(?:as|with)\s+(?:the\s+)?")
-_FLUSH_TAIL = re.compile(r"\s+(?:after|before|afterwards?|at the end|post|pre|with \w+)$")
+_FLUSH_TAIL = re.compile(r"\s+" + FLUSH_TAIL + "$")
 
 
 def is_fluid(words: str | None) -> bool:

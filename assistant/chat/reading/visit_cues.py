@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.chat.reading.vocabulary import PORT_FLUSH_VERB
+
 # "(primary reason)", "main reason for the visit", "reason for visit": the service whose words say it.
 _REASON = re.compile(r"\b(?:primary|main|chief|principal|key)\s+reason\b|\breason\s+for\s+(?:the\s+)?"
                      r"(?:visit|encounter|appt|appointment)\b", re.I)
@@ -25,7 +27,7 @@ _BEFORE_NEGATION = re.compile(r"\b(?:not|no|unclear|unknown|undocumented|unsure|
 _AFTER_NEGATION = re.compile(r"^[^,;()]{0,20}\b(?:not|unclear|unknown|undocumented|unsure)\b", re.I)
 
 _PORT = r"(?:port|port-?a-?cath|mediport|power\s?port|implanted\s+port)"
-_FLUSH = r"(?:flush(?:ed|es|ing)?|irrigat(?:e|ed|ion|ing))"
+_FLUSH = PORT_FLUSH_VERB
 _PORT_FLUSH = re.compile(rf"\b{_PORT}\s+(?:was\s+)?{_FLUSH}\b|\b{_FLUSH}\s+(?:of\s+)?"
                          rf"(?:(?:the|her|his|their|pt'?s|patient'?s)\s+)?{_PORT}\b", re.I)
 _ON_BODY = re.compile(r"\bon[- ]?body(?:\s+injector)?\b|\bonpro\b", re.I)
@@ -33,9 +35,6 @@ _SETUP = re.compile(r"\b(?:second|2nd|third|3rd|another|additional|extra|new)\s+
                     r"|\b(?:second|2nd|additional|another|new)\s+(?:pump\s+)?set[- ]?up\b"
                     r"|\bpump\s+(?:set[- ]?up\s+|re-?sited\s+)?again\b", re.I)
 _NEGATED = re.compile(r"\b(?:no|not|without|w/o|never)\s+(?:a\s+|an\s+|the\s+)?$", re.I)
-# Fluids a port is flushed with: a service naming only these and a flush is the flush itself.
-FLUSH_SOLUTIONS = frozenset({"heparin", "heparin lock flush", "hep lock", "saline", "ns", "normal saline",
-                             "sodium chloride", "nacl"})
 
 
 def _stated(pattern: re.Pattern[str], words: str) -> re.Match[str] | None:
@@ -82,5 +81,4 @@ def visit_service(words: str) -> bool:
     return port_flush(words) or on_body_injector(words)
 
 
-__all__ = ["FLUSH_SOLUTIONS", "added_pump_setup", "on_body_injector", "port_flush", "states_primary_reason",
-           "visit_service"]
+__all__ = ["added_pump_setup", "on_body_injector", "port_flush", "states_primary_reason", "visit_service"]

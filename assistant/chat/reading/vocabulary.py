@@ -94,9 +94,27 @@ NUMBER_OWNERS = frozenset({
 
 # Relations between the administrations of one visit (issue 17 class 4), declared once: regular expressions over the
 # lower-cased question. `reading/relations.py` reads them; the encounter engine codes them (encounters.md A4, A5, A8).
+# Saline as typed: a fluid (FLUID_WORDS) and a flush solution (FLUSH_SOLUTIONS).
+SALINE_WORDS: tuple[str, ...] = ("ns", "normal saline", "saline", "nacl", "sodium chloride")
 # The fluids a drug is given in, carried by, piggybacked into or flushed with (never a drug of the visit there).
-FLUID_WORDS = (r"(?:0\.9\s?%\s+|1/2\s?|half\s+)?(?:ns|normal saline|saline|nacl|sodium chloride|d5w|d5ns|d5\s?1/2\s?ns"
+FLUID_WORDS = (r"(?:0\.9\s?%\s+|1/2\s?|half\s+)?(?:" + "|".join(SALINE_WORDS) + r"|d5w|d5ns|d5\s?1/2\s?ns"
                r"|lr|lactated ringer'?s?|ringer'?s?|sterile water|swfi|iv fluids?|ivf)")
+# Flushes, declared once (issue 17 class 4): a flush beside a drug administration is included in it (CPT drug
+# administration notes; `relations.py` reads RELATION_CUES["flush"]); a port flush that is the day's only service is
+# 96523 (encounters.md A8; `visit_cues.py` reads PORT_FLUSH_VERB and FLUSH_SOLUTIONS). The verb as typed; a port is
+# also "irrigated".
+FLUSH_VERB = r"flush(?:ed|es|ing)?"
+PORT_FLUSH_VERB = r"(?:" + FLUSH_VERB + r"|irrigat(?:e|ed|ion|ing))"
+# The solutions a line or port is flushed with ("NS flush", "flush with heparin", "port flush (heparin 500 units)"):
+# saline, or heparin (HCPCS J1642 "heparin lock flush"); a service naming only one of them and a flush is the flush.
+HEPARIN_FLUSH_WORDS: tuple[str, ...] = ("heparin", "hep", "heparin lock", "hep lock", "heparin lock flush")
+FLUSH_SOLUTIONS = frozenset({*SALINE_WORDS, *HEPARIN_FLUSH_WORDS})
+# What is flushed, typed before the verb ("line flush", "port flushed", "saline lock flush").
+_FLUSHED = "|".join(sorted({*(w for w in FLUSH_SOLUTIONS if not w.endswith(" flush")), "saline lock", "line", "port"},
+                           key=lambda w: (-len(w), w)))
+_WITH_SOLUTION = "|".join(sorted((w for w in FLUSH_SOLUTIONS if not w.endswith(" flush")), key=lambda w: (-len(w), w)))
+# The words after a flush that say when or with what ("NS flush after", "flush with heparin"): part of the flush.
+FLUSH_TAIL = r"(?:after|before|afterwards?|at the end|post|pre|with (?:" + _WITH_SOLUTION + r"))"
 # The running line a drug is piggybacked into, named by its place rather than its fluid.
 _LINE = r"(?:" + FLUID_WORDS + r"|primary(?: line| bag| infusion)?|main(?: line| bag)?|maintenance(?: fluids?| line)?)"
 RELATION_CUES: dict[str, str] = {
@@ -121,10 +139,8 @@ RELATION_CUES: dict[str, str] = {
                  r"|(?:via|through|thru|on|into)\s+(?:the\s+)?(?:(?:running|primary|main)\s+)*" + FLUID_WORDS
                  + r"\s+line(?![\w/])",
     # A flush (saline or heparin) with a drug administration: included in it (CPT drug administration notes).
-    "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?"
-             r"(?:(?:ns|saline|heparin|hep|heparin lock|saline lock|line|port)\s+)?flush(?:ed|es|ing)?"
-             r"(?:\s+\d+\s?(?:ml|cc|units?))?"
-             r"(?:\s+(?:after|before|afterwards?|at the end|post|pre|with (?:ns|saline|heparin)))?",
+    "flush": r"(?:\d+\s?(?:ml|cc|units?)\s+(?:of\s+)?)?(?:(?:" + _FLUSHED + r")\s+)?" + FLUSH_VERB
+             + r"(?:\s+\d+\s?(?:ml|cc|units?))?(?:\s+" + FLUSH_TAIL + r")?",
     # Access to the port or line, the IV start: included in the administration (context, never a service).
     "access": r"(?:port|line|picc|iv|cvc)\s+(?:was\s+)?(?:accessed|access|de-?accessed)"
               r"|(?:accessed|de-?accessed)\s+(?:the\s+)?(?:port|picc|line|cvc)|iv start(?:ed)?(?=\s*(?:[,;.]|and\b|$))",
