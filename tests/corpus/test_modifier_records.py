@@ -147,7 +147,7 @@ def test_the_longest_whole_lay_term_names_the_same_modifier(
     assert f"'{term}'" in ranked[0].why
 
 
-def test_phrases_without_a_whole_lay_term_match_none_of_another_modifier(modifier_index: LexicalIndex) -> None:
+def test_bm25_only_phrases_are_claimed_by_no_other_modifiers_lay_term(modifier_index: LexicalIndex) -> None:
     # BM25-only rows: no other modifier's whole lay term may claim them either.
     rows = [row.values for row in COINED_PHRASES if row.values[2] is None]
     assert rows
