@@ -62,6 +62,8 @@ EXPECTED_GROUPS: list[tuple[str, str, str | None]] = [
     ("J9311 J9356 J9289", "drugs", "drug_units"),
     # CPT and HCPCS Level II modifiers coders use most, in our own words (issue 12 item 3)
     ("24 25 26 50 51 52 53 57 58 59 73 74 76 77 78 79 91 95 TC XE XS XP XU JW JZ GA GY GZ KX LT RT", "modifiers", None),
+    # CPT modifiers coders ask about by meaning (issue 22 item 5)
+    ("22 23 27 32 33 47 54 55 56 62 63 66 80 81 82 90 92 93 96 97 99", "modifiers", None),
 ]
 EXPECTED = [(code, family, rule) for codes, family, rule in EXPECTED_GROUPS for code in codes.split()]
 
