@@ -37,6 +37,19 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("FIT", "FIT test", "fecal immunochemical test"), ("G0328",),
               "USPSTF colorectal cancer screening recommendation (2021): the fecal immunochemical test (FIT); CMS NCD "
               "210.3 calls it the immunoassay-based fecal occult blood test, HCPCS G0328"),
+    CoderName(("control solution", "glucose control solution", "meter control solution"), ("A4256",),
+              "DME MAC LCD L33822 (Glucose Monitors) lists the normal, low and high calibrator solutions and chips "
+              "(A4256) among a home glucose monitor's supplies: the control solutions that check the meter"),
+    CoderName(("talking glucometer", "talking glucose meter", "voice glucose meter"), ("E2100",),
+              "LCD L33822: the blood glucose monitor with integrated voice synthesizer (E2100) is for a beneficiary "
+              "with a severe visual impairment"),
+    CoderName(("HFCWO", "HFCWO vest", "airway clearance vest", "chest vest", "vest airway clearance"), ("E0483",),
+              "DME MAC LCD L33785 (High Frequency Chest Wall Oscillation Devices): HFCWO is delivered by an "
+              "inflatable vest, HCPCS E0483 (the replacement vest for a patient-owned system is A7025)"),
+    CoderName(("knee walker", "knee scooter", "knee roller"), ("E0118",),
+              "HCPCS E0118 'crutch substitute, lower leg platform, with or without wheels' is the knee walker or knee "
+              "scooter (Noridian DME MAC Jurisdiction D article 'E0118 - Crutch Substitute', 2010, reposted 2017: "
+              "Medicare coverage denied)"),
     CoderName(("CAM boot", "CAM walker", "controlled ankle motion walker", "fracture boot"), ("L4387", "L4386"),
               "CAM (controlled ankle motion) walker is the product name manufacturers and orthotists use for the "
               "non-pneumatic walking boot, HCPCS L4386/L4387 'walking boot, non-pneumatic ... prefabricated' (the "
