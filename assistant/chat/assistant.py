@@ -178,7 +178,7 @@ class Assistant:
         payer_from = "from your words" if parsed.payer else "from the request" if payer else "the default"
         setting_from = "from your words" if parsed.setting else "from the request" if setting else "the default"
         try:
-            services = self.router.services(parsed)
+            services = self.router.services(parsed, context)  # the reading the answer used (one per answer)
         except Exception:  # noqa: BLE001 (the trail is an explanation: it never breaks an answer)
             log.exception("reading services for the trail failed")
             services = []

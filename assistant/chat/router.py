@@ -34,8 +34,9 @@ from assistant.chat.guidelines_chat import (
 from assistant.chat.lookup import lookup_answer
 from assistant.chat.parse import ParsedQuestion, escape_user_text, has_words, sedation_age_problem
 from assistant.chat.reading.cues import field_values
-from assistant.chat.reading.services import Service, read_services
+from assistant.chat.reading.services import Service
 from assistant.chat.services_route import add_waste_lines, encounter_hook, keep_typed_em, several_services
+from assistant.chat.visit_reading import VisitReading
 from assistant.contract import Answer, Payer, Setting
 from assistant.corpus.codes import find_code_spans, find_modifiers, find_ndcs
 from assistant.corpus.drug_qualifiers import qualifier_hint
@@ -76,6 +77,7 @@ class RouteContext:
     notes: list[str] = field(default_factory=list)
     state: str | None = None  # issue 18: the state (or MAC) whose coverage articles apply
     date_of_service: date | None = None  # the request's; a date typed in the question wins (chat/dates.py)
+    visit: VisitReading = field(default_factory=VisitReading, repr=False, compare=False)  # read once per answer
 
 
 class Router:
@@ -217,7 +219,7 @@ class Router:
                 # A visit longer than 24 hours is split by date of service by the encounter engine, never refused
                 # (issue 11); a same-drug repeat push is placed by its clock times (the engine asks when they are
                 # not given); anything else over a day is asked.
-                encounter = encounter_hook(self, self.services(parsed), context)
+                encounter = encounter_hook(self, self.services(parsed, context), context)
                 if encounter is not None:
                     return described_without_numbers(self, parsed, context, encounter)  # issue 22: a description
             return described_hook(self, parsed, context,  # issue 22: "four leads" is a search (described.py)
@@ -248,7 +250,7 @@ class Router:
         if not parsed.codes and not parsed.earlier_texts:
             # A visit of administrations with no time or dose ("IVP toradol, IVP zofran, IVP reglan", "zofran IVP,
             # then zofran again 40 min later") is an encounter, not a search (issue 17 class 3).
-            visit = encounter_hook(self, self.services(parsed), context)
+            visit = encounter_hook(self, self.services(parsed, context), context)
             if visit is not None:
                 return visit
         if parsed.codes or find_modifiers(parsed.text) or find_ndcs(parsed.text):  # issue 12: look-ups
@@ -283,9 +285,9 @@ class Router:
                                                              self._drug_terms[m.group(0).casefold()]) else None)
                 for m in self._drug_pattern.finditer(text)]
 
-    def services(self, parsed: ParsedQuestion) -> list[Service]:
-        """The services of this turn (issue 10 item 2), drugs from the corpus."""
-        return read_services(parsed.text, self.find_drugs)
+    def services(self, parsed: ParsedQuestion, context: RouteContext | None = None) -> list[Service]:
+        """The services of this turn (issue 10 item 2), drugs from the corpus; read once per answer (context.visit)."""
+        return (context.visit if context is not None else VisitReading()).services(parsed, self.find_drugs)
 
     # --- units ------------------------------------------------------------------------------------------
 
@@ -316,8 +318,7 @@ class Router:
 
     def units_route(self, parsed: ParsedQuestion, context: RouteContext) -> Answer:
         """Count units with the engine: a time family for a duration, drug units for a dose (both when both)."""
-
-        services = self.services(parsed) if not parsed.earlier_texts else []
+        services = self.services(parsed, context) if not parsed.earlier_texts else []
         encounter = encounter_hook(self, services, context)
         if encounter is not None:
             if parsed.vial_size is not None and parsed.dose is not None and \
