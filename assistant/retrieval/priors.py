@@ -150,6 +150,14 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
                    re.IGNORECASE),
     ),
     QualifierPrior(
+        re.compile(r"^(?:injection|infusion)\b", re.IGNORECASE), 0.6,
+        "the mirror of the oral prior: a question that says the drug was taken by mouth ('oral antiemetic "
+        "granisetron 1 mg', 'ondansetron 8 mg PO') means the oral code (Q0162-Q0181, J8498-J8999; 100-04 Ch. 17 s. "
+        "80), not the injection that shares the drug's name",
+        re.compile(r"^(?!.*\b(?:oral(?:ly)?|po|by mouth|tabs?|tablets?|caps?|capsules?|pills?|sublingual)\b)",
+                   re.IGNORECASE | re.DOTALL),
+    ),
+    QualifierPrior(
         re.compile(r"\b(?:cmmi|innovation center)\b|\bdemonstration\b", re.IGNORECASE), 0.7,
         "a code CMS created for one CMS Innovation Center (CMMI) model or demonstration ('... for use only in a "
         "medicare-approved cmmi model' G0076-G0087, G0519-G0531; Social Security Act s. 1115A) is billed only by "

@@ -99,6 +99,7 @@ ESRD = record("J0882", "Darbepoetin alfa, esrd use", "Injection, darbepoetin alf
 NON_ESRD = record("J0881", "Darbepoetin alfa, non-esrd", "Injection, darbepoetin alfa, 1 microgram (non-esrd use)")
 COMPOUNDED = record("J7610", "Albuterol comp con", "Albuterol, inhalation solution, compounded product, 1 mg")
 NON_COMPOUNDED = record("J7613", "Albuterol non-comp unit", "Albuterol, inhalation solution, non-compounded, 1 mg")
+GRANISETRON_INJECTION = record("J1626", "Granisetron hcl injection", "Injection, granisetron hydrochloride, 100 mcg")
 NOT_EQUIVALENT = record("J2471", "Inj pantoprazole(hikma) 40mg",
                         "Injection, pantoprazole (hikma), not therapeutically equivalent to j2470, 40 mg")
 
@@ -113,6 +114,10 @@ NOT_EQUIVALENT = record("J2471", "Inj pantoprazole(hikma) 40mg",
         pytest.param(COMPOUNDED, "albuterol nebulizer solution", True, id="compounded-without-cue"),
         pytest.param(COMPOUNDED, "compounded albuterol", False, id="compounded-asked"),
         pytest.param(NON_COMPOUNDED, "albuterol nebulizer solution", False, id="non-compounded-never"),
+        pytest.param(GRANISETRON_INJECTION, "granisetron 1 mg PO", True, id="injection-when-oral-said"),
+        pytest.param(GRANISETRON_INJECTION, "oral antiemetic granisetron", True, id="injection-when-oral-word"),
+        pytest.param(GRANISETRON_INJECTION, "granisetron 1 mg IV", False, id="injection-when-iv-said"),
+        pytest.param(GRANISETRON_INJECTION, "granisetron 1 mg", False, id="injection-when-no-route"),
         pytest.param(NOT_EQUIVALENT, "pantoprazole 40 mg IV", True, id="not-equivalent-without-cue"),
         pytest.param(NOT_EQUIVALENT, "pantoprazole hikma", False, id="not-equivalent-labeler-named"),
     ],
