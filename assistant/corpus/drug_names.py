@@ -59,6 +59,21 @@ DRUG_NAMES: tuple[DrugName, ...] = (
     DrugName(("epoetin",), "epoetin beta",
              "FDA label (DailyMed): MIRCERA (methoxy polyethylene glycol-epoetin beta) injection"),
     DrugName(("darbepoetin",), "darbepoetin alfa", _label("ARANESP", "darbepoetin alfa")),
+    # Antibiotics, growth factors and others given in infusion centers whose brands the crosswalk lacks.
+    DrugName(("tygacil",), "tigecycline", _label("TYGACIL", "tigecycline")),
+    DrugName(("cubicin",), "daptomycin", _label("CUBICIN", "daptomycin")),
+    DrugName(("merrem",), "meropenem", _label("MERREM", "meropenem")),
+    DrugName(("invanz",), "ertapenem", _label("INVANZ", "ertapenem")),
+    DrugName(("granix",), "tbo-filgrastim", _label("GRANIX", "tbo-filgrastim")),
+    DrugName(("leukine",), "sargramostim", _label("LEUKINE", "sargramostim")),
+    DrugName(("mozobil",), "plerixafor", _label("MOZOBIL", "plerixafor")),
+    DrugName(("ajovy",), "fremanezumab", _label("AJOVY", "fremanezumab-vfrm")),
+    DrugName(("somatuline",), "lanreotide", _label("SOMATULINE DEPOT", "lanreotide")),
+    DrugName(("exparel",), "bupivacaine liposome", "FDA label (DailyMed): EXPAREL (bupivacaine liposome injectable "
+             "suspension)"),
+    # VISTARIL is the intramuscular hydrochloride and the oral pamoate: the typed route chooses (J3410 or Q0177).
+    DrugName(("vistaril",), "hydroxyzine", "FDA labels (DailyMed): VISTARIL (hydroxyzine hydrochloride) "
+             "intramuscular solution; VISTARIL (hydroxyzine pamoate) capsules"),
     # Antineoplastics (HCPCS J9000-J9999, chemotherapy administration by their code range).
     DrugName(("vidaza",), "azacitidine", _label("VIDAZA", "azacitidine")),
     DrugName(("cytoxan",), "cyclophosphamide", "FDA label (DailyMed): cyclophosphamide injection (brand CYTOXAN)"),

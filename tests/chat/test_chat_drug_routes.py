@@ -31,6 +31,12 @@ CODED = [
     pytest.param("capecitabine 500 mg PO", {"J8522": 10}, id="oral-drug-taken-orally"),
     # The crosswalk names only Sustol (J1627, extended-release) "granisetron"; the plain code is J1626 (100 mcg).
     pytest.param("granisetron 1 mg IV", {"J1626": 10}, id="extended-release-not-named"),
+    # Brands of drug_names.py whose generic the CMS files name (billing units from the HCPCS descriptors, ASP file).
+    pytest.param("merrem 1 g IV", {"J2185": 10}, id="brand-merrem-per-100-mg"),
+    pytest.param("invanz 1 g IV", {"J1335": 2}, id="brand-invanz-per-500-mg"),
+    pytest.param("leukine 250 mcg subq", {"96372": 1, "J2820": 5}, id="brand-leukine-per-50-mcg"),
+    pytest.param("granix 300 mcg subq", {"96372": 1, "J1447": 300}, id="brand-granix-tbo-filgrastim"),
+    pytest.param("vistaril 50 mg IM", {"96372": 1, "J3410": 2}, id="brand-vistaril-im-up-to-25-mg"),
 ]
 
 
