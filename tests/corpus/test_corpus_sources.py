@@ -7,9 +7,9 @@ secondary page is marked "secondary:" in front, and each record names at least o
 cite a row of the CMS PFS Relative Value File must agree with that row in the shared CMS copy.
 
 The guideline articles (corpus/guidelines/*.yaml) follow the same rules with typed sources (`kind`, see
-assistant/corpus/guidelines.py): a secondary page is a `kind: secondary` source (shown as "(secondary)"), no source is
-`kind: unconfirmed` or says UNCONFIRMED, no answer text carries the mark (it says "not yet confirmed in a primary
-source" instead), each article names a primary source, and a cited PFS row is one of the article's own codes.
+assistant/corpus/guidelines.py): a secondary page is a `kind: secondary` source whose text starts "secondary:", no
+source is `kind: unconfirmed` or says UNCONFIRMED, no answer text carries the mark (it says "not yet confirmed in a
+primary source" instead), each article names a primary source, and a cited PFS row is one of the article's codes.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ def guideline_problems(source: dict) -> list[str]:
         found.append("UNSOURCED/UNCONFIRMED")
     if SECONDARY.search(text) and kind != "secondary":
         found.append(f"a secondary page typed {kind!r}, not 'secondary'")
+    # The mark stays on the text too: an answer's citations list carries the texts without their kinds.
+    if (kind == "secondary") != text.startswith(SECONDARY_MARK):
+        found.append("kind 'secondary' and the 'secondary:' mark disagree")
     return found
 
 
@@ -188,7 +191,12 @@ def test_pfs_citations_match_the_cms_relative_value_file(shared_data: Path):
                      ["a secondary page typed 'cpt', not 'secondary'"], id="secondary-inside-cpt"),
         pytest.param("derived", "Unit n at 60*n+31 (see also the 96366 table on codingahead.com)",
                      ["a secondary page typed 'derived', not 'secondary'"], id="secondary-inside-derived"),
-        pytest.param("secondary", "AAPC 'Skip 96376 on physician claim' (see also)", [], id="secondary-typed"),
+        pytest.param("secondary", "secondary: AAPC 'Skip 96376 on physician claim'", [],
+                     id="secondary-typed-and-marked"),
+        pytest.param("secondary", "AAPC 'Skip 96376 on physician claim'",
+                     ["kind 'secondary' and the 'secondary:' mark disagree"], id="secondary-typed-unmarked"),
+        pytest.param("contractor", "secondary: First Coast 8-minute chart",
+                     ["kind 'secondary' and the 'secondary:' mark disagree"], id="marked-but-typed-contractor"),
         pytest.param("primary", "Medicare Claims Processing Manual 100-04 Ch. 12 §30.5", [], id="manual"),
         pytest.param("contractor", "Noridian JE Part A 'Initial Drug Administration'", [], id="contractor"),
     ],
