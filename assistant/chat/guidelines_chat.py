@@ -170,7 +170,8 @@ def article_markdown(article: Article, related: list[Article] | None = None, fac
     if facts:
         blocks.append(facts)
     blocks.append("**Sources:**\n" + "\n".join(
-        f"- {source.text}" + ("" if source.kind in ("primary", "cpt", "contractor") else f" ({source.kind})")
+        f"- {source.text}" + ("" if source.kind in ("primary", "cpt", "contractor")
+                              or source.text.startswith(f"{source.kind}:") else f" ({source.kind})")
         for source in article.sources))
     if related:
         blocks.append("_Related: " + "; ".join(f"{a.title}" for a in related) + "._")
