@@ -67,6 +67,13 @@ CODER_NAMES: tuple[CoderName, ...] = (
               "100-02 Ch. 15 s. 140 and LCD L33369: inserts for diabetic shoes are A5512-A5514 by how they are made"),
     # Medicare preventive and care-management services by the abbreviations CMS itself uses for them (the HCPCS
     # descriptors spell them out): coders type "DSMT", "IBT", "HCV screening", "PIN".
+    CoderName(("SBIRT", "SBIRT services", "screening and brief intervention"), ("G2011", "G0396", "G0397"),
+              "CMS MLN booklet 'Screening, Brief Intervention, and Referral to Treatment (SBIRT) Services': Medicare "
+              "pays SBIRT with G2011 (5-14 minutes), G0396 (15-30 minutes) and G0397 (more than 30 minutes)"),
+    CoderName(("CPO", "care plan oversight", "home health care plan oversight"), ("G0181",),
+              "CMS 100-04 Ch. 12 s. 180 (care plan oversight services): G0181 for a patient of a home health agency"),
+    CoderName(("CPO", "care plan oversight", "hospice care plan oversight"), ("G0182",),
+              "CMS 100-04 Ch. 12 s. 180 (care plan oversight services): G0182 for a hospice patient"),
     CoderName(("DSMT", "diabetes self-management training", "diabetes education"), ("G0108", "G0109"),
               "CMS Medicare Benefit Policy Manual 100-02 Ch. 15 s. 300 and MLN 'Medicare Preventive Services': "
               "Diabetes Self-Management Training (DSMT), G0108 individual and G0109 group"),

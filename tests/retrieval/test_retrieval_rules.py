@@ -174,6 +174,7 @@ def test_coder_names_add_nothing_to_other_codes():
     assert {code for code, terms in extra.items() if "extra depth shoe" in terms} == {"A5500"}
     assert {code for code, terms in extra.items() if "CAM boot" in terms} == {"L4386", "L4387"}
     assert {code for code, terms in extra.items() if "knee scooter" in terms} == {"E0118"}
+    assert {code for code, terms in extra.items() if "SBIRT" in terms} == {"G2011", "G0396", "G0397"}
 
 
 # --- product-specific and NOS priors --------------------------------------------------------------------------
