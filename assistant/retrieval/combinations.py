@@ -15,10 +15,9 @@ import re
 
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval.lexical import NEGATED, tokens
+from assistant.retrieval.routes import DRUG_FORM_WORD, first_drug_word
 
 COMBINATION_FACTOR = 0.7
-# Where a drug descriptor's name starts: after the form word CMS puts first ("Injection, ...").
-_FORM = re.compile(r"^(?:injection|infusion|instillation),\s*", re.IGNORECASE)
 # A further drug of the combination: the word after "/" or "and" (not a number, not a word that only describes).
 _JOINED = re.compile(r"(?:/|\band\s+)([a-z][a-z-]{3,})", re.IGNORECASE)
 _NOT_A_DRUG = frozenset({
@@ -33,11 +32,11 @@ def combination_drugs(record: CodeRecord) -> list[str]:
     descriptor = record.official_descriptor or ""
     if not record.code.startswith("J") or not descriptor:
         return []
-    body = re.sub(r"\([^)]*\)", " ", _FORM.sub("", descriptor).split(";")[0])  # "(gamunex-c/gammaked)": products
-    first = re.match(r"[a-z][a-z-]{3,}", body, re.IGNORECASE)
+    body = re.sub(r"\([^)]*\)", " ", DRUG_FORM_WORD.sub("", descriptor).split(";")[0])  # "(gamunex-c/...)": products
+    first = first_drug_word(body)
     if first is None:
         return []
-    drugs = [first.group(0).casefold()]
+    drugs = [first]
     for match in _JOINED.finditer(body):
         word = match.group(1).casefold()
         if word not in _NOT_A_DRUG:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.corpus.drug_forms import ORAL_WORDS
 from assistant.corpus.records import CodeRecord
 
 
@@ -81,14 +82,22 @@ class QualifierPrior:
     unless: re.Pattern[str]
 
     named_lifts: bool = False  # the descriptor's captured name (group 1) typed in the question lifts the prior
+    only_when: re.Pattern[str] | None = None  # the prior applies only to a question that says this
 
     def applies(self, record: CodeRecord, question: str) -> bool:
         match = self.descriptor.search(record.official_descriptor or "")
         if match is None or self.unless.search(question):
             return False
+        if self.only_when is not None and not self.only_when.search(question):
+            return False
         named = match.group(1) if self.named_lifts and match.groups() else None
         return not (named and re.search(rf"\b{re.escape(named)}\b", question, re.IGNORECASE))
 
+
+# The words that say a drug was taken by mouth: the reader's route words (corpus/drug_forms.py), and the forms CMS's
+# oral descriptors add ("buprenorphine/naloxone, oral" films, sublingual tablets).
+ORAL_SAID = re.compile(rf"{ORAL_WORDS}|\b(?:caps?|pills?|film|sublingual)\b", re.IGNORECASE)
+NEVER = re.compile(r"(?!)")
 
 QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
     QualifierPrior(
@@ -119,7 +128,7 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         "beside 'midazolam hydrochloride, per 1 mg' J2250; CMS HCPCS Level II descriptors and the ASP NDC-HCPCS "
         "crosswalk assign each product its code); a question naming only the molecule means the code without a "
         "product, and a question naming the product lifts this",
-        re.compile(r"(?!)"),
+        NEVER,
         named_lifts=True,
     ),
     QualifierPrior(
@@ -146,16 +155,14 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         "beside the injection J1100) is for a drug taken by mouth, billed only in narrow Medicare benefits (oral "
         "anti-cancer and anti-emetic drugs, Social Security Act 1861(s)(2)(Q)/(T); 100-04 Ch. 17 s. 80); a question "
         "naming the drug without saying oral means the drug given in the office, by injection or infusion",
-        re.compile(r"\b(?:oral(?:ly)?|po|by mouth|tabs?|tablets?|caps?|capsules?|pills?|film|sublingual)\b",
-                   re.IGNORECASE),
+        ORAL_SAID,
     ),
     QualifierPrior(
         re.compile(r"^(?:injection|infusion)\b", re.IGNORECASE), 0.6,
         "the mirror of the oral prior: a question that says the drug was taken by mouth ('oral antiemetic "
         "granisetron 1 mg', 'ondansetron 8 mg PO') means the oral code (Q0162-Q0181, J8498-J8999; 100-04 Ch. 17 s. "
         "80), not the injection that shares the drug's name",
-        re.compile(r"^(?!.*\b(?:oral(?:ly)?|po|by mouth|tabs?|tablets?|caps?|capsules?|pills?|sublingual)\b)",
-                   re.IGNORECASE | re.DOTALL),
+        NEVER, only_when=ORAL_SAID,
     ),
     QualifierPrior(
         re.compile(r"\b(?:cmmi|innovation center)\b|\bdemonstration\b", re.IGNORECASE), 0.7,
@@ -195,7 +202,7 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         "filgrastim (J1442), ado-trastuzumab emtansine (J9354) and fam-trastuzumab deruxtecan (J9358) are not "
         "trastuzumab (J9355), ziv-aflibercept (J9400) is not aflibercept (J0178) (USAN naming; CMS HCPCS Level II "
         "descriptors); a question without the prefix means the plain molecule",
-        re.compile(r"(?!)"),
+        NEVER,
         named_lifts=True,
     ),
     QualifierPrior(

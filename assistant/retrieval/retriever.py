@@ -306,11 +306,11 @@ class Retriever:
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
-        candidates = [record for record in (self.corpus.get(code) for code, _ in fused) if record is not None]
-        injected = injected_molecules(candidates)  # an inhaled form yields to its injection (routes.py)
+        records = {code: self.corpus.get(code) for code, _ in fused}
+        injected = injected_molecules(r for r in records.values() if r is not None)  # inhaled yields (routes.py)
         scaled: list[tuple[str, float]] = []
         for code, value in fused:
-            record = self.corpus.get(code)
+            record = records[code]
             if record is not None:
                 value *= prior_of(record, today, terminated_wanted=old_wanted, question=text)
                 value *= size_factor(record, wanted_sizes)

@@ -15,19 +15,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.corpus.drug_forms import INHALED_WORDS
 from assistant.corpus.records import CodeRecord
 
 INHALED_FACTOR = 0.6
 _INHALED = re.compile(r"\binhalation (?:solution|suspension)\b|\bfor inhalation\b|\badministered through dme\b",
                       re.IGNORECASE)
-_INJECTED = re.compile(r"^(?:injection|infusion),\s*", re.IGNORECASE)
-ASKS_FOR_INHALED = re.compile(r"\b(?:inhal\w*|neb\w*|aerosol\w*|breathing treatments?|dme|compound\w*|mdi)\b",
-                              re.IGNORECASE)
+# The form word CMS puts before a drug's name ("Injection, betamethasone ..."); an injection or infusion code.
+DRUG_FORM_WORD = re.compile(r"^(?:injection|infusion|instillation),\s*", re.IGNORECASE)
+_INJECTED = re.compile(r"^(?:injection|infusion),", re.IGNORECASE)
+# The reader's inhaled-route words (corpus/drug_forms.py), and the inhalation codes' own descriptor words.
+ASKS_FOR_INHALED = re.compile(rf"{INHALED_WORDS}|\b(?:inhal\w*|neb\w*|aerosol\w*|breathing treatments?|dme|"
+                              r"compound\w*|mdi)\b", re.IGNORECASE)
 _MOLECULE = re.compile(r"[a-z][a-z-]{3,}", re.IGNORECASE)
 
 
-def _molecule(text: str) -> str | None:
-    match = _MOLECULE.match(text)
+def first_drug_word(descriptor: str) -> str | None:
+    """The drug a descriptor names first, after its form word: "Injection, betamethasone acetate ..." ->
+    "betamethasone"."""
+    match = _MOLECULE.match(DRUG_FORM_WORD.sub("", descriptor))
     return match.group(0).casefold() if match else None
 
 
@@ -37,7 +43,7 @@ def injected_molecules(records: Iterable[CodeRecord]) -> set[str]:
     for record in records:
         descriptor = record.official_descriptor or ""
         if _INJECTED.match(descriptor) and not _INHALED.search(descriptor):
-            molecule = _molecule(_INJECTED.sub("", descriptor))
+            molecule = first_drug_word(descriptor)
             if molecule:
                 found.add(molecule)
     return found
@@ -49,4 +55,4 @@ def inhaled_factor(record: CodeRecord, question: str, injected: set[str]) -> flo
     descriptor = record.official_descriptor or ""
     if not _INHALED.search(descriptor) or _INJECTED.match(descriptor) or ASKS_FOR_INHALED.search(question):
         return 1.0
-    return INHALED_FACTOR if _molecule(descriptor) in injected else 1.0
+    return INHALED_FACTOR if first_drug_word(descriptor) in injected else 1.0
