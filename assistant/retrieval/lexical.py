@@ -312,6 +312,15 @@ class LexicalIndex:
             scores[ids] += weight * idf * (tf * (k1 + 1) / (tf + self._length_norm[ids]))
         return scores
 
+    def joined_words(self, tokens: Sequence[str]) -> list[str]:
+        """Two adjacent question words that records write as one word: "CPAP chin strap" is A7036's "chinstrap",
+        "wheel chair" a "wheelchair", "foot rest" a "footrest". The joined word is one more question word, so the
+        record that spells it as one word is not outranked by every record sharing one half ("chin cup")."""
+        said = set(tokens)  # "two-way" is already "twoway", "two" and "way"
+        return [first + second for first, second in zip(tokens, tokens[1:], strict=False)
+                if first.isalpha() and second.isalpha() and first + second in self._tf_postings
+                and first + second not in said]
+
     def search(
         self, query: str, k: int = 30, allowed: Callable[[CodeRecord], bool] | None = None
     ) -> list[LexicalMatch]:
@@ -325,6 +334,7 @@ class LexicalIndex:
         tokens = tokenize(query)
         if self._bm25 is None or not tokens:
             return LexicalRankings([], [])
+        tokens = [*tokens, *self.joined_words(tokens)]
         query_tokens = frozenset(tokens)
         scores = self.bm25_scores(tokens, [QUANTITY_WEIGHT if _is_quantity(token) else 1.0 for token in tokens])
         candidates = np.flatnonzero(scores > 0)

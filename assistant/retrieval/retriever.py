@@ -25,6 +25,7 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.asked_kinds import asked_fabrication, asked_letter, code_letter_factor, fabrication_factor
 from assistant.retrieval.combinations import combination_factor
 from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, ExactRanker
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
@@ -306,6 +307,7 @@ class Retriever:
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
+        letter, fabrication = asked_letter(text), asked_fabrication(text)  # "J code for", "OTS" (asked_kinds.py)
         records = {code: self.corpus.get(code) for code, _ in fused}
         injected = injected_molecules(r for r in records.values() if r is not None)  # inhaled yields (routes.py)
         scaled: list[tuple[str, float]] = []
@@ -317,6 +319,7 @@ class Retriever:
                 value *= intent_factor(record, intent)
                 value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
                 value *= combination_factor(record, text) * inhaled_factor(record, text, injected)
+                value *= code_letter_factor(record, letter) * fabrication_factor(record, fabrication)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

@@ -23,14 +23,16 @@ SIZE_MATCH_FACTOR = 1.3
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
 MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in",
-                                "leads"])
+                                "leads", "weight_lb"])
 # Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration of
 # 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less" one
 # (A6209-A6211), a four-lead TENS never the "two lead" device or its "2 lead" supplies (E0730 "four or more leads"
 # beside E0720 and A4595; issue 22: "a TENS unit by its lead count"). A record naming only other sizes of such a
 # dimension counts SIZE_MISMATCH_FACTOR. Volumes and counts are not exclusive: 1000 ml of sterile water may be billed as
 # two 500 ml units, a box of 100 strips as two "per 50 strips" units.
-EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads"])
+# A patient weight capacity is exclusive too: a 280 lb patient's POV is K0800 "up to and including 300 pounds", never
+# K0801 "301 to 450 pounds" (CMS HCPCS Level II descriptors K0800-K0898, E0301-E0304, E1038-E1039).
+EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads", "weight_lb"])
 SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
 # concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
@@ -48,29 +50,43 @@ _UNITS: dict[str, tuple[str, float]] = {
     # Widths and lengths in inches: "general use wheelchair seat cushion, width less than 22 inches" (E2601) beside
     # "22 inches or greater" (E2602); "packing strips, up to 2 inches in width" (A6407).
     "inch": ("length_in", 1.0), "inches": ("length_in", 1.0), "in": ("length_in", 1.0),
+    # Patient weight capacities: "patient weight capacity up to and including 300 pounds" (K0800), "301 to 450
+    # pounds" (K0801), "greater than 350 pounds, but less than or equal to 600 pounds" (E0303); coders type "lbs".
+    "lb": ("weight_lb", 1.0), "pound": ("weight_lb", 1.0),
 }
 _UNIT = (r"(?P<unit>ml|cc|liters?|litres?|l|mg|mcg|micrograms?|grams?|gm|g|units?|u|sq\.?\s*in(?:ch(?:es)?)?\.?"
-         r"|sq\.?\s*cm|fr(?:ench)?|inch(?:es)?|in(?=\s*(?:$|[,;)]|or\b|wide\b|width\b|long\b|x\b)))(?![a-z])")
+         r"|sq\.?\s*cm|fr(?:ench)?|lbs?|pounds?|inch(?:es)?|in(?=\s*(?:$|[,;)]|or\b|wide\b|width\b|long\b|x\b)))(?![a-z])")
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 # Ranges in descriptors: "300-399 mg/ml", "up to 1000 cc", "16 sq. in. or less", "<=16 sq in", "400 or greater
 # mg/ml", "more than 16 sq. in. but less than or equal to 48 sq. in.".
 _RANGE = re.compile(rf"(?<![\w.])(?P<low>{_NUMBER})\s*(?:-|to)\s*(?P<value>{_NUMBER})\s*{_UNIT}"
-                    rf"|more\s+than\s+(?P<low2>{_NUMBER})\s*[a-z. ]*?\s+but\s+less\s+than(?:\s+or\s+equal\s+to)?"
-                    rf"\s*(?P<value2>{_NUMBER})\s*(?P<unit2>sq\.?\s*in(?:ch(?:es)?)?\.?|sq\.?\s*cm|ml|cc|mg)",
+                    rf"|(?:more|greater)\s+than\s+(?P<low2>{_NUMBER})\s*[a-z., ]*?\s+but\s+less\s+than"
+                    rf"(?:\s+or\s+equal\s+to)?\s*(?P<value2>{_NUMBER})\s*"
+                    rf"(?P<unit2>sq\.?\s*in(?:ch(?:es)?)?\.?|sq\.?\s*cm|ml|cc|mg|pounds?|lbs?)",
                     re.IGNORECASE)
-_UP_TO = re.compile(rf"(?:up\s+to|<=|<|less\s+than(?:\s+or\s+equal\s+to)?)\s*(?P<value>{_NUMBER})\s*{_UNIT}",
-                    re.IGNORECASE)
+_UP_TO = re.compile(rf"(?:up\s+to(?:\s+and\s+including)?|<=|<|less\s+than(?:\s+or\s+equal\s+to)?)\s*"
+                    rf"(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 _OR_LESS = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*{_UNIT}\s*or\s+less", re.IGNORECASE)
 _AT_LEAST = re.compile(rf"(?:>=|>|more\s+than|greater\s+than)\s*(?P<value>{_NUMBER})\s*{_UNIT}", re.IGNORECASE)
 _OR_MORE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER})\s*or\s+(?:greater|more)\s*{_UNIT}"
-                      rf"|(?<![\w.])(?P<value2>{_NUMBER})\s*(?P<unit2>inch(?:es)?|in)\.?\s+or\s+(?:greater|more|larger|wider)",
+                      rf"|(?<![\w.])(?P<value2>{_NUMBER})\s*(?P<unit2>inch(?:es)?|in|pounds?|lbs?)\.?\s+or\s+"
+                      rf"(?:greater|more|larger|wider|heavier)",
                       re.IGNORECASE)
 # Bounds that exclude their own number: "less than 22", "under 22", "<22"; "more than 16", "over 48", ">16".
 # "Up to", "or less", "less than or equal to", ">=" and "or greater" include it.
 _OPEN_BOUND = re.compile(r"^(?:less\s+than(?!\s+or\s+equal)|more\s+than|greater\s+than(?!\s+or\s+equal)|under|"
                          r"below|over|above|smaller\s+than|larger\s+than|wider\s+than|<(?!=)|>(?!=))", re.IGNORECASE)
 _BY = re.compile(r"\d\s*x\s*$", re.IGNORECASE)  # "4 x 4 inches": the number before is a side of an area
+# A pad by its sides, as coders write dressings: "foam dressing 6x6" is 36 sq in (A6210 "more than 16 sq. in. but less
+# than or equal to 48 sq. in."), "4 x 4 in" 16 sq in (A6209 "16 sq. in. or less"); "cm" sides make square cm. CMS
+# codes wound-cover pads by area (HCPCS Level II A6196-A6257). Sides of one or two digits only ("96372 x 6" is a
+# code times units), and never a count of a dose ("2 x 500 ml").
+_SIDES = re.compile(r"(?<![\w.])(?P<a>\d{1,2}(?:\.\d+)?)\s*(?:\"|in(?:ch(?:es)?)?)?\s*[x\u00d7]\s*"
+                    r"(?P<b>\d{1,2}(?:\.\d+)?)"
+                    r"(?!\s*(?:ml|cc|mg|mcg|g|units?|doses?)\b)\s*(?P<unit>\"|inch(?:es)?\b|in\b|cm\b)?(?![\w.])"
+                    r"(?P<bound>\s*(?:or\s+(?:less|smaller|under)|or\s+(?:more|larger|bigger|greater)))?",
+                    re.IGNORECASE)
 # A question may state a size as a bound: "cushion under 22 inches wide", "less than 16 sq in", "over 48 sq in".
 _QUESTION_UNDER = re.compile(rf"(?:under|below|less\s+than|smaller\s+than|up\s+to|<)\s*(?P<value>{_NUMBER})\s*{_UNIT}",
                              re.IGNORECASE)
@@ -168,6 +184,13 @@ def question_sizes(text: str) -> list[Size]:
         if unit is not None and not (unit[0] == "length_in" and _BY.search(text, 0, match.start())):
             value = _value(match.group("value")) * unit[1]
             sizes.append(Size(_per_ml(text, match.end(), unit[0]), value, value))
+    for match in _SIDES.finditer(text):
+        area = _value(match.group("a")) * _value(match.group("b"))
+        bound = (match.group("bound") or "").casefold()
+        low, high = (0.0, area) if re.search(r"less|smaller|under", bound) else (
+            (area, math.inf) if bound else (area, area))
+        unit = (match.group("unit") or "").casefold()
+        sizes.append(Size("area_cm" if unit == "cm" else "area_in", low, high))
     for match in _COUNT_QUESTION.finditer(text):
         value = _value(match.group("value") or match.group("value2"))
         sizes.append(Size("count", value, value))

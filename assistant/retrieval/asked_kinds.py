@@ -1,0 +1,90 @@
+"""Two things a question may say about the kind of code it wants, beyond the item (issue 22, fifth pass).
+
+**The code's letter.** Coders ask "what is the J code for Zofran", "is there a G code for crisis psychotherapy",
+"chemo IV push Q code": the HCPCS Level II section letter names which of two codes for the same service is wanted
+(CPT 96409 or Q0083; CPT 90839 or G0017). HCPCS Level II codes are one letter and four digits, the letter naming the
+section (CMS, HCPCS Level II coding procedures: "A codes", "J codes" ...). A record of another section counts
+OTHER_LETTER_FACTOR when the question names a section this way.
+
+**The orthosis's fabrication.** CMS codes most orthoses three times: prefabricated off-the-shelf (the patient or a
+caregiver needs at most minimal self-adjustment; Social Security Act s. 1847(a)(2)(C), 42 CFR 414.402), prefabricated
+and custom fitted ("trimmed, bent, molded, assembled, or otherwise customized to fit a specific patient by an
+individual with expertise"), and custom fabricated (made for one patient from measurements or a model). The DME MACs'
+joint article "Correct Coding - Definitions Used for Off-the-Shelf versus Custom Fitted Prefabricated Orthotics"
+ties the words to the descriptors. The descriptors share every other word, so BM25 and the encoder barely tell
+"LSO ... off the shelf" from "LSO ... custom fitted". When the question names a class, a record of another class
+counts OTHER_FABRICATION_FACTOR; a question naming none is left alone (the answer says which word decides).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.corpus.records import CodeRecord
+
+OTHER_LETTER_FACTOR = 0.6
+OTHER_FABRICATION_FACTOR = 0.6
+
+# "J code", "G-code", "Q codes", "HCPCS J code". A lower-case "a code" is the article ("is there a code for"), so
+# the A section counts only in capitals.
+_LETTER_CODE = re.compile(r"(?<![\w'-])(?:(?P<upper>[A-V])|(?P<lower>[b-v]))[- ]?codes?\b")
+
+OFF_THE_SHELF = "off-the-shelf"
+CUSTOM_FITTED = "custom fitted"
+CUSTOM_FABRICATED = "custom fabricated"
+
+# The classes as CMS descriptors word them (L0648 "prefabricated, off-the-shelf"; L0631 "prefabricated item that
+# has been trimmed, bent, molded, assembled, or otherwise customized to fit a specific patient by an individual with
+# expertise"; L0632 "custom fabricated").
+_RECORD_CLASSES = (
+    (OFF_THE_SHELF, re.compile(r"\boff[- ]the[- ]shelf\b", re.IGNORECASE)),
+    (CUSTOM_FITTED, re.compile(r"customized\s+to\s+fit|\bcustom[- ]fit(?:ted)?\b", re.IGNORECASE)),
+    (CUSTOM_FABRICATED, re.compile(r"\bcustom[- ]fabricated\b", re.IGNORECASE)),
+)
+# The classes as coders type them: "OTS", "off the shelf"; "custom fit", "custom-fitted", "prefab custom fit";
+# "custom fabricated", "custom made", "custom molded" (a custom-molded orthosis is fabricated from a model).
+_QUESTION_CLASSES = (
+    (OFF_THE_SHELF, re.compile(r"\boff[- ]?the[- ]?shelf\b|\bOTS\b", re.IGNORECASE)),
+    (CUSTOM_FITTED, re.compile(r"\bcustom[- ]?fit(?:ted)?\b|customi[sz]ed\s+to\s+fit|\bfitted\s+by\b", re.IGNORECASE)),
+    (CUSTOM_FABRICATED, re.compile(r"\bcustom[- ]?(?:fabricated|fab|made|molded|moulded|built)\b", re.IGNORECASE)),
+)
+
+
+def asked_letter(question: str) -> str | None:
+    """The HCPCS section letter the question asks for ("J code for keytruda" -> "J"), else None."""
+    match = _LETTER_CODE.search(question)
+    if match is None:
+        return None
+    return (match.group("upper") or match.group("lower")).upper()
+
+
+def code_letter_factor(record: CodeRecord, letter: str | None) -> float:
+    """OTHER_LETTER_FACTOR for a record outside the section the question names; 1.0 otherwise."""
+    if letter is None or record.code.upper().startswith(letter):
+        return 1.0
+    return OTHER_LETTER_FACTOR
+
+
+def asked_fabrication(question: str) -> str | None:
+    """The orthosis class the question names, else None."""
+    for name, pattern in _QUESTION_CLASSES:
+        if pattern.search(question):
+            return name
+    return None
+
+
+def record_fabrication(record: CodeRecord) -> str | None:
+    """The class the record's official descriptor names, else None (most records name none)."""
+    text = record.official_descriptor or ""
+    for name, pattern in _RECORD_CLASSES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def fabrication_factor(record: CodeRecord, asked: str | None) -> float:
+    """OTHER_FABRICATION_FACTOR for a record of another class than the question names; 1.0 otherwise."""
+    if asked is None:
+        return 1.0
+    stated = record_fabrication(record)
+    return OTHER_FABRICATION_FACTOR if stated is not None and stated != asked else 1.0
