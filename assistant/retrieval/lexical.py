@@ -137,6 +137,24 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # coders say helicopter and airplane.
         ("helicopters?", "rotary wing"), ("(?:air)?planes?|jets?", "fixed wing"),
     )
+) + tuple(
+    # Orthoses by the joints they cross: CMS's descriptors spell them out ("lumbar-sacral orthosis", "knee ankle
+    # foot orthosis") and abbreviate them in the short titles ("Lso", "Kafo"); coders type the abbreviation (DME MAC
+    # LCDs L33790 "Spinal Orthoses: TLSO and LSO" and L33686 "Ankle-Foot/Knee-Ankle-Foot Orthosis" name them so). The
+    # spelled-out name keeps its words and gains its abbreviation, so "LSO flexible OTS" finds L0628, whose title says
+    # "Lumbar flexible".
+    (re.compile(rf"(?<!{longer}[- ]){phrase.replace(' ', '[- ]')}\b"), rf"\g<0> {abbreviation}")
+    for longer, phrase, abbreviation in (  # not inside the longer name that ends the same way
+        ("_", "cervical thoracic lumbar sacral orthosis", "ctlso"),
+        ("cervical", "thoracic lumbar sacral orthosis", "tlso"), ("thoracic", "lumbar sacral orthosis", "lso"),
+        ("_", "sacroiliac orthosis", "sio"), ("_", "hip knee ankle foot orthosis", "hkafo"),
+        ("hip", "knee ankle foot orthosis", "kafo"), ("knee", "ankle foot orthosis", "afo"),
+        ("_", "knee orthosis", "ko"), ("_", "shoulder elbow wrist hand finger orthosis", "sewhfo"),
+        ("_", "shoulder elbow wrist hand orthosis", "sewho"),
+        ("shoulder", "elbow wrist hand finger orthosis", "ewhfo"), ("shoulder", "elbow wrist hand orthosis", "ewho"),
+        ("elbow", "wrist hand finger orthosis", "whfo"), ("elbow", "wrist hand orthosis", "who"),
+        ("wrist", "hand finger orthosis", "hfo"), ("_", "elbow orthosis", "eo"),
+    )
 )
 # A word that also names its kind: a coder's "CPAP mask" or "CPAP tubing" means the PAP supply (L33718 above).
 ALSO_MEANS: dict[str, str] = {"cpap": "pap", "bipap": "pap", "apap": "pap"}
@@ -409,7 +427,15 @@ def _descriptor_words(record: CodeRecord, known: set[str]) -> list[str]:
             words.append(token)
             if len(words) == DESCRIPTOR_WORDS:
                 break
+    # A long orthosis descriptor names its fabrication class last ("..., prefabricated, off-the-shelf", L0628;
+    # "..., custom fabricated", L0632): those words count however long the descriptor runs.
+    tail = FABRICATION_TAIL.search(record.official_descriptor)
+    if tail is not None:
+        words.extend(token for token in tokenize(tail.group(0)) if token not in known)
     return words
+
+
+FABRICATION_TAIL = re.compile(r"(?:prefabricated,?\s*)?(?:off-the-shelf|custom fabricated)\W*$", re.IGNORECASE)
 
 
 # "Continuous positive airway pressure (cpap) device" (E0601): a descriptor that defines an acronym in brackets
