@@ -88,3 +88,47 @@ def fabrication_factor(record: CodeRecord, asked: str | None) -> float:
         return 1.0
     stated = record_fabrication(record)
     return OTHER_FABRICATION_FACTOR if stated is not None and stated != asked else 1.0
+
+
+# **The billing unit.** CMS codes one service several times by its unit of time: home nursing "per hour" (S9123) or
+# "per diem" (T1030), a home health aide "each 15 minutes" (G0156) or "per hour" (S9122), hyperbaric oxygen "per 30
+# minute interval" (G0277), observation "per hour" (G0378). The unit is part of the code's identity (HCPCS Level II
+# descriptors), so a question naming one ("per hour", "hourly", "per diem", "each 15 min") makes a record naming only
+# other units count OTHER_UNIT_FACTOR. A record naming no unit is left alone.
+OTHER_UNIT_FACTOR = 0.7
+_UNIT_NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15, "thirty": 30}
+_PER_UNIT = re.compile(
+    r"(?:\b(?:per|each|every)\s+(?:additional\s+)?|/\s*)(?:(?P<n>\d+|"
+    + "|".join(_UNIT_NUMBER) + r")[\s-]*)?(?:calendar\s+)?"
+    r"(?P<unit>minutes?|mins?|hours?|hrs?|diem|days?|visits?|encounters?|sessions?|months?|weeks?)\b",
+    re.IGNORECASE)
+_EVERY_UNIT = re.compile(r"\b(?P<unit>hourly|daily|weekly|monthly)\b", re.IGNORECASE)
+_UNIT_KEYS = {"hourly": "60 min", "daily": "day", "weekly": "week", "monthly": "month", "diem": "day",
+              "encounter": "visit"}
+
+
+def _unit_key(unit: str, number: str | None) -> str:
+    unit = unit.casefold().rstrip("s")
+    if unit in _UNIT_KEYS:
+        return _UNIT_KEYS[unit]
+    count = int(_UNIT_NUMBER.get(number.casefold(), 0) or number) if number else 1
+    if unit in ("minute", "min"):
+        return f"{count} min"
+    if unit in ("hour", "hr"):
+        return f"{60 * count} min"
+    return unit
+
+
+def billing_units(text: str) -> set[str]:
+    """The units of time a text bills by: "per hour" -> {"60 min"}, "each 15 minutes" -> {"15 min"}, "per diem" ->
+    {"day"}, "monthly" -> {"month"}."""
+    units = {_unit_key(match.group("unit"), match.group("n")) for match in _PER_UNIT.finditer(text)}
+    return units | {_unit_key(match.group("unit"), None) for match in _EVERY_UNIT.finditer(text)}
+
+
+def billing_unit_factor(record: CodeRecord, asked: set[str]) -> float:
+    """OTHER_UNIT_FACTOR for a record whose descriptor bills by other units of time than the question names."""
+    if not asked:
+        return 1.0
+    stated = billing_units(record.official_descriptor or record.title)
+    return OTHER_UNIT_FACTOR if stated and not stated & asked else 1.0

@@ -47,7 +47,9 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         re.compile(r"S\d{4}"), 0.7,
         "S codes are temporary national codes for private payers and Medicaid; Medicare does not accept them (CMS "
         "HCPCS Level II coding procedures, 'Temporary National Codes (Non-Medicare)'), so an equal Medicare code "
-        "comes first",
+        "comes first; a question naming a private payer, Medicaid or the S section lifts this",
+        unless=re.compile(r"\b(?:commercial|private|bcbs|blue\s+cross|medicaid|non[- ]medicare|s[- ]?codes?)\b",
+                          re.IGNORECASE),
     ),
     RankPrior(
         re.compile(r"C\d{4}"), 0.8,

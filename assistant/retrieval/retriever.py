@@ -25,7 +25,14 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.asked_kinds import asked_fabrication, asked_letter, code_letter_factor, fabrication_factor
+from assistant.retrieval.asked_kinds import (
+    asked_fabrication,
+    asked_letter,
+    billing_unit_factor,
+    billing_units,
+    code_letter_factor,
+    fabrication_factor,
+)
 from assistant.retrieval.combinations import combination_factor
 from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, ExactRanker
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
@@ -308,6 +315,7 @@ class Retriever:
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
         letter, fabrication = asked_letter(text), asked_fabrication(text)  # "J code for", "OTS" (asked_kinds.py)
+        units = billing_units(text)  # "per hour", "per diem", "each 15 minutes" (asked_kinds.py)
         records = {code: self.corpus.get(code) for code, _ in fused}
         injected = injected_molecules(r for r in records.values() if r is not None)  # inhaled yields (routes.py)
         scaled: list[tuple[str, float]] = []
@@ -320,6 +328,7 @@ class Retriever:
                 value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
                 value *= combination_factor(record, text) * inhaled_factor(record, text, injected)
                 value *= code_letter_factor(record, letter) * fabrication_factor(record, fabrication)
+                value *= billing_unit_factor(record, units)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 
