@@ -61,9 +61,11 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
                           re.IGNORECASE),
     ),
     RankPrior(
-        re.compile(r"[A-Z0-9]{2}"), 0.5,
+        re.compile(r"[A-Z0-9]{2}"), 0.8,
         "modifiers qualify a code on a claim line; a question about a service or a supply means the code itself, "
-        "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean')",
+        "unless it asks about a modifier (the word, or a modifier typed in capitals: 'what does JW mean'). Only "
+        "0.8 (was 0.5): a question may describe a modifier by its meaning without the word ('routine notice waiver "
+        "of liability' is GU, 'split shared visit' FS)",
         system="MODIFIER",
         unless=re.compile(r"\bmod(?:ifier)?s?\b", re.IGNORECASE),
         typed_code_lifts=True,
