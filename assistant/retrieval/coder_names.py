@@ -46,6 +46,13 @@ CODER_NAMES: tuple[CoderName, ...] = (
     CoderName(("HFCWO", "HFCWO vest", "airway clearance vest", "chest vest", "vest airway clearance"), ("E0483",),
               "DME MAC LCD L33785 (High Frequency Chest Wall Oscillation Devices): HFCWO is delivered by an "
               "inflatable vest, HCPCS E0483 (the replacement vest for a patient-owned system is A7025)"),
+    CoderName(("bariatric bed", "bariatric hospital bed"), ("E0301", "E0303"),
+              "DME MAC LCD L33820 'Hospital Beds and Accessories': a heavy duty extra wide (bariatric) bed, E0301 and "
+              "E0303, is for a patient weighing more than 350 pounds and not more than 600 pounds"),
+    CoderName(("duoneb",), ("J7620",),
+              "FDA label (DailyMed): DUONEB (ipratropium bromide and albuterol sulfate) inhalation solution, 0.5 mg/"
+              "2.5 mg per 3 ml; HCPCS J7620 'albuterol, up to 2.5 mg and ipratropium bromide, up to 0.5 mg, "
+              "FDA-approved final product, non-compounded, administered through DME'"),
     CoderName(("knee walker", "knee scooter", "knee roller"), ("E0118",),
               "HCPCS E0118 'crutch substitute, lower leg platform, with or without wheels' is the knee walker or knee "
               "scooter (Noridian DME MAC Jurisdiction D article 'E0118 - Crutch Substitute', 2010, reposted 2017: "

@@ -136,6 +136,11 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # Air ambulance: CMS says "rotary wing" and "fixed wing" (A0430/A0431, A0435/A0436; 100-02 Ch. 10 s. 10.4);
         # coders say helicopter and airplane.
         ("helicopters?", "rotary wing"), ("(?:air)?planes?|jets?", "fixed wing"),
+        # Hearing aids are "monaural" or "binaural" (HCPCS V5030-V5267); coders and patients say one ear or both.
+        ("(?:one|single|1) ear", "monaural"), ("(?:both|two|2) ears", "binaural"),
+        # A hospital bed with electric height, head and foot is "total electric" (E0265/E0266, E0296/E0297; LCD
+        # L33820); coders also say full electric.
+        ("full[- ]electric", "total electric"),
     )
 ) + tuple(
     # Orthoses by the joints they cross: CMS's descriptors spell them out ("lumbar-sacral orthosis", "knee ankle

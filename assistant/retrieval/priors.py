@@ -127,7 +127,10 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
                    re.IGNORECASE),
     ),
     QualifierPrior(
-        re.compile(r"^injection, [^,(]+\((?!non-|for |nos\b|noc\b)([a-z][a-z -]{2,})\)", re.IGNORECASE), 0.7,
+        # Not a product: what the molecule is or comes from ("(g-csf)" J1442, "(human)", "(recombinant)",
+        # "(ovine)", "(vitamin k)") or a restriction ("(only for use as hiv treatment)").
+        re.compile(r"^injection, [^,(]+\((?!non-|for |nos\b|noc\b|g-csf|gm-csf|human|recombinant|ovine|bovine|"
+                   r"porcine|equine|vitamin|only |preservative)([a-z][a-z -]{2,})\)", re.IGNORECASE), 0.7,
         "a product-specific drug code names its product in brackets ('Injection, midazolam (seizalam), 1 mg' J2253 "
         "beside 'midazolam hydrochloride, per 1 mg' J2250; CMS HCPCS Level II descriptors and the ASP NDC-HCPCS "
         "crosswalk assign each product its code); a question naming only the molecule means the code without a "
