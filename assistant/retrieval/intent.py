@@ -103,3 +103,20 @@ def intent_note(record: CodeRecord, intent: Intent) -> str | None:
     if kind == "product":
         return "you gave a dose, so the drug's own code comes first (its administration is a separate code)"
     return "you asked for giving the drug, so the administration code comes first (the drug has its own code)"
+
+
+# "Administering lovenox subq", "gave the antibiotic IM": a drug given under the skin or into a muscle with no pump,
+# drip or time is an injection (CPT 96372 "therapeutic, prophylactic, or diagnostic injection; subcutaneous or
+# intramuscular"; a subcutaneous infusion, 96369, runs through a pump for a timed period). The question reads as
+# "... injection" on the lexical side, so the injection record's whole name ("subq injection") is matched instead of
+# the bare route word the infusion record also lists.
+INJECTION_ROUTE = re.compile(r"\b(?:sub-?q|sq|sc|subcut\w*|im|intramuscular\w*)\b", re.IGNORECASE)
+NOT_AN_INJECTION = re.compile(r"\b(?:infus\w*|pumps?|drips?|iv|intravenous\w*|hours?|hrs?|minutes?|mins?|"
+                              r"injections?|shots?|vaccin\w*)\b", re.IGNORECASE)
+
+
+def implied_injection(question: str) -> bool:
+    """True when the question gives a drug by a subcutaneous or intramuscular route with no infusion, pump or time
+    and does not already say "injection" or "shot" ("administering lovenox subq"). A dose asks for the drug."""
+    return bool(SERVICE_WORDS.search(question) and INJECTION_ROUTE.search(question)
+                and not NOT_AN_INJECTION.search(question) and not DOSE.search(question))

@@ -25,14 +25,7 @@ import numpy as np
 
 from assistant.corpus.codes import find_codes
 from assistant.corpus.records import CodeRecord
-from assistant.retrieval.asked_kinds import (
-    asked_fabrication,
-    asked_letter,
-    billing_unit_factor,
-    billing_units,
-    code_letter_factor,
-    fabrication_factor,
-)
+from assistant.retrieval import asked_kinds
 from assistant.retrieval.combinations import combination_factor
 from assistant.retrieval.dense import EXACT_SCAN, SCORE_DECIMALS, ExactRanker
 from assistant.retrieval.embeddings import embedding_key, embeddings_for
@@ -45,7 +38,7 @@ from assistant.retrieval.index import (
     open_store,
     refresh_index,
 )
-from assistant.retrieval.intent import intent_factor, intent_note, read_intent
+from assistant.retrieval.intent import implied_injection, intent_factor, intent_note, read_intent
 from assistant.retrieval.lexical import LexicalIndex, LexicalMatch
 from assistant.retrieval.priors import ASKS_FOR_OLD_CODE, prior_of
 from assistant.retrieval.product_names import lexical_names
@@ -275,7 +268,7 @@ class Retriever:
             return hits[:k]
 
         dense = self.dense_ranking(text, CANDIDATE_DEPTH, family, system)
-        lexical = self.lexical.rank(text, CANDIDATE_DEPTH, allowed)
+        lexical = self.lexical.rank(f"{text} injection" if implied_injection(text) else text, CANDIDATE_DEPTH, allowed)
         reasons: dict[str, str] = {}
         for match in [*lexical.phrase[::-1], *lexical.bm25[::-1]]:  # best reason wins: whole lay term, then BM25
             reasons[self.lexical.records[match.index].code] = match.why
@@ -314,8 +307,9 @@ class Retriever:
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
-        letter, fabrication = asked_letter(text), asked_fabrication(text)  # "J code for", "OTS" (asked_kinds.py)
-        units = billing_units(text)  # "per hour", "per diem", "each 15 minutes" (asked_kinds.py)
+        # "J code for", "OTS", "per hour" (asked_kinds.py)
+        letter, fabrication, units = (asked_kinds.asked_letter(text), asked_kinds.asked_fabrication(text),
+                                      asked_kinds.billing_units(text))
         records = {code: self.corpus.get(code) for code, _ in fused}
         injected = injected_molecules(r for r in records.values() if r is not None)  # inhaled yields (routes.py)
         scaled: list[tuple[str, float]] = []
@@ -327,8 +321,8 @@ class Retriever:
                 value *= intent_factor(record, intent)
                 value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
                 value *= combination_factor(record, text) * inhaled_factor(record, text, injected)
-                value *= code_letter_factor(record, letter) * fabrication_factor(record, fabrication)
-                value *= billing_unit_factor(record, units)
+                value *= asked_kinds.code_letter_factor(record, letter) * asked_kinds.billing_unit_factor(record, units)
+                value *= asked_kinds.fabrication_factor(record, fabrication)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

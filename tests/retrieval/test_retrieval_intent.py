@@ -10,7 +10,7 @@ import pytest
 
 from assistant.corpus.drugs import DrugDictionary
 from assistant.corpus.records import BillingUnit, CodeRecord
-from assistant.retrieval.intent import intent_factor, intent_note, kind_of, read_intent
+from assistant.retrieval.intent import implied_injection, intent_factor, intent_note, kind_of, read_intent
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.priors import prior_of
 from assistant.retrieval.product_names import brand_table_names, crosswalk_names, lexical_names
@@ -280,3 +280,21 @@ def test_every_payer_prior_names_a_source():
     from assistant.retrieval.priors import PAYER_PRIORS
 
     assert PAYER_PRIORS and all(prior.reason and 0 < prior.factor < 1 for prior in PAYER_PRIORS)
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        pytest.param("administering lovenox subq", True, id="subq-given"),
+        pytest.param("gave rocephin IM", True, id="IM-given"),
+        pytest.param("b12 given subq", True, id="a-drug-name-with-a-digit"),
+        pytest.param("administering hizentra subq by pump", False, id="pump-is-an-infusion"),
+        pytest.param("subq infusion given over 2 hours", False, id="time-is-an-infusion"),
+        pytest.param("gave lovenox 40 mg subq", False, id="a-dose-asks-for-the-drug"),
+        pytest.param("IM injection given", False, id="already-says-injection"),
+        pytest.param("lovenox subq", False, id="no-giving-words"),
+        pytest.param("ceftriaxone given IV", False, id="IV-is-not-subq-or-IM"),
+    ],
+)
+def test_implied_injection(question, implied):
+    assert implied_injection(question) is implied
