@@ -132,3 +132,24 @@ def billing_unit_factor(record: CodeRecord, asked: set[str]) -> float:
         return 1.0
     stated = billing_units(record.official_descriptor or record.title)
     return OTHER_UNIT_FACTOR if stated and not stated & asked else 1.0
+
+
+def asked_note(record: CodeRecord, question: str) -> str | None:
+    """The words of "why it fits" naming what the question asked for that this record has ("you asked for a J
+    code"; "off-the-shelf, as you said"; "billed per hour, as you said"), or None."""
+    notes: list[str] = []
+    letter = asked_letter(question)
+    if letter is not None and record.code.upper().startswith(letter):
+        notes.append(f"you asked for a {letter} code")
+    fabrication = asked_fabrication(question)
+    if fabrication is not None and record_fabrication(record) == fabrication:
+        notes.append(f"it is the {fabrication} orthosis you named")
+    units = billing_units(question) & billing_units(record.official_descriptor or record.title)
+    if units:
+        said = ", ".join(_UNIT_WORDS.get(unit, f"each {unit}") for unit in sorted(units))
+        notes.append(f"it is billed {said}, as you said")
+    return "; ".join(notes) or None
+
+
+_UNIT_WORDS = {"60 min": "per hour", "day": "per day", "visit": "per visit", "session": "per session",
+               "month": "per month", "week": "per week"}

@@ -291,9 +291,9 @@ class Retriever:
                 why = "close in meaning to your question"
             elif code in dense_top:
                 why += ", and close in meaning"
-            note = intent_note(record, intent) if not hits else None  # the first hit says why its kind leads
-            if note:
-                why += f"; {note}"
+            # The first hit says why its kind leads, and what it has that the question asked for (asked_kinds.py).
+            for note in (intent_note(record, intent), asked_kinds.asked_note(record, text)) if not hits else ():
+                why += f"; {note}" if note else ""
             hits.append(Hit(code, score, record, why))
             seen.add(code)
             if len(hits) >= k:

@@ -15,6 +15,7 @@ from assistant.retrieval.asked_kinds import (
     OTHER_UNIT_FACTOR,
     asked_fabrication,
     asked_letter,
+    asked_note,
     billing_unit_factor,
     billing_units,
     code_letter_factor,
@@ -231,3 +232,20 @@ def test_joined_words(pap_index):
 def test_long_orthosis_descriptor_keeps_its_class(pap_index):
     match = pap_index.rank("LSO off the shelf").bm25[0]
     assert match.index == 3 and pap_index.bm25_scores(["shelf"])[3] > 0
+
+
+@pytest.mark.parametrize(
+    ("rec", "question", "note"),
+    [
+        pytest.param(record("J2405", "Injection, ondansetron hydrochloride, per 1 mg"), "J code for zofran",
+                     "you asked for a J code", id="letter"),
+        pytest.param(LSO_OTS, "LSO OTS", "it is the off-the-shelf orthosis you named", id="fabrication"),
+        pytest.param(RN_PER_HOUR, "RN home nursing per hour", "it is billed per hour, as you said", id="per-hour"),
+        pytest.param(record("G0156", "Services of home health/hospice aide, each 15 minutes"),
+                     "home health aide each 15 min", "it is billed each 15 min, as you said", id="each-15"),
+        pytest.param(RN_PER_DIEM, "RN home nursing per hour", None, id="other-unit-no-note"),
+        pytest.param(LSO_FITTED, "LSO OTS", None, id="other-class-no-note"),
+    ],
+)
+def test_asked_note(rec, question, note):
+    assert asked_note(rec, question) == note
