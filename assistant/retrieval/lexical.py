@@ -161,6 +161,10 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ("wrist", "hand finger orthosis", "hfo"), ("_", "elbow orthosis", "eo"),
     )
 )
+# CMS writes small counts both ways ("foley type, three way" A4346; "3-way indwelling foley catheter" A4355; "two
+# piece"; "2 lead"): a number word also yields its digit, on both sides.
+NUMBER_WORDS: dict[str, str] = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                                "eight": "8", "nine": "9", "ten": "10"}
 # A word that also names its kind: a coder's "CPAP mask" or "CPAP tubing" means the PAP supply (L33718 above).
 ALSO_MEANS: dict[str, str] = {"cpap": "pap", "bipap": "pap", "apap": "pap"}
 
@@ -214,6 +218,8 @@ def tokenize(text: str) -> list[str]:
                 tokens.append(NEGATED + stemmed if negated else stemmed)
                 if stemmed in ALSO_MEANS:
                     tokens.append(NEGATED + ALSO_MEANS[stemmed] if negated else ALSO_MEANS[stemmed])
+                if stemmed in NUMBER_WORDS:  # "three way" (A4346) meets "3-way" (A4355): the digit as well
+                    tokens.append(NEGATED + NUMBER_WORDS[stemmed] if negated else NUMBER_WORDS[stemmed])
         if negated and one_word and word not in STOPWORDS:
             negated = False
         previous = word if word not in STOPWORDS else None
