@@ -249,3 +249,21 @@ def test_long_orthosis_descriptor_keeps_its_class(pap_index):
 )
 def test_asked_note(rec, question, note):
     assert asked_note(rec, question) == note
+
+
+@pytest.mark.parametrize(
+    ("text", "has"),
+    [
+        pytest.param("foley type, three way for continuous irrigation", "3", id="three-is-3"),
+        pytest.param("two piece drainable pouch", "2", id="two-is-2"),
+        pytest.param("hearing aid for one ear", "monaural", id="one-ear"),
+        pytest.param("hearing aids, both ears", "binaural", id="both-ears"),
+        pytest.param("full electric hospital bed", "total", id="full-electric"),
+    ],
+)
+def test_spellings_that_meet(text, has):
+    assert has in tokenize(text)
+
+
+def test_a_negated_number_word_stays_negated():
+    assert "2" not in tokenize("no two piece")
