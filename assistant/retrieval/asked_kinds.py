@@ -25,9 +25,12 @@ from assistant.corpus.records import CodeRecord
 OTHER_LETTER_FACTOR = 0.6
 OTHER_FABRICATION_FACTOR = 0.6
 
-# "J code", "G-code", "Q codes", "HCPCS J code". A lower-case "a code" is the article ("is there a code for"), so
-# the A section counts only in capitals.
-_LETTER_CODE = re.compile(r"(?<![\w'-])(?:(?P<upper>[A-V])|(?P<lower>[b-v]))[- ]?codes?\b")
+# "J code", "G-code", "Q codes", "HCPCS J code": the sections of the HCPCS Level II file (no F, I, N or O section).
+# "A code" is mostly the article ("A code for zofran?", "is there a code for"), so the A section counts only as "an A
+# code", "the A codes", "A-code" or "A codes"; "I code this as" is no section.
+_LETTER_CODE = re.compile(r"(?<![\w'-])(?:(?P<upper>[B-EGHJ-MP-V])|(?P<lower>[b-eghj-mp-v]))[- ]?codes?\b"
+                          r"|(?:(?<=\ban )|(?<=\bthe )|(?<![\w'-]))(?P<a>A)(?:-codes?\b|\s+codes\b)"
+                          r"|(?:(?<=\ban )|(?<=\bthe ))(?P<a2>A)\s+code\b")
 
 OFF_THE_SHELF = "off-the-shelf"
 CUSTOM_FITTED = "custom fitted"
@@ -55,7 +58,7 @@ def asked_letter(question: str) -> str | None:
     match = _LETTER_CODE.search(question)
     if match is None:
         return None
-    return (match.group("upper") or match.group("lower")).upper()
+    return (match.group("upper") or match.group("lower") or "A").upper()
 
 
 def code_letter_factor(record: CodeRecord, letter: str | None) -> float:
