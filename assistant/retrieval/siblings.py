@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval import asked_kinds
 from assistant.retrieval.lexical import NEGATED, tokens
+from assistant.retrieval.sizes import question_sizes, size_factor
 
 # Two descriptors are siblings when they share at least this share of their comma-separated parts, and each has at
 # most MAX_DIFFERENT parts the other lacks.
@@ -94,13 +96,26 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
             continue
         only_first, only_other = parts
         words = set().union(*(_words(part) for part in (*only_first, *only_other)))
-        if not words or _says_any(asked, words):
-            continue  # the question names a deciding word: the ranking already used it
+        if not words or _says_any(asked, words) or _decided(question, first.record, hit.record):
+            continue  # the question names a deciding word or size: the ranking already used it
         pairs.append(f"'{_said(only_first)}' ({first.code}) or '{_said(only_other)}' ({hit.code})")
     if not pairs:
         return None
     return ("Your question does not say which of these it is: " + "; ".join(pairs)
             + ". Check the item: the first is listed first only because its other words fit better.")
+
+
+def _decided(question: str, first: CodeRecord, other: CodeRecord) -> bool:
+    """The question's size ("6x6" is 36 sq in), orthosis class ("OTS"), billing unit ("per hour") or section letter
+    ("J code") fits the first record better than the other: the question did say which it is."""
+    wanted = question_sizes(question)
+    if size_factor(first, wanted) > size_factor(other, wanted):
+        return True
+    letter, fabrication = asked_kinds.asked_letter(question), asked_kinds.asked_fabrication(question)
+    units = asked_kinds.billing_units(question)
+    return any(factor(first, asked) > factor(other, asked) for factor, asked in (
+        (asked_kinds.code_letter_factor, letter), (asked_kinds.fabrication_factor, fabrication),
+        (asked_kinds.billing_unit_factor, units)))
 
 
 # A sibling that lacks something the question never mentions ("hospital bed ... without side rails" E0290-E0297

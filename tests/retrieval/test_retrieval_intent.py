@@ -149,6 +149,14 @@ BED_WITH = _record("E0260", "Hosp bed semi-electr w/ matt",
 BED_WITHOUT = _record("E0261", "Hosp bed semi-electr w/o mat",
                       "Hospital bed, semi-electric (head and foot adjustment), with any type side rails, "
                       "without mattress")
+FOAM_MIDDLE = _record("A6210", "Foam drg >16<=48 sq in w/o b", "Foam dressing, wound cover, sterile, pad size more "
+                      "than 16 sq. in. but less than or equal to 48 sq. in., without adhesive border, each dressing")
+FOAM_SMALL = _record("A6209", "Foam drsg <=16 sq in w/o bdr", "Foam dressing, wound cover, sterile, pad size 16 sq. "
+                     "in. or less, without adhesive border, each dressing")
+LSO_CUSTOM = _record("L0632", "Lso sag rigid frame cust", "Lumbar-sacral orthosis, sagittal control, with rigid "
+                     "anterior and posterior panels, custom fabricated")
+LSO_OTS = _record("L0648", "Lso sag r an/pos pnl pre ots", "Lumbar-sacral orthosis, sagittal control, with rigid "
+                  "anterior and posterior panels, prefabricated, off-the-shelf")
 LIGHT = _record("K0003", "Lightweight wheelchair", "Lightweight wheelchair")
 ULTRA = _record("K0005", "Ultralightweight wheelchair", "Ultralightweight wheelchair")
 
@@ -171,6 +179,10 @@ class _Hit:
                      id="weight-class-left-open"),
         pytest.param("ultralight wheelchair", [ULTRA, LIGHT], None, id="weight-class-said-in-short"),
         pytest.param("cane", [WHEELCHAIR, LIGHT], None, id="not-siblings"),
+        pytest.param("foam dressing without border", [FOAM_MIDDLE, FOAM_SMALL], "(A6210) or", id="size-left-open"),
+        pytest.param("foam dressing 6x6 without border", [FOAM_MIDDLE, FOAM_SMALL], None, id="size-said-as-sides"),
+        pytest.param("LSO sagittal control rigid panels", [LSO_OTS, LSO_CUSTOM], "(L0648) or", id="class-left-open"),
+        pytest.param("LSO sagittal control rigid panels OTS", [LSO_OTS, LSO_CUSTOM], None, id="class-said-as-OTS"),
     ],
 )
 def test_deciding_note(question, records, says):
