@@ -52,6 +52,15 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
                           re.IGNORECASE),
     ),
     RankPrior(
+        re.compile(r"[HT]\d{4}"), 0.7,
+        "H and T codes are national codes established for state Medicaid agencies (H: mental health and substance "
+        "use services; T: other Medicaid services); Medicare does not accept them (CMS HCPCS Level II coding "
+        "procedures), so an equal Medicare code comes first; a question naming Medicaid, a waiver program, a "
+        "private payer or the H or T section lifts this",
+        unless=re.compile(r"\b(?:medicaid|waiver|commercial|private|non[- ]medicare|[ht][- ]?codes?)\b",
+                          re.IGNORECASE),
+    ),
+    RankPrior(
         re.compile(r"C\d{4}"), 0.8,
         "C codes are reported only by hospital outpatient departments under OPPS (CMS HCPCS Level II coding "
         "procedures, 'C codes ... for OPPS': devices with pass-through status, new technology services), so a "
