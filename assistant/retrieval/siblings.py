@@ -169,7 +169,7 @@ _PHRASE_WORDS = 3  # the words right after "with"/"without" that name the thing 
 OPPOSITES: tuple[tuple[str, str], ...] = (
     ("low", "high"), ("monaural", "binaural"), ("analog", "digital"), ("disposable", "reusable"),
     ("adult", "pediatric"), ("portable", "stationary"), ("standard", "heavy"), ("rental", "purchase"),
-    ("manual", "power"), ("individual", "group"), ("fixed", "variable"),
+    ("manual", "power"), ("individual", "group"), ("fixed", "variable"), ("liquid", "gaseous"),
 )
 
 

@@ -23,7 +23,7 @@ SIZE_MATCH_FACTOR = 1.3
 # multiple of the billing unit ("ondansetron 4 mg IV" is J2405 per 1 mg x4, not the oral S0119 "4 mg"; "aranesp 100
 # mcg" is not gonadorelin "per 100 mcg"), so mass and unit amounts are read but never matched.
 MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count", "concentration", "length_in",
-                                "leads", "weight_lb"])
+                                "leads", "weight_lb", "group"])
 # Dimensions whose sibling codes split one scale into ranges no item can be billed across: an iodine concentration of
 # 300 mg/ml is never the "400 or greater" code (Q9951 vs Q9967), a 20 sq in pad never the "16 sq in or less" one
 # (A6209-A6211), a four-lead TENS never the "two lead" device or its "2 lead" supplies (E0730 "four or more leads"
@@ -32,7 +32,9 @@ MATCHED_DIMENSIONS = frozenset(["volume", "area_in", "area_cm", "french", "count
 # two 500 ml units, a box of 100 strips as two "per 50 strips" units.
 # A patient weight capacity is exclusive too: a 280 lb patient's POV is K0800 "up to and including 300 pounds", never
 # K0801 "301 to 450 pounds" (CMS HCPCS Level II descriptors K0800-K0898, E0301-E0304, E1038-E1039).
-EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads", "weight_lb"])
+# A power mobility device's or support surface's "group" is a class of its own (K0800-K0899 "group 1" / "group 2" /
+# "group 3"; LCD L33789 Power Mobility Devices): a "group 2 POV" is never a group 1 one.
+EXCLUSIVE_DIMENSIONS = frozenset(["concentration", "area_in", "area_cm", "leads", "weight_lb", "group"])
 SIZE_MISMATCH_FACTOR = 0.8
 # A mass per ml is a concentration, which does pick a sibling: low osmolar contrast "300-399 mg/ml iodine
 # concentration" (Q9967) beside "200-299" (Q9966) and "400 or greater" (Q9951); coders type "300 mg/ml", "300 mg
@@ -114,7 +116,14 @@ def _leads(text: str) -> list[Size]:
         word = match.group("value").casefold()
         value = float(_LEAD_NUMBERS.get(word) or word)
         sizes.append(Size("leads", value, math.inf if match.group("more") else value))
+    for match in _GROUP.finditer(text):  # "group 2", "gp 2", "group II"
+        value = float(_ROMAN.get(match.group(1).casefold()) or match.group(1))
+        sizes.append(Size("group", value, value))
     return sizes
+
+
+_GROUP = re.compile(r"\b(?:group|gp)\s*([1-5]|i{1,3}|iv|v)\b", re.IGNORECASE)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
 
 
 @dataclass(frozen=True)
@@ -248,7 +257,12 @@ def size_factor(record: CodeRecord, wanted: list[Size]) -> float:
     if not wanted:
         return 1.0
     stated = record_sizes(record)
+    # An exclusive dimension the record states but no size of which meets the question's rules it out, whatever
+    # else matches ("POV group 1 up to 300 lbs": K0801 is group 1 but "301 to 450 pounds").
+    for dimension in {want.dimension for want in wanted} & EXCLUSIVE_DIMENSIONS:
+        if any(size.dimension == dimension for size in stated) and not any(
+                size.overlaps(want) for size in stated for want in wanted if want.dimension == dimension):
+            return SIZE_MISMATCH_FACTOR
     if any(size.overlaps(want) for size in stated for want in wanted if want.dimension in MATCHED_DIMENSIONS):
         return SIZE_MATCH_FACTOR
-    dimensions = {want.dimension for want in wanted} & EXCLUSIVE_DIMENSIONS
-    return SIZE_MISMATCH_FACTOR if any(size.dimension in dimensions for size in stated) else 1.0
+    return 1.0

@@ -188,6 +188,12 @@ TORQUE = record("A6451", "Moderate compression bandage, elastic, knitted/woven, 
                      id="boundary-350-excluded"),
         pytest.param(BARIATRIC_BED, "hospital bed for 351 lb patient", SIZE_MATCH_FACTOR, id="just-over-350"),
         pytest.param(TORQUE, "bandage for 300 lb patient", 1.0, id="foot-pounds-are-not-a-weight"),
+        pytest.param(POV_HEAVY, "POV group 1 heavy duty", SIZE_MATCH_FACTOR, id="group-1-matches"),
+        pytest.param(POV_HEAVY, "POV group 2 heavy duty", SIZE_MISMATCH_FACTOR, id="group-2-is-not-group-1"),
+        pytest.param(POV_HEAVY, "POV group 1 up to 300 lbs", SIZE_MISMATCH_FACTOR,
+                     id="one-exclusive-mismatch-outweighs-a-match"),
+        pytest.param(POV_STANDARD, "POV group I up to 300 lbs", SIZE_MATCH_FACTOR, id="roman-group"),
+        pytest.param(POV_HEAVY, "diabetes education group class", 1.0, id="a-group-class-has-no-number"),
     ],
 )
 def test_sides_and_weights(rec, question, factor):

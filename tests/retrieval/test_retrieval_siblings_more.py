@@ -40,6 +40,8 @@ CPM_KNEE = record("E0935", "Cont pas motion exercise dev", "Continuous passive m
         pytest.param(HIGH_OSMOLAR, "osmolar contrast 300", 1.0, id="neither-said"),
         pytest.param(MONAURAL, "binaural behind the ear hearing aid", STATED_OPPOSITE_FACTOR, id="binaural"),
         pytest.param(MONAURAL, "behind the ear hearing aid", 1.0, id="hearing-aid-unsaid"),
+        pytest.param(record("E0430", "Oxygen system gas portable", "Portable gaseous oxygen system, purchase"),
+                     "portable liquid oxygen system purchase", STATED_OPPOSITE_FACTOR, id="liquid-against-gaseous"),
         pytest.param(HEAVY_WALKER, "standard walker", STATED_OPPOSITE_FACTOR, id="standard-against-heavy"),
         pytest.param(HEAVY_WALKER, "heavy duty walker", 1.0, id="heavy-asked"),
         pytest.param(BED_NO_MATTRESS, "hospital bed with side rails and mattress", STATED_OPPOSITE_FACTOR,
