@@ -241,7 +241,8 @@ QUALIFIER_PRIORS: tuple[QualifierPrior, ...] = (
         re.compile(r"\b(?:assistants?|pta|ota|cota)\b", re.IGNORECASE),
     ),
     QualifierPrior(
-        re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b)", re.IGNORECASE), 0.8,
+        re.compile(r"^(?!injection\b).*?(?:not otherwise (?:specified|classified)|\bno[sc]\b|\bunspecified\b)",
+                   re.IGNORECASE), 0.8,
         "a not-otherwise-specified/classified code is for an item no specific code describes (CMS HCPCS Level II "
         "coding procedures, miscellaneous codes), so a specific sibling the words name comes first ('apligraf' "
         "Q4101 before 'skin substitute, NOS' Q4100). Drug NOS codes are left alone: 'pemetrexed, NOS' (J9305) is the "
