@@ -1,4 +1,4 @@
-"""Two things a question may say about the kind of code it wants, beyond the item (issue 22, fifth pass).
+"""What a question may say about the kind of code it wants, beyond the item (issue 22, fifth pass).
 
 **The code's letter.** Coders ask "what is the J code for Zofran", "is there a G code for crisis psychotherapy",
 "chemo IV push Q code": the HCPCS Level II section letter names which of two codes for the same service is wanted
@@ -19,6 +19,7 @@ counts OTHER_FABRICATION_FACTOR; a question naming none is left alone (the answe
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.corpus.records import CodeRecord
 
@@ -44,6 +45,9 @@ _RECORD_CLASSES = (
     (CUSTOM_FITTED, re.compile(r"customized\s+to\s+fit|\bcustom[- ]fit(?:ted)?\b", re.IGNORECASE)),
     (CUSTOM_FABRICATED, re.compile(r"\bcustom[- ]fabricated\b", re.IGNORECASE)),
 )
+# A long orthosis descriptor names its class last ("..., prefabricated, off-the-shelf", L0628; "..., custom
+# fabricated", L0632): the lexical side keeps those words however long the descriptor runs.
+FABRICATION_TAIL = re.compile(r"(?:prefabricated,?\s*)?(?:off-the-shelf|custom fabricated)\W*$", re.IGNORECASE)
 # The classes as coders type them: "OTS", "off the shelf"; "custom fit", "custom-fitted", "prefab custom fit";
 # "custom fabricated", "custom made", "custom molded" (a custom-molded orthosis is fabricated from a model).
 _QUESTION_CLASSES = (
@@ -108,6 +112,9 @@ _PER_UNIT = re.compile(
 _EVERY_UNIT = re.compile(r"\b(?P<unit>hourly|daily|weekly|monthly)\b", re.IGNORECASE)
 _UNIT_KEYS = {"hourly": "60 min", "daily": "day", "weekly": "week", "monthly": "month", "diem": "day",
               "encounter": "visit"}
+# How "why it fits" says a unit.
+_UNIT_WORDS = {"60 min": "per hour", "day": "per day", "visit": "per visit", "session": "per session",
+               "month": "per month", "week": "per week"}
 
 
 def _unit_key(unit: str, number: str | None) -> str:
@@ -137,22 +144,36 @@ def billing_unit_factor(record: CodeRecord, asked: set[str]) -> float:
     return OTHER_UNIT_FACTOR if stated and not stated & asked else 1.0
 
 
-def asked_note(record: CodeRecord, question: str) -> str | None:
+@dataclass(frozen=True)
+class AskedKinds:
+    """What one question says about the kind of code it wants, read once per search."""
+
+    letter: str | None
+    fabrication: str | None
+    units: frozenset[str]
+
+
+def read_asked(question: str) -> AskedKinds:
+    """The section letter, orthosis class and billing units the question names."""
+    return AskedKinds(asked_letter(question), asked_fabrication(question), frozenset(billing_units(question)))
+
+
+def asked_factor(record: CodeRecord, asked: AskedKinds) -> float:
+    """The record's factor under everything the question asked for (1.0 when it asked for nothing)."""
+    return (code_letter_factor(record, asked.letter) * fabrication_factor(record, asked.fabrication)
+            * billing_unit_factor(record, set(asked.units)))
+
+
+def asked_note(record: CodeRecord, asked: AskedKinds) -> str | None:
     """The words of "why it fits" naming what the question asked for that this record has ("you asked for a J
-    code"; "off-the-shelf, as you said"; "billed per hour, as you said"), or None."""
+    code"; "it is the off-the-shelf orthosis you named"; "it is billed per hour, as you said"), or None."""
     notes: list[str] = []
-    letter = asked_letter(question)
-    if letter is not None and record.code.upper().startswith(letter):
-        notes.append(f"you asked for a {letter} code")
-    fabrication = asked_fabrication(question)
-    if fabrication is not None and record_fabrication(record) == fabrication:
-        notes.append(f"it is the {fabrication} orthosis you named")
-    units = billing_units(question) & billing_units(record.official_descriptor or record.title)
+    if asked.letter is not None and record.code.upper().startswith(asked.letter):
+        notes.append(f"you asked for a {asked.letter} code")
+    if asked.fabrication is not None and record_fabrication(record) == asked.fabrication:
+        notes.append(f"it is the {asked.fabrication} orthosis you named")
+    units = asked.units & billing_units(record.official_descriptor or record.title)
     if units:
         said = ", ".join(_UNIT_WORDS.get(unit, f"each {unit}") for unit in sorted(units))
         notes.append(f"it is billed {said}, as you said")
     return "; ".join(notes) or None
-
-
-_UNIT_WORDS = {"60 min": "per hour", "day": "per day", "visit": "per visit", "session": "per session",
-               "month": "per month", "week": "per week"}

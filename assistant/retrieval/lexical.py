@@ -20,6 +20,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.corpus.records import CodeRecord
+from assistant.retrieval.asked_kinds import FABRICATION_TAIL
 from assistant.retrieval.coder_names import extra_lay_terms
 
 # Words that say nothing about which code is meant. "code", "cpt" and "bill" appear in nearly every question.
@@ -148,17 +149,18 @@ PHRASE_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     # LCDs L33790 "Spinal Orthoses: TLSO and LSO" and L33686 "Ankle-Foot/Knee-Ankle-Foot Orthosis" name them so). The
     # spelled-out name keeps its words and gains its abbreviation, so "LSO flexible OTS" finds L0628, whose title says
     # "Lumbar flexible".
-    (re.compile(rf"(?<!{longer}[- ]){phrase.replace(' ', '[- ]')}\b"), rf"\g<0> {abbreviation}")
+    (re.compile((rf"(?<!{longer}[- ])" if longer else "") + rf"{phrase.replace(' ', '[- ]')}\b"),
+     rf"\g<0> {abbreviation}")
     for longer, phrase, abbreviation in (  # not inside the longer name that ends the same way
-        ("_", "cervical thoracic lumbar sacral orthosis", "ctlso"),
+        (None, "cervical thoracic lumbar sacral orthosis", "ctlso"),
         ("cervical", "thoracic lumbar sacral orthosis", "tlso"), ("thoracic", "lumbar sacral orthosis", "lso"),
-        ("_", "sacroiliac orthosis", "sio"), ("_", "hip knee ankle foot orthosis", "hkafo"),
+        (None, "sacroiliac orthosis", "sio"), (None, "hip knee ankle foot orthosis", "hkafo"),
         ("hip", "knee ankle foot orthosis", "kafo"), ("knee", "ankle foot orthosis", "afo"),
-        ("_", "knee orthosis", "ko"), ("_", "shoulder elbow wrist hand finger orthosis", "sewhfo"),
-        ("_", "shoulder elbow wrist hand orthosis", "sewho"),
+        (None, "knee orthosis", "ko"), (None, "shoulder elbow wrist hand finger orthosis", "sewhfo"),
+        (None, "shoulder elbow wrist hand orthosis", "sewho"),
         ("shoulder", "elbow wrist hand finger orthosis", "ewhfo"), ("shoulder", "elbow wrist hand orthosis", "ewho"),
         ("elbow", "wrist hand finger orthosis", "whfo"), ("elbow", "wrist hand orthosis", "who"),
-        ("wrist", "hand finger orthosis", "hfo"), ("_", "elbow orthosis", "eo"),
+        ("wrist", "hand finger orthosis", "hfo"), (None, "elbow orthosis", "eo"),
     )
 )
 # CMS writes small counts both ways ("foley type, three way" A4346; "3-way indwelling foley catheter" A4355; "two
@@ -438,15 +440,12 @@ def _descriptor_words(record: CodeRecord, known: set[str]) -> list[str]:
             words.append(token)
             if len(words) == DESCRIPTOR_WORDS:
                 break
-    # A long orthosis descriptor names its fabrication class last ("..., prefabricated, off-the-shelf", L0628;
-    # "..., custom fabricated", L0632): those words count however long the descriptor runs.
+    # A long orthosis descriptor's closing fabrication class counts however long the descriptor runs (asked_kinds).
     tail = FABRICATION_TAIL.search(record.official_descriptor)
     if tail is not None:
         words.extend(token for token in tokenize(tail.group(0)) if token not in known)
     return words
 
-
-FABRICATION_TAIL = re.compile(r"(?:prefabricated,?\s*)?(?:off-the-shelf|custom fabricated)\W*$", re.IGNORECASE)
 
 
 # "Continuous positive airway pressure (cpap) device" (E0601): a descriptor that defines an acronym in brackets

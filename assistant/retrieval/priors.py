@@ -36,6 +36,9 @@ class RankPrior:
         return self.unless is None or not self.unless.search(question)
 
 
+# A question that names a payer other than Medicare: codes Medicare does not accept (S, H, T) are then meant.
+_NOT_MEDICARE = r"commercial|private|bcbs|blue\s+cross|medicaid|non[- ]medicare"
+
 RANK_PRIORS: tuple[RankPrior, ...] = (
     RankPrior(
         re.compile(r"G[89]\d{3}|M1\d{3}|\d{4}F"), 0.35,
@@ -48,8 +51,7 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         "S codes are temporary national codes for private payers and Medicaid; Medicare does not accept them (CMS "
         "HCPCS Level II coding procedures, 'Temporary National Codes (Non-Medicare)'), so an equal Medicare code "
         "comes first; a question naming a private payer, Medicaid or the S section lifts this",
-        unless=re.compile(r"\b(?:commercial|private|bcbs|blue\s+cross|medicaid|non[- ]medicare|s[- ]?codes?)\b",
-                          re.IGNORECASE),
+        unless=re.compile(rf"\b(?:{_NOT_MEDICARE}|s[- ]?codes?)\b", re.IGNORECASE),
     ),
     RankPrior(
         re.compile(r"[HT]\d{4}"), 0.7,
@@ -57,8 +59,7 @@ RANK_PRIORS: tuple[RankPrior, ...] = (
         "use services; T: other Medicaid services); Medicare does not accept them (CMS HCPCS Level II coding "
         "procedures), so an equal Medicare code comes first; a question naming Medicaid, a waiver program, a "
         "private payer or the H or T section lifts this",
-        unless=re.compile(r"\b(?:medicaid|waiver|commercial|private|non[- ]medicare|[ht][- ]?codes?)\b",
-                          re.IGNORECASE),
+        unless=re.compile(rf"\b(?:{_NOT_MEDICARE}|waiver|[ht][- ]?codes?)\b", re.IGNORECASE),
     ),
     RankPrior(
         re.compile(r"C\d{4}"), 0.8,

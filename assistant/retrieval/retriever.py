@@ -291,9 +291,9 @@ class Retriever:
                 why = "close in meaning to your question"
             elif code in dense_top:
                 why += ", and close in meaning"
-            # The first hit says why its kind leads, and what it has that the question asked for (asked_kinds.py).
-            for note in (intent_note(record, intent), asked_kinds.asked_note(record, text)) if not hits else ():
-                why += f"; {note}" if note else ""
+            if not hits:  # the first hit says why its kind leads, and what it has that the question asked for
+                notes = (intent_note(record, intent), asked_kinds.asked_note(record, asked_kinds.read_asked(text)))
+                why += "".join(f"; {note}" for note in notes if note)
             hits.append(Hit(code, score, record, why))
             seen.add(code)
             if len(hits) >= k:
@@ -307,9 +307,7 @@ class Retriever:
         wanted_sizes = question_sizes(text)  # "1000 ml", "1 cc": the sibling whose descriptor names it (sizes.py)
         intent = read_intent(text)  # a dose wants the drug, administration words the service (intent.py)
         asked = asked_words(text)
-        # "J code for", "OTS", "per hour" (asked_kinds.py)
-        letter, fabrication, units = (asked_kinds.asked_letter(text), asked_kinds.asked_fabrication(text),
-                                      asked_kinds.billing_units(text))
+        kinds = asked_kinds.read_asked(text)  # "J code for", "OTS", "per hour" (asked_kinds.py)
         records = {code: self.corpus.get(code) for code, _ in fused}
         injected = injected_molecules(r for r in records.values() if r is not None)  # inhaled yields (routes.py)
         scaled: list[tuple[str, float]] = []
@@ -321,8 +319,7 @@ class Retriever:
                 value *= intent_factor(record, intent)
                 value *= unstated_exclusion_factor(record, asked) * stated_opposite_factor(record, text)  # siblings
                 value *= combination_factor(record, text) * inhaled_factor(record, text, injected)
-                value *= asked_kinds.code_letter_factor(record, letter) * asked_kinds.billing_unit_factor(record, units)
-                value *= asked_kinds.fabrication_factor(record, fabrication)
+                value *= asked_kinds.asked_factor(record, kinds)
             scaled.append((code, value))
         return sorted(scaled, key=lambda item: -item[1])
 

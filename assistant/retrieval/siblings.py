@@ -18,7 +18,7 @@ from typing import Protocol
 from assistant.corpus.records import CodeRecord
 from assistant.retrieval import asked_kinds
 from assistant.retrieval.lexical import NEGATED, tokens
-from assistant.retrieval.sizes import question_sizes, size_factor
+from assistant.retrieval.sizes import Size, question_sizes, size_factor
 
 # Two descriptors are siblings when they share at least this share of their comma-separated parts, and each has at
 # most MAX_DIFFERENT parts the other lacks.
@@ -88,6 +88,7 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
     if len(hits) < 2:
         return None
     asked = asked_words(question)
+    wanted, kinds = question_sizes(question), asked_kinds.read_asked(question)
     first = hits[0]
     pairs: list[str] = []
     for hit in hits[1:TOP]:
@@ -96,7 +97,7 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
             continue
         only_first, only_other = parts
         words = set().union(*(_words(part) for part in (*only_first, *only_other)))
-        if not words or _says_any(asked, words) or _decided(question, first.record, hit.record):
+        if not words or _says_any(asked, words) or _decided(first.record, hit.record, wanted, kinds):
             continue  # the question names a deciding word or size: the ranking already used it
         pairs.append(f"'{_said(only_first)}' ({first.code}) or '{_said(only_other)}' ({hit.code})")
     if not pairs:
@@ -105,17 +106,11 @@ def deciding_note(question: str, hits: Sequence[_Hit]) -> str | None:
             + ". Check the item: the first is listed first only because its other words fit better.")
 
 
-def _decided(question: str, first: CodeRecord, other: CodeRecord) -> bool:
+def _decided(first: CodeRecord, other: CodeRecord, wanted: list[Size], kinds: asked_kinds.AskedKinds) -> bool:
     """The question's size ("6x6" is 36 sq in), orthosis class ("OTS"), billing unit ("per hour") or section letter
     ("J code") fits the first record better than the other: the question did say which it is."""
-    wanted = question_sizes(question)
-    if size_factor(first, wanted) > size_factor(other, wanted):
-        return True
-    letter, fabrication = asked_kinds.asked_letter(question), asked_kinds.asked_fabrication(question)
-    units = asked_kinds.billing_units(question)
-    return any(factor(first, asked) > factor(other, asked) for factor, asked in (
-        (asked_kinds.code_letter_factor, letter), (asked_kinds.fabrication_factor, fabrication),
-        (asked_kinds.billing_unit_factor, units)))
+    return (size_factor(first, wanted) > size_factor(other, wanted)
+            or asked_kinds.asked_factor(first, kinds) > asked_kinds.asked_factor(other, kinds))
 
 
 # A sibling that lacks something the question never mentions ("hospital bed ... without side rails" E0290-E0297

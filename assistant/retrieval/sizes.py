@@ -116,10 +116,13 @@ def _leads(text: str) -> list[Size]:
         word = match.group("value").casefold()
         value = float(_LEAD_NUMBERS.get(word) or word)
         sizes.append(Size("leads", value, math.inf if match.group("more") else value))
-    for match in _GROUP.finditer(text):  # "group 2", "gp 2", "group II"
-        value = float(_ROMAN.get(match.group(1).casefold()) or match.group(1))
-        sizes.append(Size("group", value, value))
     return sizes
+
+
+def _groups(text: str) -> list[Size]:
+    """A power mobility device's group: "group 2", "gp 2", "group II"."""
+    return [Size("group", value, value) for value in
+            (float(_ROMAN.get(match.group(1).casefold()) or match.group(1)) for match in _GROUP.finditer(text))]
 
 
 _GROUP = re.compile(r"\b(?:group|gp)\s*([1-5]|i{1,3}|iv|v)\b", re.IGNORECASE)
@@ -203,7 +206,7 @@ def question_sizes(text: str) -> list[Size]:
     for match in _COUNT_QUESTION.finditer(text):
         value = _value(match.group("value") or match.group("value2"))
         sizes.append(Size("count", value, value))
-    return sizes + _leads(text)
+    return sizes + _leads(text) + _groups(text)
 
 
 def record_sizes(record: CodeRecord) -> list[Size]:
@@ -242,7 +245,7 @@ def record_sizes(record: CodeRecord) -> list[Size]:
         for match in _COUNT_RECORD.finditer(text):
             value = _value(match.group("value"))
             sizes.append(Size("count", value, value))
-        sizes.extend(_leads(text))
+        sizes.extend(_leads(text) + _groups(text))
     return sizes
 
 

@@ -20,6 +20,7 @@ from assistant.retrieval.asked_kinds import (
     billing_units,
     code_letter_factor,
     fabrication_factor,
+    read_asked,
     record_fabrication,
 )
 from assistant.retrieval.lexical import LexicalIndex, tokenize
@@ -184,6 +185,8 @@ TORQUE = record("A6451", "Moderate compression bandage, elastic, knitted/woven, 
         pytest.param(POV_HEAVY, "POV scooter group 1 up to 300 lbs", SIZE_MISMATCH_FACTOR, id="not-301-to-450"),
         pytest.param(POV_HEAVY, "scooter for a 350 lb patient", SIZE_MATCH_FACTOR, id="350-lb-in-301-to-450"),
         pytest.param(POV_STANDARD, "scooter for a 300 pound patient", SIZE_MATCH_FACTOR, id="boundary-300-included"),
+        pytest.param(POV_STANDARD, "scooter for a 301 pound patient", SIZE_MISMATCH_FACTOR, id="boundary-301-over"),
+        pytest.param(POV_HEAVY, "scooter for a 301 pound patient", SIZE_MATCH_FACTOR, id="boundary-301-heavy"),
         pytest.param(BARIATRIC_BED, "hospital bed for 350 lb patient", SIZE_MISMATCH_FACTOR,
                      id="boundary-350-excluded"),
         pytest.param(BARIATRIC_BED, "hospital bed for 351 lb patient", SIZE_MATCH_FACTOR, id="just-over-350"),
@@ -258,7 +261,7 @@ def test_long_orthosis_descriptor_keeps_its_class(pap_index):
     ],
 )
 def test_asked_note(rec, question, note):
-    assert asked_note(rec, question) == note
+    assert asked_note(rec, read_asked(question)) == note
 
 
 @pytest.mark.parametrize(
